@@ -1,0 +1,48 @@
+// The Management API's shapes, taken from the official OpenAPI types so that an API change
+// shows up as a type error. Shared by the client and the emulator; types only, no runtime.
+import type {operations, paths} from '@prisma/management-api-sdk'
+
+export type {operations, paths}
+
+/** The JSON body of an operation's answer with a given status. */
+export type ResponseBody<Op extends keyof operations, Status extends number> =
+  operations[Op]['responses'] extends Record<Status, {content: {'application/json': infer B}}> ? B : never
+
+/** The JSON body an operation takes. */
+export type RequestBody<Op extends keyof operations> =
+  NonNullable<operations[Op]['requestBody']> extends {content: {'application/json': infer B}} ? B : never
+
+/** The query parameters an operation takes. */
+export type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>
+
+type Item<T> = T extends readonly (infer I)[] ? I : never
+
+export type ErrorBody = ResponseBody<'getV1Me', 401>
+export type Pagination = ResponseBody<'getV1Projects', 200>['pagination']
+
+export type Me = ResponseBody<'getV1Me', 200>['data']
+export type Workspace = Item<ResponseBody<'getV1Workspaces', 200>['data']>
+export type PostgresRegion = Item<ResponseBody<'getV1RegionsPostgres', 200>['data']>
+export type Region = Item<ResponseBody<'getV1Regions', 200>['data']>
+export type RegionId = NonNullable<RequestBody<'postV1Projects'>['region']>
+
+export type Project = ResponseBody<'getV1ProjectsById', 200>['data']
+export type CreatedProject = ResponseBody<'postV1Projects', 201>['data']
+export type CreateProjectInput = RequestBody<'postV1Projects'>
+export type RenameProjectInput = RequestBody<'patchV1ProjectsById'>
+
+export type Database = ResponseBody<'getV1DatabasesByDatabaseId', 200>['data']
+export type ListedDatabase = Item<ResponseBody<'getV1Databases', 200>['data']>
+export type CreatedDatabase = ResponseBody<'postV1ProjectsByProjectIdDatabases', 201>['data']
+export type CreateDatabaseInput = RequestBody<'postV1ProjectsByProjectIdDatabases'>
+export type DatabaseStatus = ListedDatabase['status']
+
+export type Connection = Item<ResponseBody<'getV1DatabasesByDatabaseIdConnections', 200>['data']>
+export type CreatedConnection = ResponseBody<'postV1DatabasesByDatabaseIdConnections', 200>['data']
+export type RotatedConnection = ResponseBody<'postV1ConnectionsByIdRotate', 200>['data']
+export type CreateConnectionInput = RequestBody<'postV1DatabasesByDatabaseIdConnections'>
+
+export type BackupList = ResponseBody<'getV1DatabasesByDatabaseIdBackups', 200>
+export type Backup = Item<BackupList['data']>
+export type Usage = ResponseBody<'getV1DatabasesByDatabaseIdUsage', 200>
+export type UsageQuery = Query<'getV1DatabasesByDatabaseIdUsage'>

@@ -1,0 +1,43 @@
+// Typed failures of a request to the Management API. The base command maps each to an exit code.
+
+/** The API answered with an error status and (usually) its `{error: {code, message, hint}}` body. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError'
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    /** Seconds the API asked us to wait (Retry-After), when it said so. */
+    readonly retryAfter?: number,
+  ) {
+    super(message)
+  }
+}
+
+/** The request never got an answer: connection refused, DNS failure, reset, proxy failure. */
+export class NetworkError extends Error {
+  override readonly name = 'NetworkError'
+  readonly code = 'network'
+  constructor(message: string, readonly cause?: unknown) {
+    super(message)
+  }
+}
+
+/** No answer within the request timeout. */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError'
+  readonly code = 'timeout'
+  constructor(readonly seconds: number, readonly url: string) {
+    super(`The API did not answer within ${seconds}s (${url}).`)
+  }
+}
+
+/** An answer that is not the API's JSON (an HTML error page, a proxy's answer, a truncated body). */
+export class InvalidResponseError extends Error {
+  override readonly name = 'InvalidResponseError'
+  readonly code = 'invalid-response'
+  constructor(message: string, readonly status?: number) {
+    super(message)
+  }
+}
