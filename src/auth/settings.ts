@@ -1,0 +1,111 @@
+// Where each setting comes from: flag, then environment, then the stored profile, then the default.
+import {AuthError} from '../errors.js'
+import type {Profile, ProfileStore} from './store.js'
+
+export const DEFAULT_API_URL = 'https://api.prisma.io'
+export const DEFAULT_PROFILE = 'default'
+
+export const ENV = {
+  apiUrl: 'PRISMA_MANAGEMENT_API_URL',
+  token: 'PRISMA_SERVICE_TOKEN',
+  profile: 'PRISMA_MGMT_PROFILE',
+} as const
+
+export type Source = 'flag' | 'env' | 'profile' | 'default'
+
+export interface SettingsInput {
+  flags: {'api-url'?: string; token?: string; profile?: string}
+  env: NodeJS.ProcessEnv
+  store: ProfileStore
+}
+
+export interface Resolved<T> {
+  value: T
+  source: Source
+}
+
+/** An environment variable that is set but empty counts as unset. */
+function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]
+  return value === undefined || value.trim() === '' ? undefined : value.trim()
+}
+
+export function cleanToken(token: string): string {
+  return token.trim()
+}
+
+/** Reads settings lazily, so a command that has everything from flags and env never opens the config file. */
+export class Settings {
+  #profileName?: Resolved<string>
+  #profile?: Profile | null
+
+  constructor(private readonly input: SettingsInput) {}
+
+  get store(): ProfileStore {
+    return this.input.store
+  }
+
+  async profileName(): Promise<Resolved<string>> {
+    if (this.#profileName) return this.#profileName
+    const {flags, env, store} = this.input
+    if (flags.profile?.trim()) this.#profileName = {value: flags.profile.trim(), source: 'flag'}
+    else if (envValue(env, ENV.profile)) this.#profileName = {value: envValue(env, ENV.profile)!, source: 'env'}
+    else {
+      const stored = await store.currentProfileName()
+      this.#profileName = stored ? {value: stored, source: 'profile'} : {value: DEFAULT_PROFILE, source: 'default'}
+    }
+    return this.#profileName
+  }
+
+  async profile(): Promise<Profile | undefined> {
+    if (this.#profile === undefined) {
+      const name = await this.profileName()
+      this.#profile = (await this.input.store.profile(name.value)) ?? null
+    }
+    return this.#profile ?? undefined
+  }
+
+  async apiUrl(): Promise<Resolved<string>> {
+    const {flags, env} = this.input
+    if (flags['api-url']?.trim()) return {value: flags['api-url'].trim(), source: 'flag'}
+    const fromEnv = envValue(env, ENV.apiUrl)
+    if (fromEnv) return {value: fromEnv, source: 'env'}
+    const stored = (await this.profile())?.apiUrl
+    if (stored) return {value: stored, source: 'profile'}
+    return {value: DEFAULT_API_URL, source: 'default'}
+  }
+
+  /** The token and where it came from; an auth error when there is none or it is blank. */
+  async token(): Promise<Resolved<string>> {
+    const {flags, env} = this.input
+    if (flags.token !== undefined) {
+      const token = cleanToken(flags.token)
+      if (!token) throw new AuthError('The --token flag is empty.', 'Pass a service token: --token <token>.')
+      return {value: token, source: 'flag'}
+    }
+    const raw = env[ENV.token]
+    if (raw !== undefined) {
+      const token = cleanToken(raw)
+      if (!token) {
+        throw new AuthError(
+          `${ENV.token} is set but empty.`,
+          `Set ${ENV.token} to a service token, or unset it to use the stored profile.`,
+        )
+      }
+      return {value: token, source: 'env'}
+    }
+    const profileName = await this.profileName()
+    const stored = (await this.profile())?.token
+    if (stored && cleanToken(stored)) return {value: cleanToken(stored), source: 'profile'}
+    throw new AuthError(
+      `Not logged in: no token for profile "${profileName.value}".`,
+      `Run \`prisma-mgmt login\`, pass --token, or set ${ENV.token}.`,
+    )
+  }
+}
+
+/** Shows enough of a token to recognise it, never enough to use it. */
+export function maskToken(token: string): string {
+  if (token.length <= 12) return '…'.padStart(Math.min(token.length, 4), '*')
+  return `${token.slice(0, 4)}…${token.slice(-4)}`
+}

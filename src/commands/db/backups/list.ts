@@ -1,0 +1,41 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {Backup} from '../../../api/contract.js'
+import {ApiError} from '../../../api/errors.js'
+import {BaseCommand} from '../../../base-command.js'
+import {backupColumns} from '../../../render/resources.js'
+import {renderTable} from '../../../render/table.js'
+
+export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
+  static override summary = 'List the backups of a database'
+
+  static override description = 'When the API says backups are not supported for the database (HTTP 422), that is reported as a plain message, not a failure: exit 0, and [] with --json.'
+
+  static override examples = ['<%= config.bin %> <%= command.id %> cmf1db2x0003', '<%= config.bin %> <%= command.id %> cmf1db2x0003 --limit 5 --json']
+
+  static override args = {
+    'db-id': Args.string({description: 'Database id', required: true}),
+  }
+
+  static override flags = {
+    limit: Flags.integer({description: 'At most this many backups', min: 1}),
+  }
+
+  public async run(): Promise<Backup[]> {
+    const api = await this.api()
+    try {
+      const {data, meta} = await api.listBackups(this.args['db-id'], {limit: this.flags.limit})
+      if (!this.json) {
+        this.out(data.length > 0 ? await renderTable(backupColumns, data) : 'No backups yet.')
+        this.out(`Backups are kept for ${meta.backupRetentionDays} days.`)
+      }
+      return data
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422) {
+        this.out(`Backups are not available for database ${this.args['db-id']}: ${error.message}`)
+        return []
+      }
+      throw error
+    }
+  }
+}

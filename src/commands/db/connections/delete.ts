@@ -1,0 +1,28 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../../base-command.js'
+
+export default class DbConnectionsDelete extends BaseCommand<typeof DbConnectionsDelete> {
+  static override summary = 'Delete a connection; its credential stops working'
+
+  static override description = 'On a terminal, asks you to type the connection\'s name. Elsewhere (scripts, CI) nothing is deleted without --yes.'
+
+  static override examples = ['<%= config.bin %> <%= command.id %> cmf1con4x0007', '<%= config.bin %> <%= command.id %> cmf1con4x0007 --yes']
+
+  static override args = {
+    'conn-id': Args.string({description: 'Connection id (see `db connections list`)', required: true}),
+  }
+
+  static override flags = {
+    yes: Flags.boolean({char: 'y', description: 'Delete without asking', default: false}),
+  }
+
+  public async run(): Promise<{id: string; deleted: true}> {
+    const api = await this.api()
+    const connection = await api.getConnection(this.args['conn-id'])
+    await this.confirmDeletion({what: 'connection', id: connection.id, name: connection.name, yes: this.flags.yes})
+    await api.deleteConnection(connection.id)
+    this.out(`Deleted connection ${connection.name} (${connection.id}).`)
+    return {id: connection.id, deleted: true}
+  }
+}

@@ -1,0 +1,39 @@
+import {Args} from '@oclif/core'
+
+import type {RotatedConnection} from '../../../api/contract.js'
+import {BaseCommand} from '../../../base-command.js'
+import {credentialFlags, formatAsksJson, presentCredential} from '../../../credential-output.js'
+
+export default class DbConnectionsRotate extends BaseCommand<typeof DbConnectionsRotate> {
+  static override summary = 'Give a connection a new password and print its new details'
+
+  static override description = 'The old password stops working. Prints the new connection details like `db credentials`, with the same --format, --endpoint and --env-file.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> cmf1con4x0007',
+    '<%= config.bin %> <%= command.id %> cmf1con4x0007 --env-file .env',
+    '<%= config.bin %> <%= command.id %> cmf1con4x0007 --format url --endpoint pooled',
+  ]
+
+  static override args = {
+    'conn-id': Args.string({description: 'Connection id (see `db connections list`)', required: true}),
+  }
+
+  static override flags = {...credentialFlags}
+
+  public override jsonEnabled(): boolean {
+    return super.jsonEnabled() || formatAsksJson(this.argv)
+  }
+
+  public async run(): Promise<RotatedConnection> {
+    const api = await this.api()
+    const connection = await api.rotateConnection(this.args['conn-id'])
+    const {connectionDetails} = await import('../../../api/connection-details.js')
+    await presentCredential(
+      connectionDetails(connection),
+      {format: this.flags.format, endpoint: this.flags.endpoint, envFile: this.flags['env-file'], json: this.json},
+      (text) => this.out(text),
+    )
+    return connection
+  }
+}

@@ -1,0 +1,61 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {CreatedConnection} from '../../api/contract.js'
+import {BaseCommand} from '../../base-command.js'
+import {credentialFlags, formatAsksJson, pickEndpoint, presentCredential} from '../../credential-output.js'
+import {UsageError} from '../../errors.js'
+import {timestampName} from '../../render/format.js'
+
+export default class DbCredentials extends BaseCommand<typeof DbCredentials> {
+  static override summary = 'Mint a new credential for a database and print its connection details'
+
+  static override description = `The API shows a secret only once, so this creates a new connection (POST /v1/databases/{id}/connections) and prints it: every endpoint's connection string, host, port, user and password.
+
+Without a database id, --project picks that project's default database; on a terminal you choose a project, then a database.`
+
+  static override examples = [
+    {description: 'Print the connection details as tables', command: '<%= config.bin %> <%= command.id %> cmf1db2x0003'},
+    {description: 'One connection string, for a script', command: 'DATABASE_URL=$(<%= config.bin %> <%= command.id %> cmf1db2x0003 --format url)'},
+    {description: 'Write DATABASE_URL into .env, keeping every other line', command: '<%= config.bin %> <%= command.id %> cmf1db2x0003 --env-file .env'},
+    {description: 'The pooled endpoint of a project\'s default database', command: '<%= config.bin %> <%= command.id %> --project cmf1abc2d0001 --format env --endpoint pooled'},
+  ]
+
+  static override args = {
+    'db-id': Args.string({description: 'Database id [default: --project\'s default database, or a choice on a terminal]'}),
+  }
+
+  static override flags = {
+    ...credentialFlags,
+    name: Flags.string({description: 'Name of the new connection [default: prisma-mgmt-<UTC yyyymmdd-hhmmss>]'}),
+    project: Flags.string({description: 'Use this project\'s default database'}),
+  }
+
+  public override jsonEnabled(): boolean {
+    return super.jsonEnabled() || formatAsksJson(this.argv)
+  }
+
+  public async run(): Promise<CreatedConnection> {
+    const name = this.flags.name === undefined ? timestampName('prisma-mgmt') : this.flags.name.trim()
+    if (!name) throw new UsageError('The --name flag is empty.', 'Pass a name, or leave --name out for a generated one.')
+    const databaseId = await this.resolveDatabaseId(this.args['db-id'], this.flags.project)
+    const api = await this.api()
+    const connection = await api.createConnection(databaseId, {name})
+    const {connectionDetails} = await import('../../api/connection-details.js')
+    const view = connectionDetails(connection)
+    if (this.flags.endpoint || this.flags['env-file'] || this.flags.format === 'url' || this.flags.format === 'env') {
+      try {
+        pickEndpoint(view, this.flags.endpoint)
+      } catch (error) {
+        // Nobody has seen this credential's secret: revoke it rather than leave it behind.
+        await api.deleteConnection(connection.id).catch(() => {})
+        throw error
+      }
+    }
+    await presentCredential(
+      view,
+      {format: this.flags.format, endpoint: this.flags.endpoint, envFile: this.flags['env-file'], json: this.json},
+      (text) => this.out(text),
+    )
+    return connection
+  }
+}

@@ -1,0 +1,30 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {Database} from '../../api/contract.js'
+import {BaseCommand} from '../../base-command.js'
+import {databaseColumns} from '../../render/resources.js'
+import {renderRecord} from '../../render/table.js'
+
+export default class DbShow extends BaseCommand<typeof DbShow> {
+  static override summary = 'Show one database'
+
+  static override description = 'Without a database id, --project shows that project\'s default database; on a terminal you choose a project, then a database.'
+
+  static override examples = ['<%= config.bin %> <%= command.id %> cmf1db2x0003', '<%= config.bin %> <%= command.id %> --project cmf1abc2d0001 --json']
+
+  static override args = {
+    'db-id': Args.string({description: 'Database id [default: --project\'s default database, or a choice on a terminal]'}),
+  }
+
+  static override flags = {
+    project: Flags.string({description: 'Show this project\'s default database'}),
+  }
+
+  public async run(): Promise<Database> {
+    const id = await this.resolveDatabaseId(this.args['db-id'], this.flags.project)
+    const api = await this.api()
+    const database = await api.getDatabase(id)
+    this.out(await renderRecord(databaseColumns, database))
+    return database
+  }
+}

@@ -1,0 +1,31 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {Project} from '../../api/contract.js'
+import {BaseCommand} from '../../base-command.js'
+import {UsageError} from '../../errors.js'
+import {projectColumns} from '../../render/resources.js'
+import {renderRecord} from '../../render/table.js'
+
+export default class ProjectsRename extends BaseCommand<typeof ProjectsRename> {
+  static override summary = 'Rename a project'
+
+  static override examples = ['<%= config.bin %> <%= command.id %> cmf1abc2d0001 --name billing-prod']
+
+  static override args = {
+    id: Args.string({description: 'Project id', required: true}),
+  }
+
+  static override flags = {
+    name: Flags.string({description: 'The new name', required: true}),
+  }
+
+  public async run(): Promise<Project> {
+    const name = this.flags.name.trim()
+    if (!name) throw new UsageError('The --name flag is empty.', 'Pass the new name: --name <name>.')
+    const api = await this.api()
+    const project = await api.renameProject(this.args.id, name)
+    this.out(`Renamed project ${project.id} to "${project.name}".`)
+    this.out(await renderRecord(projectColumns, project))
+    return project
+  }
+}

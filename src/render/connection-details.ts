@@ -1,0 +1,42 @@
+// The view of a freshly minted credential: one small table per endpoint, every field a user
+// copies (connection string, host, port, user, password, database).
+import {paint, streams} from './terminal.js'
+import {renderFields} from './table.js'
+
+export interface EndpointView {
+  endpoint: 'direct' | 'pooled' | 'accelerate'
+  connectionString?: string
+  host: string
+  port: number
+  user?: string
+  password?: string
+  database?: string
+}
+
+export interface ConnectionView {
+  id: string
+  name: string
+  endpoints: readonly EndpointView[]
+}
+
+const TITLES: Record<EndpointView['endpoint'], string> = {
+  direct: 'Direct connection',
+  pooled: 'Pooled connection',
+  accelerate: 'Prisma Accelerate',
+}
+
+export async function renderConnectionDetails(connection: ConnectionView): Promise<string> {
+  const chalk = await paint(streams.stdout)
+  const blocks: string[] = [`${chalk.bold('Connection')} ${connection.name} (${connection.id})`]
+  if (connection.endpoints.length === 0) blocks.push('The API returned no endpoints for this connection.')
+  for (const endpoint of connection.endpoints) {
+    const rows: [string, string][] = []
+    if (endpoint.connectionString) rows.push(['Connection string', endpoint.connectionString])
+    rows.push(['Host', endpoint.host], ['Port', String(endpoint.port)])
+    if (endpoint.user !== undefined) rows.push(['User', endpoint.user])
+    if (endpoint.password !== undefined) rows.push(['Password', endpoint.password])
+    if (endpoint.database !== undefined) rows.push(['Database', endpoint.database])
+    blocks.push(`${chalk.bold(TITLES[endpoint.endpoint])}\n${await renderFields(rows)}`)
+  }
+  return blocks.join('\n\n')
+}

@@ -1,0 +1,27 @@
+// Spinners write to stderr, only on a TTY, never with --json.
+import type {Ora} from 'ora'
+
+import {streams} from './terminal.js'
+
+export interface Spinner {
+  update(text: string): void
+  succeed(text: string): void
+  fail(text?: string): void
+  stop(): void
+}
+
+const silent: Spinner = {update() {}, succeed() {}, fail() {}, stop() {}}
+
+export async function startSpinner(text: string, {json}: {json: boolean}): Promise<Spinner> {
+  if (json || !streams.stderr.isTTY) return silent
+  const {default: ora} = await import('ora')
+  const spinner: Ora = ora({text, stream: streams.stderr, discardStdin: false}).start()
+  return {
+    update: (next) => {
+      spinner.text = next
+    },
+    succeed: (done) => spinner.succeed(done),
+    fail: (why) => spinner.fail(why),
+    stop: () => spinner.stop(),
+  }
+}
