@@ -46,3 +46,13 @@ export type BackupList = ResponseBody<'getV1DatabasesByDatabaseIdBackups', 200>
 export type Backup = Item<BackupList['data']>
 export type Usage = ResponseBody<'getV1DatabasesByDatabaseIdUsage', 200>
 export type UsageQuery = Query<'getV1DatabasesByDatabaseIdUsage'>
+
+// Added for the API client and connection details.
+export type RenamedProject = ResponseBody<'patchV1ProjectsById', 200>['data']
+export type ProjectDatabase = Item<ResponseBody<'getV1ProjectsByProjectIdDatabases', 200>['data']>
+export type CreatedProjectDatabase = NonNullable<CreatedProject['database']>
+export type DatabaseConnection = Item<CreatedDatabase['connections']>
+export type CreatedProjectConnection = Item<CreatedProjectDatabase['connections']>
+/** Deprecated per-database credentials of the older shape (`apiKeys[]`). */
+export type LegacyApiKey = Item<CreatedDatabase['apiKeys']>
+export type FetchedConnection = ResponseBody<'getV1ConnectionsById', 200>['data']

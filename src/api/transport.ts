@@ -1,0 +1,369 @@
+// HTTP to the Management API: auth headers, timeouts, retries, redirects, proxies and turning
+// every failure into one of the typed errors of errors.ts. Loaded lazily (it pulls in undici).
+import {STATUS_CODES} from 'node:http'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
+import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from './errors.js'
+import {normalizeApiUrl} from './url.js'
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+export type QueryValue = string | number | boolean | null | undefined
+export type QueryParams = Record<string, QueryValue>
+
+export interface RetryInfo {
+  /** 1 for the first retry. */
+  attempt: number
+  delayMs: number
+  /** What went wrong, e.g. `HTTP 503 Service Unavailable` or `connection reset (ECONNRESET)`. */
+  reason: string
+  method: HttpMethod
+  url: string
+  status?: number
+}
+
+export interface TransportOptions {
+  apiUrl: string
+  token: string
+  timeoutSeconds: number
+  userAgent: string
+  /** Retries after the first attempt (default 4). */
+  maxRetries?: number
+  /** First backoff step; doubles each retry, full jitter (default 250). */
+  retryBaseDelayMs?: number
+  /** Cap of one computed backoff delay (default 8000); Retry-After has its own cap. */
+  maxRetryDelayMs?: number
+  /** Defaults to an EnvHttpProxyAgent, which honours HTTP(S)_PROXY and NO_PROXY. */
+  dispatcher?: Dispatcher
+  onRetry?: (info: RetryInfo) => void
+}
+
+export interface RequestOptions {
+  query?: QueryParams
+  body?: unknown
+}
+
+/** A cursor-paginated list body (`pagination` is absent on some lists). */
+export interface Page<T> {
+  data: T[]
+  pagination?: {nextCursor?: string | null; hasMore: boolean}
+}
+
+/** A Retry-After longer than this is not waited for: the error is returned with `retryAfter`. */
+export const MAX_RETRY_AFTER_SECONDS = 60
+export const MAX_REDIRECTS = 5
+/** The API's largest page; also its default. */
+export const MAX_PAGE_SIZE = 100
+// Bounds memory when something that is not the API streams at us.
+const MAX_BODY_BYTES = 16 * 1024 * 1024
+
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+// POST creates things, so it is only repeated when it provably never left this machine.
+const IDEMPOTENT_METHODS = new Set<HttpMethod>(['GET', 'PUT', 'PATCH', 'DELETE'])
+
+const NOT_SENT_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+}
+const CONNECTION_CODES: Record<string, string> = {
+  ...NOT_SENT_CODES,
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection broken',
+  ECONNABORTED: 'connection aborted',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'socket closed',
+  UND_ERR_CLOSED: 'socket closed',
+}
+
+interface Answer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+  url: URL
+  method: HttpMethod
+}
+
+function headerValue(headers: Answer['headers'], name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function statusLine(status: number): string {
+  const text = STATUS_CODES[status]
+  return text ? `${status} ${text}` : String(status)
+}
+
+/** Every error code in an error, its causes and (for happy-eyeballs) its aggregated errors. */
+function errorCodes(error: unknown, depth = 0): string[] {
+  if (depth > 5 || typeof error !== 'object' || error === null) return []
+  const codes: string[] = []
+  const {code, cause, errors} = error as {code?: unknown; cause?: unknown; errors?: unknown}
+  if (typeof code === 'string') codes.push(code)
+  codes.push(...errorCodes(cause, depth + 1))
+  if (Array.isArray(errors)) for (const inner of errors) codes.push(...errorCodes(inner, depth + 1))
+  return codes
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined
+  const text = value.trim()
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+function isJsonType(contentType: string | undefined): boolean {
+  if (!contentType) return false
+  const mediaType = contentType.split(';')[0].trim().toLowerCase()
+  return mediaType === 'application/json' || mediaType.endsWith('+json')
+}
+
+async function readBody(body: AsyncIterable<Buffer | string>, url: URL, status: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    size += buffer.length
+    if (size > MAX_BODY_BYTES) {
+      throw new InvalidResponseError(`The answer from ${url.origin} is larger than ${MAX_BODY_BYTES} bytes; it is not the API's JSON.`, status)
+    }
+    chunks.push(buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export class Transport {
+  readonly baseUrl: URL
+  private readonly token: string
+  private readonly timeoutMs: number
+  private readonly timeoutSeconds: number
+  private readonly userAgent: string
+  private readonly maxRetries: number
+  private readonly retryBaseDelayMs: number
+  private readonly maxRetryDelayMs: number
+  private readonly dispatcher: Dispatcher
+  private readonly ownsDispatcher: boolean
+  private readonly onRetry?: (info: RetryInfo) => void
+
+  constructor(options: TransportOptions) {
+    this.baseUrl = normalizeApiUrl(options.apiUrl)
+    this.token = options.token
+    if (!(options.timeoutSeconds > 0)) throw new RangeError(`The timeout must be a positive number of seconds, not ${options.timeoutSeconds}.`)
+    this.timeoutSeconds = options.timeoutSeconds
+    this.timeoutMs = Math.ceil(options.timeoutSeconds * 1000)
+    this.userAgent = options.userAgent
+    this.maxRetries = options.maxRetries ?? 4
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 8000
+    this.onRetry = options.onRetry
+    this.ownsDispatcher = options.dispatcher === undefined
+    // Connect within the same bound as the whole request, instead of undici's fixed 10 s.
+    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent({connect: {timeout: this.timeoutMs}})
+  }
+
+  /** Closes the connections of the dispatcher this transport created (not one it was given). */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close()
+  }
+
+  /** `path` starts with `/v1/`; build it with apiPath so ids are encoded. */
+  url(path: string, query?: QueryParams): URL {
+    const url = new URL(this.baseUrl.href)
+    url.pathname = this.baseUrl.pathname.replace(/\/$/, '') + path
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== null) url.searchParams.set(key, String(value))
+    }
+    return url
+  }
+
+  /** Sends one API request (with retries) and returns its parsed JSON; undefined for 204. */
+  async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = this.url(path, options.query)
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body)
+
+    for (let attempt = 0; ; attempt++) {
+      let failure: Error
+      let retryable: boolean
+      let retryAfterMs: number | undefined
+      let reason: string
+      let status: number | undefined
+      try {
+        const answer = await this.follow(method, url, body)
+        if (answer.status >= 200 && answer.status < 300) return this.parseSuccess<T>(answer)
+        status = answer.status
+        retryAfterMs = parseRetryAfter(headerValue(answer.headers, 'retry-after'))
+        failure = this.failureOf(answer, retryAfterMs)
+        retryable = RETRYABLE_STATUSES.has(answer.status) && IDEMPOTENT_METHODS.has(method)
+        reason = `HTTP ${statusLine(answer.status)}`
+      } catch (error) {
+        if (error instanceof TimeoutError || error instanceof InvalidResponseError) throw error
+        const codes = errorCodes(error)
+        const known = codes.find((code) => code in CONNECTION_CODES)
+        reason = known ? `${CONNECTION_CODES[known]} (${known})` : this.redact(error instanceof Error ? error.message : String(error))
+        failure = new NetworkError(`${method} ${url.href} failed: ${reason}.`, error)
+        const neverSent = codes.some((code) => code in NOT_SENT_CODES)
+        retryable = neverSent || (known !== undefined && IDEMPOTENT_METHODS.has(method))
+      }
+
+      if (!retryable || attempt >= this.maxRetries) throw failure
+      if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_SECONDS * 1000) throw failure
+      const delayMs = retryAfterMs ?? this.backoff(attempt)
+      this.onRetry?.({attempt: attempt + 1, delayMs, reason, method, url: url.href, status})
+      await sleep(delayMs)
+    }
+  }
+
+  /** Yields the items of a cursor-paginated list, fetching pages until `limit` items were yielded. */
+  async *paginate<T>(path: string, query: QueryParams = {}, options: {limit?: number} = {}): AsyncGenerator<T> {
+    const {limit} = options
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+      throw new RangeError(`The limit must be a whole number of 0 or more, not ${limit}.`)
+    }
+    let remaining = limit ?? Number.POSITIVE_INFINITY
+    let cursor: string | undefined
+    const seen = new Set<string>()
+    while (remaining > 0) {
+      const page = await this.request<Page<T> | undefined>('GET', path, {
+        query: {...query, cursor, limit: Math.min(MAX_PAGE_SIZE, remaining)},
+      })
+      if (!page || !Array.isArray(page.data)) {
+        throw new InvalidResponseError(`GET ${path} answered without a "data" list.`)
+      }
+      for (const item of page.data) {
+        yield item
+        remaining--
+        if (remaining <= 0) return
+      }
+      const next = page.pagination?.nextCursor
+      if (!page.pagination?.hasMore || !next) return
+      // A server that hands out the same cursor twice would keep us here forever.
+      if (seen.has(next)) throw new InvalidResponseError(`GET ${path} returned the same page cursor twice.`)
+      seen.add(next)
+      cursor = next
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.maxRetryDelayMs, this.retryBaseDelayMs * 2 ** attempt)
+    return Math.floor(Math.random() * ceiling)
+  }
+
+  private headers(url: URL, hasBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = {accept: 'application/json', 'user-agent': this.userAgent}
+    // The token belongs to the API's origin alone; a redirect elsewhere must not carry it.
+    if (url.origin === this.baseUrl.origin) headers.authorization = `Bearer ${this.token}`
+    if (hasBody) headers['content-type'] = 'application/json'
+    return headers
+  }
+
+  /** One request, following redirects ourselves so the Authorization header stays under our control. */
+  private async follow(method: HttpMethod, start: URL, body: string | undefined): Promise<Answer> {
+    let url = start
+    let currentMethod = method
+    let currentBody = body
+    for (let redirects = 0; ; redirects++) {
+      const answer = await this.exchange(currentMethod, url, currentBody)
+      const location = headerValue(answer.headers, 'location')
+      if (!REDIRECT_STATUSES.has(answer.status) || !location) return answer
+      if (redirects >= MAX_REDIRECTS) {
+        throw new InvalidResponseError(`${method} ${start.href} was redirected more than ${MAX_REDIRECTS} times.`, answer.status)
+      }
+      let next: URL
+      try {
+        next = new URL(location, url)
+      } catch {
+        throw new InvalidResponseError(`${currentMethod} ${url.href} redirected to an invalid URL.`, answer.status)
+      }
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new InvalidResponseError(`${currentMethod} ${url.href} redirected to a ${next.protocol} URL.`, answer.status)
+      }
+      // 303 means "fetch the result over there"; other redirects repeat the same request.
+      if (answer.status === 303) {
+        currentMethod = 'GET'
+        currentBody = undefined
+      }
+      url = next
+    }
+  }
+
+  /** One HTTP exchange bounded by the timeout: connect, headers and the whole body. */
+  private async exchange(method: HttpMethod, url: URL, body: string | undefined): Promise<Answer> {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs)
+    try {
+      const response = await request(url, {
+        method,
+        headers: this.headers(url, body !== undefined),
+        body,
+        signal: controller.signal,
+        dispatcher: this.dispatcher,
+      })
+      const text = await readBody(response.body, url, response.statusCode)
+      return {status: response.statusCode, headers: response.headers, body: text, url, method}
+    } catch (error) {
+      if (controller.signal.aborted) throw new TimeoutError(this.timeoutSeconds, url.href)
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private parseSuccess<T>(answer: Answer): T {
+    if (answer.status === 204 || answer.status === 205) return undefined as T
+    const parsed = this.parseJson(answer)
+    if (!parsed.ok) {
+      throw new InvalidResponseError(`${this.describe(answer)} answered ${statusLine(answer.status)} with ${parsed.problem}, not the API's JSON.`, answer.status)
+    }
+    return parsed.value as T
+  }
+
+  private failureOf(answer: Answer, retryAfterMs: number | undefined): Error {
+    const retryAfter = retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000)
+    const fallback = new ApiError(
+      answer.status,
+      `http-${answer.status}`,
+      `${this.describe(answer)} answered ${statusLine(answer.status)}.`,
+      undefined,
+      retryAfter,
+    )
+    if (answer.body.trim() === '') return fallback
+    const parsed = this.parseJson(answer)
+    if (!parsed.ok) {
+      return new InvalidResponseError(`${this.describe(answer)} answered ${statusLine(answer.status)} with ${parsed.problem}, not the API's JSON.`, answer.status)
+    }
+    const {error} = (parsed.value ?? {}) as {error?: {code?: unknown; message?: unknown; hint?: unknown}}
+    if (typeof error !== 'object' || error === null || typeof error.message !== 'string') return fallback
+    const code = typeof error.code === 'string' && error.code !== '' ? error.code : `http-${answer.status}`
+    const hint = typeof error.hint === 'string' ? this.redact(error.hint) : undefined
+    return new ApiError(answer.status, code, this.redact(error.message), hint, retryAfter)
+  }
+
+  private parseJson(answer: Answer): {ok: true; value: unknown} | {ok: false; problem: string} {
+    const contentType = headerValue(answer.headers, 'content-type')
+    // Without a content type the body may still be JSON; with another one it is someone else's page.
+    if (contentType !== undefined && !isJsonType(contentType)) {
+      return {ok: false, problem: `content type ${contentType.split(';')[0].trim()}`}
+    }
+    if (answer.body.trim() === '') return {ok: false, problem: 'an empty body'}
+    try {
+      return {ok: true, value: JSON.parse(answer.body)}
+    } catch {
+      return {ok: false, problem: contentType === undefined ? 'a body that is not JSON' : 'a body that does not parse as JSON'}
+    }
+  }
+
+  private describe(answer: Answer): string {
+    return `${answer.method} ${answer.url.href}`
+  }
+
+  /** Servers and libraries sometimes echo request headers back; never let the token through. */
+  private redact(text: string): string {
+    return this.token === '' ? text : text.split(this.token).join('***')
+  }
+}
