@@ -1,0 +1,232 @@
+// The `local` backend: each emulated database is a real PostgreSQL (PGlite through @prisma/dev),
+// run in a child process of its own on free loopback ports, with a `prisma+postgres://` URL too.
+//
+// Credentials: PGlite has one fixed user and checks no password, so every connection gets the same
+// postgres/postgres pair, rotating returns it unchanged and deleting a connection revokes nothing.
+// The `postgres` backend is the one where credentials are real.
+
+import type {ChildProcess} from 'node:child_process'
+import {mkdir, mkdtemp, readdir, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import type {BackendOptions, Credential, DatabaseBackend, DatabaseEndpoints} from './backend.js'
+import type {LocalServerCommand, LocalServerConfig, LocalServerMessage} from './local-protocol.js'
+
+/** The only user @prisma/dev's PGlite knows; its password is not checked. */
+const FIXED_CREDENTIAL: Credential = {user: 'postgres', password: 'postgres'}
+/** PGlite (and so @prisma/dev) serves this one database. */
+const DATABASE_NAME = 'template1'
+/** The PGlite socket listens here; naming it rather than `localhost` avoids a refused `::1`. */
+const LOOPBACK = '127.0.0.1'
+/** A cold start compiles PGlite's WebAssembly: a few seconds, more on a busy CI machine. */
+const START_TIMEOUT_MS = 90_000
+const STOP_TIMEOUT_MS = 15_000
+/** How much of a child's output is kept to explain a failed start. */
+const OUTPUT_TAIL_CHARS = 2000
+
+interface RunningDatabase {
+  child: ChildProcess
+  endpoints: DatabaseEndpoints
+}
+
+class LocalStartError extends Error {
+  constructor(
+    message: string,
+    readonly portTaken: boolean,
+  ) {
+    super(message)
+  }
+}
+
+/** Ids become folder names; refuse anything that could step outside the data dir. */
+function checkId(kind: string, id: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(id)) throw new Error(`invalid ${kind} id for the local backend: ${JSON.stringify(id)}`)
+}
+
+/** The child entry, run through tsx when this module itself runs from source. */
+function childEntry(): {file: string; execArgv: string[]} {
+  const fromSource = import.meta.url.endsWith('.ts')
+  const file = new URL(fromSource ? './local-server.ts' : './local-server.js', import.meta.url)
+  return {file: fileURLToPath(file), execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : []}
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (exited(child)) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (exited(child)) return
+  if (child.connected) child.send({type: 'stop'} satisfies LocalServerCommand)
+  else child.kill('SIGTERM')
+  if (await waitForExit(child, STOP_TIMEOUT_MS)) return
+  child.kill('SIGKILL')
+  await waitForExit(child, STOP_TIMEOUT_MS)
+}
+
+export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
+  const running = new Map<string, RunningDatabase>()
+  const starting = new Map<string, Promise<DatabaseEndpoints>>()
+  let root: Promise<string> | undefined
+  let closing: Promise<void> | undefined
+
+  // Without a data dir, everything goes into one temp dir that close() removes.
+  const rootDir = (): Promise<string> => {
+    root ??= opts.dataDir
+      ? mkdir(join(opts.dataDir, 'databases'), {recursive: true}).then(() => join(opts.dataDir as string, 'databases'))
+      : mkdtemp(join(tmpdir(), 'prisma-mgmt-local-'))
+    return root
+  }
+
+  const spawnServer = async (databaseId: string, dir: string, reusePorts: boolean): Promise<RunningDatabase> => {
+    const {fork} = await import('node:child_process')
+    const {file, execArgv} = childEntry()
+    const config: LocalServerConfig = {name: `pmgmt-${databaseId}`, reusePorts}
+    const child = fork(file, [JSON.stringify(config)], {
+      execArgv,
+      // @prisma/dev finds its folder through these (XDG on Linux, HOME on macOS, AppData on Windows).
+      env: {...process.env, XDG_DATA_HOME: dir, XDG_CACHE_HOME: join(dir, 'cache'), HOME: dir, LOCALAPPDATA: dir, APPDATA: dir},
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    })
+    let output = ''
+    const keep = (chunk: Buffer): void => {
+      output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS)
+    }
+    child.stdout?.on('data', keep)
+    child.stderr?.on('data', (chunk: Buffer) => {
+      keep(chunk)
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) opts.log(`[database ${databaseId}] ${line}`)
+    })
+
+    return new Promise<RunningDatabase>((resolve, reject) => {
+      const fail = (reason: string, portTaken = false): void => {
+        clearTimeout(timer)
+        child.kill('SIGKILL')
+        const tail = output.trim() ? `\n${output.trim()}` : ''
+        reject(new LocalStartError(`local PostgreSQL for database ${databaseId} did not start: ${reason}${tail}`, portTaken))
+      }
+      const timer = setTimeout(() => fail(`not ready after ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS)
+      child.once('error', (error) => fail(error.message))
+      child.once('exit', (code, signal) => fail(`its process exited (${signal ?? `code ${code}`}) before it was ready`))
+      child.once('message', (message: LocalServerMessage) => {
+        if (message.type === 'failed') return fail(message.message, message.portTaken)
+        clearTimeout(timer)
+        child.removeAllListeners('exit')
+        child.removeAllListeners('error')
+        child.on('exit', (code, signal) => {
+          // A server that dies on its own is forgotten, so the next provision() starts it again.
+          if (running.get(databaseId)?.child === child) {
+            running.delete(databaseId)
+            opts.log(`local PostgreSQL for database ${databaseId} exited (${signal ?? `code ${code}`})`)
+          }
+        })
+        const direct = new URL(message.connectionString)
+        const accelerate = new URL(message.accelerateUrl)
+        accelerate.hostname = LOOPBACK
+        resolve({
+          child,
+          endpoints: {
+            direct: {host: LOOPBACK, port: Number(direct.port), database: direct.pathname.slice(1) || DATABASE_NAME},
+            accelerate: {host: LOOPBACK, port: Number(accelerate.port), connectionString: accelerate.toString()},
+          },
+        })
+      })
+    })
+  }
+
+  const start = async (databaseId: string): Promise<DatabaseEndpoints> => {
+    const dir = join(await rootDir(), databaseId)
+    await mkdir(dir, {recursive: true})
+    const hasData = (await readdir(dir)).length > 0
+    let server: RunningDatabase
+    try {
+      server = await spawnServer(databaseId, dir, hasData)
+    } catch (error) {
+      // Last run's port was taken meanwhile: take any free one instead.
+      if (!(error instanceof LocalStartError && error.portTaken)) throw error
+      server = await spawnServer(databaseId, dir, false)
+    }
+    if (closing) {
+      await stopChild(server.child)
+      throw new Error('the local database backend is closed')
+    }
+    running.set(databaseId, server)
+    opts.log(`database ${databaseId}: PostgreSQL (PGlite) on ${LOOPBACK}:${server.endpoints.direct.port}`)
+    return server.endpoints
+  }
+
+  const settled = async (databaseId: string): Promise<void> => {
+    await starting.get(databaseId)?.catch(() => undefined)
+  }
+
+  return {
+    mode: 'local',
+
+    provision(databaseId) {
+      checkId('database', databaseId)
+      if (closing) return Promise.reject(new Error('the local database backend is closed'))
+      const server = running.get(databaseId)
+      if (server) return Promise.resolve(server.endpoints)
+      let pending = starting.get(databaseId)
+      if (!pending) {
+        pending = start(databaseId).finally(() => starting.delete(databaseId))
+        starting.set(databaseId, pending)
+      }
+      return pending
+    },
+
+    async createCredential(databaseId, connectionId) {
+      checkId('database', databaseId)
+      checkId('connection', connectionId)
+      return {...FIXED_CREDENTIAL}
+    },
+
+    // PGlite cannot revoke: the "new" credential is the same fixed pair (see the top of this file).
+    async rotateCredential(databaseId, connectionId) {
+      checkId('database', databaseId)
+      checkId('connection', connectionId)
+      return {...FIXED_CREDENTIAL}
+    },
+
+    async dropCredential(databaseId, connectionId) {
+      checkId('database', databaseId)
+      checkId('connection', connectionId)
+    },
+
+    async drop(databaseId) {
+      checkId('database', databaseId)
+      await settled(databaseId)
+      const server = running.get(databaseId)
+      running.delete(databaseId)
+      if (server) await stopChild(server.child)
+      // Without a data dir there is nothing on disk unless this run made the temp dir.
+      if (!opts.dataDir && !root) return
+      await rm(join(await rootDir(), databaseId), {recursive: true, force: true})
+      opts.log(`database ${databaseId}: local PostgreSQL stopped and its files removed`)
+    },
+
+    close() {
+      closing ??= (async () => {
+        await Promise.all([...starting.keys()].map(settled))
+        const servers = [...running.values()]
+        running.clear()
+        await Promise.all(servers.map((server) => stopChild(server.child)))
+        if (!opts.dataDir && root) await rm(await root, {recursive: true, force: true})
+      })()
+      return closing
+    },
+  }
+}
