@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict'
+import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+
+describe('login, logout, whoami', () => {
+  let emulator: Emulator
+  let home: string
+  const configFile = () => join(home, 'prisma-mgmt', 'config.json')
+  /** The emulator's URL for the CLI, with no token in the environment. */
+  const bare = (extra: Record<string, string | undefined> = {}) => ({
+    XDG_CONFIG_HOME: home,
+    PRISMA_MANAGEMENT_API_URL: emulator.url,
+    ...extra,
+  })
+
+  before(async () => {
+    emulator = await Emulator.start()
+  })
+  after(async () => {
+    await emulator.stop()
+  })
+
+  it('login --token validates the token, saves the profile 0600 in a 0700 folder and names the workspace', async () => {
+    home = await tempDir()
+    const result = await run(['login', '--token', emulator.token], {env: bare(), emulator})
+    assert.equal(result.code, 0, result.stderr)
+    const me = await emulator.call<{data: {workspace: {id: string; name: string}}}>('GET', '/v1/me')
+    assert.equal(result.stdout.split('\n')[0], `Logged in to workspace ${me.body.data.workspace.name} (${me.body.data.workspace.id}) as profile "default".`)
+    const file = await stat(configFile())
+    assert.equal(file.mode & 0o777, 0o600)
+    assert.equal((await stat(join(home, 'prisma-mgmt'))).mode & 0o777, 0o700)
+    const saved = JSON.parse(await readFile(configFile(), 'utf8'))
+    assert.equal(saved.currentProfile, 'default')
+    assert.equal(saved.profiles.default.token, emulator.token)
+    assert.equal(saved.profiles.default.apiUrl, emulator.url)
+    assert.deepEqual(saved.profiles.default.workspace, {id: me.body.data.workspace.id, name: me.body.data.workspace.name})
+    assert.match(saved.profiles.default.savedAt, /^\d{4}-\d\d-\d\dT/)
+
+    // The stored profile now serves later commands without any token in the environment.
+    const whoami = await run(['whoami'], {env: {XDG_CONFIG_HOME: home}, emulator})
+    assert.equal(whoami.code, 0, whoami.stderr)
+    assert.match(whoami.stdout, /Token from\s+│ the stored profile \(\S{4}…\S{4}\)/)
+    assert.match(whoami.stdout, new RegExp(`API URL\\s+│ ${emulator.url.replaceAll('.', '\\.')}`))
+    await removeDir(home)
+  })
+
+  it('login --with-token reads stdin and trims it; --json prints the API object', async () => {
+    home = await tempDir()
+    const result = await run(['login', '--with-token', '--json'], {env: bare(), input: `  ${emulator.token}\n\n`, emulator})
+    assert.equal(result.code, 0, result.stderr)
+    const me = parseJson<{credential: {type: string}; workspace: {id: string}}>(result)
+    assert.equal(me.credential.type, 'service_token')
+    const saved = JSON.parse(await readFile(configFile(), 'utf8'))
+    assert.equal(saved.profiles.default.token, emulator.token)
+    await removeDir(home)
+  })
+
+  it('a rejected token is not saved and exits 3; an existing profile survives', async () => {
+    home = await tempDir()
+    assert.equal((await run(['login', '--token', emulator.token], {env: bare(), emulator})).code, 0)
+    const before = await readFile(configFile(), 'utf8')
+    const result = await run(['login', '--token', 'not-a-real-token-123456'], {env: bare(), emulator, secrets: ['not-a-real-token-123456']})
+    assert.equal(result.code, 3)
+    assert.equal(result.stdout, '')
+    assert.match(result.stderr, /^Error: The API rejected that token \(401\); it was not saved\.$/m)
+    assert.equal(await readFile(configFile(), 'utf8'), before)
+    await removeDir(home)
+  })
+
+  it('login off a terminal without a token is a usage error naming the flags', async () => {
+    home = await tempDir()
+    const result = await run(['login'], {env: bare(), emulator})
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /^Error: No token given and no terminal to ask for one\.\nPass --token <token>, or pipe it in with --with-token\.\n$/)
+    await assert.rejects(stat(configFile()), {code: 'ENOENT'})
+    await removeDir(home)
+  })
+
+  it('login to a named profile, then --profile and PRISMA_MGMT_PROFILE pick it', async () => {
+    home = await tempDir()
+    const login = await run(['login', '--token', emulator.token, '--profile', 'staging'], {env: bare(), emulator})
+    assert.equal(login.code, 0, login.stderr)
+    assert.match(login.stdout, /as profile "staging"\./)
+    const viaEnv = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MGMT_PROFILE: 'staging'}, emulator})
+    assert.equal(viaEnv.code, 0, viaEnv.stderr)
+    assert.match(viaEnv.stdout, /Profile\s+│ staging/)
+    // A profile with no token is an auth error that says which profile.
+    const other = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator: emulator}).then(() =>
+      run(['whoami', '--profile', 'nobody'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator}),
+    )
+    assert.equal(other.code, 3)
+    assert.match(other.stderr, /^Error: Not logged in: no token for profile "nobody"\.$/m)
+    await removeDir(home)
+  })
+
+  it('logout removes the token, keeps the profile, and succeeds when there was none', async () => {
+    home = await tempDir()
+    await run(['login', '--token', emulator.token], {env: bare(), emulator})
+    const first = await run(['logout'], {env: {XDG_CONFIG_HOME: home}, emulator})
+    assert.equal(first.code, 0, first.stderr)
+    assert.equal(first.stdout, 'Logged out: removed the token of profile "default".\n')
+    const saved = JSON.parse(await readFile(configFile(), 'utf8'))
+    assert.equal(saved.profiles.default.token, undefined)
+    assert.equal(saved.profiles.default.apiUrl, emulator.url)
+    const second = await run(['logout'], {env: {XDG_CONFIG_HOME: home}, emulator})
+    assert.equal(second.code, 0)
+    assert.equal(second.stdout, 'Profile "default" had no stored token; nothing to remove.\n')
+    const whoami = await run(['whoami'], {env: {XDG_CONFIG_HOME: home}, emulator})
+    assert.equal(whoami.code, 3)
+    assert.match(whoami.stderr, /^Error: Not logged in: no token for profile "default"\.\nRun `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN\.\n$/)
+    await removeDir(home)
+  })
+
+  it('token precedence: flag over environment over profile, and whoami says which', async () => {
+    home = await tempDir()
+    await run(['login', '--token', emulator.token], {env: bare(), emulator})
+    const fromEnv = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_SERVICE_TOKEN: `${emulator.token}\n`}, emulator})
+    assert.equal(fromEnv.code, 0, fromEnv.stderr)
+    assert.match(fromEnv.stdout, /Token from\s+│ PRISMA_SERVICE_TOKEN/)
+    // A wrong flag wins over a good environment variable: 401, exit 3.
+    const wrongFlag = await run(['whoami', '--token', 'wrong-token-abcdef'], {env: {XDG_CONFIG_HOME: home, PRISMA_SERVICE_TOKEN: emulator.token}, emulator, secrets: ['wrong-token-abcdef']})
+    assert.equal(wrongFlag.code, 3)
+    const fromFlag = await run(['whoami', '--token', emulator.token], {env: {XDG_CONFIG_HOME: home, PRISMA_SERVICE_TOKEN: 'wrong-token-abcdef'}, emulator})
+    assert.equal(fromFlag.code, 0, fromFlag.stderr)
+    assert.match(fromFlag.stdout, /Token from\s+│ --token/)
+    await removeDir(home)
+  })
+
+  it('PRISMA_SERVICE_TOKEN set but blank is an auth error that says so (exit 3)', async () => {
+    home = await tempDir()
+    for (const blank of ['', '   ', '\n']) {
+      const result = await run(['projects', 'list'], {env: bare({PRISMA_SERVICE_TOKEN: blank}), emulator})
+      assert.equal(result.code, 3)
+      assert.match(result.stderr, /^Error: PRISMA_SERVICE_TOKEN is set but empty\.$/m)
+    }
+    const json = await run(['projects', 'list', '--json'], {env: bare({PRISMA_SERVICE_TOKEN: ''}), emulator})
+    assert.equal(json.code, 3)
+    assert.deepEqual(parseJson(json), {error: {code: 'auth-required', message: 'PRISMA_SERVICE_TOKEN is set but empty.'}})
+    await removeDir(home)
+  })
+
+  it('an empty PRISMA_MANAGEMENT_API_URL or PRISMA_MGMT_PROFILE counts as unset', async () => {
+    home = await tempDir()
+    await run(['login', '--token', emulator.token], {env: bare(), emulator})
+    const result = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: '', PRISMA_MGMT_PROFILE: ''}, emulator})
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /Profile\s+│ default/)
+    await removeDir(home)
+  })
+
+  it('a corrupt config file is a clear error naming it (exit 1) and is left untouched', async () => {
+    home = await tempDir()
+    await mkdir(join(home, 'prisma-mgmt'), {recursive: true})
+    await writeFile(configFile(), '{"profiles": {', {mode: 0o600})
+    for (const args of [['whoami'], ['login', '--token', emulator.token], ['logout']]) {
+      const result = await run(args, {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator})
+      assert.equal(result.code, 1, `${args.join(' ')}: ${result.stderr}`)
+      assert.equal(
+        result.stderr,
+        `Error: Cannot read the configuration file ${configFile()}: it is not valid JSON.\nFix or remove that file yourself (prisma-mgmt never overwrites it), then run the command again.\n`,
+      )
+      assert.doesNotMatch(result.stderr, /\n\s+at /)
+    }
+    assert.equal(await readFile(configFile(), 'utf8'), '{"profiles": {')
+    await removeDir(home)
+  })
+
+  it('whoami --json is the API object and holds no token', async () => {
+    home = await tempDir()
+    const result = await run(['whoami', '--json'], {env: emulator.env(home), emulator})
+    assert.equal(result.code, 0, result.stderr)
+    const me = parseJson<{workspace: {name: string}; credential: {type: string}; user: null}>(result)
+    assert.equal(me.credential.type, 'service_token')
+    assert.equal(typeof me.workspace.name, 'string')
+    await removeDir(home)
+  })
+})

@@ -1,0 +1,148 @@
+// Runs the built CLI (bin/run.js) as a separate process, the way a user does, against an
+// emulator started the same way. Every run also checks that the token never leaks.
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {createInterface} from 'node:readline'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+export const BIN = join(ROOT, 'bin/run.js')
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>
+  input?: string
+  /** Secrets that must not appear in stdout or stderr (the emulator's token is always checked). */
+  secrets?: string[]
+  timeoutMs?: number
+}
+
+/** A scratch folder; the caller removes it. */
+export async function tempDir(prefix = 'prisma-mgmt-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix))
+}
+
+export class Emulator {
+  private constructor(
+    readonly url: string,
+    readonly token: string,
+    private readonly child: ChildProcess,
+    readonly output: {stdout: string; stderr: string},
+  ) {}
+
+  /** `prisma-mgmt emulator start --port 0`, resolved once it prints its export lines. */
+  static async start(args: string[] = ['--databases', 'none']): Promise<Emulator> {
+    const child = spawn(process.execPath, [BIN, 'emulator', 'start', '--port', '0', ...args], {
+      cwd: ROOT,
+      env: {...process.env, NO_COLOR: '1'},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const output = {stdout: '', stderr: ''}
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output.stderr += chunk.toString()
+    })
+    const lines = createInterface({input: child.stdout!})
+    const found: {url?: string; token?: string} = {}
+    await new Promise<void>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`emulator did not start:\n${output.stdout}\n${output.stderr}`)), 60_000)
+      child.once('exit', (code) => fail(new Error(`emulator exited with ${code}:\n${output.stdout}\n${output.stderr}`)))
+      lines.on('line', (line) => {
+        output.stdout += `${line}\n`
+        const url = /^export PRISMA_MANAGEMENT_API_URL=(\S+)$/.exec(line)
+        const token = /^export PRISMA_SERVICE_TOKEN=(\S+)$/.exec(line)
+        if (url) found.url = url[1]
+        if (token) found.token = token[1]
+        if (found.url && found.token) {
+          clearTimeout(timer)
+          ok()
+        }
+      })
+    })
+    child.removeAllListeners('exit')
+    return new Emulator(found.url!, found.token!, child, output)
+  }
+
+  /** Environment that points the CLI at this emulator, with a private config folder. */
+  env(configHome: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+    return {XDG_CONFIG_HOME: configHome, PRISMA_MANAGEMENT_API_URL: this.url, PRISMA_SERVICE_TOKEN: this.token, ...extra}
+  }
+
+  /** A call to the emulator's API, for setting up state and checking what the CLI did. */
+  async call<T = unknown>(method: string, path: string, body?: unknown): Promise<{status: number; body: T}> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {authorization: `Bearer ${this.token}`, 'content-type': 'application/json', accept: 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await response.text()
+    return {status: response.status, body: (text ? JSON.parse(text) : undefined) as T}
+  }
+
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode
+    const exited = new Promise<number | null>((ok) => this.child.once('exit', (code) => ok(code)))
+    this.child.kill('SIGTERM')
+    return exited
+  }
+}
+
+/** Runs `prisma-mgmt <args>`; env replaces only the given keys (undefined removes one). */
+export async function run(args: string[], options: RunOptions & {emulator?: Emulator} = {}): Promise<RunResult> {
+  const env: Record<string, string | undefined> = {...process.env}
+  // A test's outcome must not depend on the developer's shell.
+  for (const key of ['PRISMA_MANAGEMENT_API_URL', 'PRISMA_SERVICE_TOKEN', 'PRISMA_MGMT_PROFILE', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy', 'CI', 'FORCE_COLOR', 'DEBUG']) {
+    delete env[key]
+  }
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  child.stdin.end(options.input ?? '')
+  const timeout = options.timeoutMs ?? 60_000
+  const code = await new Promise<number | null>((ok, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      fail(new Error(`prisma-mgmt ${args.join(' ')} did not finish within ${timeout} ms\n${stdout}\n${stderr}`))
+    }, timeout)
+    child.once('close', (exitCode) => {
+      clearTimeout(timer)
+      ok(exitCode)
+    })
+  })
+  const secrets = [...(options.secrets ?? []), ...(options.emulator ? [options.emulator.token] : [])]
+  for (const secret of secrets) {
+    assert.ok(!stdout.includes(secret), `a secret appeared on stdout of: prisma-mgmt ${args.join(' ')}`)
+    assert.ok(!stderr.includes(secret), `a secret appeared on stderr of: prisma-mgmt ${args.join(' ')}`)
+  }
+  return {code, stdout, stderr}
+}
+
+/** stdout must be exactly one JSON document. */
+export function parseJson<T = unknown>(result: RunResult): T {
+  try {
+    return JSON.parse(result.stdout) as T
+  } catch {
+    assert.fail(`stdout is not one JSON document:\n${result.stdout}\n--- stderr:\n${result.stderr}`)
+  }
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, {recursive: true, force: true})
+}
