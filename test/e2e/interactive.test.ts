@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict'
+import {readFile, stat} from 'node:fs/promises'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {Emulator, removeDir, tempDir} from './harness.js'
+import {Terminal} from './terminal.js'
+
+describe('prompts on a real terminal', () => {
+  let emulator: Emulator
+  let home: string
+  const terminals: Terminal[] = []
+  const open = async (args: string[], env: Record<string, string>) => {
+    const terminal = await Terminal.start(args, env)
+    terminals.push(terminal)
+    return terminal
+  }
+
+  before(async () => {
+    emulator = await Emulator.start()
+    home = await tempDir()
+  })
+  after(async () => {
+    await Promise.all(terminals.map((t) => t.close()))
+    await emulator.stop()
+    await removeDir(home)
+  })
+
+  it('login asks for the token with a masked prompt and saves the profile', async () => {
+    const term = await open(['login'], {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url})
+    await term.waitFor(/Paste your Prisma service token:/)
+    await term.type(emulator.token)
+    const typed = await term.waitFor(/Paste your Prisma service token: \*{8,}/)
+    assert.ok(!typed.includes(emulator.token), 'the typed token is masked')
+    await term.press('Enter')
+    const screen = await term.waitFor(/\[exit \d+\]/)
+    assert.equal(await term.exitCode(), 0, screen)
+    assert.match(screen, /Logged in to workspace .+ as profile "default"\./)
+    assert.ok(!screen.includes(emulator.token), 'the token never shows on screen')
+    const file = join(home, 'prisma-mgmt', 'config.json')
+    assert.equal((await stat(file)).mode & 0o777, 0o600)
+    assert.equal(JSON.parse(await readFile(file, 'utf8')).profiles.default.token, emulator.token)
+  })
+
+  it('Ctrl-C at the login prompt exits 130 and saves nothing', async () => {
+    const dir = await tempDir()
+    const term = await open(['login'], {XDG_CONFIG_HOME: dir, PRISMA_MANAGEMENT_API_URL: emulator.url})
+    await term.waitFor(/Paste your Prisma service token:/)
+    await term.type('half-typed')
+    await term.press('C-c')
+    assert.equal(await term.exitCode(), 130)
+    await assert.rejects(stat(join(dir, 'prisma-mgmt', 'config.json')), {code: 'ENOENT'})
+    await removeDir(dir)
+  })
+
+  it('projects create without --region offers the regions and creates in the chosen one', async () => {
+    const term = await open(['projects', 'create', '--name', 'picked-region'], {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url, PRISMA_SERVICE_TOKEN: emulator.token})
+    const menu = await term.waitFor(/Region for the database/)
+    assert.match(menu, /us-east-1/)
+    assert.match(menu, /eu-central-1/)
+    // Move to the second region in the list and pick it.
+    const regions = (await emulator.call<{data: {id: string; status: string}[]}>('GET', '/v1/regions/postgres')).body.data
+    const second = regions.filter((r) => r.status === 'available')[1]
+    await term.press('Down', 'Enter')
+    assert.equal(await term.exitCode(), 0, await term.screen())
+    const projects = (await emulator.call<{data: {id: string; name: string}[]}>('GET', '/v1/projects')).body.data
+    const project = projects.find((p) => p.name === 'picked-region')!
+    const dbs = (await emulator.call<{data: {region: {id: string}}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data
+    assert.equal(dbs[0].region.id, second.id)
+  })
+
+  it('db credentials without an id picks a project, then a database', async () => {
+    const env = {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url, PRISMA_SERVICE_TOKEN: emulator.token}
+    const created = await emulator.call<{data: {id: string; name: string; database: {id: string}}}>('POST', '/v1/projects', {name: 'two-dbs', region: 'us-east-1'})
+    const second = await emulator.call<{data: {id: string; name: string}}>('POST', `/v1/projects/${created.body.data.id}/databases`, {name: 'analytics', region: 'eu-west-3'})
+    assert.equal(second.status, 201)
+    const term = await open(['db', 'credentials', '--format', 'url'], env)
+    await term.waitFor(/Project/)
+    // Walk the project list to `two-dbs`.
+    for (let i = 0; i < 20 && !/❯ two-dbs/.test(await term.screen()); i++) await term.press('Down')
+    await term.waitFor(/❯ two-dbs/)
+    await term.press('Enter')
+    await term.waitFor(/Database/)
+    for (let i = 0; i < 5 && !/❯ analytics/.test(await term.screen()); i++) await term.press('Down')
+    await term.waitFor(/❯ analytics/)
+    await term.press('Enter')
+    const screen = await term.waitFor(/\[exit \d+\]/)
+    assert.equal(await term.exitCode(), 0, screen)
+    assert.match(screen, /postgres(ql)?:\/\/\S+/)
+    const connections = (await emulator.call<{data: {name: string}[]}>('GET', `/v1/databases/${second.body.data.id}/connections`)).body.data
+    assert.ok(connections.some((c) => /^prisma-mgmt-\d{8}-\d{6}$/.test(c.name)), 'the credential was minted on the chosen database')
+  })
+
+  it('projects delete on a terminal asks to type the name: a wrong name deletes nothing, the right one deletes', async () => {
+    const env = {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url, PRISMA_SERVICE_TOKEN: emulator.token}
+    const created = await emulator.call<{data: {id: string}}>('POST', '/v1/projects', {name: 'keep-me', createDatabase: false})
+    const id = created.body.data.id
+    const wrong = await open(['projects', 'delete', id], env)
+    await wrong.waitFor(/Type its name to confirm/)
+    await wrong.type('keep-you')
+    await wrong.press('Enter')
+    assert.equal(await wrong.exitCode(), 2)
+    assert.match(await wrong.screen(), /The name did not match; project \S+ was not deleted\./)
+    assert.equal((await emulator.call('GET', `/v1/projects/${id}`)).status, 200)
+
+    const right = await open(['projects', 'delete', id], env)
+    await right.waitFor(/This deletes project keep-me \(\S+\) for good\. Type its name to confirm/)
+    await right.type('keep-me')
+    await right.press('Enter')
+    assert.equal(await right.exitCode(), 0)
+    assert.match(await right.screen(), /Deleted project keep-me/)
+    assert.equal((await emulator.call('GET', `/v1/projects/${id}`)).status, 404)
+  })
+})

@@ -1,0 +1,62 @@
+// A real terminal for the interactive paths: tmux runs the CLI, send-keys types, capture-pane
+// reads the screen. Each terminal has its own tmux server socket, so tests never collide.
+import {execFile} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {promisify} from 'node:util'
+
+import {BIN, ROOT} from './harness.js'
+
+const exec = promisify(execFile)
+
+export class Terminal {
+  private constructor(private readonly socket: string) {}
+
+  /** Starts `prisma-mgmt <args>` in a 160x50 terminal; the line `[exit N]` follows when it ends. */
+  static async start(args: string[], env: Record<string, string>): Promise<Terminal> {
+    const socket = `pmgmt-${randomBytes(4).toString('hex')}`
+    const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+    const script = `cd '${ROOT}' && ${quoted}; echo "[exit $?]"; sleep 120`
+    const envArgs = Object.entries({TERM: 'xterm-256color', ...env}).flatMap(([k, v]) => ['-e', `${k}=${v}`])
+    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '50', ...envArgs, 'sh', '-c', script])
+    return new Terminal(socket)
+  }
+
+  async screen(): Promise<string> {
+    const {stdout} = await exec('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J'])
+    return stdout
+  }
+
+  /** Waits until the screen matches; fails with the screen's text when it does not in time. */
+  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs
+    let last = ''
+    while (Date.now() < deadline) {
+      last = await this.screen()
+      if (pattern.test(last)) return last
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    throw new Error(`the terminal never showed ${pattern}; it shows:\n${last}`)
+  }
+
+  /** The exit code, once the command has ended. */
+  async exitCode(timeoutMs = 30_000): Promise<number> {
+    const screen = await this.waitFor(/\[exit \d+\]/, timeoutMs)
+    return Number(/\[exit (\d+)\]/.exec(screen)![1])
+  }
+
+  async type(text: string): Promise<void> {
+    await exec('tmux', ['-L', this.socket, 'send-keys', '-l', text])
+  }
+
+  /** tmux key names: Enter, Down, Up, C-c. */
+  async press(...keys: string[]): Promise<void> {
+    for (const key of keys) {
+      await exec('tmux', ['-L', this.socket, 'send-keys', key])
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
+  async close(): Promise<void> {
+    await exec('tmux', ['-L', this.socket, 'kill-server']).catch(() => {})
+  }
+}
