@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import {Errors} from '@oclif/core'
+
+import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from '../../src/api/errors.js'
+import {describeFailure} from '../../src/base-command.js'
+import {AuthError, CancelledError, ConfigError, UsageError} from '../../src/errors.js'
+
+describe('describeFailure: one place maps every error to the contract\'s exit code', () => {
+  const cases: [string, unknown, number, string][] = [
+    ['401', new ApiError(401, 'unauthorized', 'Bad token'), 3, 'unauthorized'],
+    ['403', new ApiError(403, 'forbidden', 'No access'), 3, 'forbidden'],
+    ['404', new ApiError(404, 'not-found', 'No such project'), 4, 'not-found'],
+    ['409', new ApiError(409, 'conflict', 'Exists'), 5, 'conflict'],
+    ['429', new ApiError(429, 'rate-limited', 'Slow down'), 6, 'rate-limited'],
+    ['500', new ApiError(500, 'internal', 'Oops'), 6, 'internal'],
+    ['503', new ApiError(503, 'unavailable', 'Later'), 6, 'unavailable'],
+    ['400', new ApiError(400, 'validation', 'Bad region'), 2, 'validation'],
+    ['network', new NetworkError('connect ECONNREFUSED'), 6, 'network'],
+    ['timeout', new TimeoutError(3, 'http://x/v1/me'), 6, 'timeout'],
+    ['invalid response', new InvalidResponseError('not JSON', 200), 6, 'invalid-response'],
+    ['usage', new UsageError('bad'), 2, 'usage'],
+    ['auth', new AuthError('none'), 3, 'auth-required'],
+    ['config', new ConfigError('corrupt'), 1, 'config'],
+    ['cancel', new CancelledError(), 130, 'cancelled'],
+    ['oclif parse error', new Errors.CLIError('Nonexistent flag: --nope\nSee more help with --help', {exit: 2}), 2, 'usage'],
+    ['bug', new TypeError('x is undefined'), 1, 'unexpected'],
+  ]
+  for (const [name, error, exitCode, code] of cases) {
+    it(`${name} → exit ${exitCode}, code ${code}`, () => {
+      const failure = describeFailure(error)
+      assert.equal(failure.exitCode, exitCode)
+      assert.equal(failure.code, code)
+    })
+  }
+
+  it('keeps the API\'s hint and status', () => {
+    const failure = describeFailure(new ApiError(404, 'not-found', 'Project p1 not found', 'List projects first'))
+    assert.deepEqual({hint: failure.hint, status: failure.status, message: failure.message}, {hint: 'List projects first', status: 404, message: 'Project p1 not found'})
+  })
+})
