@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict'
+import {after, before, beforeEach, describe, it} from 'node:test'
+import {InvalidResponseError} from '../../src/api/errors.js'
+import {ManagementApi} from '../../src/api/management-api.js'
+import {clearProxyEnv, json, startServer, TOKEN, type LocalServer, type Received} from './local-server.js'
+
+clearProxyEnv()
+
+const PROJECTS = Array.from({length: 250}, (_, index) => ({id: `proj_${index}`, type: 'project', name: `project ${index}`}))
+
+/** Answers like the API's cursor pagination: `limit` (max 100) items from `cursor`. */
+function page(items: unknown[], query: URLSearchParams): {data: unknown[]; pagination: {nextCursor: string | null; hasMore: boolean}} {
+  const start = Number(query.get('cursor') ?? 0)
+  const limit = Math.min(100, Number(query.get('limit') ?? 100))
+  const end = Math.min(items.length, start + limit)
+  const hasMore = end < items.length
+  return {data: items.slice(start, end), pagination: {nextCursor: hasMore ? String(end) : null, hasMore}}
+}
+
+let api: LocalServer
+let client: ManagementApi
+let answers: Map<string, (request: Received) => [number, unknown?]>
+
+before(async () => {
+  api = await startServer((request, response) => {
+    const url = new URL(request.url, 'http://local')
+    const answer = answers.get(`${request.method} ${url.pathname}`)
+    if (!answer) return json(response, 404, {error: {code: 'not-found', message: `No route ${request.method} ${url.pathname}`}})
+    const [status, body] = answer(request)
+    if (status === 204) {
+      response.statusCode = 204
+      response.end()
+      return
+    }
+    json(response, status, body)
+  })
+  client = new ManagementApi({apiUrl: `${api.url}/v1`, token: TOKEN, timeoutSeconds: 5, userAgent: 'test', retryBaseDelayMs: 1})
+})
+
+beforeEach(() => {
+  api.received.length = 0
+  answers = new Map()
+})
+
+after(async () => {
+  await client.close()
+  await api.close()
+})
+
+function route(key: string, answer: (request: Received) => [number, unknown?]): void {
+  answers.set(key, answer)
+}
+
+function requests(): string[] {
+  return api.received.map((request) => `${request.method} ${request.url}`)
+}
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of items) out.push(item)
+  return out
+}
+
+describe('ManagementApi pagination', () => {
+  beforeEach(() => route('GET /v1/projects', (request) => [200, page(PROJECTS, new URL(request.url, 'http://local').searchParams)]))
+
+  it('follows every cursor page when no limit is given', async () => {
+    const projects = await all(client.listProjects())
+    assert.equal(projects.length, 250)
+    assert.equal(projects[249].id, 'proj_249')
+    assert.deepEqual(requests(), ['GET /v1/projects?limit=100', 'GET /v1/projects?cursor=100&limit=100', 'GET /v1/projects?cursor=200&limit=100'])
+  })
+
+  it('asks for no more than the limit and stops fetching once it is reached', async () => {
+    const projects = await all(client.listProjects({limit: 150}))
+    assert.equal(projects.length, 150)
+    assert.deepEqual(requests(), ['GET /v1/projects?limit=100', 'GET /v1/projects?cursor=100&limit=50'])
+  })
+
+  it('fetches one small page for a small limit', async () => {
+    const projects = await all(client.listProjects({limit: 3}))
+    assert.deepEqual(projects.map((project) => project.id), ['proj_0', 'proj_1', 'proj_2'])
+    assert.deepEqual(requests(), ['GET /v1/projects?limit=3'])
+  })
+
+  it('fetches nothing for a limit of 0 and refuses a negative one', async () => {
+    assert.deepEqual(await all(client.listProjects({limit: 0})), [])
+    assert.equal(api.received.length, 0)
+    await assert.rejects(all(client.listProjects({limit: -1})), RangeError)
+  })
+
+  it('stops fetching when the caller stops reading', async () => {
+    for await (const project of client.listProjects()) {
+      if (project.id === 'proj_5') break
+    }
+    assert.equal(api.received.length, 1)
+  })
+
+  it('stops when the server hands out the same cursor twice', async () => {
+    route('GET /v1/workspaces', () => [200, {data: [{id: 'w'}], pagination: {nextCursor: 'same', hasMore: true}}])
+    await assert.rejects(all(client.listWorkspaces()), InvalidResponseError)
+    assert.equal(api.received.length, 2)
+  })
+
+  it('treats hasMore false as the end even with a cursor', async () => {
+    route('GET /v1/workspaces', () => [200, {data: [{id: 'w1'}], pagination: {nextCursor: 'next', hasMore: false}}])
+    assert.deepEqual((await all(client.listWorkspaces())).map((workspace) => workspace.id), ['w1'])
+    assert.equal(api.received.length, 1)
+  })
+
+  it('refuses a page without a data list', async () => {
+    route('GET /v1/workspaces', () => [200, {items: []}])
+    await assert.rejects(all(client.listWorkspaces()), InvalidResponseError)
+  })
+})
+
+describe('ManagementApi endpoints', () => {
+  it('getMe returns the data', async () => {
+    const me = {user: null, workspace: {id: 'w1', name: 'Acme'}, credential: {type: 'service_token', id: 't1', name: 'ci'}}
+    route('GET /v1/me', () => [200, {data: me}])
+    assert.deepEqual(await client.getMe(), me)
+    assert.equal(api.received[0].headers.authorization, `Bearer ${TOKEN}`)
+  })
+
+  it('lists regions', async () => {
+    route('GET /v1/regions/postgres', () => [200, {data: [{id: 'us-east-1', type: 'region', name: 'US East', status: 'available'}]}])
+    route('GET /v1/regions', () => [200, {data: [{id: 'us-east-1', type: 'region', name: 'US East', product: 'postgres'}]}])
+    assert.equal((await client.listPostgresRegions())[0].status, 'available')
+    assert.equal((await client.listRegions())[0].product, 'postgres')
+  })
+
+  it('creates, shows, renames and deletes a project', async () => {
+    route('POST /v1/projects', (request) => [201, {data: {id: 'p1', ...JSON.parse(request.body)}}])
+    route('GET /v1/projects/p%2F1', () => [200, {data: {id: 'p/1'}}])
+    route('PATCH /v1/projects/p1', (request) => [200, {data: {id: 'p1', ...JSON.parse(request.body)}}])
+    route('DELETE /v1/projects/p1', () => [204])
+
+    const created = await client.createProject({name: 'demo', region: 'eu-central-1', createDatabase: false})
+    assert.equal(created.id, 'p1')
+    assert.deepEqual(JSON.parse(api.received[0].body), {name: 'demo', region: 'eu-central-1', createDatabase: false})
+    assert.equal((await client.getProject('p/1')).id, 'p/1')
+    assert.equal((await client.renameProject('p1', 'renamed')).name, 'renamed')
+    assert.deepEqual(JSON.parse(api.received[2].body), {name: 'renamed'})
+    assert.equal(await client.deleteProject('p1'), undefined)
+    assert.deepEqual(requests(), ['POST /v1/projects', 'GET /v1/projects/p%2F1', 'PATCH /v1/projects/p1', 'DELETE /v1/projects/p1'])
+  })
+
+  it('lists databases of all projects or of one', async () => {
+    const list = {data: [{id: 'db1'}], pagination: {nextCursor: null, hasMore: false}}
+    route('GET /v1/databases', () => [200, list])
+    route('GET /v1/projects/p1/databases', () => [200, list])
+    await all(client.listDatabases())
+    await all(client.listDatabases({projectId: 'p1', limit: 10}))
+    assert.deepEqual(requests(), ['GET /v1/databases?limit=100', 'GET /v1/projects/p1/databases?limit=10'])
+  })
+
+  it('gets, creates and deletes a database', async () => {
+    route('GET /v1/databases/db1', () => [200, {data: {id: 'db1', status: 'ready'}}])
+    route('POST /v1/projects/p1/databases', (request) => [201, {data: {id: 'db2', ...JSON.parse(request.body)}}])
+    route('DELETE /v1/databases/db1', () => [204])
+    assert.equal((await client.getDatabase('db1')).status, 'ready')
+    const created = await client.createDatabase('p1', {name: 'second', region: 'us-west-1', isDefault: false})
+    assert.equal(created.name, 'second')
+    assert.equal(api.received[1].headers['content-type'], 'application/json')
+    await client.deleteDatabase('db1')
+    assert.deepEqual(requests(), ['GET /v1/databases/db1', 'POST /v1/projects/p1/databases', 'DELETE /v1/databases/db1'])
+  })
+
+  it('lists, gets, creates, rotates and deletes connections', async () => {
+    route('GET /v1/databases/db1/connections', () => [200, {data: [{id: 'c1'}, {id: 'c2'}], pagination: {nextCursor: null, hasMore: false}}])
+    route('GET /v1/connections/c1', () => [200, {data: {id: 'c1'}}])
+    route('POST /v1/databases/db1/connections', (request) => [200, {data: {id: 'c3', ...JSON.parse(request.body)}}])
+    route('POST /v1/connections/c1/rotate', () => [200, {data: {id: 'c1', name: 'rotated'}}])
+    route('DELETE /v1/connections/c1', () => [204])
+    assert.deepEqual((await all(client.listConnections('db1', {limit: 1}))).map((c) => c.id), ['c1'])
+    assert.equal((await client.getConnection('c1')).id, 'c1')
+    assert.equal((await client.createConnection('db1', {name: 'ci'})).name, 'ci')
+    assert.equal((await client.rotateConnection('c1')).name, 'rotated')
+    await client.deleteConnection('c1')
+    assert.deepEqual(requests(), [
+      'GET /v1/databases/db1/connections?limit=1',
+      'GET /v1/connections/c1',
+      'POST /v1/databases/db1/connections',
+      'POST /v1/connections/c1/rotate',
+      'DELETE /v1/connections/c1',
+    ])
+    // Rotation has no body, so no content type either.
+    assert.equal(api.received[3].headers['content-type'], undefined)
+    assert.equal(api.received[3].body, '')
+  })
+
+  it('returns the whole body of backups and usage', async () => {
+    const backups = {data: [{id: 'b1', backupType: 'full', createdAt: '2025-01-01T00:00:00Z', status: 'completed'}], meta: {backupRetentionDays: 7}, pagination: {hasMore: false, limit: 5}}
+    const usage = {period: {start: '2025-01-01T00:00:00Z', end: '2025-01-31T00:00:00Z'}, metrics: {operations: {used: 10, unit: 'ops'}, storage: {used: 0.5, unit: 'GiB'}}, generatedAt: '2025-02-01T00:00:00Z'}
+    route('GET /v1/databases/db1/backups', () => [200, backups])
+    route('GET /v1/databases/db1/usage', () => [200, usage])
+    assert.deepEqual(await client.listBackups('db1', {limit: 5}), backups)
+    assert.deepEqual(await client.getUsage('db1', {startDate: '2025-01-01', endDate: '2025-01-31'}), usage)
+    await client.getUsage('db1')
+    assert.deepEqual(requests(), [
+      'GET /v1/databases/db1/backups?limit=5',
+      'GET /v1/databases/db1/usage?startDate=2025-01-01&endDate=2025-01-31',
+      'GET /v1/databases/db1/usage',
+    ])
+  })
+
+  it('refuses a single-resource answer without data', async () => {
+    route('GET /v1/databases/db1', () => [200, {id: 'db1'}])
+    await assert.rejects(client.getDatabase('db1'), InvalidResponseError)
+  })
+
+  it('refuses an empty id rather than hit the collection', async () => {
+    await assert.rejects(async () => client.deleteProject(''), /Invalid id/)
+    assert.equal(api.received.length, 0)
+  })
+})
