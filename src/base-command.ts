@@ -175,16 +175,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     try {
       url = normalizeApiUrl(apiUrl.value)
     } catch (error) {
-      throw new UsageError(
-        `Invalid API URL "${apiUrl.value}" (from ${describeSource(apiUrl.source, 'api-url')}): ${error instanceof Error ? error.message : String(error)}`,
-        'Pass an http(s) URL such as https://api.prisma.io.',
-      )
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new UsageError(`${reason} (The URL came from ${describeSource(apiUrl.source, 'api-url')}.)`)
     }
     let warning: string | undefined
     try {
       warning = checkTransportSecurity(url, this.flags.insecure)
     } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error), 'Use https://, or pass --insecure if you really mean it.')
+      throw new UsageError(error instanceof Error ? error.message : String(error))
     }
     if (warning) streams.stderr.write(`Warning: ${warning}\n`)
     this.#token = token ?? (await this.settings.token())
