@@ -114,13 +114,15 @@ function defaultPort(endpoint: EndpointName, protocol: string | undefined): numb
 
 /** Adds an endpoint, or fills only the fields a better source left empty. */
 function fill(draft: Draft, endpoint: EndpointName, fields: EndpointFields): void {
-  const parsed = fields.connectionString ? parseConnectionString(fields.connectionString) : {}
   const existing = draft.get(endpoint)
+  // An endpoint that has its connection string is complete; mixing in another source's user would mislead.
+  if (existing?.connectionString !== undefined) return
+  const parsed = fields.connectionString ? parseConnectionString(fields.connectionString) : {}
   const host = existing?.host ?? fields.host ?? parsed.host
   if (host === undefined) return
   const details: EndpointDetails = {
     endpoint,
-    connectionString: existing?.connectionString ?? fields.connectionString,
+    connectionString: fields.connectionString,
     host,
     port: existing?.port ?? fields.port ?? parsed.port ?? defaultPort(endpoint, parsed.protocol),
     user: existing?.user ?? fields.user ?? parsed.user,
