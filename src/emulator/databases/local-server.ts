@@ -12,6 +12,12 @@ import type {LocalServerCommand, LocalServerConfig, LocalServerMessage} from './
 
 const LOOPBACK = '127.0.0.1'
 
+/** `RuntimeError: unreachable` says more than `unreachable` alone (PGlite's WebAssembly aborting). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message
+}
+
 function send(message: LocalServerMessage): Promise<void> {
   return new Promise((resolve) => {
     if (!process.send) return resolve()
@@ -48,7 +54,7 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | undefined
   const stop = (): Promise<void> => {
     stopping ??= (server ? server.close() : Promise.resolve())
-      .catch((error: unknown) => console.error(error instanceof Error ? error.message : String(error)))
+      .catch((error: unknown) => console.error(describe(error)))
       .then(() => process.exit(0))
     return stopping
   }
@@ -73,7 +79,7 @@ async function main(): Promise<void> {
     })
   } catch (error) {
     const portTaken = error instanceof Error && error.name === 'PortNotAvailableError'
-    await send({type: 'failed', message: error instanceof Error ? error.message : String(error), portTaken})
+    await send({type: 'failed', message: describe(error), portTaken})
     process.exit(1)
   }
   if (stopping || !process.connected) return stop()
@@ -81,6 +87,6 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-  await send({type: 'failed', message: error instanceof Error ? error.message : String(error), portTaken: false})
+  await send({type: 'failed', message: describe(error), portTaken: false})
   process.exit(1)
 })

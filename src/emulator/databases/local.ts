@@ -116,7 +116,7 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
         clearTimeout(timer)
         child.kill('SIGKILL')
         const tail = output.trim() ? `\n${output.trim()}` : ''
-        reject(new LocalStartError(`local PostgreSQL for database ${databaseId} did not start: ${reason}${tail}`, portTaken))
+        reject(new LocalStartError(`local PostgreSQL for database ${databaseId} (files in ${dir}) did not start: ${reason}${tail}`, portTaken))
       }
       const timer = setTimeout(() => fail(`not ready after ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS)
       child.once('error', (error) => fail(error.message))
@@ -175,11 +175,11 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
   return {
     mode: 'local',
 
-    provision(databaseId) {
+    async provision(databaseId) {
       checkId('database', databaseId)
-      if (closing) return Promise.reject(new Error('the local database backend is closed'))
+      if (closing) throw new Error('the local database backend is closed')
       const server = running.get(databaseId)
-      if (server) return Promise.resolve(server.endpoints)
+      if (server) return server.endpoints
       let pending = starting.get(databaseId)
       if (!pending) {
         pending = start(databaseId).finally(() => starting.delete(databaseId))

@@ -1,0 +1,299 @@
+// The `postgres` backend against a real, throwaway PostgreSQL cluster (scripts/postgres-cluster.sh).
+
+import assert from 'node:assert/strict'
+import {execFile} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {existsSync, readdirSync} from 'node:fs'
+import {mkdtemp, rm} from 'node:fs/promises'
+import net from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
+import {after, before, describe, it} from 'node:test'
+
+import pg from 'pg'
+
+import type {Credential, DatabaseBackend, DatabaseEndpoints} from '../../src/emulator/databases/backend.js'
+import {createPostgresBackend} from '../../src/emulator/databases/postgres.js'
+
+const SCRIPT = fileURLToPath(new URL('../../scripts/postgres-cluster.sh', import.meta.url))
+const run = promisify(execFile)
+
+function postgresBinaries(): boolean {
+  if (process.env.PG_BIN) return existsSync(join(process.env.PG_BIN, 'initdb'))
+  if (!existsSync('/usr/lib/postgresql')) return false
+  return readdirSync('/usr/lib/postgresql').some((version) => existsSync(join('/usr/lib/postgresql', version, 'bin', 'initdb')))
+}
+
+const skip = postgresBinaries()
+  ? false
+  : 'PostgreSQL binaries not found under /usr/lib/postgresql/*/bin: apt-get install postgresql (or set PG_BIN) to run these tests'
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+/** A fresh id, so tests never share a database or a role. */
+const newId = (prefix: string): string => `${prefix}${randomBytes(5).toString('hex')}`
+
+/** The string a user would paste, exactly as the brief promises it works. */
+function connectionString(credential: Credential, endpoints: DatabaseEndpoints): string {
+  const {host, port, database} = endpoints.direct
+  return `postgres://${credential.user}:${credential.password}@${host}:${port}/${database}?sslmode=disable`
+}
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 5000})
+  // A terminated session reports through 'error' too; the failing query is what the tests check.
+  client.on('error', () => undefined)
+  await client.connect()
+  return client
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  try {
+    const client = await connect(url)
+    await client.query('SELECT 1')
+    await client.end()
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('postgres database backend', {skip}, () => {
+  let clusterDir = ''
+  let adminUrl = ''
+  let admin: pg.Client
+  let backend: DatabaseBackend
+  const logs: string[] = []
+
+  const serverObjects = async (): Promise<{databases: string[]; roles: string[]}> => {
+    const databases = await admin.query<{datname: string}>('SELECT datname FROM pg_database ORDER BY 1')
+    const roles = await admin.query<{rolname: string}>("SELECT rolname FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' ORDER BY 1")
+    return {databases: databases.rows.map((row) => row.datname), roles: roles.rows.map((row) => row.rolname)}
+  }
+  let foreign: {databases: string[]; roles: string[]}
+
+  before(async () => {
+    clusterDir = await mkdtemp(join(tmpdir(), 'pmgmt-pg-test-'))
+    const port = await freePort()
+    const {stdout} = await run('sh', [SCRIPT, 'start', clusterDir, String(port)])
+    adminUrl = stdout.trim()
+    admin = await connect(adminUrl)
+    // Things the emulator did not make, some wearing its prefix: they must survive everything below.
+    await admin.query('CREATE DATABASE other_app')
+    await admin.query('CREATE ROLE pmgmt_foreign LOGIN')
+    await admin.query('CREATE DATABASE pmgmt_squatter')
+    await admin.query('CREATE ROLE pmgmt_squatter_owner')
+    foreign = await serverObjects()
+    backend = createPostgresBackend({host: '127.0.0.1', postgresUrl: adminUrl, log: (line) => logs.push(line)})
+  })
+
+  after(async () => {
+    await backend?.close()
+    await admin?.end()
+    if (clusterDir) {
+      await run('sh', [SCRIPT, 'stop', clusterDir]).catch(() => undefined)
+      await rm(clusterDir, {recursive: true, force: true})
+    }
+  })
+
+  it('the cluster script checks passwords over TCP', async () => {
+    const wrong = new URL(adminUrl)
+    wrong.password = 'not-the-password'
+    assert.equal(await canConnect(wrong.toString()), false)
+    assert.equal(await canConnect(adminUrl), true)
+  })
+
+  it('provisions a real database that a credential can use: tables, rows', async () => {
+    const databaseId = newId('db')
+    const endpoints = await backend.provision(databaseId)
+    const url = new URL(adminUrl)
+    assert.deepEqual(endpoints.direct, {host: url.hostname, port: Number(url.port), database: `pmgmt_${databaseId}`})
+    assert.equal(endpoints.accelerate, undefined)
+
+    const credential = await backend.createCredential(databaseId, newId('con'))
+    assert.match(credential.user, /^pmgmt_con/)
+    const client = await connect(connectionString(credential, endpoints))
+    await client.query('CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)')
+    await client.query("INSERT INTO notes (body) VALUES ('one'), ('two')")
+    const {rows} = await client.query<{body: string}>('SELECT body FROM notes ORDER BY id')
+    assert.deepEqual(rows, [{body: 'one'}, {body: 'two'}])
+    await client.end()
+
+    // Provisioning again is a no-op that answers the same endpoints.
+    assert.deepEqual(await backend.provision(databaseId), endpoints)
+  })
+
+  it('lets every connection of a database use what another made, and keeps it when that one is deleted', async () => {
+    const databaseId = newId('db')
+    const endpoints = await backend.provision(databaseId)
+    const first = newId('con')
+    const a = await backend.createCredential(databaseId, first)
+    const b = await backend.createCredential(databaseId, newId('con'))
+    assert.notEqual(a.password, b.password)
+
+    const clientA = await connect(connectionString(a, endpoints))
+    await clientA.query('CREATE TABLE shared (n int)')
+    await clientA.query('INSERT INTO shared VALUES (1)')
+    await clientA.end()
+
+    await backend.dropCredential(databaseId, first)
+    const clientB = await connect(connectionString(b, endpoints))
+    await clientB.query('INSERT INTO shared VALUES (2)')
+    const {rows} = await clientB.query<{total: number}>('SELECT sum(n)::int AS total FROM shared')
+    assert.deepEqual(rows, [{total: 3}])
+    await clientB.end()
+  })
+
+  it('rotation: the old password is refused, the new one works, open sessions of the old one end', async () => {
+    const databaseId = newId('db')
+    const connectionId = newId('con')
+    const endpoints = await backend.provision(databaseId)
+    const old = await backend.createCredential(databaseId, connectionId)
+    const openSession = await connect(connectionString(old, endpoints))
+    await openSession.query('SELECT 1')
+
+    const rotated = await backend.rotateCredential(databaseId, connectionId)
+    assert.equal(rotated.user, old.user)
+    assert.notEqual(rotated.password, old.password)
+
+    await assert.rejects(openSession.query('SELECT 1'))
+    await openSession.end().catch(() => undefined)
+    await assert.rejects(connect(connectionString(old, endpoints)), /password authentication failed/)
+    assert.equal(await canConnect(connectionString(rotated, endpoints)), true)
+  })
+
+  it('a deleted credential is refused and its role is gone', async () => {
+    const databaseId = newId('db')
+    const connectionId = newId('con')
+    const endpoints = await backend.provision(databaseId)
+    const credential = await backend.createCredential(databaseId, connectionId)
+    const openSession = await connect(connectionString(credential, endpoints))
+
+    await backend.dropCredential(databaseId, connectionId)
+    await assert.rejects(openSession.query('SELECT 1'))
+    await openSession.end().catch(() => undefined)
+    assert.equal(await canConnect(connectionString(credential, endpoints)), false)
+    const {rowCount} = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [credential.user])
+    assert.equal(rowCount, 0)
+    // Dropping it again is harmless.
+    await backend.dropCredential(databaseId, connectionId)
+  })
+
+  it('a credential reaches its own database only', async () => {
+    const mine = newId('db')
+    const theirs = newId('db')
+    const myEndpoints = await backend.provision(mine)
+    const theirEndpoints = await backend.provision(theirs)
+    const credential = await backend.createCredential(mine, newId('con'))
+
+    assert.equal(await canConnect(connectionString(credential, myEndpoints)), true)
+    await assert.rejects(connect(connectionString(credential, theirEndpoints)), /permission denied for database/)
+    // The cluster script keeps ordinary roles out of the maintenance databases. (A database someone
+    // else made with the default CONNECT for PUBLIC is open to every role; that is theirs to close.)
+    const maintenance = {...myEndpoints, direct: {...myEndpoints.direct, database: 'postgres'}}
+    assert.equal(await canConnect(connectionString(credential, maintenance)), false)
+  })
+
+  it('drop removes the database and its roles', async () => {
+    const databaseId = newId('db')
+    const endpoints = await backend.provision(databaseId)
+    const credential = await backend.createCredential(databaseId, newId('con'))
+    const openSession = await connect(connectionString(credential, endpoints))
+
+    await backend.drop(databaseId)
+    await assert.rejects(openSession.query('SELECT 1'))
+    await openSession.end().catch(() => undefined)
+    assert.equal(await canConnect(connectionString(credential, endpoints)), false)
+    const {databases, roles} = await serverObjects()
+    assert.ok(!databases.includes(endpoints.direct.database))
+    assert.ok(!roles.includes(credential.user))
+    assert.ok(!roles.includes(`pmgmt_${databaseId}_owner`))
+    // A second drop, and dropping an id it never made, do nothing.
+    await backend.drop(databaseId)
+    await backend.drop('never_made')
+  })
+
+  it('refuses to adopt a database or role it did not create', async () => {
+    await assert.rejects(backend.provision('squatter'), /pmgmt_squatter already exists .* did not create it/)
+    await backend.drop('squatter')
+    const {databases, roles} = await serverObjects()
+    assert.ok(databases.includes('pmgmt_squatter'))
+    assert.ok(roles.includes('pmgmt_squatter_owner'))
+
+    const databaseId = newId('db')
+    await backend.provision(databaseId)
+    await assert.rejects(backend.createCredential(databaseId, 'foreign'), /pmgmt_foreign already exists .* did not create it/)
+    await backend.dropCredential(databaseId, 'foreign')
+    assert.ok((await serverObjects()).roles.includes('pmgmt_foreign'))
+  })
+
+  it('rejects bad ids before they reach SQL', async () => {
+    await assert.rejects(backend.provision('x"; DROP DATABASE other_app; --'), /invalid database id/)
+    await assert.rejects(backend.createCredential('ok', '../x'), /invalid connection id/)
+  })
+
+  it('with a data dir, a restart reuses the databases and their credentials', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pmgmt-pg-data-'))
+    try {
+      const databaseId = newId('db')
+      const connectionId = newId('con')
+      const first = createPostgresBackend({host: '127.0.0.1', postgresUrl: adminUrl, dataDir, log: () => undefined})
+      const endpoints = await first.provision(databaseId)
+      const credential = await first.createCredential(databaseId, connectionId)
+      const client = await connect(connectionString(credential, endpoints))
+      await client.query('CREATE TABLE kept (v text)')
+      await client.query("INSERT INTO kept VALUES ('still here')")
+      await client.end()
+      await first.close()
+      assert.equal(existsSync(join(dataDir, 'databases', 'postgres.json')), true)
+
+      const second = createPostgresBackend({host: '127.0.0.1', postgresUrl: adminUrl, dataDir, log: () => undefined})
+      assert.deepEqual(await second.provision(databaseId), endpoints)
+      const again = await connect(connectionString(credential, endpoints))
+      assert.deepEqual((await again.query('SELECT v FROM kept')).rows, [{v: 'still here'}])
+      await again.end()
+      // Its records say the role is its own, so it may rotate and drop it.
+      const rotated = await second.rotateCredential(databaseId, connectionId)
+      assert.equal(await canConnect(connectionString(rotated, endpoints)), true)
+      await second.drop(databaseId)
+      await second.close()
+      assert.ok(!(await serverObjects()).databases.includes(endpoints.direct.database))
+    } finally {
+      await rm(dataDir, {recursive: true, force: true})
+    }
+  })
+
+  it('without a data dir, close() drops what this run created and nothing else', async () => {
+    const scratch = createPostgresBackend({host: '127.0.0.1', postgresUrl: adminUrl, log: () => undefined})
+    const ids = [newId('db'), newId('db')]
+    for (const databaseId of ids) {
+      await scratch.provision(databaseId)
+      await scratch.createCredential(databaseId, newId('con'))
+    }
+    await scratch.close()
+    await scratch.close()
+    await assert.rejects(scratch.provision(newId('db')), /closed/)
+
+    await backend.close()
+    assert.deepEqual(await serverObjects(), foreign)
+  })
+
+  it('reports an unreachable server readably', async () => {
+    const port = await freePort()
+    const nowhere = createPostgresBackend({host: '127.0.0.1', postgresUrl: `postgres://postgres:x@127.0.0.1:${port}/postgres`, log: () => undefined})
+    await assert.rejects(nowhere.provision('db1'), new RegExp(`cannot provision database db1 on 127.0.0.1:${port}: .*ECONNREFUSED`))
+    await nowhere.close()
+    assert.throws(() => createPostgresBackend({host: '127.0.0.1', log: () => undefined}), /needs --postgres-url/)
+  })
+})
