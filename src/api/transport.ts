@@ -214,7 +214,7 @@ export class Transport {
       if (!retryable || attempt >= this.maxRetries) throw failure
       if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_SECONDS * 1000) throw failure
       const delayMs = retryAfterMs ?? this.backoff(attempt)
-      this.onRetry?.({attempt: attempt + 1, delayMs, reason, method, url: url.href, status})
+      this.onRetry?.({attempt: attempt + 1, delayMs, reason, method, url: url.href, ...(status === undefined ? {} : {status})})
       await sleep(delayMs)
     }
   }
