@@ -2,9 +2,9 @@
 // every failure into one of the typed errors of errors.ts. Loaded lazily (it pulls in undici).
 import {STATUS_CODES} from 'node:http'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
+import {Agent, EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
 import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from './errors.js'
-import {normalizeApiUrl} from './url.js'
+import {isLoopbackHost, normalizeApiUrl} from './url.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
 export type QueryValue = string | number | boolean | null | undefined
@@ -32,7 +32,10 @@ export interface TransportOptions {
   retryBaseDelayMs?: number
   /** Cap of one computed backoff delay (default 8000); Retry-After has its own cap. */
   maxRetryDelayMs?: number
-  /** Defaults to an EnvHttpProxyAgent, which honours HTTP(S)_PROXY and NO_PROXY. */
+  /**
+   * Used for every request when given. By default an EnvHttpProxyAgent (HTTP(S)_PROXY, NO_PROXY)
+   * for remote hosts and a direct Agent for loopback hosts.
+   */
   dispatcher?: Dispatcher
   onRetry?: (info: RetryInfo) => void
 }
@@ -148,6 +151,7 @@ export class Transport {
   private readonly retryBaseDelayMs: number
   private readonly maxRetryDelayMs: number
   private readonly dispatcher: Dispatcher
+  private readonly loopbackDispatcher: Dispatcher
   private readonly ownsDispatcher: boolean
   private readonly onRetry?: (info: RetryInfo) => void
 
@@ -164,12 +168,16 @@ export class Transport {
     this.onRetry = options.onRetry
     this.ownsDispatcher = options.dispatcher === undefined
     // Connect within the same bound as the whole request, instead of undici's fixed 10 s.
-    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent({connect: {timeout: this.timeoutMs}})
+    const connect = {timeout: this.timeoutMs}
+    // Plain http goes to the proxy as an absolute-form request (like curl): many proxies only allow CONNECT to 443.
+    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent({connect, proxyTunnel: false})
+    // A proxy cannot reach this machine's loopback (the emulator), so loopback never goes through one.
+    this.loopbackDispatcher = options.dispatcher ?? new Agent({connect})
   }
 
   /** Closes the connections of the dispatcher this transport created (not one it was given). */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close()
+    if (this.ownsDispatcher) await Promise.all([this.dispatcher.close(), this.loopbackDispatcher.close()])
   }
 
   /** `path` starts with `/v1/`; build it with apiPath so ids are encoded. */
@@ -302,7 +310,7 @@ export class Transport {
         headers: this.headers(url, body !== undefined),
         body,
         signal: controller.signal,
-        dispatcher: this.dispatcher,
+        dispatcher: isLoopbackHost(url.hostname) ? this.loopbackDispatcher : this.dispatcher,
       })
       const text = await readBody(response.body, url, response.statusCode)
       return {status: response.statusCode, headers: response.headers, body: text, url, method}

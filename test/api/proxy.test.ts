@@ -12,16 +12,29 @@ interface ProxyHit {
   headers: IncomingHttpHeaders
 }
 
-/** A small forward proxy: absolute-form requests are relayed, CONNECT is tunnelled (or refused for *.test hosts). */
-async function startProxy(): Promise<{url: string; hits: ProxyHit[]; close(): Promise<void>}> {
+const REMOTE = 'api.example.test'
+
+/**
+ * A small forward proxy that knows one remote host, REMOTE, and sends it to the local API:
+ * absolute-form requests are relayed, CONNECT to REMOTE:80 is tunnelled, CONNECT to :443 refused.
+ */
+async function startProxy(apiPort: number): Promise<{url: string; hits: ProxyHit[]; close(): Promise<void>}> {
   const hits: ProxyHit[] = []
   const sockets = new Set<Socket>()
   const server: Server = createServer((incoming, outgoing) => {
     hits.push({mode: 'forward', target: incoming.url ?? '', headers: incoming.headers})
-    const upstream = forward(incoming.url ?? '', {method: incoming.method, headers: incoming.headers}, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(outgoing)
-    })
+    const target = new URL(incoming.url ?? '')
+    if (target.hostname !== REMOTE) {
+      outgoing.writeHead(502).end()
+      return
+    }
+    const upstream = forward(
+      {host: '127.0.0.1', port: apiPort, path: target.pathname + target.search, method: incoming.method, headers: incoming.headers},
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(outgoing)
+      },
+    )
     upstream.on('error', () => outgoing.writeHead(502).end())
     incoming.pipe(upstream)
   })
@@ -32,12 +45,11 @@ async function startProxy(): Promise<{url: string; hits: ProxyHit[]; close(): Pr
   server.on('connect', (incoming, client: Socket, head: Buffer) => {
     const target = incoming.url ?? ''
     hits.push({mode: 'connect', target, headers: incoming.headers})
-    const [host, port] = target.split(':')
-    if (host.endsWith('.test')) {
+    if (target !== `${REMOTE}:80`) {
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
       return
     }
-    const upstream = connect(Number(port), host, () => {
+    const upstream = connect(apiPort, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       upstream.write(head)
       upstream.pipe(client)
@@ -65,7 +77,7 @@ let api: LocalServer
 let proxy: Awaited<ReturnType<typeof startProxy>>
 const transports: Transport[] = []
 
-function client(apiUrl = api.url): Transport {
+function client(apiUrl: string): Transport {
   const transport = new Transport({apiUrl, token: TOKEN, timeoutSeconds: 5, userAgent: 'test', maxRetries: 0})
   transports.push(transport)
   return transport
@@ -73,7 +85,7 @@ function client(apiUrl = api.url): Transport {
 
 before(async () => {
   api = await startServer((_request, response) => json(response, 200, {data: 'through'}))
-  proxy = await startProxy()
+  proxy = await startProxy(api.port)
 })
 
 beforeEach(() => {
@@ -92,49 +104,61 @@ after(async () => {
   await proxy.close()
 })
 
+async function networkError(action: Promise<unknown>): Promise<NetworkError> {
+  const error = await action.catch((caught: unknown) => caught)
+  assert.ok(error instanceof NetworkError, String(error))
+  assert.ok(!error.message.includes(TOKEN))
+  return error
+}
+
 describe('Transport proxies', () => {
   for (const name of ['HTTP_PROXY', 'http_proxy']) {
     it(`sends an http request through ${name}`, async () => {
       process.env[name] = proxy.url
-      assert.deepEqual(await client().request('GET', '/v1/me'), {data: 'through'})
+      assert.deepEqual(await client(`http://${REMOTE}`).request('GET', '/v1/me'), {data: 'through'})
       assert.equal(proxy.hits.length, 1)
       const [hit] = proxy.hits
-      const target = new URL(api.url)
-      // undici may relay in absolute form or tunnel with CONNECT; either way it went through the proxy.
-      if (hit.mode === 'forward') assert.equal(hit.target, `${api.url}/v1/me`)
-      else assert.equal(hit.target, target.host)
+      // The proxy would tunnel too, but the transport asks for absolute form (proxies often allow CONNECT to 443 only).
+      assert.deepEqual([hit.mode, hit.target], ['forward', `http://${REMOTE}/v1/me`])
       assert.equal(api.received.length, 1)
+      assert.equal(api.received[0].url, '/v1/me')
       assert.equal(api.received[0].headers.authorization, `Bearer ${TOKEN}`)
     })
   }
 
   it('sends an https request through HTTPS_PROXY with CONNECT, without the token in the CONNECT', async () => {
     process.env.HTTPS_PROXY = proxy.url
-    const error = await client('https://api.example.test').request('GET', '/v1/me').catch((caught: unknown) => caught)
-    assert.ok(error instanceof NetworkError, String(error))
-    assert.ok(!error.message.includes(TOKEN))
-    assert.deepEqual(proxy.hits.map((hit) => [hit.mode, hit.target]), [['connect', 'api.example.test:443']])
+    await networkError(client(`https://${REMOTE}`).request('GET', '/v1/me'))
+    assert.deepEqual(proxy.hits.map((hit) => [hit.mode, hit.target]), [['connect', `${REMOTE}:443`]])
     assert.equal(proxy.hits[0].headers.authorization, undefined)
   })
 
   it('bypasses the proxy for hosts in NO_PROXY', async () => {
     process.env.HTTP_PROXY = proxy.url
-    process.env.NO_PROXY = 'example.com,127.0.0.1'
-    assert.deepEqual(await client().request('GET', '/v1/me'), {data: 'through'})
+    process.env.NO_PROXY = `example.com,${REMOTE}`
+    // Direct, the made-up host does not resolve: proof that the proxy was not asked.
+    const error = await networkError(client(`http://${REMOTE}`).request('GET', '/v1/me'))
+    assert.match(error.message, /ENOTFOUND|EAI_AGAIN/)
     assert.equal(proxy.hits.length, 0)
-    assert.equal(api.received.length, 1)
   })
 
-  it('bypasses the proxy for no_proxy in lower case too', async () => {
+  it('bypasses the proxy for no_proxy in lower case, with a port', async () => {
     process.env.http_proxy = proxy.url
-    process.env.no_proxy = `127.0.0.1:${new URL(api.url).port}`
-    await client().request('GET', '/v1/me')
+    process.env.no_proxy = `${REMOTE}:80`
+    await networkError(client(`http://${REMOTE}`).request('GET', '/v1/me'))
     assert.equal(proxy.hits.length, 0)
+  })
+
+  it('never sends loopback requests (the emulator) through a proxy', async () => {
+    process.env.HTTP_PROXY = proxy.url
+    process.env.HTTPS_PROXY = proxy.url
+    assert.deepEqual(await client(api.url).request('GET', '/v1/me'), {data: 'through'})
+    assert.equal(proxy.hits.length, 0)
+    assert.equal(api.received.length, 1)
   })
 
   it('goes direct when no proxy is set', async () => {
-    await client().request('GET', '/v1/me')
+    await networkError(client(`http://${REMOTE}`).request('GET', '/v1/me'))
     assert.equal(proxy.hits.length, 0)
-    assert.equal(api.received.length, 1)
   })
 })
