@@ -7,6 +7,8 @@ export interface LocalServerConfig {
   name: string
   /** Ask for the ports of the last run again, so connection strings survive a restart when they are free. */
   reusePorts: boolean
+  /** Without a data dir: folders to remove if the emulator dies and leaves us orphaned. */
+  temporary?: {databaseDir: string; rootDir: string}
 }
 
 export type LocalServerMessage =

@@ -48,13 +48,22 @@ async function lastPorts(name: string): Promise<{port: number; databasePort: num
   return last ? {port: last.port, databasePort: last.databasePort, shadowDatabasePort: last.shadowDatabasePort} : undefined
 }
 
+/** Nobody else will remove a temp dir once the emulator is gone; the last server out removes the root. */
+async function removeTemporary(config: LocalServerConfig): Promise<void> {
+  if (!config.temporary) return
+  const {rm, rmdir} = await import('node:fs/promises')
+  await rm(config.temporary.databaseDir, {recursive: true, force: true}).catch(() => undefined)
+  await rmdir(config.temporary.rootDir).catch(() => undefined)
+}
+
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as LocalServerConfig
   let server: Server | undefined
   let stopping: Promise<void> | undefined
-  const stop = (): Promise<void> => {
+  const stop = (orphaned = false): Promise<void> => {
     stopping ??= (server ? server.close() : Promise.resolve())
       .catch((error: unknown) => console.error(describe(error)))
+      .then(() => (orphaned ? removeTemporary(config) : undefined))
       .then(() => process.exit(0))
     return stopping
   }
@@ -62,7 +71,7 @@ async function main(): Promise<void> {
     if (message.type === 'stop') void stop()
   })
   // The parent went away without stopping us: stop rather than linger as an orphan.
-  process.on('disconnect', () => void stop())
+  process.on('disconnect', () => void stop(true))
   process.on('SIGTERM', () => void stop())
   // Ctrl-C reaches the whole process group; the emulator stops us itself, in order, when it closes.
   process.on('SIGINT', () => {})

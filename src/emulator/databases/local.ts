@@ -93,7 +93,8 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
   const spawnServer = async (databaseId: string, dir: string, reusePorts: boolean): Promise<RunningDatabase> => {
     const {fork} = await import('node:child_process')
     const {file, execArgv} = childEntry()
-    const config: LocalServerConfig = {name: `pmgmt-${databaseId}`, reusePorts}
+    const temporary = opts.dataDir ? undefined : {databaseDir: dir, rootDir: await rootDir()}
+    const config: LocalServerConfig = {name: `pmgmt-${databaseId}`, reusePorts, temporary}
     const child = fork(file, [JSON.stringify(config)], {
       execArgv,
       // @prisma/dev finds its folder through these (XDG on Linux, HOME on macOS, AppData on Windows).
@@ -112,17 +113,27 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
     })
 
     return new Promise<RunningDatabase>((resolve, reject) => {
-      const fail = (reason: string, portTaken = false): void => {
+      let failed = false
+      const fail = async (reason: string, portTaken = false): Promise<void> => {
+        if (failed) return
+        failed = true
         clearTimeout(timer)
-        child.kill('SIGKILL')
+        // A child that reported its failure exits by itself, releasing @prisma/dev's lock on its folder.
+        if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
+          child.kill('SIGKILL')
+          await waitForExit(child, STOP_TIMEOUT_MS)
+        }
         const tail = output.trim() ? `\n${output.trim()}` : ''
         reject(new LocalStartError(`local PostgreSQL for database ${databaseId} (files in ${dir}) did not start: ${reason}${tail}`, portTaken))
       }
-      const timer = setTimeout(() => fail(`not ready after ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS)
-      child.once('error', (error) => fail(error.message))
-      child.once('exit', (code, signal) => fail(`its process exited (${signal ?? `code ${code}`}) before it was ready`))
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+        void fail(`not ready after ${START_TIMEOUT_MS / 1000} s`)
+      }, START_TIMEOUT_MS)
+      child.once('error', (error) => void fail(error.message))
+      child.once('exit', (code, signal) => void fail(`its process exited (${signal ?? `code ${code}`}) before it was ready`))
       child.once('message', (message: LocalServerMessage) => {
-        if (message.type === 'failed') return fail(message.message, message.portTaken)
+        if (message.type === 'failed') return void fail(message.message, message.portTaken)
         clearTimeout(timer)
         child.removeAllListeners('exit')
         child.removeAllListeners('error')
