@@ -3,7 +3,8 @@
 //
 // Credentials: PGlite has one fixed user and checks no password, so every connection gets the same
 // postgres/postgres pair, rotating returns it unchanged and deleting a connection revokes nothing.
-// The `postgres` backend is the one where credentials are real.
+// The `postgres` backend is the one where credentials are real. PGlite also serves one client at a
+// time: a second one waits (up to @prisma/dev's 60 s) until the first disconnects.
 
 import type {ChildProcess} from 'node:child_process'
 import {mkdir, mkdtemp, readdir, rm} from 'node:fs/promises'
@@ -130,13 +131,18 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
         child.kill('SIGKILL')
         void fail(`not ready after ${START_TIMEOUT_MS / 1000} s`)
       }, START_TIMEOUT_MS)
-      child.once('error', (error) => void fail(error.message))
-      child.once('exit', (code, signal) => void fail(`its process exited (${signal ?? `code ${code}`}) before it was ready`))
+      const onError = (error: Error): void => void fail(error.message)
+      const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null): void =>
+        void fail(`its process exited (${signal ?? `code ${code}`}) before it was ready`)
+      child.once('error', onError)
+      child.once('exit', onEarlyExit)
       child.once('message', (message: LocalServerMessage) => {
         if (message.type === 'failed') return void fail(message.message, message.portTaken)
         clearTimeout(timer)
-        child.removeAllListeners('exit')
-        child.removeAllListeners('error')
+        child.off('exit', onEarlyExit)
+        child.off('error', onError)
+        // E.g. a stop message to a child that just died: worth a log line, not the emulator's life.
+        child.on('error', (error) => opts.log(`local PostgreSQL for database ${databaseId}: ${error.message}`))
         child.on('exit', (code, signal) => {
           // A server that dies on its own is forgotten, so the next provision() starts it again.
           if (running.get(databaseId)?.child === child) {

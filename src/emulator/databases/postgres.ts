@@ -53,6 +53,8 @@ function newPassword(): string {
 }
 
 function message(error: unknown): string {
+  // Node's dual-stack connect (e.g. to `localhost`) fails with an AggregateError that has no message of its own.
+  if (error instanceof AggregateError && !error.message) return error.errors.map(message).join('; ')
   return error instanceof Error ? error.message : String(error)
 }
 
@@ -85,7 +87,7 @@ export function createPostgresBackend(opts: BackendOptions): DatabaseBackend {
         return {pg, pool, records, version}
       } catch (error) {
         await pool.end().catch(() => undefined)
-        throw new Error(`cannot use the PostgreSQL server at ${server}: ${message(error)}`)
+        throw error
       }
     })()
     // A server that was down may be up on the next call.
