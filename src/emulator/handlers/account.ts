@@ -1,0 +1,42 @@
+// Who the token is, its workspace, and the regions: fixed answers.
+import type {ResponseBody} from '../../api/contract.js'
+import type {Call, Reply} from '../core.js'
+import {readPageRequest} from '../pagination.js'
+import {invalid} from '../problems.js'
+import {REGIONS} from '../regions.js'
+import {workspaceView} from '../views.js'
+
+export const SERVICE_TOKEN_NAME = 'Emulator service token'
+
+export function getMe({core}: Call): Reply {
+  const {workspace, credentialId} = core.store
+  return {
+    status: 200,
+    // A service token belongs to a workspace, not to a user.
+    body: {
+      data: {user: null, workspace: {id: workspace.id, name: workspace.name}, credential: {type: 'service_token', id: credentialId, name: SERVICE_TOKEN_NAME}},
+    } satisfies ResponseBody<'getV1Me', 200>,
+  }
+}
+
+export function listWorkspaces({core, query}: Call): Reply {
+  const page = readPageRequest(query)
+  // The one workspace sits before every cursor: any cursor means the list is done.
+  const data = page.afterSeq === undefined ? [workspaceView(core.views)] : []
+  return {status: 200, body: {data, pagination: {nextCursor: null, hasMore: false}} satisfies ResponseBody<'getV1Workspaces', 200>}
+}
+
+export function listRegions({query}: Call): Reply {
+  const product = query.get('product')
+  if (product !== null && product !== 'postgres' && product !== 'accelerate') {
+    throw invalid(`product must be postgres or accelerate, got ${JSON.stringify(product)}.`)
+  }
+  const products = product === null ? (['postgres', 'accelerate'] as const) : ([product] as const)
+  const data = products.flatMap((kind) => REGIONS.map((region) => ({id: region.id, type: 'region' as const, name: region.name, product: kind, status: 'available' as const})))
+  return {status: 200, body: {data} satisfies ResponseBody<'getV1Regions', 200>}
+}
+
+export function listPostgresRegions(): Reply {
+  const data = REGIONS.map((region) => ({id: region.id, type: 'region' as const, name: region.name, status: 'available' as const}))
+  return {status: 200, body: {data} satisfies ResponseBody<'getV1RegionsPostgres', 200>}
+}

@@ -1,0 +1,105 @@
+// /v1/databases and /v1/projects/{projectId}/databases.
+import type {RegionId, ResponseBody} from '../../api/contract.js'
+import type {Call, EmulatorCore, Reply} from '../core.js'
+import {requireDatabase, requireProject} from '../core.js'
+import {pageOf, pageOfArray, readPageRequest} from '../pagination.js'
+import {conflict, forbidden, invalid, unprocessable} from '../problems.js'
+import type {DatabaseRecord, ProjectRecord} from '../records.js'
+import {DEFAULT_REGION} from '../regions.js'
+import {objectBody, optionalBoolean, optionalIdentifier, optionalName, optionalRegion} from '../validation.js'
+import type {Fields} from '../validation.js'
+import {createdDatabaseView, databaseView} from '../views.js'
+
+function views(core: EmulatorCore, databases: readonly DatabaseRecord[]) {
+  return databases.map((database) => databaseView(core.views, database))
+}
+
+export function listProjectDatabases({core, params, query}: Call): Reply {
+  const project = requireProject(core, params.projectId)
+  const page = pageOf(core.store.databasesOf(project.id), readPageRequest(query))
+  return {status: 200, body: {data: views(core, page.items), pagination: page.pagination} satisfies ResponseBody<'getV1ProjectsByProjectIdDatabases', 200>}
+}
+
+export function listDatabases({core, query}: Call): Reply {
+  const request = readPageRequest(query)
+  const projectId = query.get('projectId')
+  const logicalId = query.get('logicalId')
+  for (const name of ['branchId', 'branchGitName']) {
+    // Every emulated database sits on its project's default branch, which has no id.
+    if (query.get(name) !== null && query.get(name) !== 'unassigned') throw unprocessable(`The emulator has no branches; ${name} cannot be filtered on.`)
+  }
+  const source = projectId === null ? core.store.databases : core.store.databasesOf(projectId)
+  const page =
+    logicalId === null
+      ? pageOf(source, request)
+      : pageOfArray((source?.values() ?? []).filter((database) => database.logicalId === logicalId), request)
+  return {status: 200, body: {data: views(core, page.items), pagination: page.pagination} satisfies ResponseBody<'getV1Databases', 200>}
+}
+
+function readSource(fields: Fields): void {
+  if (fields.fromDatabase !== undefined) throw unprocessable('The emulator creates empty databases only; fromDatabase is not supported.')
+  const {source} = fields
+  if (source === undefined) return
+  if (typeof source !== 'object' || source === null || Array.isArray(source) || typeof (source as Fields).type !== 'string') {
+    throw invalid('source must be an object with a type: "empty", "backup" or "database".')
+  }
+  const {type} = source as Fields
+  if (type === 'empty') return
+  if (type === 'backup' || type === 'database') throw unprocessable(`The emulator creates empty databases only; source type ${JSON.stringify(type)} is not supported.`)
+  throw invalid(`source.type must be "empty", "backup" or "database", got ${JSON.stringify(type)}.`)
+}
+
+function readBranch(fields: Fields): void {
+  for (const name of ['branchId', 'branchGitName']) {
+    const value = fields[name]
+    if (value === undefined) continue
+    if (value === null) throw invalid(`${name} must not be null: every database belongs to a branch. Leave it out for the project's default branch.`)
+    throw unprocessable(`The emulator has no branches; leave ${name} out to use the project's default branch.`)
+  }
+}
+
+function inheritedRegion(core: EmulatorCore, project: ProjectRecord): RegionId {
+  const databases = core.store.databasesOf(project.id)?.values() ?? []
+  return project.defaultRegion ?? databases.find((database) => database.isDefault)?.region ?? DEFAULT_REGION
+}
+
+export async function createProjectDatabase({core, params, body}: Call): Promise<Reply> {
+  const project = requireProject(core, params.projectId)
+  const fields = objectBody(body)
+  const siblings = core.store.databasesOf(project.id)
+  const name = optionalName(fields) ?? `${project.name}-${(siblings?.size ?? 0) + 1}`
+  const region = optionalRegion(fields, {allowInherit: true})
+  const isDefault = optionalBoolean(fields, 'isDefault') ?? false
+  const logicalId = optionalIdentifier(fields, 'logicalId') ?? null
+  readSource(fields)
+  readBranch(fields)
+  if (logicalId !== null) {
+    const existing = siblings?.values().find((database) => database.logicalId === logicalId)
+    if (existing) throw conflict(`A database with logicalId ${JSON.stringify(logicalId)} already exists in project ${project.id} (${existing.id}).`)
+  }
+  const {database, minted} = await core.provisioning.create(project, {
+    name,
+    region: region === 'inherit' ? inheritedRegion(core, project) : (region ?? DEFAULT_REGION),
+    isDefault,
+    logicalId,
+  })
+  return {status: 201, body: {data: createdDatabaseView(core.views, database, minted)} satisfies ResponseBody<'postV1ProjectsByProjectIdDatabases', 201>}
+}
+
+export function getDatabase({core, params}: Call): Reply {
+  const database = requireDatabase(core, params.databaseId)
+  return {status: 200, body: {data: databaseView(core.views, database)} satisfies ResponseBody<'getV1DatabasesByDatabaseId', 200>}
+}
+
+export async function deleteDatabase({core, params}: Call): Promise<Reply> {
+  const database = requireDatabase(core, params.databaseId)
+  if (database.isDefault) {
+    // As the API: a project's default database goes with the project, or after another took its place.
+    throw forbidden(
+      `Database ${database.id} is the default database of project ${database.projectId} and cannot be deleted.`,
+      `Delete the project, or create another database with isDefault: true first.`,
+    )
+  }
+  await core.provisioning.deleteDatabase(database)
+  return {status: 204}
+}

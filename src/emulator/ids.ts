@@ -1,0 +1,30 @@
+// Identifiers and secrets. Ids look like the API's (lowercase cuid-like, `c` + 24 characters) and
+// stay within [a-z0-9], which every database backend accepts as a folder or role name.
+import {randomBytes} from 'node:crypto'
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
+let counter = 0
+
+function randomChars(count: number): string {
+  const bytes = randomBytes(count)
+  let text = ''
+  for (const byte of bytes) text += ALPHABET[byte % ALPHABET.length]
+  return text
+}
+
+/** Time, a per-process counter and randomness: unique, roughly time-ordered, never guessed. */
+export function newId(): string {
+  counter = (counter + 1) % 1296
+  const time = Date.now().toString(36).padStart(8, '0').slice(-8)
+  return `c${time}${counter.toString(36).padStart(2, '0')}${randomChars(14)}`
+}
+
+/** A service token; base64url so it travels in a header and an `export` line unquoted. */
+export function newToken(): string {
+  return `emu_${randomBytes(24).toString('base64url')}`
+}
+
+/** A database password; URL-safe so a connection string carries it without escaping. */
+export function newPassword(): string {
+  return randomBytes(18).toString('base64url')
+}

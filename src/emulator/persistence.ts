@@ -1,0 +1,120 @@
+// The data dir's state file: JSON, written atomically (temp file with mode 0600, fsync, rename)
+// so a crash leaves either the old state or the new one, never half of each.
+import {randomBytes} from 'node:crypto'
+import {chmod, mkdir, open, readFile, rename, rm} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import type {StateSnapshot} from './records.js'
+
+export const STATE_FILE = 'emulator-state.json'
+/** Bursts of changes (a seeding loop) become one write per this many milliseconds. */
+const WRITE_DELAY_MS = 50
+
+export function stateFile(dataDir: string): string {
+  return join(dataDir, STATE_FILE)
+}
+
+function isRecordList(value: unknown): value is {id: string; seq: number}[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && typeof item.id === 'string' && typeof item.seq === 'number')
+}
+
+/** The saved state, or undefined when there is none yet; a corrupt file is an error naming it. */
+export async function loadState(dataDir: string): Promise<StateSnapshot | undefined> {
+  const file = stateFile(dataDir)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new Error(`Cannot read the emulator state file ${file}: ${(error as Error).message}`)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new Error(`The emulator state file ${file} is not valid JSON (${(error as Error).message}); move it away to start empty.`)
+  }
+  const state = parsed as Partial<StateSnapshot> | null
+  const valid =
+    typeof state === 'object' &&
+    state !== null &&
+    state.version === 1 &&
+    typeof state.workspace?.id === 'string' &&
+    typeof state.credentialId === 'string' &&
+    typeof state.nextSeq === 'number' &&
+    isRecordList(state.projects) &&
+    isRecordList(state.databases) &&
+    isRecordList(state.connections)
+  if (!valid) throw new Error(`The emulator state file ${file} is not in the expected format (version 1); move it away to start empty.`)
+  return state as StateSnapshot
+}
+
+export async function writeStateAtomically(dataDir: string, snapshot: StateSnapshot): Promise<void> {
+  await mkdir(dataDir, {recursive: true, mode: 0o700})
+  const file = stateFile(dataDir)
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  const handle = await open(temp, 'w', 0o600)
+  try {
+    await handle.writeFile(JSON.stringify(snapshot))
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    // The mode argument of open() is filtered by the umask; the file must be 0600 regardless.
+    await chmod(temp, 0o600)
+    await rename(temp, file)
+  } catch (error) {
+    await rm(temp, {force: true})
+    throw error
+  }
+}
+
+/** Coalesces changes into one write at a time; `flush()` waits until the file holds the latest state. */
+export class StateWriter {
+  private timer: NodeJS.Timeout | undefined
+  private writing: Promise<void> | undefined
+  private dirty = false
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly snapshot: () => StateSnapshot,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  schedule(): void {
+    this.dirty = true
+    if (this.timer || this.writing) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      if (this.dirty) void this.write()
+    }, WRITE_DELAY_MS)
+  }
+
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.timer) {
+        clearTimeout(this.timer)
+        this.timer = undefined
+      }
+      if (this.writing) {
+        await this.writing
+        continue
+      }
+      if (!this.dirty) return
+      await this.write()
+    }
+  }
+
+  private write(): Promise<void> {
+    if (this.writing) return this.writing
+    this.dirty = false
+    this.writing = writeStateAtomically(this.dataDir, this.snapshot())
+      .catch((error: Error) => this.log(`could not save the emulator state in ${this.dataDir}: ${error.message}`))
+      .finally(() => {
+        this.writing = undefined
+        if (this.dirty && !this.timer) this.schedule()
+      })
+    return this.writing
+  }
+}

@@ -1,0 +1,234 @@
+// A database's life with its backend: creating it (provision, then its first credential),
+// minting, rotating and revoking credentials, dropping it, and starting it again after a restart.
+//
+// Status: a database is `provisioning` until both the backend's provision() resolved and
+// provisionDelayMs passed since it was created, then `ready`; a rejected provision (or first
+// credential) makes it `failure`, with the reason logged. Creating answers only once the backend
+// has resolved, because the answer must carry the connection strings; so with a delay of 0 and an
+// instant backend the create answer already says `ready`.
+import type {RegionId} from '../api/contract.js'
+import type {Credential, DatabaseBackend, DatabaseEndpoints} from './databases/backend.js'
+import {newId} from './ids.js'
+import {ApiProblem, conflict} from './problems.js'
+import type {ConnectionRecord, DatabaseRecord, ProjectRecord} from './records.js'
+import type {Store} from './store.js'
+import type {Minted} from './views.js'
+
+export const DEFAULT_CONNECTION_NAME = 'default'
+
+export interface NewDatabase {
+  name: string
+  region: RegionId
+  isDefault: boolean
+  logicalId: string | null
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function backendFailure(action: string, error: unknown): ApiProblem {
+  return new ApiProblem(500, 'internal-error', `${action}: ${reason(error)}`, 'The emulator log (stderr) has the details.')
+}
+
+export class Provisioning {
+  /** Provisions in flight, so credential work and drops wait for the database to exist. */
+  private readonly starting = new Map<string, Promise<DatabaseEndpoints | undefined>>()
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private closed = false
+
+  constructor(
+    private readonly store: Store,
+    private readonly backend: DatabaseBackend,
+    private readonly provisionDelayMs: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  private alive(database: DatabaseRecord): boolean {
+    return this.store.databases.get(database.id) === database
+  }
+
+  private fail(database: DatabaseRecord, why: string): void {
+    this.log(`database ${database.id} failed to provision: ${why}`)
+    if (!this.alive(database)) return
+    database.status = 'failure'
+    database.failureReason = why
+    this.store.changed()
+  }
+
+  /** Runs the backend's provision(); undefined when it failed (the database is then `failure`). */
+  private start(database: DatabaseRecord): Promise<DatabaseEndpoints | undefined> {
+    const started = this.backend.provision(database.id).then(
+      (endpoints) => {
+        if (this.alive(database)) {
+          database.endpoints = endpoints
+          delete database.failureReason
+          this.store.changed()
+        }
+        return endpoints
+      },
+      (error: unknown) => {
+        this.fail(database, reason(error))
+        return undefined
+      },
+    )
+    this.starting.set(database.id, started)
+    void started.finally(() => {
+      if (this.starting.get(database.id) === started) this.starting.delete(database.id)
+    })
+    return started
+  }
+
+  private readyAt(database: DatabaseRecord, when: number): void {
+    const flip = (): void => {
+      if (!this.alive(database) || database.status !== 'provisioning') return
+      database.status = 'ready'
+      this.store.changed()
+    }
+    const wait = when - Date.now()
+    if (wait <= 0 || this.closed) return flip()
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      flip()
+    }, wait)
+    this.timers.add(timer)
+  }
+
+  /** Creates the database and its default connection; resolves when the create answer can be given. */
+  async create(project: ProjectRecord, input: NewDatabase): Promise<{database: DatabaseRecord; minted?: Minted}> {
+    const created = new Date()
+    const readyAt = created.getTime() + this.provisionDelayMs
+    const siblings = this.store.databasesOf(project.id)
+    // A project's first database is its default; asking for the default moves it.
+    const isDefault = input.isDefault || !siblings || siblings.size === 0
+    if (isDefault) for (const sibling of siblings?.values() ?? []) sibling.isDefault = false
+    const database: DatabaseRecord = {
+      id: newId(),
+      seq: this.store.nextSeq(),
+      projectId: project.id,
+      name: input.name,
+      region: input.region,
+      status: 'provisioning',
+      createdAt: created.toISOString(),
+      isDefault,
+      defaultConnectionId: null,
+      logicalId: input.logicalId,
+      operations: {},
+    }
+    this.store.addDatabase(database)
+
+    const endpoints = await this.start(database)
+    if (!endpoints || !this.alive(database)) return {database}
+    const connectionId = newId()
+    let credential: Credential
+    try {
+      credential = await this.backend.createCredential(database.id, connectionId)
+    } catch (error) {
+      this.fail(database, `its first credential could not be created: ${reason(error)}`)
+      return {database}
+    }
+    if (!this.alive(database)) return {database}
+    const connection = this.addConnection(database, connectionId, DEFAULT_CONNECTION_NAME, credential)
+    database.defaultConnectionId = connection.id
+    this.store.changed()
+    this.readyAt(database, readyAt)
+    return {database, minted: {connection, credential}}
+  }
+
+  private addConnection(database: DatabaseRecord, id: string, name: string, credential: Credential): ConnectionRecord {
+    const connection: ConnectionRecord = {id, seq: this.store.nextSeq(), databaseId: database.id, name, createdAt: new Date().toISOString(), user: credential.user}
+    this.store.addConnection(connection)
+    return connection
+  }
+
+  /** The endpoints of a database that has started, waiting for one that is starting. */
+  async endpointsOf(database: DatabaseRecord): Promise<DatabaseEndpoints> {
+    const pending = this.starting.get(database.id)
+    if (pending) await pending
+    if (database.status === 'failure' || !database.endpoints) {
+      throw conflict(
+        `Database ${database.id} is in status ${database.status} and has no endpoints to connect to.`,
+        database.failureReason ? `It failed to provision: ${database.failureReason}` : 'Wait until it is ready.',
+      )
+    }
+    return database.endpoints
+  }
+
+  async mintConnection(database: DatabaseRecord, name: string): Promise<{minted: Minted; endpoints: DatabaseEndpoints}> {
+    const endpoints = await this.endpointsOf(database)
+    const id = newId()
+    let credential: Credential
+    try {
+      credential = await this.backend.createCredential(database.id, id)
+    } catch (error) {
+      throw backendFailure(`Could not create a credential on database ${database.id}`, error)
+    }
+    return {minted: {connection: this.addConnection(database, id, name, credential), credential}, endpoints}
+  }
+
+  async rotate(connection: ConnectionRecord, database: DatabaseRecord): Promise<{minted: Minted; endpoints: DatabaseEndpoints}> {
+    const endpoints = await this.endpointsOf(database)
+    let credential: Credential
+    try {
+      credential = await this.backend.rotateCredential(database.id, connection.id)
+    } catch (error) {
+      throw backendFailure(`Could not rotate connection ${connection.id}`, error)
+    }
+    connection.user = credential.user
+    this.store.changed()
+    return {minted: {connection, credential}, endpoints}
+  }
+
+  /** Revokes the credential first: a connection that could not be revoked stays listed. */
+  async deleteConnection(connection: ConnectionRecord): Promise<void> {
+    await this.starting.get(connection.databaseId)
+    try {
+      await this.backend.dropCredential(connection.databaseId, connection.id)
+    } catch (error) {
+      throw backendFailure(`Could not revoke connection ${connection.id}`, error)
+    }
+    this.store.removeConnection(connection.id)
+  }
+
+  /** Drops the backend's database, then forgets it and its connections. */
+  async deleteDatabase(database: DatabaseRecord): Promise<void> {
+    await this.starting.get(database.id)
+    try {
+      await this.backend.drop(database.id)
+    } catch (error) {
+      throw backendFailure(`Could not drop database ${database.id}`, error)
+    }
+    this.store.removeDatabase(database.id)
+  }
+
+  /** Drops every database of the project; the project goes only when all of them went. */
+  async deleteProject(project: ProjectRecord): Promise<void> {
+    const databases = [...(this.store.databasesOf(project.id)?.values() ?? [])]
+    const results = await Promise.allSettled(databases.map((database) => this.deleteDatabase(database)))
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+    if (failed) throw failed.reason
+    this.store.removeProject(project.id)
+  }
+
+  /** After a restart: every known database is started again (reusing its data) in the background. */
+  resume(): void {
+    for (const database of this.store.databases.values()) {
+      database.status = 'provisioning'
+      void this.start(database).then((endpoints) => {
+        if (endpoints) this.readyAt(database, 0)
+      })
+    }
+    if (this.store.databases.size > 0) this.store.changed()
+  }
+
+  /** Waits for provisions in flight (tests use it to settle); does not stop the backend. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.starting.values()])
+  }
+
+  close(): void {
+    this.closed = true
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+  }
+}

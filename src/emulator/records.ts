@@ -1,0 +1,62 @@
+// What the emulator keeps, as plain JSON-safe records: the same objects live in memory and in
+// the data dir's state file. API shapes are derived from them in views.ts.
+import type {RegionId} from '../api/contract.js'
+import type {DatabaseEndpoints} from './databases/backend.js'
+
+export type EmulatedStatus = 'provisioning' | 'ready' | 'recovering' | 'failure'
+
+/** Every record carries `seq`: a global creation counter, the order lists are served in. */
+export interface Sequenced {
+  id: string
+  seq: number
+}
+
+export interface WorkspaceRecord {
+  id: string
+  name: string
+  createdAt: string
+}
+
+export interface ProjectRecord extends Sequenced {
+  name: string
+  logicalId: string | null
+  createdAt: string
+  defaultRegion: RegionId | null
+}
+
+export interface DatabaseRecord extends Sequenced {
+  projectId: string
+  name: string
+  region: RegionId
+  status: EmulatedStatus
+  createdAt: string
+  isDefault: boolean
+  defaultConnectionId: string | null
+  logicalId: string | null
+  /** Where the backend said the database answers; absent until provision() first resolved. */
+  endpoints?: DatabaseEndpoints
+  /** Why provisioning failed, for the log and `failure` status. */
+  failureReason?: string
+  /** API requests about this database per UTC day (YYYY-MM-DD), for the usage endpoint. */
+  operations: Record<string, number>
+}
+
+/** A connection; its password is never stored, it is shown once when created or rotated. */
+export interface ConnectionRecord extends Sequenced {
+  databaseId: string
+  name: string
+  createdAt: string
+  user: string
+}
+
+export interface StateSnapshot {
+  version: 1
+  /** Kept only when the emulator generated it, so a restart serves the same token. */
+  token?: string
+  workspace: WorkspaceRecord
+  credentialId: string
+  nextSeq: number
+  projects: ProjectRecord[]
+  databases: DatabaseRecord[]
+  connections: ConnectionRecord[]
+}

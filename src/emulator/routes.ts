@@ -1,0 +1,82 @@
+// The API's endpoints. Paths are matched segment by segment on the raw (still encoded) path, and
+// only then are parameters decoded: an id holding an encoded "/" or "?" stays one segment.
+import type {Handler} from './core.js'
+import {getMe, listPostgresRegions, listRegions, listWorkspaces} from './handlers/account.js'
+import {createConnection, deleteConnection, getConnection, listConnections, listDatabaseConnections, rotateConnection} from './handlers/connections.js'
+import {createProjectDatabase, deleteDatabase, getDatabase, listDatabases, listProjectDatabases} from './handlers/databases.js'
+import {getUsage, listBackups} from './handlers/metrics.js'
+import {createProject, deleteProject, getProject, listProjects, renameProject} from './handlers/projects.js'
+import {invalid} from './problems.js'
+
+interface Route {
+  method: string
+  /** Literal segments, or `:name` for a parameter. */
+  segments: string[]
+  handler: Handler
+}
+
+function route(method: string, path: string, handler: Handler): Route {
+  return {method, segments: path.split('/').slice(1), handler}
+}
+
+const ROUTES: readonly Route[] = [
+  route('GET', '/v1/me', getMe),
+  route('GET', '/v1/workspaces', listWorkspaces),
+  route('GET', '/v1/regions', listRegions),
+  route('GET', '/v1/regions/postgres', listPostgresRegions),
+  route('GET', '/v1/projects', listProjects),
+  route('POST', '/v1/projects', createProject),
+  route('GET', '/v1/projects/:id', getProject),
+  route('PATCH', '/v1/projects/:id', renameProject),
+  route('DELETE', '/v1/projects/:id', deleteProject),
+  route('GET', '/v1/projects/:projectId/databases', listProjectDatabases),
+  route('POST', '/v1/projects/:projectId/databases', createProjectDatabase),
+  route('GET', '/v1/databases', listDatabases),
+  route('GET', '/v1/databases/:databaseId', getDatabase),
+  route('DELETE', '/v1/databases/:databaseId', deleteDatabase),
+  route('GET', '/v1/databases/:databaseId/connections', listDatabaseConnections),
+  route('POST', '/v1/databases/:databaseId/connections', createConnection),
+  route('GET', '/v1/databases/:databaseId/backups', listBackups),
+  route('GET', '/v1/databases/:databaseId/usage', getUsage),
+  route('GET', '/v1/connections', listConnections),
+  route('GET', '/v1/connections/:id', getConnection),
+  route('DELETE', '/v1/connections/:id', deleteConnection),
+  route('POST', '/v1/connections/:id/rotate', rotateConnection),
+]
+
+export interface Matched {
+  handler: Handler
+  params: Record<string, string>
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw invalid(`The path segment ${JSON.stringify(segment)} is not valid percent-encoding.`)
+  }
+}
+
+/** The route for this method and raw path, or undefined (the API's 404). */
+export function matchRoute(method: string, rawPath: string): Matched | undefined {
+  const segments = rawPath.split('/').slice(1)
+  for (const candidate of ROUTES) {
+    if (candidate.method !== method || candidate.segments.length !== segments.length) continue
+    const params: Record<string, string> = {}
+    let fits = true
+    for (let i = 0; i < segments.length && fits; i++) {
+      const expected = candidate.segments[i]
+      if (expected.startsWith(':')) {
+        // An empty segment (`/v1/projects/`) names no resource.
+        if (segments[i] === '') fits = false
+        else params[expected.slice(1)] = segments[i]
+      } else {
+        fits = segments[i] === expected
+      }
+    }
+    if (!fits) continue
+    for (const [name, raw] of Object.entries(params)) params[name] = decode(raw)
+    return {handler: candidate.handler, params}
+  }
+  return undefined
+}

@@ -1,0 +1,183 @@
+// The HTTP side on node:http: read the body (1 MiB at most), record the request, apply injected
+// faults, check the token, route, answer JSON, log one line per request (never the token).
+import {createHash, timingSafeEqual} from 'node:crypto'
+import {createServer} from 'node:http'
+import type {IncomingMessage, Server, ServerResponse} from 'node:http'
+import {performance} from 'node:perf_hooks'
+
+import type {EmulatorCore, Reply} from './core.js'
+import {faultAnswer} from './faults.js'
+import type {FaultInjector} from './faults.js'
+import {ApiProblem, UNAUTHORIZED_HINT} from './problems.js'
+import {loggedBody, loggedHeaders} from './request-log.js'
+import type {RequestLog, TokenCheck} from './request-log.js'
+import {matchRoute} from './routes.js'
+import {handleHook, isHookPath} from './test-hooks.js'
+
+export const MAX_BODY_BYTES = 1024 * 1024
+/** Past this, a body is not even drained: the socket is dropped. */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024
+
+export interface ServerParts {
+  core: EmulatorCore
+  faults: FaultInjector
+  requests: RequestLog
+}
+
+interface ReceivedBody {
+  text?: string
+  tooLarge: boolean
+  aborted: boolean
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest()
+}
+
+/** Compares digests in constant time, so the answer time says nothing about the token. */
+function checkToken(header: string | undefined, expected: Buffer): TokenCheck {
+  if (header === undefined) return 'missing'
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim())
+  if (!match) return 'not-bearer'
+  return timingSafeEqual(digest(match[1].trim()), expected) ? 'valid' : 'invalid'
+}
+
+function readBody(req: IncomingMessage): Promise<ReceivedBody> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let tooLarge = Number(req.headers['content-length']) > MAX_BODY_BYTES
+    let ended = false
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) tooLarge = true
+      if (!tooLarge) chunks.push(chunk)
+      if (size > MAX_DRAINED_BYTES) req.destroy()
+    })
+    req.once('end', () => {
+      ended = true
+      resolve({text: tooLarge ? undefined : Buffer.concat(chunks).toString('utf8'), tooLarge, aborted: false})
+    })
+    req.once('close', () => {
+      if (!ended) resolve({tooLarge, aborted: true})
+    })
+    req.once('error', () => undefined)
+  })
+}
+
+function parseJson(text: string | undefined): {parsed?: {value: unknown}; error?: string} {
+  if (text === undefined || text.trim() === '') return {}
+  try {
+    return {parsed: {value: JSON.parse(text)}}
+  } catch (error) {
+    return {error: (error as Error).message}
+  }
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent || res.destroyed) return
+  const headers = reply.headers ?? {}
+  if (reply.body === undefined || reply.status === 204) {
+    res.writeHead(reply.status, headers)
+    res.end()
+    return
+  }
+  const text = JSON.stringify(reply.body)
+  res.writeHead(reply.status, {'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers})
+  res.end(text)
+}
+
+function sendRaw(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(status, {...headers, 'content-length': String(Buffer.byteLength(body))})
+  res.end(body)
+}
+
+function problemReply(error: unknown, log: (line: string) => void): Reply {
+  if (error instanceof ApiProblem) return {status: error.status, body: error.body(), headers: error.headers}
+  log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  const message = error instanceof Error ? error.message : String(error)
+  return {status: 500, body: new ApiProblem(500, 'internal-error', `The emulator failed: ${message}`).body()}
+}
+
+function unauthorized(check: TokenCheck): ApiProblem {
+  const message =
+    check === 'missing'
+      ? 'Missing authorization: send a service token as "Authorization: Bearer <token>".'
+      : check === 'not-bearer'
+        ? 'The Authorization header must be "Bearer <token>".'
+        : 'The token is not valid for this API.'
+  return new ApiProblem(401, 'unauthorized', message, UNAUTHORIZED_HINT)
+}
+
+function delay(ms: number): Promise<void> {
+  // Unref'd: a slow fault must not keep a closing emulator alive.
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
+}
+
+export function createApiServer({core, faults, requests}: ServerParts): Server {
+  const expected = digest(core.token)
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now()
+    const method = (req.method ?? 'GET').toUpperCase()
+    const target = req.url ?? '/'
+    const queryAt = target.indexOf('?')
+    const rawPath = queryAt === -1 ? target : target.slice(0, queryAt)
+    const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1))
+    const check = checkToken(req.headers.authorization, expected)
+    const received = await readBody(req)
+    if (received.aborted) return
+    const {parsed, error: jsonError} = parseJson(received.text)
+    const hook = isHookPath(rawPath)
+    const entry = hook
+      ? undefined
+      : requests.record({at: new Date().toISOString(), method, path: target, headers: loggedHeaders(req.headers, check), body: loggedBody(received.text, parsed)})
+    const finish = (status: number | 'reset'): void => {
+      if (entry && status !== 'reset') entry.status = status
+      core.log(`${method} ${target} ${status} ${(performance.now() - started).toFixed(1)}ms`)
+    }
+
+    if (!hook) {
+      const fault = faults.take(method, target)
+      if (fault) {
+        if (fault.delayMs) await delay(fault.delayMs)
+        if (res.destroyed || req.socket.destroyed) return
+        if (fault.reset) {
+          req.socket.destroy()
+          return finish('reset')
+        }
+        const answer = faultAnswer(fault)
+        if (answer) {
+          sendRaw(res, answer.status, answer.headers, answer.body)
+          return finish(answer.status)
+        }
+      }
+    }
+
+    let reply: Reply
+    try {
+      if (check !== 'valid') throw unauthorized(check)
+      if (received.tooLarge) throw new ApiProblem(413, 'payload-too-large', `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`)
+      if (jsonError !== undefined) throw new ApiProblem(400, 'invalid-json', `The request body is not valid JSON: ${jsonError}`)
+      const body = parsed?.value
+      if (hook) {
+        reply = handleHook(method, rawPath, body, faults, requests)
+      } else {
+        const matched = matchRoute(method, rawPath)
+        if (!matched) throw new ApiProblem(404, 'not-found', `No such endpoint: ${method} ${rawPath}.`)
+        reply = await matched.handler({core, method, params: matched.params, query, body})
+      }
+    } catch (error) {
+      reply = problemReply(error, core.log)
+    }
+    send(res, reply)
+    finish(reply.status)
+  }
+
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      send(res, problemReply(error, core.log))
+    })
+  })
+}

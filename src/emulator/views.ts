@@ -1,0 +1,197 @@
+// Records turned into the API's shapes. Secrets enter only through `Minted`, which exists only
+// while answering a create or rotate request: no other view can carry a password.
+import type {
+  Connection,
+  CreatedConnection,
+  CreatedDatabase,
+  CreatedProjectDatabase,
+  Database,
+  Project,
+  Workspace,
+} from '../api/contract.js'
+import type {Credential, DatabaseEndpoints} from './databases/backend.js'
+import type {ConnectionRecord, DatabaseRecord, ProjectRecord, WorkspaceRecord} from './records.js'
+import {regionName} from './regions.js'
+
+export interface ViewContext {
+  /** The emulator's URL, no trailing slash; resource `url` fields are absolute under it. */
+  baseUrl: string
+  workspace: WorkspaceRecord
+  project(id: string): ProjectRecord | undefined
+  database(id: string): DatabaseRecord | undefined
+  connectionsOf(databaseId: string): readonly ConnectionRecord[]
+}
+
+/** A connection's credential, known only in the answer that created or rotated it. */
+export interface Minted {
+  connection: ConnectionRecord
+  credential: Credential
+}
+
+type PublicEndpoints = Connection['endpoints']
+type SecretEndpoints = CreatedConnection['endpoints']
+type LegacyDirect = {host: string; user: string; pass: string}
+
+function resourceUrl(context: ViewContext, collection: string, id: string): string {
+  return `${context.baseUrl}/v1/${collection}/${encodeURIComponent(id)}`
+}
+
+function hostInUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host
+}
+
+export function postgresUrl(credential: Credential, endpoint: {host: string; port: number; database: string}): string {
+  const user = encodeURIComponent(credential.user)
+  const password = encodeURIComponent(credential.password)
+  return `postgres://${user}:${password}@${hostInUrl(endpoint.host)}:${endpoint.port}/${encodeURIComponent(endpoint.database)}?sslmode=disable`
+}
+
+export function workspaceView(context: ViewContext): Workspace {
+  const {workspace} = context
+  return {id: workspace.id, type: 'workspace', url: resourceUrl(context, 'workspaces', workspace.id), name: workspace.name, createdAt: workspace.createdAt}
+}
+
+export function projectView(context: ViewContext, project: ProjectRecord): Project {
+  const {workspace} = context
+  return {
+    id: project.id,
+    type: 'project',
+    url: resourceUrl(context, 'projects', project.id),
+    name: project.name,
+    logicalId: project.logicalId,
+    createdAt: project.createdAt,
+    defaultRegion: project.defaultRegion,
+    workspace: {id: workspace.id, url: resourceUrl(context, 'workspaces', workspace.id), name: workspace.name},
+  }
+}
+
+function publicEndpoints(endpoints: DatabaseEndpoints | undefined): PublicEndpoints {
+  if (!endpoints) return {}
+  const {direct, pooled, accelerate} = endpoints
+  return {
+    direct: {host: direct.host, port: direct.port},
+    ...(pooled ? {pooled: {host: pooled.host, port: pooled.port}} : {}),
+    ...(accelerate ? {accelerate: {host: accelerate.host, port: accelerate.port}} : {}),
+  }
+}
+
+/** Endpoints of a database that has started; minting a credential needs them. */
+function secretEndpoints(endpoints: DatabaseEndpoints, credential: Credential): SecretEndpoints & {direct: {connectionString: string}} {
+  const {direct, pooled, accelerate} = endpoints
+  return {
+    direct: {host: direct.host, port: direct.port, connectionString: postgresUrl(credential, direct)},
+    ...(pooled ? {pooled: {host: pooled.host, port: pooled.port, connectionString: postgresUrl(credential, pooled)}} : {}),
+    ...(accelerate ? {accelerate: {host: accelerate.host, port: accelerate.port, connectionString: accelerate.connectionString}} : {}),
+  }
+}
+
+function legacyDirect(endpoints: DatabaseEndpoints, credential: Credential): LegacyDirect {
+  return {host: `${hostInUrl(endpoints.direct.host)}:${endpoints.direct.port}`, user: credential.user, pass: credential.password}
+}
+
+function databaseReference(context: ViewContext, database: DatabaseRecord): Connection['database'] {
+  return {id: database.id, url: resourceUrl(context, 'databases', database.id), name: database.name}
+}
+
+/** A connection as lists and GETs show it: hosts and ports, never a secret. */
+export function connectionView(context: ViewContext, connection: ConnectionRecord, database: DatabaseRecord): Connection {
+  return {
+    id: connection.id,
+    type: 'connection',
+    url: resourceUrl(context, 'connections', connection.id),
+    name: connection.name,
+    createdAt: connection.createdAt,
+    kind: 'postgres',
+    endpoints: publicEndpoints(database.endpoints),
+    directConnection: null,
+    database: databaseReference(context, database),
+  }
+}
+
+/** A connection with its secrets, for the answers of creating and rotating it. */
+export function mintedConnectionView(context: ViewContext, minted: Minted, database: DatabaseRecord, endpoints: DatabaseEndpoints): CreatedConnection {
+  const {connection, credential} = minted
+  const withSecrets = secretEndpoints(endpoints, credential)
+  const direct = legacyDirect(endpoints, credential)
+  return {
+    ...connectionView(context, connection, database),
+    endpoints: withSecrets,
+    connectionString: withSecrets.direct.connectionString,
+    directConnection: direct,
+    host: direct.host,
+    user: credential.user,
+    pass: credential.password,
+  }
+}
+
+function databaseCommon(context: ViewContext, database: DatabaseRecord) {
+  return {
+    id: database.id,
+    type: 'database' as const,
+    url: resourceUrl(context, 'databases', database.id),
+    name: database.name,
+    createdAt: database.createdAt,
+    isDefault: database.isDefault,
+    defaultConnectionId: database.defaultConnectionId,
+    region: {id: database.region, name: regionName(database.region)},
+    source: {type: 'empty' as const},
+    branchId: null,
+    logicalId: database.logicalId,
+  }
+}
+
+function projectReference(context: ViewContext, database: DatabaseRecord): Database['project'] {
+  const project = context.project(database.projectId)
+  return {id: database.projectId, url: resourceUrl(context, 'projects', database.projectId), name: project?.name ?? ''}
+}
+
+/** A database as lists and GETs show it; its connections carry no secrets. */
+export function databaseView(context: ViewContext, database: DatabaseRecord): Database {
+  return {
+    ...databaseCommon(context, database),
+    status: database.status,
+    connections: context.connectionsOf(database.id).map((connection) => connectionView(context, connection, database)),
+    project: projectReference(context, database),
+  }
+}
+
+/**
+ * A database in the answer that created it: the minted default connection with its secrets
+ * and the deprecated fields (`apiKeys`, `connectionString`, `directConnection`) filled alike.
+ * Without `minted` (the database failed to start) there is nothing secret to show.
+ */
+export function createdProjectDatabaseView(context: ViewContext, database: DatabaseRecord, minted: Minted | undefined): CreatedProjectDatabase {
+  // The create answers know only these two states; a failure shows on the next GET.
+  const status = database.status === 'ready' ? 'ready' : 'provisioning'
+  if (!minted || !database.endpoints) {
+    return {...databaseCommon(context, database), status, connections: [], apiKeys: [], connectionString: null, directConnection: null}
+  }
+  const {connection, credential} = minted
+  const endpoints = secretEndpoints(database.endpoints, credential)
+  const directConnection = legacyDirect(database.endpoints, credential)
+  const connectionString = endpoints.direct.connectionString
+  const shown = {...connectionView(context, connection, database), endpoints, directConnection}
+  const apiKey = {
+    id: connection.id,
+    type: 'connection' as const,
+    url: shown.url,
+    name: connection.name,
+    createdAt: connection.createdAt,
+    kind: 'postgres' as const,
+    endpoints: publicEndpoints(database.endpoints),
+    connectionString,
+    directConnection,
+  }
+  return {
+    ...databaseCommon(context, database),
+    status,
+    connections: [shown],
+    apiKeys: [apiKey],
+    connectionString,
+    directConnection,
+  }
+}
+
+export function createdDatabaseView(context: ViewContext, database: DatabaseRecord, minted: Minted | undefined): CreatedDatabase {
+  return {...createdProjectDatabaseView(context, database, minted), project: projectReference(context, database)}
+}
