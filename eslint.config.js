@@ -11,7 +11,7 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_'}],
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_'}],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': ['error', {patterns: [{group: ['**/utils', '**/helpers/*', '**/misc'], message: 'Name modules after what they are.'}]}],
     },

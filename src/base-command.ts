@@ -87,7 +87,10 @@ export function describeFailure(error: unknown): Failure {
   if (error instanceof Errors.CLIError) {
     // oclif's own parse errors (unknown flag, missing argument, bad option) are usage errors.
     const exitCode = error.oclif?.exit ?? EXIT.usage
-    const [message, ...rest] = error.message.split('\n')
+    const text = error.message
+      .replace(/^The following errors? occurred:\n/, '')
+      .replaceAll(/^\s*Missing required flag (\S+)$/gm, 'Missing required flag --$1')
+    const [message, ...rest] = text.trim().split('\n')
     return {exitCode, code: exitCode === EXIT.usage ? 'usage' : 'error', message, next: rest.join('\n').trim() || undefined}
   }
   const message = error instanceof Error ? error.message : String(error)

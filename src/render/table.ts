@@ -8,7 +8,7 @@ export interface Column<T> {
 
 async function newTable(options: {head?: string[]}) {
   const {default: Table} = await import('cli-table3')
-  return new Table({...options, style: {head: [], border: [], compact: false}})
+  return new Table({...options, style: {head: [], border: [], compact: true}})
 }
 
 /** A table with one row per item. */

@@ -94,7 +94,7 @@ export class Emulator {
   }
 }
 
-/** Runs `prisma-mgmt <args>`; env replaces only the given keys (undefined removes one). */
+/** Runs `prisma-mgmt <args>` through its shebang, as a shell does; env replaces only the given keys (undefined removes one). */
 export async function run(args: string[], options: RunOptions & {emulator?: Emulator} = {}): Promise<RunResult> {
   const env: Record<string, string | undefined> = {...process.env}
   // A test's outcome must not depend on the developer's shell.
@@ -105,7 +105,7 @@ export async function run(args: string[], options: RunOptions & {emulator?: Emul
     if (value === undefined) delete env[key]
     else env[key] = value
   }
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']})
+  const child = spawn(BIN, args, {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => {

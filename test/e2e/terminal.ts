@@ -14,7 +14,7 @@ export class Terminal {
   /** Starts `prisma-mgmt <args>` in a 160x50 terminal; the line `[exit N]` follows when it ends. */
   static async start(args: string[], env: Record<string, string>): Promise<Terminal> {
     const socket = `pmgmt-${randomBytes(4).toString('hex')}`
-    const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+    const quoted = [BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
     const script = `cd '${ROOT}' && ${quoted}; echo "[exit $?]"; sleep 120`
     const envArgs = Object.entries({TERM: 'xterm-256color', ...env}).flatMap(([k, v]) => ['-e', `${k}=${v}`])
     await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '50', ...envArgs, 'sh', '-c', script])

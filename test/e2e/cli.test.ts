@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {cp, readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {describe, it} from 'node:test'
+
+import {ROOT, removeDir, run, tempDir} from './harness.js'
+
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {version: string}
+
+describe('the binary itself', () => {
+  it('--version prints the name, version and platform', async () => {
+    const result = await run(['--version'])
+    assert.equal(result.code, 0)
+    assert.match(result.stdout, new RegExp(`^prisma-mgmt/${pkg.version.replaceAll('.', '\\.')} linux-\\w+ node-v\\d+\\.\\d+\\.\\d+\\n$`))
+  })
+
+  it('--help lists the topics and commands; every command has help with an example', async () => {
+    const root = await run(['--help'])
+    assert.equal(root.code, 0)
+    for (const topic of ['projects', 'db', 'workspaces', 'regions', 'emulator']) assert.match(root.stdout, new RegExp(`^  ${topic} `, 'm'))
+    for (const command of ['login', 'logout', 'whoami']) assert.match(root.stdout, new RegExp(`^  ${command} `, 'm'))
+    const manifest = JSON.parse(await readFile(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {examples?: unknown[]}>}
+    for (const [id, command] of Object.entries(manifest.commands)) {
+      assert.ok((command.examples ?? []).length > 0, `${id} has an example`)
+      const help = await run([...id.split(':'), '--help'])
+      assert.equal(help.code, 0, `${id} --help`)
+      assert.match(help.stdout, /^EXAMPLES$/m, `${id} --help shows examples`)
+      assert.match(help.stdout, new RegExp(`\\$ prisma-mgmt ${id.replaceAll(':', ' ')}`), `${id} --help shows its usage`)
+    }
+    const topic = await run(['help', 'projects'])
+    assert.equal(topic.code, 0)
+    assert.match(topic.stdout, /projects create/)
+  })
+
+  it('an unknown flag is a usage error (exit 2) naming it', async () => {
+    const result = await run(['projects', 'list', '--colour'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /^Error: Nonexistent flag: --colour$/m)
+  })
+
+  it('the committed oclif.manifest.json is what a fresh build writes', async () => {
+    // Generate a manifest from the built dist/ in a copy, and compare with the committed file.
+    const dir = await tempDir()
+    await cp(join(ROOT, 'package.json'), join(dir, 'package.json'))
+    await cp(join(ROOT, 'dist'), join(dir, 'dist'), {recursive: true})
+    execFileSync('ln', ['-s', join(ROOT, 'node_modules'), join(dir, 'node_modules')])
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: dir, stdio: 'pipe'})
+    const fresh = await readFile(join(dir, 'oclif.manifest.json'), 'utf8')
+    const committed = execFileSync('git', ['show', ':oclif.manifest.json'], {cwd: ROOT, encoding: 'utf8'})
+    assert.equal(fresh, committed, 'oclif.manifest.json is stale: run `npm run build` and commit it')
+    await removeDir(dir)
+  })
+})
