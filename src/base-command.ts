@@ -49,8 +49,11 @@ export function describeFailure(error: unknown): Failure {
   if (error instanceof ApiError) {
     const {status} = error
     const base = {code: error.code, message: error.message, hint: error.hint, status}
-    if (status === 401 || status === 403) {
+    if (status === 401) {
       return {...base, exitCode: EXIT.auth, next: 'Check the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.'}
+    }
+    if (status === 403) {
+      return {...base, exitCode: EXIT.auth, next: error.hint ? undefined : 'The token is valid but not allowed to do this; check its workspace and role.'}
     }
     if (status === 404) return {...base, exitCode: EXIT.notFound, next: 'Check the id; the `list` commands show what exists.'}
     if (status === 409) return {...base, exitCode: EXIT.conflict}
