@@ -51,4 +51,22 @@ describe('the binary itself', () => {
     assert.equal(fresh, committed, 'oclif.manifest.json is stale: run `npm run build` and commit it')
     await removeDir(dir)
   })
+
+  it('README\'s command reference is what `--help` prints, for every command', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+    const sections = [...readme.matchAll(/^## `prisma-mgmt ([^`]+)`\n\n[^\n]*\n\n```\n([\s\S]*?)\n```$/gm)]
+    const manifest = JSON.parse(await readFile(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
+    const documented = new Set(sections.map(([, usage]) => usage.split(' ').filter((w) => /^[a-z]/.test(w)).join(':')))
+    for (const id of Object.keys(manifest.commands)) assert.ok(documented.has(id), `README documents ${id}`)
+    for (const [, usage, block] of sections) {
+      const words = usage.split(' ').filter((w) => /^[a-z]/.test(w))
+      // oclif answers `help --help` with the root help, so the help command's own page cannot be compared.
+      if (words[0] === 'help') continue
+      const help = await run([...words, '--help'], {env: {OCLIF_COLUMNS: '120'}})
+      assert.equal(help.code, 0)
+      // --help starts with the summary paragraph, which README shows above the block.
+      const body = help.stdout.replace(/^[^\n]*\n\n/, '').trimEnd()
+      assert.equal(block, body, `README's section for ${words.join(' ')} is stale: run npm run readme`)
+    }
+  })
 })
