@@ -1,0 +1,198 @@
+// Cursor pagination: complete, in creation order, stable under deletions, and as fast deep in a
+// list of 10,000 as at its start.
+import assert from 'node:assert/strict'
+import {performance} from 'node:perf_hooks'
+import {after, before, describe, it} from 'node:test'
+
+import type {Connection, CreatedProject, Database, ErrorBody, Pagination, Project} from '../../src/api/contract.js'
+import type {Client} from './emulator-client.js'
+import {startClient} from './emulator-client.js'
+
+type List<T> = {data: T[]; pagination: Pagination}
+
+/** Walks every page of a list; returns the ids and the paths requested. */
+async function walk<T extends {id: string}>(client: Client, path: string, limit?: number, from?: string): Promise<{ids: string[]; pages: number}> {
+  const ids: string[] = []
+  let cursor: string | null = from ?? null
+  let pages = 0
+  for (;;) {
+    const query = new URLSearchParams()
+    if (cursor) query.set('cursor', cursor)
+    if (limit !== undefined) query.set('limit', String(limit))
+    const separator = path.includes('?') ? '&' : '?'
+    const answer = await client.call<List<T>>('GET', `${path}${query.size ? separator + query : ''}`)
+    assert.equal(answer.status, 200, answer.text)
+    pages += 1
+    ids.push(...answer.body.data.map((item) => item.id))
+    assert.equal(answer.body.pagination.hasMore, answer.body.pagination.nextCursor !== null)
+    if (!answer.body.pagination.hasMore) return {ids, pages}
+    cursor = answer.body.pagination.nextCursor
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+describe('pagination', () => {
+  let client: Client
+
+  before(async () => {
+    client = await startClient()
+  })
+  after(async () => {
+    await client.emulator.close()
+  })
+
+  it('walks 250 projects created over HTTP in pages of 100: all of them, once each, oldest first', async () => {
+    const created: string[] = []
+    for (let i = 0; i < 250; i++) {
+      const answer = await client.call<{data: CreatedProject}>('POST', '/v1/projects', {name: `bulk-${i}`, createDatabase: false})
+      assert.equal(answer.status, 201)
+      created.push(answer.body.data.id)
+    }
+    const {ids, pages} = await walk<Project>(client, '/v1/projects')
+    assert.equal(pages, 3)
+    assert.deepEqual(ids, created)
+    const small = await walk<Project>(client, '/v1/projects', 7)
+    assert.deepEqual(small.ids, created)
+    assert.equal(small.pages, Math.ceil(250 / 7))
+    const first = await client.call<List<Project>>('GET', '/v1/projects')
+    assert.equal(first.body.data.length, 100, 'the default limit is 100')
+  })
+
+  it('stays complete and duplicate-free when items are deleted between pages, the cursor\'s own item included', async () => {
+    const before = await walk<Project>(client, '/v1/projects')
+    const page1 = await client.call<List<Project>>('GET', '/v1/projects?limit=50')
+    const served = page1.body.data.map((p) => p.id)
+    // Delete the item the cursor points at, one already served, and three not served yet.
+    const deleted = [served[49], served[10], before.ids[60], before.ids[61], before.ids[before.ids.length - 1]]
+    for (const id of deleted) assert.equal((await client.call('DELETE', `/v1/projects/${id}`)).status, 204)
+    const rest: string[] = []
+    let cursor = page1.body.pagination.nextCursor
+    while (cursor) {
+      const page = await client.call<List<Project>>('GET', `/v1/projects?limit=50&cursor=${encodeURIComponent(cursor)}`)
+      assert.equal(page.status, 200, page.text)
+      rest.push(...page.body.data.map((p) => p.id))
+      cursor = page.body.pagination.nextCursor
+    }
+    const all = [...served, ...rest]
+    assert.equal(new Set(all).size, all.length, 'no duplicates')
+    const expected = before.ids.filter((id) => !deleted.slice(2).includes(id))
+    assert.deepEqual(all, expected, 'every project that still exists was served, in order')
+  })
+
+  it('new items created during a walk come at its end, never twice', async () => {
+    const page1 = await client.call<List<Project>>('GET', '/v1/projects?limit=100')
+    const late = await client.call<{data: CreatedProject}>('POST', '/v1/projects', {name: 'late', createDatabase: false})
+    const rest = await walk<Project>(client, '/v1/projects', undefined, page1.body.pagination.nextCursor!)
+    const all = [...page1.body.data.map((p) => p.id), ...rest.ids]
+    assert.equal(new Set(all).size, all.length)
+    assert.equal(all.at(-1), late.body.data.id)
+  })
+
+  it('rejects a bad limit or a cursor it did not give out with 400', async () => {
+    for (const limit of ['0', '-1', '101', 'abc', '1.5', '1e2']) {
+      const answer = await client.call<ErrorBody>('GET', `/v1/projects?limit=${limit}`)
+      assert.equal(answer.status, 400, `limit=${limit}`)
+      assert.equal(answer.body.error.code, 'validation-error')
+      assert.match(answer.body.error.message, /limit/)
+    }
+    for (const cursor of ['garbage', 'c2VxOmFiYw', '12']) {
+      const answer = await client.call<ErrorBody>('GET', `/v1/projects?cursor=${cursor}`)
+      assert.equal(answer.status, 400, `cursor=${cursor}`)
+      assert.match(answer.body.error.message, /cursor/)
+    }
+    assert.equal((await client.call('GET', '/v1/projects?limit=100')).status, 200)
+    assert.equal((await client.call('GET', '/v1/projects?limit=1&cursor=')).status, 200)
+  })
+
+  it('pages databases and connections past 100 as well, per project and per database', async () => {
+    const project = (await client.call<{data: CreatedProject}>('POST', '/v1/projects', {name: 'many'})).body.data
+    const databaseId = project.database!.id
+    const connections = [project.database!.connections[0].id]
+    const databases = [databaseId]
+    for (let i = 0; i < 120; i++) {
+      const connection = await client.call<{data: Connection}>('POST', `/v1/databases/${databaseId}/connections`, {name: `c${i}`})
+      connections.push(connection.body.data.id)
+      const database = await client.call<{data: Database}>('POST', `/v1/projects/${project.id}/databases`, {name: `d${i}`})
+      databases.push(database.body.data.id)
+    }
+    assert.deepEqual((await walk<Connection>(client, `/v1/databases/${databaseId}/connections`)).ids, connections)
+    assert.deepEqual((await walk<Connection>(client, `/v1/connections?databaseId=${databaseId}`)).ids, connections)
+    assert.deepEqual((await walk<Database>(client, `/v1/projects/${project.id}/databases`)).ids, databases)
+    assert.deepEqual((await walk<Database>(client, `/v1/databases?projectId=${project.id}`)).ids, databases)
+    const everything = await walk<Database>(client, '/v1/databases', 100)
+    assert.deepEqual(everything.ids.slice(-databases.length), databases)
+  })
+})
+
+describe('pagination at 10,000 projects', () => {
+  let client: Client
+
+  before(async () => {
+    client = await startClient()
+  })
+  after(async () => {
+    await client.emulator.close()
+  })
+
+  it('seeds 10,000 projects in process quickly', async () => {
+    const started = performance.now()
+    const seeded = await client.emulator.seedProjects(10_000, {namePrefix: 'bench'})
+    const elapsed = performance.now() - started
+    assert.equal(seeded.length, 10_000)
+    assert.equal(seeded[9_999].name, 'bench-10000')
+    assert.ok(elapsed < 2000, `seeding took ${elapsed.toFixed(0)} ms`)
+  })
+
+  it('serves the last page about as fast as the first', async () => {
+    const {ids, pages} = await walk<Project>(client, '/v1/projects')
+    assert.equal(ids.length, 10_000)
+    assert.equal(pages, 100)
+    // The cursor that leads to the last page.
+    const penultimate = await client.call<List<Project>>('GET', `/v1/projects?cursor=${encodeURIComponent(await cursorBefore(client, 99))}`)
+    const lastCursor = penultimate.body.pagination.nextCursor!
+    const time = async (path: string): Promise<number> => {
+      const started = performance.now()
+      const answer = await client.call<List<Project>>('GET', path)
+      const elapsed = performance.now() - started
+      assert.equal(answer.body.data.length, 100)
+      return elapsed
+    }
+    const first: number[] = []
+    const last: number[] = []
+    for (let round = 0; round < 40; round++) {
+      first.push(await time('/v1/projects'))
+      last.push(await time(`/v1/projects?cursor=${encodeURIComponent(lastCursor)}`))
+    }
+    const [firstMedian, lastMedian] = [median(first), median(last)]
+    assert.ok(lastMedian < firstMedian * 3 + 2, `first page ${firstMedian.toFixed(2)} ms, last page ${lastMedian.toFixed(2)} ms`)
+  })
+
+  it('creates projects over HTTP fast enough to seed thousands', async () => {
+    const started = performance.now()
+    const workers = Array.from({length: 10}, async (_, worker) => {
+      for (let i = 0; i < 100; i++) {
+        const answer = await client.call('POST', '/v1/projects', {name: `http-${worker}-${i}`, createDatabase: false})
+        assert.equal(answer.status, 201)
+      }
+    })
+    await Promise.all(workers)
+    const elapsed = performance.now() - started
+    assert.ok(elapsed < 5000, `1,000 POSTs took ${elapsed.toFixed(0)} ms`)
+    const {ids} = await walk<Project>(client, '/v1/projects')
+    assert.equal(ids.length, 11_000)
+  })
+})
+
+/** The cursor that the page before page `index` (0-based) hands out. */
+async function cursorBefore(client: Client, index: number): Promise<string> {
+  let cursor = ''
+  for (let page = 0; page < index - 1; page++) {
+    const answer = await client.call<List<Project>>('GET', `/v1/projects?cursor=${encodeURIComponent(cursor)}`)
+    cursor = answer.body.pagination.nextCursor!
+  }
+  return cursor
+}
