@@ -1,0 +1,118 @@
+// --data-dir: state saved as JSON (atomic, mode 0600) and served again after a restart.
+import assert from 'node:assert/strict'
+import {mkdtemp, readFile, readdir, rm, stat, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import type {Connection, CreatedConnection, CreatedProject, Database, Pagination, Project, Usage} from '../../src/api/contract.js'
+import {STATE_FILE, startEmulator} from '../../src/emulator/index.js'
+import {clientFor, startClient} from './emulator-client.js'
+
+type Data<T> = {data: T}
+type List<T> = {data: T[]; pagination: Pagination}
+
+describe('data dir', () => {
+  let root: string
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'prisma-mgmt-emulator-'))
+  })
+  after(async () => {
+    await rm(root, {recursive: true, force: true})
+  })
+
+  it('keeps projects, databases, connections, usage and the generated token across a restart', async () => {
+    const dataDir = join(root, 'state')
+    const first = await startClient({dataDir})
+    const created = (await first.call<Data<CreatedProject>>('POST', '/v1/projects', {name: 'kept', region: 'eu-west-3', logicalId: 'kept'})).body.data
+    const databaseId = created.database!.id
+    const minted = (await first.call<Data<CreatedConnection>>('POST', `/v1/databases/${databaseId}/connections`, {name: 'app'})).body.data
+    await first.call('PATCH', `/v1/projects/${created.id}`, {name: 'kept-renamed'})
+    const bare = (await first.call<Data<CreatedProject>>('POST', '/v1/projects', {name: 'bare', createDatabase: false})).body.data
+    const page1 = await first.call<List<Project>>('GET', '/v1/projects?limit=1')
+    const usageBefore = (await first.call<Usage>('GET', `/v1/databases/${databaseId}/usage`)).body.metrics.operations.used
+    const before = {
+      project: (await first.call<Data<Project>>('GET', `/v1/projects/${created.id}`)).body.data,
+      connections: (await first.call<List<Connection>>('GET', `/v1/databases/${databaseId}/connections`)).body.data,
+    }
+    const {token} = first.emulator
+    await first.emulator.close()
+
+    assert.equal((await stat(dataDir)).mode & 0o777, 0o700)
+    const file = join(dataDir, STATE_FILE)
+    assert.equal((await stat(file)).mode & 0o777, 0o600)
+    assert.deepEqual((await readdir(dataDir)).filter((name) => name.endsWith('.tmp')), [], 'no temp file is left behind')
+    const saved = await readFile(file, 'utf8')
+    assert.ok(!saved.includes(minted.pass!), 'passwords are never saved')
+    assert.ok(!saved.includes(new URL(created.database!.connections[0].endpoints.direct!.connectionString!).password))
+
+    const second = clientFor(await startEmulator({port: 0, dataDir}))
+    try {
+      assert.equal(second.emulator.token, token, 'a generated token is kept')
+      const project = (await second.call<Data<Project>>('GET', `/v1/projects/${created.id}`)).body.data
+      assert.deepEqual({...project, url: '', workspace: {...project.workspace, url: ''}}, {...before.project, url: '', workspace: {...before.project.workspace, url: ''}})
+      assert.equal((await second.call('GET', `/v1/projects/${bare.id}`)).status, 200)
+      const connections = (await second.call<List<Connection>>('GET', `/v1/databases/${databaseId}/connections`)).body.data
+      assert.deepEqual(connections.map((c) => [c.id, c.name]), before.connections.map((c) => [c.id, c.name]))
+      await second.emulator.settled()
+      const database = (await second.call<Data<Database>>('GET', `/v1/databases/${databaseId}`)).body.data
+      assert.equal(database.status, 'ready')
+      assert.equal(database.region?.id, 'eu-west-3')
+      // A cursor handed out before the restart still works, and new projects come after the old.
+      const next = await second.call<List<Project>>('GET', `/v1/projects?cursor=${encodeURIComponent(page1.body.pagination.nextCursor!)}`)
+      assert.deepEqual(next.body.data.map((p) => p.id), [bare.id])
+      const later = (await second.call<Data<CreatedProject>>('POST', '/v1/projects', {name: 'later', createDatabase: false})).body.data
+      const all = (await second.call<List<Project>>('GET', '/v1/projects')).body.data
+      assert.deepEqual(all.map((p) => p.id), [created.id, bare.id, later.id])
+      assert.equal((await second.call('POST', '/v1/projects', {logicalId: 'kept'})).status, 409, 'logicalIds are remembered')
+      const rotated = await second.call<Data<CreatedConnection>>('POST', `/v1/connections/${minted.id}/rotate`)
+      assert.equal(rotated.status, 200)
+      const usage = (await second.call<Usage>('GET', `/v1/databases/${databaseId}/usage`)).body.metrics.operations.used
+      assert.ok(usage > usageBefore, 'operations counted before the restart still count')
+    } finally {
+      await second.emulator.close()
+    }
+  })
+
+  it('a token passed in is used and not saved; memory-only emulators write nothing', async () => {
+    const dataDir = join(root, 'fixed-token')
+    const fixed = await startEmulator({port: 0, dataDir, token: 'my-fixed-token'})
+    assert.equal(fixed.token, 'my-fixed-token')
+    assert.equal(fixed.tokenGenerated, false)
+    await fixed.close()
+    assert.ok(!(await readFile(join(dataDir, STATE_FILE), 'utf8')).includes('my-fixed-token'))
+    const again = await startEmulator({port: 0, dataDir})
+    assert.notEqual(again.token, 'my-fixed-token')
+    await again.close()
+
+    const memory = await startClient()
+    assert.equal(memory.emulator.dataDir, undefined)
+    await memory.emulator.close()
+  })
+
+  it('saves while running, so a crash loses at most the last moments', async () => {
+    const dataDir = join(root, 'running')
+    const client = await startClient({dataDir})
+    try {
+      const created = (await client.call<Data<CreatedProject>>('POST', '/v1/projects', {name: 'now', createDatabase: false})).body.data
+      await client.emulator.flush()
+      const saved = JSON.parse(await readFile(join(dataDir, STATE_FILE), 'utf8')) as {projects: {id: string}[]}
+      assert.deepEqual(saved.projects.map((p) => p.id), [created.id])
+    } finally {
+      await client.emulator.close()
+    }
+  })
+
+  it('a corrupt state file stops the start with an error naming it, and is left as it was', async () => {
+    const dataDir = join(root, 'corrupt')
+    const first = await startEmulator({port: 0, dataDir})
+    await first.close()
+    const file = join(dataDir, STATE_FILE)
+    await writeFile(file, '{"version": 1, "projects": [', {mode: 0o600})
+    await assert.rejects(startEmulator({port: 0, dataDir}), (error: Error) => error.message.includes(file) && /not valid JSON/.test(error.message))
+    await writeFile(file, '{"version": 7}', {mode: 0o600})
+    await assert.rejects(startEmulator({port: 0, dataDir}), (error: Error) => error.message.includes(file))
+    assert.equal(await readFile(file, 'utf8'), '{"version": 7}')
+  })
+})
