@@ -15,6 +15,8 @@ import type {Store} from './store.js'
 import type {Minted} from './views.js'
 
 export const DEFAULT_CONNECTION_NAME = 'default'
+/** Databases started side by side when the emulator restarts with a data dir. */
+const RESUME_CONCURRENCY = 2
 
 export interface NewDatabase {
   name: string
@@ -56,9 +58,12 @@ export class Provisioning {
     this.store.changed()
   }
 
-  /** Runs the backend's provision(); undefined when it failed (the database is then `failure`). */
-  private start(database: DatabaseRecord): Promise<DatabaseEndpoints | undefined> {
-    const started = this.backend.provision(database.id).then(
+  /**
+   * Runs the backend's provision() once `after` settled; undefined when it failed (the database
+   * is then `failure`). Registered at once, so credential work waits for it even while queued.
+   */
+  private start(database: DatabaseRecord, after: Promise<unknown> = Promise.resolve()): Promise<DatabaseEndpoints | undefined> {
+    const started = after.then(() => this.backend.provision(database.id)).then(
       (endpoints) => {
         if (this.alive(database)) {
           database.endpoints = endpoints
@@ -210,11 +215,19 @@ export class Provisioning {
     this.store.removeProject(project.id)
   }
 
-  /** After a restart: every known database is started again (reusing its data) in the background. */
+  /**
+   * After a restart: every known database is started again (reusing its data) in the background,
+   * a few at a time, since a local PostgreSQL costs seconds of CPU to start.
+   */
   resume(): void {
+    const lanes: Promise<unknown>[] = Array.from({length: RESUME_CONCURRENCY}, () => Promise.resolve())
+    let next = 0
     for (const database of this.store.databases.values()) {
       database.status = 'provisioning'
-      void this.start(database).then((endpoints) => {
+      const lane = next++ % RESUME_CONCURRENCY
+      const started = this.start(database, lanes[lane])
+      lanes[lane] = started
+      void started.then((endpoints) => {
         if (endpoints) this.readyAt(database, 0)
       })
     }

@@ -20,6 +20,8 @@ export interface ReceivedRequest {
 /** Enough for any test; the oldest entries go first when it is full. */
 const MAX_ENTRIES = 20_000
 const MAX_TEXT_BODY = 4096
+/** Larger bodies are summarised: 20,000 entries of a megabyte each would not fit in memory. */
+const MAX_KEPT_BODY = 64 * 1024
 const SECRET_HEADERS = new Set(['cookie', 'proxy-authorization', 'x-api-key'])
 
 const AUTHORIZATION_SHOWN: Record<Exclude<TokenCheck, 'missing'>, string> = {
@@ -39,6 +41,7 @@ export function loggedHeaders(headers: IncomingHttpHeaders, check: TokenCheck): 
 }
 
 export function loggedBody(text: string | undefined, parsed: {value: unknown} | undefined): unknown {
+  if (text !== undefined && text.length > MAX_KEPT_BODY) return `<a body of ${Buffer.byteLength(text)} bytes, not kept>`
   if (parsed) return parsed.value
   if (text === undefined || text === '') return null
   return text.length > MAX_TEXT_BODY ? `${text.slice(0, MAX_TEXT_BODY)}…` : text

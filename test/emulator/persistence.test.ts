@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import type {Connection, CreatedConnection, CreatedProject, Database, Pagination, Project, Usage} from '../../src/api/contract.js'
+import type {DatabaseBackend, DatabaseEndpoints} from '../../src/emulator/databases/backend.js'
 import {STATE_FILE, startEmulator} from '../../src/emulator/index.js'
 import {clientFor, startClient} from './emulator-client.js'
 
@@ -70,6 +71,49 @@ describe('data dir', () => {
       assert.equal(rotated.status, 200)
       const usage = (await second.call<Usage>('GET', `/v1/databases/${databaseId}/usage`)).body.metrics.operations.used
       assert.ok(usage > usageBefore, 'operations counted before the restart still count')
+    } finally {
+      await second.emulator.close()
+    }
+  })
+
+  it('restarts every database through the backend, two at a time; credential work waits for it', async () => {
+    const dataDir = join(root, 'resume')
+    const first = await startClient({dataDir})
+    const seeded = await first.emulator.seedProjects(5, {createDatabase: true})
+    await first.emulator.close()
+
+    let inFlight = 0
+    let mostInFlight = 0
+    const provisioned: string[] = []
+    const backend: DatabaseBackend = {
+      mode: 'none',
+      async provision(databaseId): Promise<DatabaseEndpoints> {
+        inFlight += 1
+        mostInFlight = Math.max(mostInFlight, inFlight)
+        await new Promise((ok) => setTimeout(ok, 60))
+        inFlight -= 1
+        provisioned.push(databaseId)
+        return {direct: {host: '127.0.0.1', port: 7777, database: databaseId}}
+      },
+      createCredential: async (_databaseId, connectionId) => ({user: connectionId, password: 'pw'}),
+      rotateCredential: async (_databaseId, connectionId) => ({user: connectionId, password: 'pw2'}),
+      dropCredential: async () => undefined,
+      drop: async () => undefined,
+      close: async () => undefined,
+    }
+    const second = clientFor(await startEmulator({port: 0, dataDir, backend}))
+    try {
+      const last = seeded[4].databaseId!
+      assert.equal((await second.call<Data<Database>>('GET', `/v1/databases/${last}`)).body.data.status, 'provisioning')
+      const minted = await second.call<Data<CreatedConnection>>('POST', `/v1/databases/${last}/connections`, {name: 'after-restart'})
+      assert.equal(minted.status, 200)
+      assert.equal(minted.body.data.endpoints.direct?.port, 7777, 'the new endpoints, not the ones saved before')
+      await second.emulator.settled()
+      assert.deepEqual([...provisioned].sort(), seeded.map((p) => p.databaseId!).sort())
+      assert.equal(mostInFlight, 2)
+      for (const project of seeded) {
+        assert.equal((await second.call<Data<Database>>('GET', `/v1/databases/${project.databaseId}`)).body.data.status, 'ready')
+      }
     } finally {
       await second.emulator.close()
     }
