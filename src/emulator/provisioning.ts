@@ -29,10 +29,6 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-function backendFailure(action: string, error: unknown): ApiProblem {
-  return new ApiProblem(500, 'internal-error', `${action}: ${reason(error)}`, 'The emulator log (stderr) has the details.')
-}
-
 export class Provisioning {
   /** Provisions in flight, so credential work and drops wait for the database to exist. */
   private readonly starting = new Map<string, Promise<DatabaseEndpoints | undefined>>()
@@ -45,6 +41,12 @@ export class Provisioning {
     private readonly provisionDelayMs: number,
     private readonly log: (line: string) => void,
   ) {}
+
+  /** A backend error as the API's 500, logged with its stack for whoever runs the emulator. */
+  private backendFailure(action: string, error: unknown): ApiProblem {
+    this.log(`${action}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    return new ApiProblem(500, 'internal-error', `${action}: ${reason(error)}`, 'The emulator log (stderr) has the details.')
+  }
 
   private alive(database: DatabaseRecord): boolean {
     return this.store.databases.get(database.id) === database
@@ -166,7 +168,7 @@ export class Provisioning {
     try {
       credential = await this.backend.createCredential(database.id, id)
     } catch (error) {
-      throw backendFailure(`Could not create a credential on database ${database.id}`, error)
+      throw this.backendFailure(`Could not create a credential on database ${database.id}`, error)
     }
     return {minted: {connection: this.addConnection(database, id, name, credential), credential}, endpoints}
   }
@@ -177,7 +179,7 @@ export class Provisioning {
     try {
       credential = await this.backend.rotateCredential(database.id, connection.id)
     } catch (error) {
-      throw backendFailure(`Could not rotate connection ${connection.id}`, error)
+      throw this.backendFailure(`Could not rotate connection ${connection.id}`, error)
     }
     connection.user = credential.user
     this.store.changed()
@@ -190,7 +192,7 @@ export class Provisioning {
     try {
       await this.backend.dropCredential(connection.databaseId, connection.id)
     } catch (error) {
-      throw backendFailure(`Could not revoke connection ${connection.id}`, error)
+      throw this.backendFailure(`Could not revoke connection ${connection.id}`, error)
     }
     this.store.removeConnection(connection.id)
   }
@@ -201,7 +203,7 @@ export class Provisioning {
     try {
       await this.backend.drop(database.id)
     } catch (error) {
-      throw backendFailure(`Could not drop database ${database.id}`, error)
+      throw this.backendFailure(`Could not drop database ${database.id}`, error)
     }
     this.store.removeDatabase(database.id)
   }
