@@ -1,5 +1,42 @@
 #!/usr/bin/env -S node --
 // The `--` keeps Node 20 from reading the CLI's own --env-file flag as its own option.
-import {execute} from '@oclif/core'
+import {existsSync, readFileSync} from 'node:fs'
+import {arch, release} from 'node:os'
 
-await execute({dir: import.meta.url})
+/** What oclif prints for exactly `--version` or `--help`, without loading it; undefined when only oclif can say. */
+function quickAnswer(args) {
+  if (args.length !== 1 || (args[0] !== '--version' && args[0] !== '--help')) return undefined
+  // Debug output, forced colour and a set width change what oclif prints.
+  if (process.env.DEBUG || process.env.FORCE_COLOR !== undefined || process.env.OCLIF_COLUMNS) return undefined
+  // oclif calls WSL "wsl", which it detects by these two mentioning Microsoft.
+  if (process.platform === 'linux' && /microsoft/i.test(`${release()} ${readOptional('/proc/version')}`)) return undefined
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  const userAgent = `${pkg.name}/${pkg.version} ${process.platform}-${arch() === 'ia32' ? 'x86' : arch()} node-${process.version}`
+  if (args[0] === '--version') return `${userAgent}\n`
+  // The cached help is oclif's off a terminal; on one, oclif wraps to its width and may colour it.
+  if (process.stdout.isTTY) return undefined
+  const help = JSON.parse(readOptional(new URL('../dist/root-help.json', import.meta.url)) || 'null')
+  return help?.platform === process.platform ? help.text.split('\0').join(userAgent) : undefined
+}
+
+function readOptional(file) {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+const answer = quickAnswer(process.argv.slice(2))
+if (answer === undefined) {
+  // dist/cli.js is the bundled oclif the bundled commands share; a build of tsc alone has neither.
+  const bundled = new URL('../dist/cli.js', import.meta.url)
+  const {execute} = await import(existsSync(bundled) ? bundled.href : '@oclif/core')
+  await execute({dir: import.meta.url})
+} else {
+  // As oclif does: a reader that went away (`| head`) is not an error.
+  process.stdout.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error
+  })
+  process.stdout.write(answer)
+}

@@ -172,9 +172,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The API client for the resolved URL and token; built once, undici loaded only here. */
   protected async api(token?: Resolved<string>): Promise<ManagementApi> {
     if (this.#api && !token) return this.#api
-    const [{ManagementApi}, {normalizeApiUrl, checkTransportSecurity}] = await Promise.all([
+    const [{ManagementApi}, {normalizeApiUrl, checkTransportSecurity}, {setFlagsFromString}] = await Promise.all([
       import('./api/management-api.js'),
       import('./api/url.js'),
+      import('node:v8'),
     ])
     const apiUrl = await this.settings.apiUrl()
     let url: URL
@@ -192,6 +193,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     if (warning) streams.stderr.write(`Warning: ${warning}\n`)
     this.#token = token ?? (await this.settings.token())
+    // V8 optimises undici's WebAssembly HTTP parser in the background and Node waits for that at exit (100-200 ms); set late, as a flag change voids the code cache of built-ins loaded after it.
+    setFlagsFromString('--liftoff-only')
     const api = new ManagementApi({
       apiUrl: url.toString(),
       token: this.#token.value,
