@@ -1,0 +1,101 @@
+// Runs one command the way a user's shell does and reports its wall time and peak RSS, and
+// times the emulator's pages; the measuring half of `npm run bench`.
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs'
+import {Agent, request} from 'node:http'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {median} from './bench-report.js'
+
+/** GNU time reports the child's peak RSS (getrusage of children), which spawn() cannot. */
+export const TIME_BIN = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
+
+export interface Case {
+  name: string
+  /** Run as is: a bin/run.js path goes through its shebang, as from a shell. */
+  command: string[]
+  env: Record<string, string | undefined>
+  /** Whether the stdout of the checked first run is right. */
+  check: (stdout: string) => boolean
+}
+
+export interface Sample {
+  ms: number
+  /** Peak resident set in KiB; undefined without /usr/bin/time. */
+  kb: number | undefined
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'prisma-mgmt-bench-rss-'))
+const rssFile = join(scratch, 'rss')
+const devNull = openSync('/dev/null', 'w')
+process.on('exit', () => rmSync(scratch, {recursive: true, force: true}))
+
+export async function runOnce(c: Case, {capture}: {capture: boolean}): Promise<Sample> {
+  const argv = TIME_BIN ? [TIME_BIN, '-f', '%M', '-o', rssFile, ...c.command] : c.command
+  const started = process.hrtime.bigint()
+  const child = spawn(argv[0], argv.slice(1), {env: c.env, stdio: ['ignore', capture ? 'pipe' : devNull, 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  // 'exit' rather than 'close': the time is the process's, not the draining of our pipes.
+  const [code, ended] = await new Promise<[number | null, bigint]>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (exitCode) => resolve([exitCode, process.hrtime.bigint()]))
+  })
+  await new Promise((resolve) => (child.stdio[2]!.readableEnded ? resolve(undefined) : child.stdio[2]!.once('close', resolve)))
+  if (capture && child.stdout && !child.stdout.readableEnded) await new Promise((resolve) => child.stdout!.once('close', resolve))
+  if (code !== 0) throw new Error(`${c.name} exited with ${code}:\n${stderr.trim()}`)
+  if (capture && !c.check(stdout)) throw new Error(`${c.name} printed something unexpected:\n${stdout.slice(0, 500)}`)
+  const kb = TIME_BIN ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) : undefined
+  return {ms: Number(ended - started) / 1e6, kb}
+}
+
+interface Page {
+  data: unknown[]
+  pagination: {nextCursor: string | null; hasMore: boolean}
+}
+
+function get(agent: Agent, url: string, token: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request(url, {agent, headers: {authorization: `Bearer ${token}`, accept: 'application/json'}}, (response) => {
+      let body = ''
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk))
+      response.on('end', () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: HTTP ${response.statusCode} ${body}`))))
+      response.on('error', reject)
+    })
+      .on('error', reject)
+      .end()
+  })
+}
+
+/** Medians of GET of the first page and of the last full page, alternating, over one keep-alive connection. */
+export async function measurePaging(emulator: {url: string; token: string}, samples: number): Promise<{firstMs: number; deepMs: number; deepOffset: number}> {
+  const agent = new Agent({keepAlive: true, maxSockets: 1})
+  try {
+    const first = `${emulator.url}/v1/projects?limit=100`
+    // Walk the pages as a client must (cursors are opaque) to find one near the end.
+    let deep = first
+    let deepOffset = 0
+    let offset = 0
+    for (let url = first; ; ) {
+      const page = JSON.parse(await get(agent, url, emulator.token)) as Page
+      offset += page.data.length
+      if (!page.pagination.hasMore || !page.pagination.nextCursor) break
+      url = `${emulator.url}/v1/projects?limit=100&cursor=${encodeURIComponent(page.pagination.nextCursor)}`
+      deep = url
+      deepOffset = offset
+    }
+    const times: [number[], number[]] = [[], []]
+    for (let i = 0; i < samples * 2; i++) {
+      const which = i % 2
+      const started = process.hrtime.bigint()
+      await get(agent, which ? deep : first, emulator.token)
+      times[which].push(Number(process.hrtime.bigint() - started) / 1e6)
+    }
+    return {firstMs: median(times[0]), deepMs: median(times[1]), deepOffset}
+  } finally {
+    agent.destroy()
+  }
+}
