@@ -53,6 +53,14 @@ describe('prompts on a real terminal', () => {
     await removeDir(dir)
   })
 
+  it('with CI=true even a terminal gets no prompt: a usage error naming the flags', async () => {
+    const dir = await tempDir()
+    const term = await open(['login'], {XDG_CONFIG_HOME: dir, PRISMA_MANAGEMENT_API_URL: emulator.url, CI: 'true'})
+    assert.equal(await term.exitCode(), 2)
+    assert.match(await term.screen(), /Error: No token given and no terminal to ask for one\.\nPass --token <token>, or pipe it in with --with-token\./)
+    await removeDir(dir)
+  })
+
   it('projects create without --region offers the regions and creates in the chosen one', async () => {
     const term = await open(['projects', 'create', '--name', 'picked-region'], {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url, PRISMA_SERVICE_TOKEN: emulator.token})
     const menu = await term.waitFor(/Region for the database/)

@@ -17,7 +17,10 @@ export class Terminal {
     const quoted = [BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
     const script = `cd '${ROOT}' && ${quoted}; echo "[exit $?]"; sleep 120`
     const envArgs = Object.entries({TERM: 'xterm-256color', ...env}).flatMap(([k, v]) => ['-e', `${k}=${v}`])
-    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '50', ...envArgs, 'sh', '-c', script])
+    // A person at a terminal: the runner's CI variable (set in CI) must not reach the session.
+    const clean = {...process.env}
+    for (const key of ['CI', 'PRISMA_SERVICE_TOKEN', 'PRISMA_MANAGEMENT_API_URL', 'PRISMA_MGMT_PROFILE', 'NO_COLOR', 'FORCE_COLOR']) delete clean[key]
+    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '50', ...envArgs, 'sh', '-c', script], {env: clean})
     return new Terminal(socket)
   }
 
