@@ -1,23 +1,10 @@
 // The view of a freshly minted credential: one small table per endpoint, every field a user
 // copies (connection string, host, port, user, password, database).
+import type {ConnectionDetails as ConnectionView, EndpointDetails as EndpointView} from '../api/connection-details.js'
 import {paint, streams} from './terminal.js'
 import {renderFields} from './table.js'
 
-export interface EndpointView {
-  endpoint: 'direct' | 'pooled' | 'accelerate'
-  connectionString?: string
-  host: string
-  port: number
-  user?: string
-  password?: string
-  database?: string
-}
-
-export interface ConnectionView {
-  id: string
-  name: string
-  endpoints: readonly EndpointView[]
-}
+export type {ConnectionDetails as ConnectionView, EndpointDetails as EndpointView} from '../api/connection-details.js'
 
 const TITLES: Record<EndpointView['endpoint'], string> = {
   direct: 'Direct connection',
