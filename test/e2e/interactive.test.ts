@@ -119,4 +119,24 @@ describe('prompts on a real terminal', () => {
     assert.match(await right.screen(), /Deleted project keep-me/)
     assert.equal((await emulator.call('GET', `/v1/projects/${id}`)).status, 404)
   })
+  it('db delete and db connections delete ask for the name on a terminal too', async () => {
+    const env = {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url, PRISMA_SERVICE_TOKEN: emulator.token}
+    const project = await emulator.call<{data: {id: string}}>('POST', '/v1/projects', {name: 'tty-deletes', region: 'us-east-1'})
+    const extra = await emulator.call<{data: {id: string; name: string}}>('POST', `/v1/projects/${project.body.data.id}/databases`, {name: 'extra-db'})
+    const connection = await emulator.call<{data: {id: string}}>('POST', `/v1/databases/${extra.body.data.id}/connections`, {name: 'ci-key'})
+
+    const conn = await open(['db', 'connections', 'delete', connection.body.data.id], env)
+    await conn.waitFor(/This deletes connection ci-key \(\S+\) for good\. Type its name to confirm/)
+    await conn.type('ci-key')
+    await conn.press('Enter')
+    assert.equal(await conn.exitCode(), 0)
+    assert.equal((await emulator.call('GET', `/v1/connections/${connection.body.data.id}`)).status, 404)
+
+    const db = await open(['db', 'delete', extra.body.data.id], env)
+    await db.waitFor(/This deletes database extra-db \(\S+\) for good\. Type its name to confirm/)
+    await db.type('extra-db')
+    await db.press('Enter')
+    assert.equal(await db.exitCode(), 0)
+    assert.equal((await emulator.call('GET', `/v1/databases/${extra.body.data.id}`)).status, 404)
+  })
 })
