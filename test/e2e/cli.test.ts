@@ -46,6 +46,7 @@ describe('the binary itself', () => {
     await cp(join(ROOT, 'dist'), join(dir, 'dist'), {recursive: true})
     execFileSync('ln', ['-s', join(ROOT, 'node_modules'), join(dir, 'node_modules')])
     execFileSync(process.execPath, [join(ROOT, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: dir, stdio: 'pipe'})
+    execFileSync(process.execPath, [join(ROOT, 'scripts/sort-manifest.js'), dir], {stdio: 'pipe'})
     const fresh = await readFile(join(dir, 'oclif.manifest.json'), 'utf8')
     const committed = execFileSync('git', ['show', ':oclif.manifest.json'], {cwd: ROOT, encoding: 'utf8'})
     assert.equal(fresh, committed, 'oclif.manifest.json is stale: run `npm run build` and commit it')
