@@ -6,6 +6,9 @@ import {renderFields} from './table.js'
 
 export type {ConnectionDetails as ConnectionView, EndpointDetails as EndpointView} from '../api/connection-details.js'
 
+/** Longest connection string shown inside the table. */
+const MAX_INLINE = 120
+
 const TITLES: Record<EndpointView['endpoint'], string> = {
   direct: 'Direct connection',
   pooled: 'Pooled connection',
@@ -18,12 +21,17 @@ export async function renderConnectionDetails(connection: ConnectionView): Promi
   if (connection.endpoints.length === 0) blocks.push('The API returned no endpoints for this connection.')
   for (const endpoint of connection.endpoints) {
     const rows: [string, string][] = []
-    if (endpoint.connectionString) rows.push(['Connection string', endpoint.connectionString])
+    // A string too long for a table row (Accelerate's API keys) stands on its own line, whole,
+    // so that copying it from the terminal gets it without borders.
+    const inline = endpoint.connectionString !== undefined && endpoint.connectionString.length <= MAX_INLINE
+    if (endpoint.connectionString && inline) rows.push(['Connection string', endpoint.connectionString])
     rows.push(['Host', endpoint.host], ['Port', String(endpoint.port)])
     if (endpoint.user !== undefined) rows.push(['User', endpoint.user])
     if (endpoint.password !== undefined) rows.push(['Password', endpoint.password])
     if (endpoint.database !== undefined) rows.push(['Database', endpoint.database])
-    blocks.push(`${chalk.bold(TITLES[endpoint.endpoint])}\n${await renderFields(rows)}`)
+    const title = chalk.bold(TITLES[endpoint.endpoint])
+    const own = endpoint.connectionString && !inline ? `Connection string:\n${endpoint.connectionString}\n` : ''
+    blocks.push(`${title}\n${own}${await renderFields(rows)}`)
   }
   return blocks.join('\n\n')
 }

@@ -3,6 +3,7 @@ import {describe, it} from 'node:test'
 
 import type {Project} from '../../src/api/contract.js'
 import {formatBytes, formatTime, timestampName} from '../../src/render/format.js'
+import {renderConnectionDetails} from '../../src/render/connection-details.js'
 import {writeJson} from '../../src/render/json.js'
 import {projectColumns} from '../../src/render/resources.js'
 import {renderTable} from '../../src/render/table.js'
@@ -63,5 +64,41 @@ describe('render', () => {
       assert.equal(chunks.join(''), `${JSON.stringify(items, null, 2)}\n`)
       if (count > 256) assert.equal(chunks.length, Math.floor(count / 256) + 1, 'written in batches')
     }
+  })
+
+  it('connection details: every field in a table; a string too long for a row stands alone, whole', async () => {
+    const key = 'k'.repeat(300)
+    const text = await renderConnectionDetails({
+      id: 'c1',
+      name: 'app',
+      endpoints: [
+        {endpoint: 'direct', connectionString: 'postgres://u:p%40ss@db.example:5432/app', host: 'db.example', port: 5432, user: 'u', password: 'p@ss', database: 'app'},
+        {endpoint: 'accelerate', connectionString: `prisma+postgres://accelerate.example/?api_key=${key}`, host: 'accelerate.example', port: 443},
+      ],
+    })
+    assert.equal(
+      text,
+      [
+        'Connection app (c1)',
+        '',
+        'Direct connection',
+        '┌───────────────────┬─────────────────────────────────────────┐',
+        '│ Connection string │ postgres://u:p%40ss@db.example:5432/app │',
+        '│ Host              │ db.example                              │',
+        '│ Port              │ 5432                                    │',
+        '│ User              │ u                                       │',
+        '│ Password          │ p@ss                                    │',
+        '│ Database          │ app                                     │',
+        '└───────────────────┴─────────────────────────────────────────┘',
+        '',
+        'Prisma Accelerate',
+        'Connection string:',
+        `prisma+postgres://accelerate.example/?api_key=${key}`,
+        '┌──────┬────────────────────┐',
+        '│ Host │ accelerate.example │',
+        '│ Port │ 443                │',
+        '└──────┴────────────────────┘',
+      ].join('\n'),
+    )
   })
 })
