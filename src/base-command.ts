@@ -3,14 +3,14 @@
 import {Command, Errors, Flags} from '@oclif/core'
 import type {Interfaces} from '@oclif/core'
 
-import type {DatabaseStatus} from './api/contract.js'
 import type {ManagementApi} from './api/management-api.js'
 import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from './api/errors.js'
 import {Settings} from './auth/settings.js'
 import type {Resolved} from './auth/settings.js'
 import {ProfileStore} from './auth/store.js'
-import {AuthError, CancelledError, ConfigError, ProvisioningError, UsageError} from './errors.js'
+import {AuthError, CancelledError, CliError, ProvisioningError, UsageError} from './errors.js'
 import {writeJson} from './render/json.js'
+import type {Spinner} from './render/spinner.js'
 import {canPrompt, streams} from './render/terminal.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -23,6 +23,12 @@ const seconds = Flags.custom<number>({
     return value
   },
 })
+
+/** The flags of commands that create a database and wait for it. */
+export const waitFlags = {
+  wait: Flags.boolean({description: 'Wait until the database is ready (--no-wait returns at once)', default: true, allowNo: true}),
+  'wait-timeout': Flags.integer({description: 'Seconds to wait for the database to become ready', default: 600, min: 1}),
+}
 
 export const EXIT = {
   ok: 0,
@@ -80,12 +86,13 @@ export function describeFailure(error: unknown): Failure {
       next: 'Is --api-url the Management API? It should answer with JSON.',
     }
   }
-  if (error instanceof UsageError) return {exitCode: EXIT.usage, code: error.code, message: error.message, next: error.next}
-  if (error instanceof AuthError) return {exitCode: EXIT.auth, code: error.code, message: error.message, next: error.next}
-  if (error instanceof ConfigError) return {exitCode: EXIT.unexpected, code: error.code, message: error.message, next: error.next}
-  if (error instanceof CancelledError) return {exitCode: EXIT.cancelled, code: error.code, message: error.message}
-  if (error instanceof ProvisioningError) {
-    return {exitCode: EXIT.unexpected, code: error.code, message: error.message, next: error.next}
+  if (error instanceof CliError) {
+    const exitCode =
+      error instanceof UsageError ? EXIT.usage
+      : error instanceof AuthError ? EXIT.auth
+      : error instanceof CancelledError ? EXIT.cancelled
+      : EXIT.unexpected // ConfigError, ProvisioningError
+    return {exitCode, code: error.code, message: error.message, next: error.next}
   }
   if (error instanceof Errors.CLIError) {
     // oclif's own parse errors (unknown flag, missing argument, bad option) are usage errors.
@@ -213,27 +220,31 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /**
-   * Polls the database until it is ready. Returns its last status; throws when it failed
-   * or did not get there within `timeoutSeconds`.
+   * Polls a database just created until it is ready, showing each status on the spinner, and
+   * returns it with that status (scripts read the state the command waited for, not the one
+   * the POST answered). Throws when it failed or did not get there within `timeoutSeconds`.
    */
-  protected async waitUntilReady(
-    databaseId: string,
-    {timeoutSeconds, onStatus}: {timeoutSeconds: number; onStatus?: (status: DatabaseStatus) => void},
-  ): Promise<DatabaseStatus> {
+  protected async waitUntilReady<D extends {id: string; status: string}>(
+    database: D,
+    {timeoutSeconds, spinner}: {timeoutSeconds: number; spinner: Spinner},
+  ): Promise<D> {
+    const {id} = database
+    if (database.status === 'ready') return database
+    spinner.update(`Waiting for database ${id} (${database.status})`)
     const api = await this.api()
     const deadline = Date.now() + timeoutSeconds * 1000
     let delay = 200
     for (;;) {
-      const {status} = await api.getDatabase(databaseId)
-      onStatus?.(status)
-      if (status === 'ready') return status
+      const {status} = await api.getDatabase(id)
+      spinner.update(`Waiting for database ${id} (${status})`)
+      if (status === 'ready') return {...database, status}
       if (status === 'failure') {
-        throw new ProvisioningError(`Database ${databaseId} failed to provision.`, `See \`prisma-mgmt db show ${databaseId}\`; delete it and try again.`)
+        throw new ProvisioningError(`Database ${id} failed to provision.`, `See \`prisma-mgmt db show ${id}\`; delete it and try again.`)
       }
       if (Date.now() + delay > deadline) {
         throw new ProvisioningError(
-          `Database ${databaseId} is still ${status} after ${timeoutSeconds}s.`,
-          `It may still become ready: check with \`prisma-mgmt db show ${databaseId}\`, or wait longer with --wait-timeout.`,
+          `Database ${id} is still ${status} after ${timeoutSeconds}s.`,
+          `It may still become ready: check with \`prisma-mgmt db show ${id}\`, or wait longer with --wait-timeout.`,
         )
       }
       await new Promise((resolve) => setTimeout(resolve, delay))

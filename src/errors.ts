@@ -1,35 +1,34 @@
 // The CLI's own failures. API failures live in api/errors.ts; the base command maps both to
 // exit codes and messages in one place.
 
-/** Something the user can fix on the command line: a bad flag, a missing value, refused consent. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError'
-  readonly code = 'usage'
+/** A failure the CLI explains itself: its message, its code for --json, and what to do next. */
+export abstract class CliError extends Error {
+  abstract readonly code: string
   constructor(message: string, readonly next?: string) {
     super(message)
   }
+}
+
+/** Something the user can fix on the command line: a bad flag, a missing value, refused consent. */
+export class UsageError extends CliError {
+  override readonly name = 'UsageError'
+  readonly code = 'usage'
 }
 
 /** No usable token: none anywhere, or one set but empty. */
-export class AuthError extends Error {
+export class AuthError extends CliError {
   override readonly name = 'AuthError'
   readonly code = 'auth-required'
-  constructor(message: string, readonly next?: string) {
-    super(message)
-  }
 }
 
 /** The stored configuration cannot be read or written; it is never overwritten behind the user's back. */
-export class ConfigError extends Error {
+export class ConfigError extends CliError {
   override readonly name = 'ConfigError'
   readonly code = 'config'
-  constructor(message: string, readonly next?: string) {
-    super(message)
-  }
 }
 
 /** The user pressed Ctrl-C at a prompt. */
-export class CancelledError extends Error {
+export class CancelledError extends CliError {
   override readonly name = 'CancelledError'
   readonly code = 'cancelled'
   constructor(message = 'Cancelled.') {
@@ -38,10 +37,7 @@ export class CancelledError extends Error {
 }
 
 /** A database that ended in `failure` or never became ready in time. */
-export class ProvisioningError extends Error {
+export class ProvisioningError extends CliError {
   override readonly name = 'ProvisioningError'
   readonly code = 'provisioning'
-  constructor(message: string, readonly next?: string) {
-    super(message)
-  }
 }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {CreatedDatabase, CreateDatabaseInput} from '../../api/contract.js'
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, waitFlags} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 
 export default class DbCreate extends BaseCommand<typeof DbCreate> {
@@ -20,8 +20,7 @@ export default class DbCreate extends BaseCommand<typeof DbCreate> {
     name: Flags.string({description: 'Database name [default: chosen by the API]'}),
     region: Flags.string({description: 'Region id, e.g. us-east-1, or "inherit" for the project\'s [default: the API\'s]'}),
     default: Flags.boolean({description: 'Make it the project\'s default database', default: false}),
-    wait: Flags.boolean({description: 'Wait until the database is ready (--no-wait returns at once)', default: true, allowNo: true}),
-    'wait-timeout': Flags.integer({description: 'Seconds to wait for the database to become ready', default: 600, min: 1}),
+    ...waitFlags,
   }
 
   public async run(): Promise<CreatedDatabase> {
@@ -40,15 +39,7 @@ export default class DbCreate extends BaseCommand<typeof DbCreate> {
     let database: CreatedDatabase
     try {
       database = await api.createDatabase(this.flags.project, input)
-      if (database.status !== 'ready' && this.flags.wait) {
-        const {id} = database
-        spinner.update(`Waiting for database ${id} (${database.status})`)
-        const status = await this.waitUntilReady(id, {
-          timeoutSeconds: this.flags['wait-timeout'],
-          onStatus: (next) => spinner.update(`Waiting for database ${id} (${next})`),
-        })
-        database = {...database, status: status as CreatedDatabase['status']}
-      }
+      if (this.flags.wait) database = await this.waitUntilReady(database, {timeoutSeconds: this.flags['wait-timeout'], spinner})
     } catch (error) {
       spinner.fail()
       throw error

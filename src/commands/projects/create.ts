@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {CreatedProject, CreateProjectInput, RegionId} from '../../api/contract.js'
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, waitFlags} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 import {timestampName} from '../../render/format.js'
 import {projectColumns} from '../../render/resources.js'
@@ -29,8 +29,7 @@ Without --region, a terminal offers the available regions; elsewhere the region 
     region: Flags.string({description: `Region of the database, e.g. us-east-1 (see \`regions list\`) [default: ${DEFAULT_REGION}, or a choice on a terminal]`}),
     workspace: Flags.string({description: 'Workspace id [default: the token\'s workspace]'}),
     database: Flags.boolean({description: 'Create the project\'s first database (--no-database skips it)', default: true, allowNo: true}),
-    wait: Flags.boolean({description: 'Wait until the database is ready (--no-wait returns at once)', default: true, allowNo: true}),
-    'wait-timeout': Flags.integer({description: 'Seconds to wait for the database to become ready', default: 600, min: 1}),
+    ...waitFlags,
   }
 
   public async run(): Promise<CreatedProject> {
@@ -47,15 +46,8 @@ Without --region, a terminal offers the available regions; elsewhere the region 
     let project: CreatedProject
     try {
       project = await api.createProject(input)
-      const {database} = project
-      if (database && database.status !== 'ready' && this.flags.wait) {
-        spinner.update(`Waiting for database ${database.id} (${database.status})`)
-        const status = await this.waitUntilReady(database.id, {
-          timeoutSeconds: this.flags['wait-timeout'],
-          onStatus: (next) => spinner.update(`Waiting for database ${database.id} (${next})`),
-        })
-        // Scripts read the state the command waited for, not the one the POST answered.
-        project = {...project, database: {...database, status: status as typeof database.status}}
+      if (project.database && this.flags.wait) {
+        project = {...project, database: await this.waitUntilReady(project.database, {timeoutSeconds: this.flags['wait-timeout'], spinner})}
       }
     } catch (error) {
       spinner.fail()
