@@ -41,3 +41,12 @@ export class InvalidResponseError extends Error {
     super(message)
   }
 }
+
+/** The caller ended the request (an interrupted wait); nothing is known of its outcome. */
+export class RequestAbortedError extends Error {
+  override readonly name = 'RequestAbortedError'
+  readonly code = 'aborted'
+  constructor(readonly method: string, readonly url: string) {
+    super(`${method} ${url} was abandoned before it finished.`)
+  }
+}

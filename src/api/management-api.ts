@@ -87,8 +87,8 @@ export class ManagementApi {
     return this.transport.paginate<ListedDatabase>('/v1/databases', {}, {limit})
   }
 
-  getDatabase(id: string): Promise<Database> {
-    return this.data<Database>('GET', apiPath`/v1/databases/${id}`)
+  getDatabase(id: string, options: {signal?: AbortSignal} = {}): Promise<Database> {
+    return this.data<Database>('GET', apiPath`/v1/databases/${id}`, undefined, options.signal)
   }
 
   createDatabase(projectId: string, input: CreateDatabaseInput): Promise<CreatedDatabase> {
@@ -136,8 +136,8 @@ export class ManagementApi {
   }
 
   /** Single-resource answers are `{data: ...}`; anything else is not the API talking. */
-  private async data<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
-    const answer = await this.transport.request<{data?: T} | undefined>(method, path, {body})
+  private async data<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const answer = await this.transport.request<{data?: T} | undefined>(method, path, {body, signal})
     if (!answer || typeof answer !== 'object' || answer.data === undefined) {
       throw new InvalidResponseError(`${method} ${path} answered without a "data" field.`)
     }

@@ -3,7 +3,7 @@
 import {STATUS_CODES} from 'node:http'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {Agent, EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
-import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from './errors.js'
+import {ApiError, InvalidResponseError, NetworkError, RequestAbortedError, TimeoutError} from './errors.js'
 import {isLoopbackHost, normalizeApiUrl} from './url.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
@@ -43,6 +43,8 @@ export interface TransportOptions {
 export interface RequestOptions {
   query?: QueryParams
   body?: unknown
+  /** Ends the request (and any wait before a retry) at once; it then rejects with RequestAbortedError. */
+  signal?: AbortSignal
 }
 
 /** A cursor-paginated list body (`pagination` is absent on some lists). */
@@ -194,15 +196,17 @@ export class Transport {
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
     const url = this.url(path, options.query)
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)
+    const {signal} = options
 
     for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw new RequestAbortedError(method, url.href)
       let failure: Error
       let retryable: boolean
       let retryAfterMs: number | undefined
       let reason: string
       let status: number | undefined
       try {
-        const answer = await this.follow(method, url, body)
+        const answer = await this.follow(method, url, body, signal)
         if (answer.status >= 200 && answer.status < 300) return this.parseSuccess<T>(answer)
         status = answer.status
         retryAfterMs = parseRetryAfter(headerValue(answer.headers, 'retry-after'))
@@ -210,7 +214,7 @@ export class Transport {
         retryable = RETRYABLE_STATUSES.has(answer.status) && IDEMPOTENT_METHODS.has(method)
         reason = `HTTP ${statusLine(answer.status)}`
       } catch (error) {
-        if (error instanceof TimeoutError || error instanceof InvalidResponseError) throw error
+        if (error instanceof TimeoutError || error instanceof InvalidResponseError || error instanceof RequestAbortedError) throw error
         const codes = errorCodes(error)
         const known = codes.find((code) => code in CONNECTION_CODES)
         reason = known ? `${CONNECTION_CODES[known]} (${known})` : this.redact(error instanceof Error ? error.message : String(error))
@@ -223,7 +227,11 @@ export class Transport {
       if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_SECONDS * 1000) throw failure
       const delayMs = retryAfterMs ?? this.backoff(attempt)
       this.onRetry?.({attempt: attempt + 1, delayMs, reason, method, url: url.href, ...(status === undefined ? {} : {status})})
-      await sleep(delayMs)
+      try {
+        await sleep(delayMs, undefined, {signal})
+      } catch {
+        throw new RequestAbortedError(method, url.href)
+      }
     }
   }
 
@@ -271,12 +279,12 @@ export class Transport {
   }
 
   /** One request, following redirects ourselves so the Authorization header stays under our control. */
-  private async follow(method: HttpMethod, start: URL, body: string | undefined): Promise<Answer> {
+  private async follow(method: HttpMethod, start: URL, body: string | undefined, signal?: AbortSignal): Promise<Answer> {
     let url = start
     let currentMethod = method
     let currentBody = body
     for (let redirects = 0; ; redirects++) {
-      const answer = await this.exchange(currentMethod, url, currentBody)
+      const answer = await this.exchange(currentMethod, url, currentBody, signal)
       const location = headerValue(answer.headers, 'location')
       if (!REDIRECT_STATUSES.has(answer.status) || !location) return answer
       if (redirects >= MAX_REDIRECTS) {
@@ -301,9 +309,11 @@ export class Transport {
   }
 
   /** One HTTP exchange bounded by the timeout: connect, headers and the whole body. */
-  private async exchange(method: HttpMethod, url: URL, body: string | undefined): Promise<Answer> {
+  private async exchange(method: HttpMethod, url: URL, body: string | undefined, signal?: AbortSignal): Promise<Answer> {
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(), this.timeoutMs)
+    const abort = () => controller.abort()
+    signal?.addEventListener('abort', abort, {once: true})
     try {
       const response = await request(url, {
         method,
@@ -315,10 +325,12 @@ export class Transport {
       const text = await readBody(response.body, url, response.statusCode)
       return {status: response.statusCode, headers: response.headers, body: text, url, method}
     } catch (error) {
+      if (signal?.aborted) throw new RequestAbortedError(method, url.href)
       if (controller.signal.aborted) throw new TimeoutError(this.timeoutSeconds, url.href)
       throw error
     } finally {
       clearTimeout(timer)
+      signal?.removeEventListener('abort', abort)
     }
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
-import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from '../../src/api/errors.js'
+import {ApiError, InvalidResponseError, NetworkError, RequestAbortedError, TimeoutError} from '../../src/api/errors.js'
 import {apiPath} from '../../src/api/path.js'
 import {parseRetryAfter, Transport, type RetryInfo, type TransportOptions} from '../../src/api/transport.js'
 import {clearProxyEnv, freePort, json, startServer, TOKEN, type LocalServer} from './local-server.js'
@@ -414,5 +414,29 @@ describe('Transport construction', () => {
   it('refuses a bad API URL or timeout', () => {
     assert.throws(() => client('ftp://example.com'), /https:\/\/ or http:\/\//)
     assert.throws(() => client('http://127.0.0.1:1', {timeoutSeconds: 0}), RangeError)
+  })
+})
+
+describe('abandoning a request', () => {
+  it('an abort signal ends a request that is waiting for its answer', async () => {
+    const local = await server(() => new Promise(() => {})) // never answers
+    const controller = new AbortController()
+    const pending = client(local.url).request('GET', '/v1/me', {signal: controller.signal})
+    while (local.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    controller.abort()
+    const error = await failure(() => pending)
+    assert.ok(error instanceof RequestAbortedError, `expected RequestAbortedError, got ${error.name}: ${error.message}`)
+    assert.equal(local.received.length, 1, `requests received: ${local.received.length}`)
+  })
+
+  it('an abort signal ends the wait before a retry, and no further attempt is made', async () => {
+    const local = await server((_request, response) => json(response, 503, {error: {code: 'busy', message: 'busy'}}, {'retry-after': '30'}))
+    const controller = new AbortController()
+    const pending = client(local.url).request('GET', '/v1/me', {signal: controller.signal})
+    while (local.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    controller.abort()
+    const error = await failure(() => pending)
+    assert.ok(error instanceof RequestAbortedError, `expected RequestAbortedError, got ${error.name}: ${error.message}`)
+    assert.equal(local.received.length, 1, `requests received: ${local.received.length}`)
   })
 })
