@@ -8,10 +8,10 @@ import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from './api/
 import {Settings} from './auth/settings.js'
 import type {Resolved} from './auth/settings.js'
 import {ProfileStore} from './auth/store.js'
-import {AuthError, CancelledError, CliError, ProvisioningError, UsageError} from './errors.js'
+import {AuthError, CancelledError, CliError, DeliveredError, UsageError} from './errors.js'
 import {writeJson} from './render/json.js'
-import type {Spinner} from './render/spinner.js'
-import {canPrompt, streams} from './render/terminal.js'
+import {safeForStream, terminalSafe} from './render/safe-text.js'
+import {canPrompt, colorEnabled, streams} from './render/terminal.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -52,6 +52,10 @@ export interface Failure {
 }
 
 export function describeFailure(error: unknown): Failure {
+  if (error instanceof DeliveredError) {
+    const inner = describeFailure(error.cause)
+    return {...inner, message: error.lead ? `${error.lead}: ${inner.message}` : inner.message, next: error.next ?? inner.next}
+  }
   if (error instanceof ApiError) {
     const {status} = error
     const base = {code: error.code, message: error.message, hint: error.hint, status}
@@ -198,7 +202,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error))
     }
-    if (warning) streams.stderr.write(`Warning: ${warning}\n`)
+    if (warning) streams.stderr.write(`Warning: ${terminalSafe(warning)}\n`)
     this.#token = token ?? (await this.settings.token())
     // V8 optimises undici's WebAssembly HTTP parser in the background and Node waits for that at exit (100-200 ms); set late, as a flag change voids the code cache of built-ins loaded after it.
     setFlagsFromString('--liftoff-only')
@@ -217,39 +221,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const all: I[] = []
     for await (const item of items) all.push(item)
     return all
-  }
-
-  /**
-   * Polls a database just created until it is ready, showing each status on the spinner, and
-   * returns it with that status (scripts read the state the command waited for, not the one
-   * the POST answered). Throws when it failed or did not get there within `timeoutSeconds`.
-   */
-  protected async waitUntilReady<D extends {id: string; status: string}>(
-    database: D,
-    {timeoutSeconds, spinner}: {timeoutSeconds: number; spinner: Spinner},
-  ): Promise<D> {
-    const {id} = database
-    if (database.status === 'ready') return database
-    spinner.update(`Waiting for database ${id} (${database.status})`)
-    const api = await this.api()
-    const deadline = Date.now() + timeoutSeconds * 1000
-    let delay = 200
-    for (;;) {
-      const {status} = await api.getDatabase(id)
-      spinner.update(`Waiting for database ${id} (${status})`)
-      if (status === 'ready') return {...database, status}
-      if (status === 'failure') {
-        throw new ProvisioningError(`Database ${id} failed to provision.`, `See \`prisma-mgmt db show ${id}\`; delete it and try again.`)
-      }
-      if (Date.now() + delay > deadline) {
-        throw new ProvisioningError(
-          `Database ${id} is still ${status} after ${timeoutSeconds}s.`,
-          `It may still become ready: check with \`prisma-mgmt db show ${id}\`, or wait longer with --wait-timeout.`,
-        )
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay))
-      delay = Math.min(delay * 2, 2000)
-    }
   }
 
   /**
@@ -292,14 +263,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     )
   }
 
-  /** Stdout, only in human mode. */
+  /** Stdout, only in human mode; control characters that reached it unescaped are made visible here. */
   protected out(text: string): void {
-    if (!this.json) streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+    if (!this.json) streams.stdout.write(safeForStream(text.endsWith('\n') ? text : `${text}\n`, colorEnabled(streams.stdout)))
   }
 
   /** A short note on stderr (progress, confirmations) that never pollutes stdout. */
   protected note(text: string): void {
-    if (!this.json) streams.stderr.write(`${text}\n`)
+    if (!this.json) streams.stderr.write(`${safeForStream(text, colorEnabled(streams.stderr))}\n`)
   }
 
   public override logJson(json: unknown): void {
@@ -310,18 +281,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (error instanceof Errors.ExitError) throw error
     const failure = describeFailure(error)
     const secret = this.#token?.value ?? (this.flags?.token || process.env.PRISMA_SERVICE_TOKEN)?.trim()
-    const clean = (text?: string) => (text && secret && secret.length >= 4 ? text.split(secret).join('[token]') : text)
+    const scrubbed = (text: string) => (secret && secret.length >= 4 ? text.split(secret).join('[token]') : text)
+    // JSON keeps the API's text exact; the terminal gets it with control characters made visible.
+    const clean = (text?: string) => (text === undefined ? undefined : scrubbed(text))
+    const shown = (text: string) => terminalSafe(scrubbed(text))
     if (this.jsonEnabled()) {
       const body: Record<string, unknown> = {code: failure.code, message: clean(failure.message)}
       if (failure.hint) body.hint = clean(failure.hint)
       if (failure.status !== undefined) body.status = failure.status
-      writeJson(streams.stdout, {error: body})
+      // What the API created stays in the one document, with the error beside it.
+      writeJson(streams.stdout, error instanceof DeliveredError ? {...error.created, error: body} : {error: body})
     }
-    const lines = [`Error: ${clean(failure.message)}`]
-    if (failure.hint) lines.push(`Hint: ${clean(failure.hint)}`)
-    if (failure.next) lines.push(clean(failure.next)!)
+    const lines = [`Error: ${shown(failure.message)}`]
+    if (failure.hint) lines.push(`Hint: ${shown(failure.hint)}`)
+    if (failure.next) lines.push(shown(failure.next))
     streams.stderr.write(`${lines.join('\n')}\n`)
-    if (failure.code === 'unexpected' && process.env.DEBUG) streams.stderr.write(`${error.stack}\n`)
+    if (failure.code === 'unexpected' && process.env.DEBUG) streams.stderr.write(`${shown(String(error.stack))}\n`)
     process.exitCode = failure.exitCode
   }
 

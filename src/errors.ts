@@ -41,3 +41,23 @@ export class ProvisioningError extends CliError {
   override readonly name = 'ProvisioningError'
   readonly code = 'provisioning'
 }
+
+/**
+ * A command failed after the API created something the user cannot get again (ids, one-time
+ * secrets). The created object was already shown in human mode; with --json it is the document,
+ * with an `error` member. Exit code and message are the cause's.
+ */
+export class DeliveredError extends Error {
+  override readonly name = 'DeliveredError'
+  constructor(
+    /** What the API created, as --json prints it. */
+    readonly created: object,
+    override readonly cause: unknown,
+    /** What to do next, instead of the cause's advice (never "try again": that creates a second one). */
+    readonly next?: string,
+    /** Said before the cause's message, e.g. `Waiting for database db_1 failed`. */
+    readonly lead?: string,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause))
+  }
+}

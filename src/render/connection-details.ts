@@ -1,6 +1,7 @@
 // The view of a freshly minted credential: one small table per endpoint, every field a user
 // copies (connection string, host, port, user, password, database).
 import type {ConnectionDetails as ConnectionView, EndpointDetails as EndpointView} from '../api/connection-details.js'
+import {safe, terminalSafe} from './safe-text.js'
 import {paint, streams} from './terminal.js'
 import {renderFields} from './table.js'
 
@@ -17,7 +18,7 @@ const TITLES: Record<EndpointView['endpoint'], string> = {
 
 export async function renderConnectionDetails(connection: ConnectionView): Promise<string> {
   const chalk = await paint(streams.stdout)
-  const blocks: string[] = [`${chalk.bold('Connection')} ${connection.name} (${connection.id})`]
+  const blocks: string[] = [`${chalk.bold('Connection')} ${safe`${connection.name} (${connection.id})`}`]
   if (connection.endpoints.length === 0) blocks.push('The API returned no endpoints for this connection.')
   for (const endpoint of connection.endpoints) {
     const rows: [string, string][] = []
@@ -30,7 +31,7 @@ export async function renderConnectionDetails(connection: ConnectionView): Promi
     if (endpoint.password !== undefined) rows.push(['Password', endpoint.password])
     if (endpoint.database !== undefined) rows.push(['Database', endpoint.database])
     const title = chalk.bold(TITLES[endpoint.endpoint])
-    const own = endpoint.connectionString && !inline ? `Connection string:\n${endpoint.connectionString}\n` : ''
+    const own = endpoint.connectionString && !inline ? `Connection string:\n${terminalSafe(endpoint.connectionString)}\n` : ''
     blocks.push(`${title}\n${own}${await renderFields(rows)}`)
   }
   return blocks.join('\n\n')

@@ -1,6 +1,7 @@
 // Prompts with @inquirer/prompts on stderr, so stdout stays clean for what the command prints.
 // Ctrl-C becomes a CancelledError (exit 130).
 import {CancelledError} from '../errors.js'
+import {terminalSafe} from './safe-text.js'
 import {streams} from './terminal.js'
 
 async function guard<T>(ask: () => Promise<T>): Promise<T> {
@@ -33,13 +34,20 @@ export interface Choice<T> {
 
 export async function choose<T>(message: string, choices: readonly Choice<T>[]): Promise<T> {
   const {select} = await import('@inquirer/prompts')
-  return guard(() => select<T>({message, choices: [...choices], pageSize: 12}, context()))
+  // Names and descriptions come from the API.
+  const shown = choices.map((c) => ({
+    ...c,
+    name: terminalSafe(c.name),
+    description: c.description === undefined ? undefined : terminalSafe(c.description),
+    disabled: typeof c.disabled === 'string' ? terminalSafe(c.disabled) : c.disabled,
+  }))
+  return guard(() => select<T>({message: terminalSafe(message), choices: shown, pageSize: 12}, context()))
 }
 
 /** Asks to type the resource's name; true only when it matches exactly. */
 export async function confirmByName(message: string, expected: string): Promise<boolean> {
   const {input} = await import('@inquirer/prompts')
-  const answer = await guard(() => input({message}, context()))
+  const answer = await guard(() => input({message: terminalSafe(message)}, context()))
   return answer.trim() === expected
 }
 

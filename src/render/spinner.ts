@@ -1,6 +1,7 @@
 // Spinners write to stderr, only on a TTY, never with --json.
 import type {Ora} from 'ora'
 
+import {terminalSafe} from './safe-text.js'
 import {streams} from './terminal.js'
 
 export interface Spinner {
@@ -15,13 +16,13 @@ const silent: Spinner = {update() {}, succeed() {}, fail() {}, stop() {}}
 export async function startSpinner(text: string, {json}: {json: boolean}): Promise<Spinner> {
   if (json || !streams.stderr.isTTY) return silent
   const {default: ora} = await import('ora')
-  const spinner: Ora = ora({text, stream: streams.stderr, discardStdin: false}).start()
+  const spinner: Ora = ora({text: terminalSafe(text), stream: streams.stderr, discardStdin: false}).start()
   return {
     update: (next) => {
-      spinner.text = next
+      spinner.text = terminalSafe(next)
     },
-    succeed: (done) => spinner.succeed(done),
-    fail: (why) => spinner.fail(why),
+    succeed: (done) => spinner.succeed(terminalSafe(done)),
+    fail: (why) => spinner.fail(why === undefined ? undefined : terminalSafe(why)),
     stop: () => spinner.stop(),
   }
 }

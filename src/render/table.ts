@@ -1,4 +1,6 @@
-// Tables with cli-table3. Borders and headers carry ANSI codes only when colour is on.
+// Tables with cli-table3. Borders and headers carry ANSI codes only when colour is on; every
+// cell is made terminal-safe here, so no command can put the API's control characters on screen.
+import {terminalSafe} from './safe-text.js'
 import {paint, streams} from './terminal.js'
 
 export interface Column<T> {
@@ -15,7 +17,7 @@ async function newTable(options: {head?: string[]}) {
 export async function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[]): Promise<string> {
   const chalk = await paint(streams.stdout)
   const table = await newTable({head: columns.map((c) => chalk.bold(c.header))})
-  for (const row of rows) table.push(columns.map((c) => c.value(row)))
+  for (const row of rows) table.push(columns.map((c) => terminalSafe(c.value(row))))
   return table.toString()
 }
 
@@ -23,7 +25,7 @@ export async function renderTable<T>(columns: readonly Column<T>[], rows: readon
 export async function renderFields(rows: readonly [label: string, value: string][]): Promise<string> {
   const chalk = await paint(streams.stdout)
   const table = await newTable({})
-  for (const [label, value] of rows) table.push([chalk.bold(label), value])
+  for (const [label, value] of rows) table.push([chalk.bold(label), terminalSafe(value)])
   return table.toString()
 }
 

@@ -146,3 +146,62 @@ export function parseJson<T = unknown>(result: RunResult): T {
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, {recursive: true, force: true})
 }
+
+export interface Started {
+  child: ChildProcess
+  /** What the command printed so far. */
+  output: {stdout: string; stderr: string}
+  /** Resolves when it exits, with the same checks as `run`. */
+  done: Promise<RunResult>
+}
+
+/** Starts `prisma-mgmt <args>` like `run`, for a test that acts while it runs (signals, races). */
+export function start(args: string[], options: RunOptions & {emulator?: Emulator} = {}): Started {
+  const env: Record<string, string | undefined> = {...process.env}
+  for (const key of ['PRISMA_MANAGEMENT_API_URL', 'PRISMA_SERVICE_TOKEN', 'PRISMA_MGMT_PROFILE', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy', 'CI', 'FORCE_COLOR', 'DEBUG']) {
+    delete env[key]
+  }
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
+  const child = spawn(BIN, args, {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']})
+  const output = {stdout: '', stderr: ''}
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output.stdout += chunk.toString()
+  })
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output.stderr += chunk.toString()
+  })
+  child.stdin!.end(options.input ?? '')
+  const timeout = options.timeoutMs ?? 60_000
+  const done = new Promise<RunResult>((ok, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      fail(new Error(`prisma-mgmt ${args.join(' ')} did not finish within ${timeout} ms\n${output.stdout}\n${output.stderr}`))
+    }, timeout)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      const secrets = [...(options.secrets ?? []), ...(options.emulator ? [options.emulator.token] : [])]
+      for (const secret of secrets) {
+        if (output.stdout.includes(secret) || output.stderr.includes(secret)) {
+          fail(new Error(`a secret appeared in the output of: prisma-mgmt ${args.join(' ')}`))
+          return
+        }
+      }
+      ok({code, ...output})
+    })
+  })
+  return {child, output, done}
+}
+
+/** Polls `check` every 50 ms until it returns something truthy; fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import type {CreatedDatabase, CreateDatabaseInput} from '../../api/contract.js'
 import {BaseCommand, waitFlags} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
+import {streams} from '../../render/terminal.js'
 
 export default class DbCreate extends BaseCommand<typeof DbCreate> {
   static override summary = 'Add a database to a project and print its connection details'
@@ -34,24 +35,29 @@ export default class DbCreate extends BaseCommand<typeof DbCreate> {
     if (this.flags.default) input.isDefault = true
 
     const api = await this.api()
-    const {startSpinner} = await import('../../render/spinner.js')
+    const [{startSpinner}, {createAndDeliver}, created, details] = await Promise.all([
+      import('../../render/spinner.js'),
+      import('../../flows/create-and-deliver.js'),
+      import('../../render/created-database.js'),
+      import('../../api/connection-details.js'),
+    ])
     const spinner = await startSpinner(`Creating a database in project ${this.flags.project}`, {json: this.json})
-    let database: CreatedDatabase
-    try {
-      database = await api.createDatabase(this.flags.project, input)
-      if (this.flags.wait) database = await this.waitUntilReady(database, {timeoutSeconds: this.flags['wait-timeout'], spinner})
-    } catch (error) {
-      spinner.fail()
-      throw error
-    }
-    spinner.succeed(`Created database ${database.name} (${database.id}); ${database.status}`)
-    if (!this.json) {
-      const [{renderCreatedDatabase}, {databaseConnectionDetails}] = await Promise.all([
-        import('../../render/created-database.js'),
-        import('../../api/connection-details.js'),
-      ])
-      this.out(await renderCreatedDatabase(database, databaseConnectionDetails(database)))
-    }
-    return database
+    return createAndDeliver<CreatedDatabase>({
+      api,
+      spinner,
+      json: this.json,
+      wait: this.flags.wait,
+      timeoutSeconds: this.flags['wait-timeout'],
+      say: (line) => streams.stderr.write(`${line}\n`),
+      write: (text) => this.out(text),
+      create: () => api.createDatabase(this.flags.project, input),
+      database: (database) => database,
+      // A later poll may report a status the POST's answer never has (failure, recovering); JSON shows it as seen.
+      withStatus: (database, status) => ({...database, status: status as CreatedDatabase['status']}),
+      done: (database) => `Created database ${database.name} (${database.id}); ${database.status}`,
+      render: (database) => created.renderCreatedDatabase(database, details.databaseConnectionDetails(database)),
+      plain: (database) => created.plainCreatedDatabase(database, details.databaseConnectionDetails(database)),
+      check: (database) => `prisma-mgmt db show ${database.id}`,
+    })
   }
 }

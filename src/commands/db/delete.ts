@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {safe} from '../../render/safe-text.js'
 
 export default class DbDelete extends BaseCommand<typeof DbDelete> {
   static override summary = 'Delete a database and its connections'
@@ -22,7 +23,7 @@ export default class DbDelete extends BaseCommand<typeof DbDelete> {
     const database = await api.getDatabase(this.args['db-id'])
     await this.confirmDeletion({what: 'database', id: database.id, name: database.name, yes: this.flags.yes})
     await api.deleteDatabase(database.id)
-    this.out(`Deleted database ${database.name} (${database.id}).`)
+    this.out(safe`Deleted database ${database.name} (${database.id}).`)
     return {id: database.id, deleted: true}
   }
 }

@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 
-import type {CreatedProject, CreateProjectInput, RegionId} from '../../api/contract.js'
+import type {CreatedProject, CreatedProjectDatabase, CreateProjectInput, RegionId} from '../../api/contract.js'
 import {BaseCommand, waitFlags} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 import {timestampName} from '../../render/format.js'
 import {projectColumns} from '../../render/resources.js'
 import {renderRecord} from '../../render/table.js'
+import {streams} from '../../render/terminal.js'
 
 export const DEFAULT_REGION: RegionId = 'us-east-1'
 
@@ -41,34 +42,37 @@ Without --region, a terminal offers the available regions; elsewhere the region 
     if (this.flags.workspace) input.workspaceId = this.flags.workspace
 
     const api = await this.api()
-    const {startSpinner} = await import('../../render/spinner.js')
+    const [{startSpinner}, {createAndDeliver}, created, details, {safe}] = await Promise.all([
+      import('../../render/spinner.js'),
+      import('../../flows/create-and-deliver.js'),
+      import('../../render/created-database.js'),
+      import('../../api/connection-details.js'),
+      import('../../render/safe-text.js'),
+    ])
     const spinner = await startSpinner(`Creating project ${name} in ${region}`, {json: this.json})
-    let project: CreatedProject
-    try {
-      project = await api.createProject(input)
-      if (project.database && this.flags.wait) {
-        project = {...project, database: await this.waitUntilReady(project.database, {timeoutSeconds: this.flags['wait-timeout'], spinner})}
-      }
-    } catch (error) {
-      spinner.fail()
-      throw error
-    }
-    const {database} = project
-    spinner.succeed(
-      database ? `Created project ${project.name} (${project.id}); database ${database.status}` : `Created project ${project.name} (${project.id})`,
-    )
-
-    if (!this.json) {
-      this.out(await renderRecord(projectColumns, project))
-      if (database) {
-        const [{renderCreatedDatabase}, {databaseConnectionDetails}] = await Promise.all([
-          import('../../render/created-database.js'),
-          import('../../api/connection-details.js'),
-        ])
-        this.out(`\n${await renderCreatedDatabase(database, databaseConnectionDetails(database))}`)
-      }
-    }
-    return project
+    return createAndDeliver<CreatedProject>({
+      api,
+      spinner,
+      json: this.json,
+      wait: this.flags.wait,
+      timeoutSeconds: this.flags['wait-timeout'],
+      say: (line) => streams.stderr.write(`${line}\n`),
+      write: (text) => this.out(text),
+      create: () => api.createProject(input),
+      database: (project) => project.database ?? undefined,
+      // A later poll may report a status the POST's answer never has (failure, recovering); JSON shows it as seen.
+      withStatus: (project, status) =>
+        project.database ? {...project, database: {...project.database, status: status as CreatedProjectDatabase['status']}} : project,
+      done: ({database, id, name}) => (database ? `Created project ${name} (${id}); database ${database.status}` : `Created project ${name} (${id})`),
+      render: async (project) => {
+        const table = await renderRecord(projectColumns, project)
+        if (!project.database) return table
+        return `${table}\n\n${await created.renderCreatedDatabase(project.database, details.databaseConnectionDetails(project.database))}`
+      },
+      plain: (project) =>
+        [safe`Project ${project.name} (${project.id})`, ...(project.database ? [created.plainCreatedDatabase(project.database, details.databaseConnectionDetails(project.database))] : [])].join('\n'),
+      check: (project) => (project.database ? `prisma-mgmt db show ${project.database.id}` : `prisma-mgmt projects show ${project.id}`),
+    })
   }
 
   private async chooseRegion(): Promise<string> {

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {safe} from '../../render/safe-text.js'
 
 export default class ProjectsDelete extends BaseCommand<typeof ProjectsDelete> {
   static override summary = 'Delete a project and all of its databases'
@@ -27,7 +28,7 @@ export default class ProjectsDelete extends BaseCommand<typeof ProjectsDelete> {
     const project = await api.getProject(id)
     await this.confirmDeletion({what: 'project', id: project.id, name: project.name, yes: this.flags.yes})
     await api.deleteProject(project.id)
-    this.out(`Deleted project ${project.name} (${project.id}).`)
+    this.out(safe`Deleted project ${project.name} (${project.id}).`)
     return {id: project.id, deleted: true}
   }
 }

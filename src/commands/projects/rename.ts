@@ -5,6 +5,7 @@ import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 import {projectColumns} from '../../render/resources.js'
 import {renderRecord} from '../../render/table.js'
+import {safe} from '../../render/safe-text.js'
 
 export default class ProjectsRename extends BaseCommand<typeof ProjectsRename> {
   static override summary = 'Rename a project'
@@ -24,7 +25,7 @@ export default class ProjectsRename extends BaseCommand<typeof ProjectsRename> {
     if (!name) throw new UsageError('The --name flag is empty.', 'Pass the new name: --name <name>.')
     const api = await this.api()
     const project = await api.renameProject(this.args.id, name)
-    this.out(`Renamed project ${project.id} to "${project.name}".`)
+    this.out(safe`Renamed project ${project.id} to "${project.name}".`)
     this.out(await renderRecord(projectColumns, project))
     return project
   }

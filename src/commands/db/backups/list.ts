@@ -5,6 +5,7 @@ import {ApiError} from '../../../api/errors.js'
 import {BaseCommand} from '../../../base-command.js'
 import {backupColumns} from '../../../render/resources.js'
 import {renderTable} from '../../../render/table.js'
+import {safe} from '../../../render/safe-text.js'
 
 export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
   static override summary = 'List the backups of a database'
@@ -32,7 +33,7 @@ export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
       return data
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {
-        this.out(`Backups are not available for database ${this.args['db-id']}: ${error.message}`)
+        this.out(safe`Backups are not available for database ${this.args['db-id']}: ${error.message}`)
         return []
       }
       throw error

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
+import {safe} from '../../../render/safe-text.js'
 
 export default class DbConnectionsDelete extends BaseCommand<typeof DbConnectionsDelete> {
   static override summary = 'Delete a connection; its credential stops working'
@@ -22,7 +23,7 @@ export default class DbConnectionsDelete extends BaseCommand<typeof DbConnection
     const connection = await api.getConnection(this.args['conn-id'])
     await this.confirmDeletion({what: 'connection', id: connection.id, name: connection.name, yes: this.flags.yes})
     await api.deleteConnection(connection.id)
-    this.out(`Deleted connection ${connection.name} (${connection.id}).`)
+    this.out(safe`Deleted connection ${connection.name} (${connection.id}).`)
     return {id: connection.id, deleted: true}
   }
 }

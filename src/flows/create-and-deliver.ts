@@ -1,0 +1,92 @@
+// Creating a project or a database: once the API has answered the POST, what it created (ids and
+// the one-time connection strings) reaches the user whatever happens next: an interrupt, a failing
+// status poll, the wait's timeout, or an error while rendering.
+import type {ManagementApi} from '../api/management-api.js'
+import {CliError, DeliveredError} from '../errors.js'
+import type {Spinner} from '../render/spinner.js'
+import {watchInterrupts} from './interrupts.js'
+import {waitUntilReady} from './wait-until-ready.js'
+
+export interface CreateAndDeliver<C extends object> {
+  api: ManagementApi
+  spinner: Spinner
+  /** Human output is printed (JSON is printed by the base command from what this returns or throws). */
+  json: boolean
+  /** --wait and --wait-timeout. */
+  wait: boolean
+  timeoutSeconds: number
+  /** Lines on stderr while interrupts are held. */
+  say: (line: string) => void
+  /** The POST. */
+  create: () => Promise<C>
+  /** The database to wait for and a copy of the created object with its new status. */
+  database: (created: C) => {id: string; status: string} | undefined
+  withStatus: (created: C, status: string) => C
+  /** The spinner's last line on success. */
+  done: (created: C) => string
+  /** The human rendering, which may fail; then `plain` is printed instead. */
+  render: (created: C) => Promise<string>
+  /** The ids and connection strings as plain lines; never fails. */
+  plain: (created: C) => string
+  /** Where to look next, e.g. `prisma-mgmt db show <id>`. */
+  check: (created: C) => string
+  write: (text: string) => void
+}
+
+export async function createAndDeliver<C extends object>(options: CreateAndDeliver<C>): Promise<C> {
+  const {spinner} = options
+  const interrupts = watchInterrupts(options.say)
+  let created: C
+  interrupts.holding = true
+  try {
+    created = await options.create()
+  } catch (error) {
+    interrupts.dispose()
+    spinner.fail()
+    throw error
+  }
+  interrupts.holding = false
+
+  let failure: unknown
+  let lead: string | undefined
+  try {
+    const database = options.database(created)
+    if (interrupts.signal.aborted) throw interrupts.error(`before ${database ? `database ${database.id} was ready` : 'the output was printed'}`)
+    if (database && options.wait) {
+      const ready = await waitUntilReady(options.api, database, {
+        timeoutSeconds: options.timeoutSeconds,
+        spinner,
+        signal: interrupts.signal,
+        onStatus: (status) => {
+          created = options.withStatus(created, status)
+        },
+      })
+      created = options.withStatus(created, ready.status)
+    }
+  } catch (error) {
+    failure = error
+    // The CLI's own errors (interrupted, failed, timed out) already say what happened to the wait.
+    const database = options.database(created)
+    if (!(error instanceof CliError) && database) lead = `Waiting for database ${database.id} failed`
+  } finally {
+    interrupts.dispose()
+  }
+  if (failure === undefined) spinner.succeed(options.done(created))
+  else spinner.fail()
+
+  if (!options.json) {
+    try {
+      options.write(await options.render(created))
+    } catch (error) {
+      if (failure === undefined) {
+        failure = error
+        lead = 'Printing the connection details failed; they are shown plainly instead'
+      }
+      options.write(options.plain(created))
+    }
+  }
+  if (failure !== undefined) {
+    throw new DeliveredError(created, failure, `It was created all the same${options.json ? '' : ' (shown above)'}; check it with \`${options.check(created)}\`.`, lead)
+  }
+  return created
+}

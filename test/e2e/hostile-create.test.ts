@@ -1,0 +1,159 @@
+// Nothing created is lost: a create interrupted or failing after the API accepted it still
+// delivers the ids and one-time connection strings, through the real binary.
+import assert from 'node:assert/strict'
+import {after, afterEach, before, beforeEach, describe, it} from 'node:test'
+
+import {Emulator, eventually, parseJson, removeDir, run, start, tempDir, type Started} from './harness.js'
+
+interface Received {
+  method: string
+  path: string
+  at: string
+  status?: number
+}
+
+interface CreatedProjectJson {
+  id: string
+  name: string
+  database: {id: string; status: string; connections: {id: string; endpoints: {direct?: {connectionString?: string}}}[]}
+  error?: {code: string; message: string; status?: number}
+}
+
+describe('creates that are interrupted or fail after the API accepted them', () => {
+  let emulator: Emulator
+  let home: string
+  const running: Started[] = []
+  const env = () => emulator.env(home)
+  const requests = async () => (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data
+  const faults = (rules: unknown[]) => emulator.call('POST', '/__emulator/faults', rules)
+  const polled = async (databaseId?: string) =>
+    (await requests()).some((r) => r.method === 'GET' && r.path.startsWith(`/v1/databases/${databaseId ?? ''}`) && r.status !== undefined)
+  const projects = async () => (await emulator.call<{data: {id: string; name: string}[]}>('GET', '/v1/projects')).body.data
+
+  before(async () => {
+    // Databases stay provisioning for ten minutes: every wait here is one a user gives up on.
+    emulator = await Emulator.start(['--databases', 'none', '--provision-delay-ms', '600000'])
+  })
+  beforeEach(async () => {
+    home = await tempDir()
+    await emulator.call('DELETE', '/__emulator/faults')
+    await emulator.call('DELETE', '/__emulator/requests')
+  })
+  afterEach(async () => {
+    for (const started of running.splice(0)) started.child.kill('SIGKILL')
+    await removeDir(home)
+  })
+  after(async () => {
+    await emulator.stop()
+  })
+
+  /** Starts a create and sends `signal` once it is polling the new database. */
+  async function interruptWhileWaiting(args: string[], signal: NodeJS.Signals) {
+    const started = start(args, {env: env(), emulator})
+    running.push(started)
+    await eventually('the CLI to poll the new database', () => polled())
+    started.child.kill(signal)
+    return started.done
+  }
+
+  it('SIGINT while projects create waits: the project, database and connection string are printed, then exit 130', async () => {
+    const result = await interruptWhileWaiting(['projects', 'create', '--name', 'interrupted', '--region', 'eu-west-3'], 'SIGINT')
+    assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
+    const [project] = (await projects()).filter((p) => p.name === 'interrupted')
+    assert.ok(project, 'the emulator has the project')
+    const database = (await emulator.call<{data: {id: string}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data[0]
+    assert.match(result.stdout, new RegExp(`ID\\s+│ ${project.id}`), `project id on stdout:\n${result.stdout}`)
+    assert.ok(result.stdout.includes(`Database interrupted (${database.id}) in eu-west-3: provisioning`), `database line on stdout:\n${result.stdout}`)
+    assert.match(result.stdout, /Connection string │ postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string on stdout:\n${result.stdout}`)
+    assert.equal(
+      result.stderr,
+      `Error: Interrupted while waiting for database ${database.id} (last status: provisioning)\n` +
+        `It was created all the same (shown above); check it with \`prisma-mgmt db show ${database.id}\`.\n`,
+      'stderr',
+    )
+    assert.doesNotMatch(result.stderr + result.stdout, /try again/i, 'never advises creating it again')
+    const posts = (await requests()).filter((r) => r.method === 'POST')
+    assert.equal(posts.length, 1, `POSTs received: ${posts.length}`)
+  })
+
+  it('SIGTERM while projects create --json waits: one JSON document with the project, its secrets, its last status and an error member', async () => {
+    const result = await interruptWhileWaiting(['projects', 'create', '--name', 'terminated', '--json'], 'SIGTERM')
+    assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
+    const document = parseJson<CreatedProjectJson>(result)
+    const [project] = (await projects()).filter((p) => p.name === 'terminated')
+    assert.equal(document.id, project.id, 'the created project id')
+    assert.equal(document.database.status, 'provisioning', 'the last status seen')
+    assert.match(document.database.connections[0].endpoints.direct?.connectionString ?? '', /^postgres:\/\/[^:]+:[^@]+@/, 'the one-time string')
+    assert.equal(document.error?.code, 'cancelled', `error member: ${JSON.stringify(document.error)}`)
+    assert.match(document.error?.message ?? '', new RegExp(`waiting for database ${document.database.id}`), 'error message')
+    assert.ok(result.stderr.includes(`check it with \`prisma-mgmt db show ${document.database.id}\``), `stderr: ${result.stderr}`)
+  })
+
+  it('SIGINT while db create waits: the database and its connection string are printed, then exit 130', async () => {
+    const created = await run(['projects', 'create', '--name', 'host', '--no-database', '--json'], {env: env(), emulator})
+    assert.equal(created.code, 0, created.stderr)
+    const projectId = parseJson<{id: string}>(created).id
+    await emulator.call('DELETE', '/__emulator/requests')
+    const result = await interruptWhileWaiting(['db', 'create', '--project', projectId, '--name', 'analytics'], 'SIGINT')
+    assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
+    const databases = (await emulator.call<{data: {id: string; name: string}[]}>('GET', `/v1/projects/${projectId}/databases`)).body.data
+    assert.equal(databases.length, 1, 'one database created')
+    assert.ok(result.stdout.includes(`Database analytics (${databases[0].id})`), `database on stdout:\n${result.stdout}`)
+    assert.match(result.stdout, /postgres:\/\/[^:]+:[^@]+@/, 'the one-time connection string on stdout')
+    assert.ok(result.stderr.includes(`prisma-mgmt db show ${databases[0].id}`), `stderr: ${result.stderr}`)
+  })
+
+  it('SIGINT while the POST is still on its way: the CLI waits for the answer, delivers it, then exits 130', async () => {
+    await faults([{method: 'POST', path: '/v1/projects', status: 201, delayMs: 1500}])
+    const started = start(['projects', 'create', '--name', 'slow-post', '--no-wait'], {env: env(), emulator})
+    running.push(started)
+    await eventually('the POST to reach the emulator', async () => (await requests()).some((r) => r.method === 'POST'))
+    started.child.kill('SIGINT')
+    const result = await started.done
+    assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
+    assert.match(result.stderr, /^Interrupted: waiting for the API's answer so that nothing it creates is lost/m, `stderr: ${result.stderr}`)
+    const [project] = (await projects()).filter((p) => p.name === 'slow-post')
+    assert.ok(project, 'the project exists')
+    assert.ok(result.stdout.includes(project.id), `project id on stdout:\n${result.stdout}`)
+    assert.match(result.stdout, /postgres:\/\/[^:]+:[^@]+@/, 'the connection string on stdout')
+  })
+
+  it('status polls failing with 503: the details are printed, the error says the wait failed, exit 6', async () => {
+    await faults([{method: 'GET', path: '/v1/databases/', status: 503, count: 50, message: 'The status service is down.'}])
+    const result = await run(['projects', 'create', '--name', 'poll-fails'], {env: env(), emulator})
+    assert.equal(result.code, 6, `exit code; stderr: ${result.stderr}`)
+    const [project] = (await projects()).filter((p) => p.name === 'poll-fails')
+    const database = (await emulator.call<{data: {id: string}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data[0]
+    assert.ok(result.stdout.includes(project.id) && result.stdout.includes(database.id), `ids on stdout:\n${result.stdout}`)
+    assert.match(result.stdout, /postgres:\/\/[^:]+:[^@]+@/, 'the connection string on stdout')
+    assert.ok(result.stderr.startsWith(`Error: Waiting for database ${database.id} failed: The status service is down.\n`), `stderr: ${result.stderr}`)
+    assert.ok(result.stderr.endsWith(`It was created all the same (shown above); check it with \`prisma-mgmt db show ${database.id}\`.\n`), `stderr: ${result.stderr}`)
+    assert.doesNotMatch(result.stderr, /try again/i, 'never advises creating it again')
+    assert.equal((await requests()).filter((r) => r.method === 'POST').length, 1, 'one POST')
+  })
+
+  it('status polls failing with --json: one document, the project with its secrets and the API error', async () => {
+    await faults([{method: 'GET', path: '/v1/databases/', status: 503, count: 50, code: 'status-down', message: 'The status service is down.'}])
+    const result = await run(['projects', 'create', '--name', 'poll-fails-json', '--json'], {env: env(), emulator})
+    assert.equal(result.code, 6, `exit code; stderr: ${result.stderr}`)
+    const document = parseJson<CreatedProjectJson>(result)
+    assert.equal(document.name, 'poll-fails-json', 'the project')
+    assert.match(document.database.connections[0].endpoints.direct?.connectionString ?? '', /^postgres:\/\//, 'its secret')
+    assert.deepEqual(document.error, {code: 'status-down', message: `Waiting for database ${document.database.id} failed: The status service is down.`, status: 503}, 'error member')
+  })
+
+  it('--wait-timeout N waits N seconds from the start of the wait, then exits 1 with the details printed', async () => {
+    const result = await run(['projects', 'create', '--name', 'slow', '--wait-timeout', '2'], {env: env(), emulator})
+    assert.equal(result.code, 1, `exit code; stderr: ${result.stderr}`)
+    const log = await requests()
+    const post = log.find((r) => r.method === 'POST')!
+    const polls = log.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/databases/'))
+    const waited = Date.parse(polls.at(-1)!.at) - Date.parse(post.at)
+    assert.ok(waited >= 2000, `the last status poll came ${waited} ms after the POST, before the 2 s were up`)
+    const [project] = (await projects()).filter((p) => p.name === 'slow')
+    assert.ok(result.stdout.includes(project.id), 'project id on stdout')
+    assert.match(result.stdout, /postgres:\/\//, 'connection string on stdout')
+    assert.match(result.stderr, /^Error: Database \S+ is still provisioning after 2s\.\n/, `stderr: ${result.stderr}`)
+    assert.match(result.stderr, /check it with `prisma-mgmt db show \S+`\.\n$/, `stderr: ${result.stderr}`)
+  })
+})

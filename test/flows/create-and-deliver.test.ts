@@ -1,0 +1,94 @@
+// The create flow in process: what the API created is delivered whatever fails after the POST.
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import type {ManagementApi} from '../../src/api/management-api.js'
+import {DeliveredError, ProvisioningError} from '../../src/errors.js'
+import {createAndDeliver, type CreateAndDeliver} from '../../src/flows/create-and-deliver.js'
+import type {Spinner} from '../../src/render/spinner.js'
+
+interface Created {
+  id: string
+  status: string
+  secret: string
+}
+
+const spinner: Spinner = {update() {}, succeed() {}, fail() {}, stop() {}}
+
+function fakeApi(statuses: string[]): ManagementApi & {polls: number} {
+  const api = {
+    polls: 0,
+    async getDatabase(id: string) {
+      const status = statuses[Math.min(api.polls, statuses.length - 1)]
+      api.polls++
+      return {id, status}
+    },
+  }
+  return api as unknown as ManagementApi & {polls: number}
+}
+
+function options(api: ManagementApi, written: string[], overrides: Partial<CreateAndDeliver<Created>> = {}): CreateAndDeliver<Created> {
+  return {
+    api,
+    spinner,
+    json: false,
+    wait: true,
+    timeoutSeconds: 30,
+    say: () => {},
+    write: (text) => written.push(text),
+    create: async () => ({id: 'db_1', status: 'provisioning', secret: 'postgres://u:p@h/db'}),
+    database: (created) => created,
+    withStatus: (created, status) => ({...created, status}),
+    done: (created) => `created ${created.id}`,
+    render: async (created) => `table ${created.id} ${created.secret} ${created.status}`,
+    plain: (created) => `plain ${created.id} ${created.secret}`,
+    check: (created) => `prisma-mgmt db show ${created.id}`,
+    ...overrides,
+  }
+}
+
+describe('create and deliver', () => {
+  it('waits until ready and returns the object with the status it waited for', async () => {
+    const api = fakeApi(['provisioning', 'ready'])
+    const written: string[] = []
+    const created = await createAndDeliver(options(api, written))
+    assert.equal(created.status, 'ready')
+    assert.deepEqual(written, ['table db_1 postgres://u:p@h/db ready'])
+  })
+
+  it('a rendering error still prints the ids and secrets plainly, then fails naming what happened', async () => {
+    const written: string[] = []
+    const failing = options(fakeApi(['ready']), written, {
+      render: async () => {
+        throw new Error('cannot draw')
+      },
+    })
+    await assert.rejects(createAndDeliver(failing), (error: unknown) => {
+      assert.ok(error instanceof DeliveredError, `a DeliveredError, not ${String(error)}`)
+      assert.equal(error.lead, 'Printing the connection details failed; they are shown plainly instead')
+      assert.deepEqual(error.created, {id: 'db_1', status: 'ready', secret: 'postgres://u:p@h/db'})
+      assert.equal(error.next, 'It was created all the same (shown above); check it with `prisma-mgmt db show db_1`.')
+      return true
+    })
+    assert.deepEqual(written, ['plain db_1 postgres://u:p@h/db'], 'the plain lines were written')
+  })
+
+  it('a database that fails keeps its last status in the delivered object; nothing says to try again', async () => {
+    const written: string[] = []
+    await assert.rejects(createAndDeliver(options(fakeApi(['provisioning', 'failure']), written)), (error: unknown) => {
+      assert.ok(error instanceof DeliveredError, String(error))
+      assert.ok(error.cause instanceof ProvisioningError, String(error.cause))
+      assert.equal((error.created as Created).status, 'failure')
+      assert.doesNotMatch(`${error.message} ${error.next} ${(error.cause as ProvisioningError).next}`, /try again/i)
+      return true
+    })
+    assert.deepEqual(written, ['table db_1 postgres://u:p@h/db failure'])
+  })
+
+  it('a failed POST is the POST error itself: nothing was created, nothing is printed', async () => {
+    const written: string[] = []
+    const refused = new Error('refused')
+    await assert.rejects(createAndDeliver(options(fakeApi(['ready']), written, {create: () => Promise.reject(refused)})), (error) => error === refused)
+    assert.deepEqual(written, [])
+  })
+})
