@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {ROOT, removeDir, run, tempDir} from './harness.js'
+import {Terminal} from './terminal.js'
 
 const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {version: string}
 
@@ -33,6 +34,13 @@ describe('the binary itself', () => {
     assert.match(topic.stdout, /projects create/)
   })
 
+  it('db --help describes its topics as topics, not by one of their commands', async () => {
+    const help = await run(['db', '--help'])
+    assert.equal(help.code, 0, help.stderr)
+    assert.match(help.stdout, /^  db backups\s+Backups of a database$/m, help.stdout)
+    assert.match(help.stdout, /^  db connections\s+Connections of a database: list, rotate and delete their/m, help.stdout)
+  })
+
   it('an unknown flag is a usage error (exit 2) naming it', async () => {
     const result = await run(['projects', 'list', '--colour'])
     assert.equal(result.code, 2)
@@ -45,12 +53,41 @@ describe('the binary itself', () => {
     await cp(join(ROOT, 'package.json'), join(dir, 'package.json'))
     await cp(join(ROOT, 'dist'), join(dir, 'dist'), {recursive: true})
     execFileSync('ln', ['-s', join(ROOT, 'node_modules'), join(dir, 'node_modules')])
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: dir, stdio: 'pipe'})
-    execFileSync(process.execPath, [join(ROOT, 'scripts/sort-manifest.js'), dir], {stdio: 'pipe'})
-    const fresh = await readFile(join(dir, 'oclif.manifest.json'), 'utf8')
-    const committed = execFileSync('git', ['show', ':oclif.manifest.json'], {cwd: ROOT, encoding: 'utf8'})
-    assert.equal(fresh, committed, 'oclif.manifest.json is stale: run `npm run build` and commit it')
-    await removeDir(dir)
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: dir, stdio: 'pipe'})
+      execFileSync(process.execPath, [join(ROOT, 'scripts/sort-manifest.js'), dir], {stdio: 'pipe'})
+      const fresh = await readFile(join(dir, 'oclif.manifest.json'), 'utf8')
+      // The file on disk, not git's copy: the tree may come from `git archive` or a tarball.
+      const onDisk = await readFile(join(ROOT, 'oclif.manifest.json'), 'utf8')
+      assert.equal(fresh, onDisk, 'oclif.manifest.json is stale: run `npm run build` and commit it')
+    } finally {
+      await removeDir(dir)
+    }
+  })
+
+  it('a mistyped command exits 127 naming the closest command, off a terminal too', async () => {
+    const result = await run(['projets', 'list'])
+    assert.equal(result.code, 127, `exit code; stderr: ${result.stderr}`)
+    assert.equal(result.stdout, '', 'nothing on stdout')
+    assert.equal(
+      result.stderr,
+      'Error: "projets list" is not a prisma-mgmt command.\nDid you mean "projects list"?\nRun `prisma-mgmt help` for a list of commands.\n',
+      'stderr',
+    )
+    const far = await run(['zzzzzz'])
+    assert.equal(far.code, 127, `exit code; stderr: ${far.stderr}`)
+    assert.equal(far.stderr, 'Error: "zzzzzz" is not a prisma-mgmt command.\nRun `prisma-mgmt help` for a list of commands.\n', 'no far-fetched guess')
+  })
+
+  it('a mistyped command on a real terminal prints the same suggestion and runs nothing', async () => {
+    const terminal = await Terminal.start(['db', 'conections', 'list'], {})
+    try {
+      assert.equal(await terminal.exitCode(), 127, await terminal.screen())
+      const screen = await terminal.screen()
+      assert.ok(screen.includes('Did you mean "db connections list"?'), `screen:\n${screen}`)
+    } finally {
+      await terminal.close()
+    }
   })
 
   it('README\'s command reference is what `--help` prints, for every command', async () => {
