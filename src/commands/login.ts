@@ -37,8 +37,8 @@ Create a service token in the Prisma Console under your workspace's settings.`
       }
       throw error
     }
+    // Merged under the store's lock into the profile as it is then, keeping keys this version does not know.
     await this.settings.store.saveProfile(profile.value, {
-      ...(await this.settings.profile()),
       apiUrl: apiUrl.source === 'default' ? undefined : apiUrl.value,
       token,
       workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,
