@@ -8,6 +8,7 @@ import type Conf from 'conf'
 import type {LockOptions} from 'proper-lockfile'
 
 import {ConfigError} from '../errors.js'
+import {hideFromDebugOutput} from './debug-output.js'
 import type {Profile, StoredConfig} from './config-schema.js'
 
 export type {Profile, StoredConfig, StoredWorkspace} from './config-schema.js'
@@ -60,7 +61,9 @@ export class ProfileStore {
     const {configProblems} = await import('./config-schema.js')
     const problems = configProblems(parsed)
     if (problems.length > 0) throw this.#unreadable(new Error(problems.join('; ')))
-    return parsed as StoredConfig
+    const config = parsed as StoredConfig
+    for (const profile of Object.values(config.profiles ?? {})) hideFromDebugOutput(profile.token)
+    return config
   }
 
   async currentProfileName(): Promise<string | undefined> {

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import type {Me} from '../api/contract.js'
 import {ApiError} from '../api/errors.js'
 import {BaseCommand, describeSource} from '../base-command.js'
+import {hideFromDebugOutput} from '../auth/debug-output.js'
 import {cleanToken} from '../auth/settings.js'
 import {AuthError, UsageError} from '../errors.js'
 
@@ -25,6 +26,8 @@ Create a service token in the Prisma Console under your workspace's settings.`
 
   public async run(): Promise<Me> {
     const token = await this.readToken()
+    // bin/run.js finds --token in argv; a token from stdin or the prompt is known only here.
+    hideFromDebugOutput(token)
     const profile = await this.settings.profileName()
     const apiUrl = await this.settings.apiUrl()
     const api = await this.api({value: token, source: 'flag'})

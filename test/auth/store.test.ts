@@ -243,3 +243,24 @@ describe('ProfileStore under concurrent writers and hostile files', () => {
     assert.equal(existsSync(store.path), false, 'still no file')
   })
 })
+
+describe('stored tokens and DEBUG output', () => {
+  const REGISTRY = Symbol.for('prisma-mgmt.debug-secrets')
+  const global = globalThis as {[REGISTRY]?: Set<string>}
+
+  it('reading a profile adds its token to the secrets bin/run.js masks when DEBUG is set', async () => {
+    const home = await tempDir()
+    const secrets = new Set<string>()
+    try {
+      const store = new ProfileStore(join(home, 'prisma-mgmt'))
+      await store.saveProfile('default', {token: ' stored-token\n'})
+      await store.saveProfile('short', {token: 'abc'}, {makeCurrent: false})
+      global[REGISTRY] = secrets
+      await store.profile('default')
+      assert.deepEqual([...secrets], ['stored-token'], `secrets registered: ${[...secrets].join(', ')}`)
+    } finally {
+      delete global[REGISTRY]
+      await removeDir(home)
+    }
+  })
+})
