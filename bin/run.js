@@ -27,8 +27,49 @@ function readOptional(file) {
   }
 }
 
+/**
+ * With DEBUG set, oclif's debug lines echo argv (and a failure prints its stack): every token is
+ * masked in all that reaches stdout and stderr. src/auth/debug-output.ts adds tokens learnt later.
+ */
+function maskSecretsInOutput(args) {
+  const secrets = new Set()
+  globalThis[Symbol.for('prisma-mgmt.debug-secrets')] = secrets
+  const add = (value) => {
+    const secret = value?.trim()
+    if (secret && secret.length >= 4) secrets.add(secret)
+  }
+  add(process.env.PRISMA_SERVICE_TOKEN)
+  // --token and any --<name>-token that takes a value (not the boolean --with-token).
+  const tokenFlag = /^--(?!with-token\b)(?:[a-z-]+-)?token(?:=|$)/
+  args.forEach((arg, i) => {
+    if (!tokenFlag.test(arg)) return
+    add(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1])
+  })
+  const mask = (text) => {
+    // Longest first, so a token holding another is masked whole; JSON and util.inspect escape \ and quotes.
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+      for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) text = text.split(form).join('***')
+    }
+    return text
+  }
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream)
+    stream.write = (chunk, ...rest) => {
+      if (secrets.size === 0) return write(chunk, ...rest)
+      if (typeof chunk === 'string' && (typeof rest[0] !== 'string' || /^utf-?8$/i.test(rest[0]))) return write(mask(chunk), ...rest)
+      if (chunk instanceof Uint8Array) {
+        const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8')
+        const masked = mask(text)
+        if (masked !== text) return write(Buffer.from(masked), ...rest)
+      }
+      return write(chunk, ...rest)
+    }
+  }
+}
+
 const answer = quickAnswer(process.argv.slice(2))
 if (answer === undefined) {
+  if (process.env.DEBUG) maskSecretsInOutput(process.argv.slice(2))
   // dist/cli.js is the bundled oclif the bundled commands share; a build of tsc alone has neither.
   const bundled = new URL('../dist/cli.js', import.meta.url)
   const {execute} = await import(existsSync(bundled) ? bundled.href : '@oclif/core')

@@ -1,46 +1,171 @@
-// Named profiles kept with conf in oclif's config directory: file 0600, folder 0700.
-// A file that cannot be read is reported, never replaced: the user decides what to do with it.
-import {chmodSync, mkdirSync} from 'node:fs'
+// Named profiles in oclif's config directory: file 0600, folder 0700, written with conf.
+// A file that cannot be read, or holds a value of the wrong type, is reported, never replaced:
+// the user decides what to do with it. Every change goes through update(): a lock across
+// processes, a fresh read, the change, an atomic write, so parallel runs never lose a profile.
+import {chmodSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type Conf from 'conf'
+import type {LockOptions} from 'proper-lockfile'
 
 import {ConfigError} from '../errors.js'
+import {hideFromDebugOutput} from './debug-output.js'
+import type {Profile, StoredConfig} from './config-schema.js'
 
-export interface StoredWorkspace {
-  id: string
-  name: string
-}
-
-export interface Profile {
-  apiUrl?: string
-  token?: string
-  workspace?: StoredWorkspace
-  /** ISO time the profile was last saved by login. */
-  savedAt?: string
-}
-
-export interface StoredConfig {
-  currentProfile?: string
-  profiles?: Record<string, Profile>
-}
+export type {Profile, StoredConfig, StoredWorkspace} from './config-schema.js'
 
 export const CONFIG_FILE_NAME = 'config.json'
 
+export interface LockTiming {
+  /** A lock not refreshed for this long belongs to a process that died; the next writer takes it over. */
+  staleMs: number
+  /** How often, and for how long, a writer tries again while another holds the lock. */
+  retries: {retries: number; factor: number; minTimeout: number; maxTimeout: number; randomize: boolean}
+}
+
+// About 15 s of tries in all: longer than a stale lock lives (5 s), so a crashed writer never blocks
+// the next one, and far longer than any live writer holds it (a read and a write of a small file).
+export const DEFAULT_LOCK_TIMING: LockTiming = {
+  staleMs: 5000,
+  retries: {retries: 40, factor: 1.3, minTimeout: 10, maxTimeout: 500, randomize: true},
+}
+
 export class ProfileStore {
   readonly path: string
+  /** A directory proper-lockfile creates while a writer holds the lock; the config file itself may not exist yet. */
+  readonly lockPath: string
   #conf?: Conf<StoredConfig>
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    private readonly lockTiming: LockTiming = DEFAULT_LOCK_TIMING,
+  ) {
     this.path = join(dir, CONFIG_FILE_NAME)
+    this.lockPath = `${this.path}.lock`
   }
 
-  async #open(): Promise<Conf<StoredConfig>> {
-    if (this.#conf) return this.#conf
-    const {default: ConfClass} = await import('conf')
+  /** The file as it is on disk now, checked; {} when there is none yet. */
+  async read(): Promise<StoredConfig> {
+    let text: string
+    try {
+      text = readFileSync(this.path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
+      throw this.#unreadable(error)
+    }
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch (error) {
+      throw this.#unreadable(error)
+    }
+    const {configProblems} = await import('./config-schema.js')
+    const problems = configProblems(parsed)
+    if (problems.length > 0) throw this.#unreadable(new Error(problems.join('; ')))
+    const config = parsed as StoredConfig
+    for (const profile of Object.values(config.profiles ?? {})) hideFromDebugOutput(profile.token)
+    return config
+  }
+
+  async currentProfileName(): Promise<string | undefined> {
+    return (await this.read()).currentProfile
+  }
+
+  async profile(name: string): Promise<Profile | undefined> {
+    return (await this.read()).profiles?.[name]
+  }
+
+  /** Merges into the stored profile, so keys another writer (or a newer prisma-mgmt) put there stay. */
+  async saveProfile(name: string, profile: Profile, {makeCurrent = true} = {}): Promise<void> {
+    await this.update((config) => {
+      config.profiles = {...config.profiles, [name]: {...config.profiles?.[name], ...profile}}
+      if (makeCurrent) config.currentProfile = name
+    })
+  }
+
+  /** Removes the profile's token; true when there was one. */
+  async removeToken(name: string): Promise<boolean> {
+    return this.update((config) => {
+      const profile = config.profiles?.[name]
+      if (!profile?.token) return false
+      delete profile.token
+      return true
+    })
+  }
+
+  async setCurrentProfile(name: string): Promise<void> {
+    await this.update((config) => {
+      config.currentProfile = name
+    })
+  }
+
+  /**
+   * The one way to change the file: under a lock held across processes, `change` edits the
+   * config as just read from disk, and the result is written atomically (only when it differs).
+   * `change` may be async (a token refresh asks the server while holding the lock).
+   */
+  async update<R>(change: (config: StoredConfig) => R | Promise<R>): Promise<R> {
     try {
       mkdirSync(this.dir, {recursive: true, mode: 0o700})
       chmodSync(this.dir, 0o700)
-      this.#conf = new ConfClass<StoredConfig>({
+    } catch (error) {
+      throw this.#unwritable(error)
+    }
+    const lock = await this.#lock()
+    try {
+      const config = await this.read()
+      const before = JSON.stringify(config)
+      const result = await change(config)
+      if (JSON.stringify(config) === before) return result
+      const {configProblems} = await import('./config-schema.js')
+      const problems = configProblems(config)
+      if (problems.length > 0) throw this.#unwritable(new Error(`the new content would be invalid: ${problems.join('; ')}`))
+      // Another process took the lock over (this one stalled past the stale time): its write stands.
+      if (lock.compromised()) throw this.#unwritable(new Error('the lock was taken over by another process while this one waited'))
+      await this.#write(config)
+      return result
+    } finally {
+      await lock.release()
+    }
+  }
+
+  async #lock(): Promise<{release: () => Promise<void>; compromised: () => boolean}> {
+    const {default: lockfile} = await import('proper-lockfile')
+    let compromised = false
+    const options: LockOptions = {
+      realpath: false,
+      lockfilePath: this.lockPath,
+      stale: this.lockTiming.staleMs,
+      update: 1000,
+      retries: this.lockTiming.retries,
+      // The default throws from a timer, an uncaught exception; update() checks this before writing instead.
+      onCompromised: () => {
+        compromised = true
+      },
+    }
+    let unlock: () => Promise<void>
+    try {
+      unlock = await lockfile.lock(this.path, options)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new ConfigError(
+          `Cannot write the configuration file ${this.path}: another prisma-mgmt process kept it locked (${this.lockPath}).`,
+          `Try again in a moment. If no other prisma-mgmt is running, remove ${this.lockPath}.`,
+        )
+      }
+      throw this.#unwritable(error)
+    }
+    return {
+      compromised: () => compromised,
+      // A lock that cannot be removed goes stale and the next writer takes it over.
+      release: async () => {
+        if (!compromised) await unlock().catch(() => undefined)
+      },
+    }
+  }
+
+  async #write(config: StoredConfig): Promise<void> {
+    try {
+      this.#conf ??= new (await import('conf')).default<StoredConfig>({
         cwd: this.dir,
         configName: 'config',
         configFileMode: 0o600,
@@ -48,15 +173,14 @@ export class ProfileStore {
         projectSuffix: '',
         clearInvalidConfig: false,
       })
-      // Reading once here turns a corrupt file into one clear error up front.
-      void this.#conf.store
+      // What is written is what update() just read under the lock and changed, never conf's own read.
+      this.#conf.store = config
     } catch (error) {
-      throw this.#describe(error)
+      throw this.#unwritable(error)
     }
-    return this.#conf
   }
 
-  #describe(error: unknown): ConfigError {
+  #unreadable(error: unknown): ConfigError {
     const reason = error instanceof SyntaxError
       ? 'it is not valid JSON'
       : (error as NodeJS.ErrnoException)?.code === 'EACCES'
@@ -68,52 +192,8 @@ export class ProfileStore {
     )
   }
 
-  async read(): Promise<StoredConfig> {
-    const conf = await this.#open()
-    try {
-      return conf.store
-    } catch (error) {
-      throw this.#describe(error)
-    }
-  }
-
-  async currentProfileName(): Promise<string | undefined> {
-    return (await this.read()).currentProfile
-  }
-
-  async profile(name: string): Promise<Profile | undefined> {
-    return (await this.read()).profiles?.[name]
-  }
-
-  async saveProfile(name: string, profile: Profile, {makeCurrent = true} = {}): Promise<void> {
-    const config = await this.read()
-    const next: StoredConfig = {
-      ...config,
-      profiles: {...config.profiles, [name]: profile},
-    }
-    if (makeCurrent) next.currentProfile = name
-    await this.#write(next)
-  }
-
-  /** Removes the profile's token; true when there was one. */
-  async removeToken(name: string): Promise<boolean> {
-    const config = await this.read()
-    const profile = config.profiles?.[name]
-    if (!profile?.token) return false
-    const {token: _removed, ...rest} = profile
-    await this.#write({...config, profiles: {...config.profiles, [name]: rest}})
-    return true
-  }
-
-  async #write(config: StoredConfig): Promise<void> {
-    const conf = await this.#open()
-    try {
-      conf.store = config
-    } catch (error) {
-      throw new ConfigError(
-        `Cannot write the configuration file ${this.path}: ${error instanceof Error ? error.message : String(error)}.`,
-        'Check that the folder is writable by you.',
-      )
-    }
+  #unwritable(error: unknown): ConfigError {
+    const reason = (error as NodeJS.ErrnoException)?.code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error)
+    return new ConfigError(`Cannot write the configuration file ${this.path}: ${reason}.`, 'Check that the folder is writable by you.')
   }
 }

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import type {Me} from '../api/contract.js'
 import {ApiError} from '../api/errors.js'
 import {BaseCommand, describeSource} from '../base-command.js'
+import {hideFromDebugOutput} from '../auth/debug-output.js'
 import {cleanToken} from '../auth/settings.js'
 import {AuthError, UsageError} from '../errors.js'
 
@@ -25,6 +26,8 @@ Create a service token in the Prisma Console under your workspace's settings.`
 
   public async run(): Promise<Me> {
     const token = await this.readToken()
+    // bin/run.js finds --token in argv; a token from stdin or the prompt is known only here.
+    hideFromDebugOutput(token)
     const profile = await this.settings.profileName()
     const apiUrl = await this.settings.apiUrl()
     const api = await this.api({value: token, source: 'flag'})
@@ -37,8 +40,8 @@ Create a service token in the Prisma Console under your workspace's settings.`
       }
       throw error
     }
+    // Merged under the store's lock into the profile as it is then, keeping keys this version does not know.
     await this.settings.store.saveProfile(profile.value, {
-      ...(await this.settings.profile()),
       apiUrl: apiUrl.source === 'default' ? undefined : apiUrl.value,
       token,
       workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
-import {chmod, mkdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {existsSync} from 'node:fs'
+import {chmod, mkdir, readdir, readFile, stat, utimes, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {describe, it} from 'node:test'
+import {after, describe, it} from 'node:test'
+
+import lockfile from 'proper-lockfile'
 
 import {Settings} from '../../src/auth/settings.js'
 import {ProfileStore} from '../../src/auth/store.js'
@@ -103,5 +106,161 @@ describe('Settings precedence', () => {
     assert.equal((await settings.token()).value, 't')
     assert.equal((await settings.apiUrl()).value, 'http://127.0.0.1:9')
     await removeDir(home)
+  })
+})
+
+describe('ProfileStore under concurrent writers and hostile files', () => {
+  const homes: string[] = []
+  const fresh = async () => {
+    const home = await tempDir()
+    homes.push(home)
+    return join(home, 'prisma-mgmt')
+  }
+  after(async () => {
+    await Promise.all(homes.map(removeDir))
+  })
+
+  it('update waits for the lock holder and re-reads the file, so the holder\'s write is kept', async () => {
+    const dir = await fresh()
+    const store = new ProfileStore(dir)
+    await store.saveProfile('first', {token: 'first-token'})
+    const holder = await lockfile.lock(store.path, {realpath: false, lockfilePath: store.lockPath})
+    let pending: Promise<void> | undefined
+    try {
+      pending = store.saveProfile('mine', {token: 'mine-token'}, {makeCurrent: false})
+      // What another process writes while it holds the lock.
+      const held = JSON.parse(await readFile(store.path, 'utf8'))
+      held.profiles.holder = {token: 'holder-token'}
+      await writeFile(store.path, JSON.stringify(held))
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const during = JSON.parse(await readFile(store.path, 'utf8'))
+      assert.deepEqual(Object.keys(during.profiles), ['first', 'holder'], `the file changed while another writer held the lock: ${JSON.stringify(during)}`)
+    } finally {
+      await holder()
+    }
+    await pending
+    const saved = JSON.parse(await readFile(store.path, 'utf8'))
+    assert.deepEqual(Object.keys(saved.profiles).sort(), ['first', 'holder', 'mine'], `profiles after the update: ${JSON.stringify(saved.profiles)}`)
+    assert.equal(existsSync(store.lockPath), false, 'the lock is gone after the update')
+  })
+
+  it('twenty writers through separate stores lose no profile; file 0600, folder 0700, no lock left', async () => {
+    const dir = await fresh()
+    await Promise.all(Array.from({length: 20}, (_, i) => new ProfileStore(dir).saveProfile(`p${i}`, {token: `token-${i}`})))
+    const saved = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))
+    assert.equal(Object.keys(saved.profiles).length, 20, `profiles saved: ${Object.keys(saved.profiles).join(', ')}`)
+    assert.ok(Object.keys(saved.profiles).includes(saved.currentProfile), `currentProfile is ${saved.currentProfile}`)
+    assert.equal((await stat(join(dir, 'config.json'))).mode & 0o777, 0o600, 'file mode')
+    assert.equal((await stat(dir)).mode & 0o777, 0o700, 'folder mode')
+    assert.deepEqual(await readdir(dir), ['config.json'], 'nothing but the config file is left in the folder')
+  })
+
+  it('a stale lock left by a crashed writer is taken over', async () => {
+    const dir = await fresh()
+    const store = new ProfileStore(dir)
+    await mkdir(store.lockPath, {recursive: true})
+    const minuteAgo = new Date(Date.now() - 60_000)
+    await utimes(store.lockPath, minuteAgo, minuteAgo)
+    await store.saveProfile('default', {token: 'tok'})
+    assert.equal((await store.profile('default'))?.token, 'tok', 'the profile was saved despite the stale lock')
+    assert.equal(existsSync(store.lockPath), false, 'the stale lock was removed')
+  })
+
+  it('a lock held by a live writer past the retries is a ConfigError naming the lock; the file is untouched', async () => {
+    const dir = await fresh()
+    await mkdir(dir, {recursive: true})
+    await writeFile(join(dir, 'config.json'), '{"profiles": {}}', {mode: 0o600})
+    const store = new ProfileStore(dir, {staleMs: 60_000, retries: {retries: 2, factor: 1, minTimeout: 10, maxTimeout: 10, randomize: false}})
+    await mkdir(store.lockPath)
+    await assert.rejects(store.saveProfile('default', {token: 'tok'}), (error: unknown) => {
+      assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`)
+      assert.ok(error.message.includes(store.lockPath), `the message names the lock: ${error.message}`)
+      assert.match(error.next ?? '', /If no other prisma-mgmt is running, remove /, `what to do: ${error.next}`)
+      return true
+    })
+    assert.equal(await readFile(join(dir, 'config.json'), 'utf8'), '{"profiles": {}}', 'the file is unchanged')
+    assert.equal(existsSync(store.lockPath), true, 'the other writer\'s lock is left alone')
+  })
+
+  const wrongTypes: Array<[string, string]> = [
+    ['{"profiles": {"default": {"token": 42}}}', 'profiles.default.token should be a string but is 42'],
+    ['{"profiles": []}', 'profiles should be an object but is an array'],
+    ['{"currentProfile": {}}', 'currentProfile should be a string but is an object'],
+    ['{"profiles": {"default": {"workspace": "acme"}}}', 'profiles.default.workspace should be an object but is "acme"'],
+    ['{"profiles": {"default": {"workspace": {"id": 1, "name": "W"}}}}', 'profiles.default.workspace.id should be a string but is 1'],
+    ['[]', 'the top level should be an object but is an array'],
+  ]
+  for (const [content, problem] of wrongTypes) {
+    it(`${content}: reads and writes fail naming the key path, and the file is never rewritten`, async () => {
+      const dir = await fresh()
+      await mkdir(dir, {recursive: true})
+      const file = join(dir, 'config.json')
+      await writeFile(file, content, {mode: 0o600})
+      const before = await stat(file)
+      const store = new ProfileStore(dir)
+      const expected = `Cannot read the configuration file ${file}: ${problem}.`
+      const named = (error: unknown) => {
+        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`)
+        assert.equal(error.message, expected, 'the message names the file and the key')
+        return true
+      }
+      await assert.rejects(store.read(), named)
+      await assert.rejects(store.saveProfile('default', {token: 'tok'}), named)
+      await assert.rejects(store.removeToken('default'), named)
+      await assert.rejects(store.setCurrentProfile('default'), named)
+      assert.equal(await readFile(file, 'utf8'), content, 'the bytes are unchanged')
+      assert.equal((await stat(file)).mtimeMs, before.mtimeMs, 'the file was not written')
+    })
+  }
+
+  it('keys this version does not know are kept by every write', async () => {
+    const dir = await fresh()
+    await mkdir(dir, {recursive: true})
+    const file = join(dir, 'config.json')
+    await writeFile(file, JSON.stringify({
+      telemetry: {enabled: false},
+      currentProfile: 'a',
+      profiles: {a: {token: 'ta', region: 'eu', workspace: {id: 'w', name: 'W', plan: 'pro'}}, b: {token: 'tb', refreshToken: 'r'}},
+    }), {mode: 0o600})
+    const store = new ProfileStore(dir)
+    await store.saveProfile('a', {token: 'ta2'}, {makeCurrent: false})
+    assert.equal(await store.removeToken('b'), true, 'profile b had a token')
+    await store.setCurrentProfile('b')
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), {
+      telemetry: {enabled: false},
+      currentProfile: 'b',
+      profiles: {a: {token: 'ta2', region: 'eu', workspace: {id: 'w', name: 'W', plan: 'pro'}}, b: {refreshToken: 'r'}},
+    }, 'unknown keys at every level survive')
+  })
+
+  it('a change that changes nothing writes nothing', async () => {
+    const dir = await fresh()
+    const store = new ProfileStore(dir)
+    assert.equal(await store.removeToken('default'), false, 'there was no token to remove')
+    assert.equal(existsSync(store.path), false, 'no file was created')
+    const result = await store.update((config) => Object.keys(config).length)
+    assert.equal(result, 0, 'update returns what the change returned')
+    assert.equal(existsSync(store.path), false, 'still no file')
+  })
+})
+
+describe('stored tokens and DEBUG output', () => {
+  const REGISTRY = Symbol.for('prisma-mgmt.debug-secrets')
+  const global = globalThis as {[REGISTRY]?: Set<string>}
+
+  it('reading a profile adds its token to the secrets bin/run.js masks when DEBUG is set', async () => {
+    const home = await tempDir()
+    const secrets = new Set<string>()
+    try {
+      const store = new ProfileStore(join(home, 'prisma-mgmt'))
+      await store.saveProfile('default', {token: ' stored-token\n'})
+      await store.saveProfile('short', {token: 'abc'}, {makeCurrent: false})
+      global[REGISTRY] = secrets
+      await store.profile('default')
+      assert.deepEqual([...secrets], ['stored-token'], `secrets registered: ${[...secrets].join(', ')}`)
+    } finally {
+      delete global[REGISTRY]
+      await removeDir(home)
+    }
   })
 })

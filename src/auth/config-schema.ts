@@ -1,0 +1,51 @@
+// The shape of config.json, checked before any value in it is used or written back. Objects are
+// loose: keys a newer prisma-mgmt adds pass through an older one untouched.
+import * as v from 'valibot'
+
+// valibot's object schemas take an array for an object (and output {}); a config never holds one.
+const plainObject = v.custom<Record<string, unknown>>(
+  (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+  'object',
+)
+
+const workspaceSchema = v.pipe(plainObject, v.looseObject({id: v.string(), name: v.string()}))
+
+const profileSchema = v.pipe(
+  plainObject,
+  v.looseObject({
+    apiUrl: v.optional(v.string()),
+    token: v.optional(v.string()),
+    /** The workspace the token belonged to at login. */
+    workspace: v.optional(workspaceSchema),
+    /** ISO time the profile was last saved by login. */
+    savedAt: v.optional(v.string()),
+  }),
+)
+
+export const storedConfigSchema = v.pipe(
+  plainObject,
+  v.looseObject({
+    currentProfile: v.optional(v.string()),
+    profiles: v.optional(v.pipe(plainObject, v.record(v.string(), profileSchema))),
+  }),
+)
+
+export type StoredWorkspace = v.InferOutput<typeof workspaceSchema>
+export type Profile = v.InferOutput<typeof profileSchema>
+export type StoredConfig = v.InferOutput<typeof storedConfigSchema>
+
+const MAX_LISTED = 3
+
+/** What is wrong with a parsed config.json, one entry per value, each naming its key path; empty when nothing is. */
+export function configProblems(input: unknown): string[] {
+  const result = v.safeParse(storedConfigSchema, input)
+  if (result.success) return []
+  const problems = result.issues.map((issue) => {
+    const key = v.getDotPath(issue) ?? 'the top level'
+    if (issue.received === 'undefined') return `${key} is missing`
+    const expected = issue.type === 'custom' || issue.expected === 'Object' ? 'an object' : `a ${issue.expected}`
+    const received = ({Array: 'an array', Object: 'an object'} as Record<string, string>)[issue.received] ?? issue.received
+    return `${key} should be ${expected} but is ${received}`
+  })
+  return problems.length > MAX_LISTED ? [...problems.slice(0, MAX_LISTED), `and ${problems.length - MAX_LISTED} more`] : problems
+}
