@@ -94,6 +94,12 @@ export class Emulator {
   }
 }
 
+/** The command line for a failure message, with every secret the run knows of (--token values too) replaced. */
+function described(args: string[], options: RunOptions & {emulator?: Emulator}): string {
+  const secrets = [...(options.secrets ?? []), ...(options.emulator ? [options.emulator.token] : [])]
+  return secrets.reduce((line, secret) => line.split(secret).join('<secret>'), args.join(' '))
+}
+
 /** Runs `prisma-mgmt <args>` through its shebang, as a shell does; env replaces only the given keys (undefined removes one). */
 export async function run(args: string[], options: RunOptions & {emulator?: Emulator} = {}): Promise<RunResult> {
   const env: Record<string, string | undefined> = {...process.env}
@@ -119,7 +125,7 @@ export async function run(args: string[], options: RunOptions & {emulator?: Emul
   const code = await new Promise<number | null>((ok, fail) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      fail(new Error(`prisma-mgmt ${args.join(' ')} did not finish within ${timeout} ms\n${stdout}\n${stderr}`))
+      fail(new Error(`prisma-mgmt ${described(args, options)} did not finish within ${timeout} ms\n${stdout}\n${stderr}`))
     }, timeout)
     child.once('close', (exitCode) => {
       clearTimeout(timer)
@@ -127,9 +133,10 @@ export async function run(args: string[], options: RunOptions & {emulator?: Emul
     })
   })
   const secrets = [...(options.secrets ?? []), ...(options.emulator ? [options.emulator.token] : [])]
+  const shown = described(args, options)
   for (const secret of secrets) {
-    assert.ok(!stdout.includes(secret), `a secret appeared on stdout of: prisma-mgmt ${args.join(' ')}`)
-    assert.ok(!stderr.includes(secret), `a secret appeared on stderr of: prisma-mgmt ${args.join(' ')}`)
+    assert.ok(!stdout.includes(secret), `a secret appeared on stdout of: prisma-mgmt ${shown}`)
+    assert.ok(!stderr.includes(secret), `a secret appeared on stderr of: prisma-mgmt ${shown}`)
   }
   return {code, stdout, stderr}
 }
@@ -178,14 +185,15 @@ export function start(args: string[], options: RunOptions & {emulator?: Emulator
   const done = new Promise<RunResult>((ok, fail) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      fail(new Error(`prisma-mgmt ${args.join(' ')} did not finish within ${timeout} ms\n${output.stdout}\n${output.stderr}`))
+      fail(new Error(`prisma-mgmt ${described(args, options)} did not finish within ${timeout} ms\n${output.stdout}\n${output.stderr}`))
     }, timeout)
     child.once('close', (code) => {
       clearTimeout(timer)
       const secrets = [...(options.secrets ?? []), ...(options.emulator ? [options.emulator.token] : [])]
+      const shown = described(args, options)
       for (const secret of secrets) {
         if (output.stdout.includes(secret) || output.stderr.includes(secret)) {
-          fail(new Error(`a secret appeared in the output of: prisma-mgmt ${args.join(' ')}`))
+          fail(new Error(`a secret appeared in the output of: prisma-mgmt ${shown}`))
           return
         }
       }
