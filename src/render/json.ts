@@ -10,7 +10,7 @@ function stringify(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
-export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
+export function writeJson(stream: {write(chunk: string): unknown}, value: unknown): void {
   if (!Array.isArray(value) || value.length <= BATCH) {
     stream.write(`${stringify(value)}\n`)
     return
