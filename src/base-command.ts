@@ -8,7 +8,7 @@ import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from './api/
 import {Settings} from './auth/settings.js'
 import type {Resolved} from './auth/settings.js'
 import {ProfileStore} from './auth/store.js'
-import {AuthError, CancelledError, CliError, ProvisioningError, UsageError} from './errors.js'
+import {AuthError, CancelledError, CliError, DeliveredError, ProvisioningError, UsageError} from './errors.js'
 import {writeJson} from './render/json.js'
 import type {Spinner} from './render/spinner.js'
 import {canPrompt, streams} from './render/terminal.js'
@@ -52,6 +52,7 @@ export interface Failure {
 }
 
 export function describeFailure(error: unknown): Failure {
+  if (error instanceof DeliveredError) return describeFailure(error.cause)
   if (error instanceof ApiError) {
     const {status} = error
     const base = {code: error.code, message: error.message, hint: error.hint, status}
@@ -315,7 +316,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       const body: Record<string, unknown> = {code: failure.code, message: clean(failure.message)}
       if (failure.hint) body.hint = clean(failure.hint)
       if (failure.status !== undefined) body.status = failure.status
-      writeJson(streams.stdout, {error: body})
+      // What was created travels in the same document: its secrets are shown only once.
+      const created = error instanceof DeliveredError ? error.created : undefined
+      writeJson(streams.stdout, created && typeof created === 'object' ? {...created, error: body} : {error: body})
     }
     const lines = [`Error: ${clean(failure.message)}`]
     if (failure.hint) lines.push(`Hint: ${clean(failure.hint)}`)

@@ -41,3 +41,18 @@ export class ProvisioningError extends CliError {
   override readonly name = 'ProvisioningError'
   readonly code = 'provisioning'
 }
+
+/**
+ * A failure after the API created or changed something whose one-time secrets the user must
+ * still get: `created` is the API object (printed with --json beside the error), `cause` the
+ * failure itself, which decides the message and exit code.
+ */
+export class DeliveredError extends Error {
+  override readonly name = 'DeliveredError'
+  constructor(
+    readonly created: unknown,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), {cause})
+  }
+}
