@@ -43,10 +43,16 @@ describe('env file quoting: bash, dotenv and Node read back exactly what the API
   })
 
   it('writes single quotes, and double quotes only for a value with a single quote and nothing they expand', () => {
-    assert.equal(envLine('DATABASE_URL', 'postgres://u:p@h:5432/d'), "DATABASE_URL='postgres://u:p@h:5432/d'")
-    assert.equal(envLine('K', 'a"b\\c$d`e'), `K='a"b\\c$d\`e'`)
-    assert.equal(envLine('K', "it's"), `K="it's"`)
-    assert.equal(envLine('K', ''), "K=''")
+    const cases: [value: string, line: string][] = [
+      ['postgres://u:p@h:5432/d', "K='postgres://u:p@h:5432/d'"],
+      ['a"b\\c$d`e', `K='a"b\\c$d\`e'`],
+      ["it's", `K="it's"`],
+      ['', "K=''"],
+    ]
+    for (const [value, line] of cases) {
+      const written = envLine('K', value)
+      assert.equal(written, line, `${JSON.stringify(value)} was written as ${JSON.stringify(written)}`)
+    }
   })
 
   it('refuses what no quoting carries exactly, naming the character but never the value', () => {
@@ -126,37 +132,48 @@ describe('env file quoting: bash, dotenv and Node read back exactly what the API
 })
 
 describe('env file merge', () => {
+  /** Each case: the file before, the file after setting DATABASE_URL to x, and why. */
+  const check = (cases: [before: string, after: string, why: string][]) => {
+    for (const [before, after, why] of cases) {
+      const merged = mergeEnv(before, 'DATABASE_URL', 'x')
+      assert.equal(merged, after, `${why}: ${JSON.stringify(before)} became ${JSON.stringify(merged)}`)
+    }
+  }
+
   it('replaces the key in place, keeps export, comments and blanks, drops later duplicates', () => {
-    assert.equal(mergeEnv('', 'DATABASE_URL', 'x'), "DATABASE_URL='x'\n")
-    assert.equal(mergeEnv('A=1\nDATABASE_URL=old\n# c\n\nB=2\n', 'DATABASE_URL', 'x'), "A=1\nDATABASE_URL='x'\n# c\n\nB=2\n")
-    assert.equal(mergeEnv('export DATABASE_URL="old"\n', 'DATABASE_URL', 'x'), "export DATABASE_URL='x'\n")
-    assert.equal(mergeEnv('DATABASE_URL=a\nDATABASE_URL=b\n', 'DATABASE_URL', 'x'), "DATABASE_URL='x'\n")
-    // Other keys that merely start the same way are not touched.
-    assert.equal(mergeEnv('DATABASE_URL_REPLICA=r\n', 'DATABASE_URL', 'x'), "DATABASE_URL_REPLICA=r\nDATABASE_URL='x'\n")
-    assert.equal(mergeEnv('# DATABASE_URL=commented\n', 'DATABASE_URL', 'x'), "# DATABASE_URL=commented\nDATABASE_URL='x'\n")
+    check([
+      ['', "DATABASE_URL='x'\n", 'an empty file gets one line'],
+      ['A=1\nDATABASE_URL=old\n# c\n\nB=2\n', "A=1\nDATABASE_URL='x'\n# c\n\nB=2\n", 'the key is replaced in place'],
+      ['export DATABASE_URL="old"\n', "export DATABASE_URL='x'\n", 'export is kept'],
+      ['DATABASE_URL=a\nDATABASE_URL=b\n', "DATABASE_URL='x'\n", 'a later duplicate is dropped'],
+      ['DATABASE_URL_REPLICA=r\n', "DATABASE_URL_REPLICA=r\nDATABASE_URL='x'\n", 'a key that merely starts the same is kept'],
+      ['# DATABASE_URL=commented\n', "# DATABASE_URL=commented\nDATABASE_URL='x'\n", 'a comment is kept'],
+    ])
   })
 
   it('keeps each line\'s own ending in a file that mixes CRLF and LF, byte for byte', () => {
-    const mixed = 'A=1\r\nB=2\nDATABASE_URL=old\r\nC=3\n\r\nD=4\r\n'
-    assert.equal(mergeEnv(mixed, 'DATABASE_URL', 'x'), "A=1\r\nB=2\nDATABASE_URL='x'\r\nC=3\n\r\nD=4\r\n")
-    // The replaced line keeps its LF even in a mostly CRLF file.
-    assert.equal(mergeEnv('A=1\r\nDATABASE_URL=old\nB=2\r\n', 'DATABASE_URL', 'x'), "A=1\r\nDATABASE_URL='x'\nB=2\r\n")
-    // A dropped duplicate takes its own ending with it.
-    assert.equal(mergeEnv('DATABASE_URL=a\r\nB=2\nDATABASE_URL=b\r\nC=3\n', 'DATABASE_URL', 'x'), "DATABASE_URL='x'\r\nB=2\nC=3\n")
-    // A lone CR is part of the line, not an ending.
-    assert.equal(mergeEnv('A=1\r2\nDATABASE_URL=old\n', 'DATABASE_URL', 'x'), "A=1\r2\nDATABASE_URL='x'\n")
+    check([
+      ['A=1\r\nB=2\nDATABASE_URL=old\r\nC=3\n\r\nD=4\r\n', "A=1\r\nB=2\nDATABASE_URL='x'\r\nC=3\n\r\nD=4\r\n", 'every line keeps its ending'],
+      ['A=1\r\nDATABASE_URL=old\nB=2\r\n', "A=1\r\nDATABASE_URL='x'\nB=2\r\n", 'the replaced line keeps its LF in a mostly CRLF file'],
+      ['DATABASE_URL=a\r\nB=2\nDATABASE_URL=b\r\nC=3\n', "DATABASE_URL='x'\r\nB=2\nC=3\n", 'a dropped duplicate takes its own ending with it'],
+      ['A=1\r2\nDATABASE_URL=old\n', "A=1\r2\nDATABASE_URL='x'\n", 'a lone CR is part of the line, not an ending'],
+    ])
   })
 
   it('an appended line takes the file\'s dominant ending', () => {
-    assert.equal(mergeEnv('A=1\r\nB=2\r\nC=3\n', 'DATABASE_URL', 'x'), "A=1\r\nB=2\r\nC=3\nDATABASE_URL='x'\r\n")
-    assert.equal(mergeEnv('A=1\nB=2\nC=3\r\n', 'DATABASE_URL', 'x'), "A=1\nB=2\nC=3\r\nDATABASE_URL='x'\n")
-    assert.equal(mergeEnv('A=1\r\nB=2\n', 'DATABASE_URL', 'x'), "A=1\r\nB=2\nDATABASE_URL='x'\n", 'a tie goes to LF')
+    check([
+      ['A=1\r\nB=2\r\nC=3\n', "A=1\r\nB=2\r\nC=3\nDATABASE_URL='x'\r\n", 'mostly CRLF'],
+      ['A=1\nB=2\nC=3\r\n', "A=1\nB=2\nC=3\r\nDATABASE_URL='x'\n", 'mostly LF'],
+      ['A=1\r\nB=2\n', "A=1\r\nB=2\nDATABASE_URL='x'\n", 'a tie goes to LF'],
+    ])
   })
 
   it('a file without a final newline: an append ends the last line first; a replaced last line stays unterminated', () => {
-    assert.equal(mergeEnv('A=1', 'DATABASE_URL', 'x'), "A=1\nDATABASE_URL='x'\n")
-    assert.equal(mergeEnv('A=1\r\nB=2', 'DATABASE_URL', 'x'), "A=1\r\nB=2\r\nDATABASE_URL='x'\r\n")
-    assert.equal(mergeEnv('A=1\r\nDATABASE_URL=old', 'DATABASE_URL', 'x'), "A=1\r\nDATABASE_URL='x'")
+    check([
+      ['A=1', "A=1\nDATABASE_URL='x'\n", 'one line without an ending'],
+      ['A=1\r\nB=2', "A=1\r\nB=2\r\nDATABASE_URL='x'\r\n", 'the last line is ended with the dominant ending'],
+      ['A=1\r\nDATABASE_URL=old', "A=1\r\nDATABASE_URL='x'", 'the replaced last line keeps having no ending'],
+    ])
   })
 })
 
@@ -205,16 +222,16 @@ describe('env file target check (before any request)', () => {
 
   const refusal = (pattern: RegExp) => (error: unknown) => {
     assert.ok(error instanceof UsageError, `expected a usage error, got ${String(error)}`)
-    assert.match(error.message, pattern)
+    assert.match(error.message, pattern, `the refusal said: ${error.message}`)
     return true
   }
 
   it('accepts a new file in an existing folder and an existing file, leaving no probe file behind', async () => {
     const sub = join(dir, 'ok')
     await mkdir(sub)
-    assert.deepEqual(await checkEnvFileTarget(join(sub, '.env')), {given: join(sub, '.env'), path: join(sub, '.env')})
+    assert.deepEqual(await checkEnvFileTarget(join(sub, '.env')), {given: join(sub, '.env'), path: join(sub, '.env')}, 'a new file should be its own target')
     await writeFile(join(sub, 'existing.env'), 'A=1\n')
-    assert.equal((await checkEnvFileTarget(join(sub, 'existing.env'))).path, join(sub, 'existing.env'))
+    assert.equal((await checkEnvFileTarget(join(sub, 'existing.env'))).path, join(sub, 'existing.env'), 'an existing file should be its own target')
     assert.deepEqual(await readdir(sub), ['existing.env'], 'the writability probe was left behind')
   })
 
@@ -247,7 +264,7 @@ describe('env file target check (before any request)', () => {
     await writeFile(join(real, 'app.env'), 'A=1\n')
     await symlink('real/app.env', join(dir, 'hop1'))
     await symlink('hop1', join(dir, 'hop2'))
-    assert.deepEqual(await checkEnvFileTarget(join(dir, 'hop2')), {given: join(dir, 'hop2'), path: join(real, 'app.env')})
+    assert.deepEqual(await checkEnvFileTarget(join(dir, 'hop2')), {given: join(dir, 'hop2'), path: join(real, 'app.env')}, 'a chain of links should resolve to the file')
     await symlink('real/new.env', join(dir, 'dangling'))
     assert.equal((await checkEnvFileTarget(join(dir, 'dangling'))).path, join(real, 'new.env'), 'a dangling link should name the file it would create')
     await symlink('real', join(dir, 'to-folder'))
