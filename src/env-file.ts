@@ -200,8 +200,11 @@ export async function writeEnvFile(path: string, key: string, value: string): Pr
   let mode = 0o600
   let created = true
   try {
+    const info = await stat(path)
+    // Checked here too: renaming over a device or a folder would destroy it.
+    if (!info.isFile()) throw new Error(info.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file')
     text = await readFile(path, 'latin1')
-    mode = (await stat(path)).mode & 0o777
+    mode = info.mode & 0o777
     created = false
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error

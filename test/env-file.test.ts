@@ -201,6 +201,14 @@ describe('env file write', () => {
     await assert.rejects(writeEnvFile(join(sub, 'nope', '.env'), 'DATABASE_URL', 'x'), {code: 'ENOENT'})
   })
 
+  it('never renames over something that is not a regular file, even when called without the check', async () => {
+    const fifo = join(dir, 'fifo')
+    await run('mkfifo', [fifo])
+    await assert.rejects(writeEnvFile(fifo, 'DATABASE_URL', 'x'), {message: 'it is not a regular file'})
+    assert.ok((await stat(fifo)).isFIFO(), 'the FIFO was replaced')
+    await assert.rejects(writeEnvFile(dir, 'DATABASE_URL', 'x'), {message: 'it is a folder, not a file'})
+  })
+
   it('keeps lines that are not UTF-8 byte for byte and writes the value as UTF-8', async () => {
     const file = join(dir, 'latin1.env')
     const before = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\r\nDATABASE_URL=old\r\n')])
@@ -235,13 +243,16 @@ describe('env file target check (before any request)', () => {
     assert.deepEqual(await readdir(sub), ['existing.env'], 'the writability probe was left behind')
   })
 
-  it('refuses a missing folder, a folder, a path under a file, a device and an empty path, naming the path', async () => {
+  it('refuses a missing folder, a folder, a path under a file, a FIFO and an empty path, naming the path', async () => {
     const missing = join(dir, 'missing', '.env')
     await assert.rejects(checkEnvFileTarget(missing), refusal(new RegExp(`^Cannot write --env-file ${escape(missing)}: the folder ${escape(join(dir, 'missing'))} does not exist\\.$`)))
     await assert.rejects(checkEnvFileTarget(dir), refusal(new RegExp(`^Cannot write --env-file ${escape(dir)}: it is a folder, not a file\\.$`)))
     await writeFile(join(dir, 'plain'), '')
     await assert.rejects(checkEnvFileTarget(join(dir, 'plain', '.env')), refusal(/: a part of the path is a file, not a folder \(ENOTDIR\)\.$/))
-    await assert.rejects(checkEnvFileTarget('/dev/null'), refusal(/^Cannot write --env-file \/dev\/null: it is not a regular file\.$/))
+    // A FIFO of our own stands for devices: a check that regressed must not replace /dev/null.
+    const fifo = join(dir, 'fifo')
+    await run('mkfifo', [fifo])
+    await assert.rejects(checkEnvFileTarget(fifo), refusal(new RegExp(`^Cannot write --env-file ${escape(fifo)}: it is not a regular file\\.$`)))
     await assert.rejects(checkEnvFileTarget(''), refusal(/^The --env-file flag is empty\.$/))
   })
 

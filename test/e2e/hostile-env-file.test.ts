@@ -83,9 +83,13 @@ describe('--env-file under hostile input and failure', () => {
 
   describe('a bad target is a usage error and no request is sent', () => {
     let plainFile: string
+    let fifo: string
     before(async () => {
       plainFile = join(work, 'plain-file')
       await writeFile(plainFile, 'not a folder\n')
+      // A FIFO of our own stands for devices: were the check to regress, /dev/null must not be replaced.
+      fifo = join(work, 'fifo')
+      await exec('mkfifo', [fifo])
     })
 
     const targets: [string, () => string, RegExp][] = [
@@ -94,7 +98,7 @@ describe('--env-file under hostile input and failure', () => {
       // Tests run as root, which ignores mode bits: a path under a file (ENOTDIR) and /proc stand for unwritable folders.
       ['a path under a file', () => join(plainFile, '.env'), /a part of the path is a file, not a folder \(ENOTDIR\)/],
       ['a folder that takes no new files (/proc)', () => '/proc/prisma-mgmt.env', /files cannot be created in the folder \/proc: /],
-      ['a device', () => '/dev/null', /it is not a regular file/],
+      ['a FIFO', () => fifo, /it is not a regular file/],
     ]
     for (const [what, target, reason] of targets) {
       for (const command of ['credentials', 'rotate'] as const) {
