@@ -2,7 +2,9 @@
 // dotenv lines, or merged into a .env file. Shared by `db credentials` and `db connections rotate`.
 import {Flags} from '@oclif/core'
 
+import type {EnvFileTarget} from './env-file.js'
 import type {ConnectionView, EndpointView} from './render/connection-details.js'
+import type {CliError} from './errors.js'
 import {UsageError} from './errors.js'
 
 export const ENDPOINTS = ['direct', 'pooled', 'accelerate'] as const
@@ -50,45 +52,87 @@ export function pickEndpoint(view: ConnectionView, wanted?: EndpointName): Endpo
   return found
 }
 
+/** Checks --env-file before anything is sent to the API; undefined when the flag is absent. */
+export async function checkEnvFileFlag(path: string | undefined): Promise<EnvFileTarget | undefined> {
+  if (path === undefined) return undefined
+  const {checkEnvFileTarget} = await import('./env-file.js')
+  return checkEnvFileTarget(path)
+}
+
 export interface CredentialOutput {
   format?: CredentialFormat
   endpoint?: EndpointName
-  envFile?: string
+  /** Checked by checkEnvFileFlag before the request. */
+  envFile?: EnvFileTarget
   json: boolean
+  /** What the API just did to the connection, for the message when the output fails. */
+  action: 'created' | 'rotated'
 }
 
 /**
  * Writes what the flags ask for. For JSON it writes nothing: the command returns the API
- * object and the base command prints it.
+ * object and the base command prints it. When something fails (the env file, the quoting, a
+ * missing endpoint) the secret has still been printed on stdout before the error is thrown:
+ * the API shows it only once.
  */
 export async function presentCredential(view: ConnectionView, options: CredentialOutput, write: (text: string) => void): Promise<void> {
   const format: CredentialFormat = options.json ? 'json' : (options.format ?? 'table')
-  const chosen = options.envFile || format === 'url' || format === 'env' ? pickEndpoint(view, options.endpoint) : undefined
-  if (options.envFile && chosen) {
-    const {writeEnvFile} = await import('./env-file.js')
-    const {created} = await writeEnvFile(options.envFile, ENV_KEY, chosen.connectionString)
-    // A confirmation without the secret; it goes to stderr when stdout carries a format.
-    const message = `${created ? 'Created' : 'Updated'} ${options.envFile}: ${ENV_KEY} set to the ${chosen.endpoint} endpoint of connection ${view.name} (${view.id}).`
-    if (options.format === undefined && !options.json) {
-      write(message)
-      return
-    }
-    process.stderr.write(`${message}\n`)
+  const {envFile} = options
+  const where = options.json ? 'in the JSON document on stdout' : 'printed above'
+  const rotated = options.action === 'rotated' ? ' (the old password no longer works)' : ''
+  // Every failure here says that the credential exists and where its secret went.
+  const delivered = `Connection ${view.name} (${view.id}) WAS ${options.action}${rotated}; its connection details are ${where}, and the API will not show this password again.`
+  let failure: CliError | undefined
+  let chosen: (EndpointView & {connectionString: string}) | undefined
+  try {
+    chosen = envFile || format === 'url' || format === 'env' ? pickEndpoint(view, options.endpoint) : undefined
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    failure = new UsageError(`${error.message} ${delivered}`, error.next)
   }
-  switch (format) {
-    case 'json':
-      return // the command returns the API object and the base command prints it
-    case 'url':
-      write(chosen!.connectionString)
-      return
-    case 'env': {
-      const {envLine} = await import('./env-file.js')
-      write(envLine(ENV_KEY, chosen!.connectionString))
-      return
-    }
-    default: {
-      const {renderConnectionDetails} = await import('./render/connection-details.js')
-      write(await renderConnectionDetails(view))
+  let confirmation: string | undefined
+  if (envFile && chosen) {
+    const {EnvFileError, EnvValueError, fsReason, writeEnvFile} = await import('./env-file.js')
+    try {
+      const {created} = await writeEnvFile(envFile.path, ENV_KEY, chosen.connectionString)
+      // A confirmation without the secret; it goes to stderr when stdout carries a format.
+      confirmation = `${created ? 'Created' : 'Updated'} ${envFile.given}: ${ENV_KEY} set to the ${chosen.endpoint} endpoint of connection ${view.name} (${view.id}).`
+    } catch (error) {
+      failure =
+        error instanceof EnvValueError
+          ? new UsageError(
+              `Did not write ${envFile.given}: the ${chosen.endpoint} connection string holds ${error.problem}, which bash, dotenv and Node's --env-file would not read back alike. ${delivered}`,
+              `Set ${ENV_KEY} in ${envFile.given} by hand from that connection string.`,
+            )
+          : new EnvFileError(
+              `Could not write ${envFile.given}: ${fsReason(error)}. ${delivered}`,
+              `Fix ${envFile.given} (its folder must exist and be writable), then set ${ENV_KEY} in it by hand from that connection string.`,
+            )
     }
   }
+  if (confirmation && options.format === undefined && !options.json) {
+    write(confirmation)
+    return
+  }
+  if (confirmation) process.stderr.write(`${confirmation}\n`)
+  if (format === 'url' && chosen) {
+    write(chosen.connectionString)
+  } else if (format === 'env' && chosen) {
+    const {EnvValueError, envLine} = await import('./env-file.js')
+    try {
+      write(envLine(ENV_KEY, chosen.connectionString))
+    } catch (error) {
+      if (!(error instanceof EnvValueError)) throw error
+      // Printed alone rather than lost; the exit code tells a script it is not a dotenv line.
+      write(chosen.connectionString)
+      failure ??= new UsageError(
+        `Cannot print a ${ENV_KEY} line: the ${chosen.endpoint} connection string holds ${error.problem}, which bash, dotenv and Node's --env-file would not read back alike, so it is printed alone. ${delivered}`,
+        'Use --format url to get the connection string alone.',
+      )
+    }
+  } else if (format !== 'json') {
+    const {renderConnectionDetails} = await import('./render/connection-details.js')
+    write(await renderConnectionDetails(view))
+  }
+  if (failure) throw failure
 }

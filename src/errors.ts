@@ -58,6 +58,6 @@ export class DeliveredError extends Error {
     /** Said before the cause's message, e.g. `Waiting for database db_1 failed`. */
     readonly lead?: string,
   ) {
-    super(cause instanceof Error ? cause.message : String(cause))
+    super(cause instanceof Error ? cause.message : String(cause), {cause})
   }
 }

@@ -5,7 +5,7 @@ import {Errors} from '@oclif/core'
 
 import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from '../../src/api/errors.js'
 import {describeFailure} from '../../src/base-command.js'
-import {AuthError, CancelledError, ConfigError, UsageError} from '../../src/errors.js'
+import {AuthError, CancelledError, ConfigError, DeliveredError, UsageError} from '../../src/errors.js'
 
 describe('describeFailure: one place maps every error to the contract\'s exit code', () => {
   const cases: [string, unknown, number, string][] = [
@@ -26,6 +26,8 @@ describe('describeFailure: one place maps every error to the contract\'s exit co
     ['cancel', new CancelledError(), 130, 'cancelled'],
     ['oclif parse error', new Errors.CLIError('Nonexistent flag: --nope\nSee more help with --help', {exit: 2}), 2, 'usage'],
     ['bug', new TypeError('x is undefined'), 1, 'unexpected'],
+    ['delivered, caused by a usage error', new DeliveredError({id: 'c1'}, new UsageError('unquotable')), 2, 'usage'],
+    ['delivered, caused by a 503', new DeliveredError({id: 'c1'}, new ApiError(503, 'unavailable', 'Later')), 6, 'unavailable'],
   ]
   for (const [name, error, exitCode, code] of cases) {
     it(`${name} → exit ${exitCode}, code ${code}`, () => {

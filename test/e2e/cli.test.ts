@@ -37,8 +37,8 @@ describe('the binary itself', () => {
   it('db --help describes its topics as topics, not by one of their commands', async () => {
     const help = await run(['db', '--help'])
     assert.equal(help.code, 0, help.stderr)
-    assert.match(help.stdout, /^  db backups\s+Backups of a database$/m, help.stdout)
-    assert.match(help.stdout, /^  db connections\s+Connections of a database: list, rotate and delete their/m, help.stdout)
+    assert.match(help.stdout, /^ {2}db backups\s+Backups of a database$/m, help.stdout)
+    assert.match(help.stdout, /^ {2}db connections\s+Connections of a database: list, rotate and delete their/m, help.stdout)
   })
 
   it('an unknown flag is a usage error (exit 2) naming it', async () => {

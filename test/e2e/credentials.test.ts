@@ -75,7 +75,7 @@ describe('db credentials', () => {
   it('--format env prints a DATABASE_URL line; --format json equals --json', async () => {
     const result = await run(['db', 'credentials', databaseId, '--format', 'env'], {env: env(), emulator})
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stdout, /^DATABASE_URL="postgres(ql)?:\/\/\S+"\n$/)
+    assert.match(result.stdout, /^DATABASE_URL='postgres(ql)?:\/\/\S+'\n$/)
     const formatJson = await run(['db', 'credentials', databaseId, '--format', 'json'], {env: env(), emulator})
     assert.equal(formatJson.code, 0, formatJson.stderr)
     const connection = parseJson<ConnectionJson>(formatJson)
@@ -83,20 +83,21 @@ describe('db credentials', () => {
     assert.equal(typeof connection.id, 'string')
   })
 
-  it('--env-file creates the file with mode 0600 holding only DATABASE_URL', async () => {
+  it('--env-file creates the file with mode 0600 holding only DATABASE_URL', async (t) => {
     const dir = await tempDir()
+    t.after(() => removeDir(dir))
     const file = join(dir, '.env')
     const result = await run(['db', 'credentials', databaseId, '--env-file', file], {env: env(), emulator})
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, new RegExp(`^Created ${file.replaceAll('.', '\\.')}: DATABASE_URL set to the direct endpoint of connection \\S+ \\(\\S+\\)\\.\\n$`))
     assert.doesNotMatch(result.stdout, /postgres/)
     assert.equal((await stat(file)).mode & 0o777, 0o600)
-    assert.match(await readFile(file, 'utf8'), /^DATABASE_URL="postgres(ql)?:\/\/\S+"\n$/)
-    await removeDir(dir)
+    assert.match(await readFile(file, 'utf8'), /^DATABASE_URL='postgres(ql)?:\/\/\S+'\n$/)
   })
 
-  it('--env-file replaces DATABASE_URL and keeps every other line as it was', async () => {
+  it('--env-file replaces DATABASE_URL and keeps every other line as it was', async (t) => {
     const dir = await tempDir()
+    t.after(() => removeDir(dir))
     const file = join(dir, '.env')
     const original = '# app settings\nPORT=3000\nDATABASE_URL="postgres://old:old@db:5432/app"\nexport SECRET_KEY=abc # keep\n\nLOG_LEVEL=debug\n'
     await writeFile(file, original, {mode: 0o640})
@@ -105,17 +106,20 @@ describe('db credentials', () => {
     const url = result.stdout.trim()
     assert.match(url, /^postgres/)
     assert.match(result.stderr, /^Updated .*\.env: DATABASE_URL set to the direct endpoint/)
-    assert.equal(await readFile(file, 'utf8'), original.replace('DATABASE_URL="postgres://old:old@db:5432/app"', `DATABASE_URL="${url}"`))
+    assert.equal(await readFile(file, 'utf8'), original.replace('DATABASE_URL="postgres://old:old@db:5432/app"', `DATABASE_URL='${url}'`))
     assert.equal((await stat(file)).mode & 0o777, 0o640, 'an existing file keeps its mode')
-    await removeDir(dir)
   })
 
-  it('--env-file into a folder that does not exist fails and writes nothing', async () => {
+  it('--env-file into a folder that does not exist is a usage error and mints no connection', async (t) => {
     const dir = await tempDir()
+    t.after(() => removeDir(dir))
+    const count = async () => (await emulator.call<{data: ConnectionJson[]}>('GET', `/v1/databases/${databaseId}/connections`)).body.data.length
+    const before = await count()
     const result = await run(['db', 'credentials', databaseId, '--env-file', join(dir, 'missing', '.env')], {env: env(), emulator})
-    assert.notEqual(result.code, 0)
-    assert.match(result.stderr, /^Error: /)
-    await removeDir(dir)
+    assert.equal(result.code, 2, `exit code was ${result.code}; stderr: ${result.stderr}`)
+    assert.equal(result.stdout, '', 'stdout should be empty for a refused target')
+    assert.match(result.stderr, /^Error: Cannot write --env-file \S+\/missing\/\.env: the folder \S+\/missing does not exist\.$/m)
+    assert.equal(await count(), before, 'a connection was minted although the --env-file path was bad')
   })
 
   it('--project uses the project\'s default database; a missing id off a terminal names the argument', async () => {

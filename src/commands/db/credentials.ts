@@ -2,8 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import type {CreatedConnection} from '../../api/contract.js'
 import {BaseCommand} from '../../base-command.js'
-import {credentialFlags, formatAsksJson, pickEndpoint, presentCredential} from '../../credential-output.js'
-import {UsageError} from '../../errors.js'
+import {checkEnvFileFlag, credentialFlags, formatAsksJson, pickEndpoint, presentCredential} from '../../credential-output.js'
+import {DeliveredError, UsageError} from '../../errors.js'
 import {timestampName} from '../../render/format.js'
 
 export default class DbCredentials extends BaseCommand<typeof DbCredentials> {
@@ -37,6 +37,8 @@ Without a database id, --project picks that project's default database; on a ter
   public async run(): Promise<CreatedConnection> {
     const name = this.flags.name === undefined ? timestampName('prisma-mgmt') : this.flags.name.trim()
     if (!name) throw new UsageError('The --name flag is empty.', 'Pass a name, or leave --name out for a generated one.')
+    // Checked before any request: a path that cannot be written must not cost a credential.
+    const envFile = await checkEnvFileFlag(this.flags['env-file'])
     const databaseId = await this.resolveDatabaseId(this.args['db-id'], this.flags.project)
     const api = await this.api()
     const connection = await api.createConnection(databaseId, {name})
@@ -51,11 +53,15 @@ Without a database id, --project picks that project's default database; on a ter
         throw error
       }
     }
-    await presentCredential(
-      view,
-      {format: this.flags.format, endpoint: this.flags.endpoint, envFile: this.flags['env-file'], json: this.json},
-      (text) => this.out(text),
-    )
+    try {
+      await presentCredential(
+        view,
+        {format: this.flags.format, endpoint: this.flags.endpoint, envFile, json: this.json, action: 'created'},
+        (text) => this.out(text),
+      )
+    } catch (error) {
+      throw new DeliveredError(connection, error)
+    }
     return connection
   }
 }

@@ -2,7 +2,8 @@ import {Args} from '@oclif/core'
 
 import type {RotatedConnection} from '../../../api/contract.js'
 import {BaseCommand} from '../../../base-command.js'
-import {credentialFlags, formatAsksJson, presentCredential} from '../../../credential-output.js'
+import {checkEnvFileFlag, credentialFlags, formatAsksJson, presentCredential} from '../../../credential-output.js'
+import {DeliveredError} from '../../../errors.js'
 
 export default class DbConnectionsRotate extends BaseCommand<typeof DbConnectionsRotate> {
   static override summary = 'Give a connection a new password and print its new details'
@@ -26,14 +27,20 @@ export default class DbConnectionsRotate extends BaseCommand<typeof DbConnection
   }
 
   public async run(): Promise<RotatedConnection> {
+    // Checked first: rotating revokes the old password, so a bad path must stop us before that.
+    const envFile = await checkEnvFileFlag(this.flags['env-file'])
     const api = await this.api()
     const connection = await api.rotateConnection(this.args['conn-id'])
     const {connectionDetails} = await import('../../../api/connection-details.js')
-    await presentCredential(
-      connectionDetails(connection),
-      {format: this.flags.format, endpoint: this.flags.endpoint, envFile: this.flags['env-file'], json: this.json},
-      (text) => this.out(text),
-    )
+    try {
+      await presentCredential(
+        connectionDetails(connection),
+        {format: this.flags.format, endpoint: this.flags.endpoint, envFile, json: this.json, action: 'rotated'},
+        (text) => this.out(text),
+      )
+    } catch (error) {
+      throw new DeliveredError(connection, error)
+    }
     return connection
   }
 }
