@@ -1,0 +1,93 @@
+// The field spec of every resource the CLI prints. A table, TSV, CSV and the names --columns
+// accepts all come from here; JSON and YAML print the API objects themselves.
+import type {Backup, Connection, ListedDatabase, PostgresRegion, Project, Workspace} from '../api/contract.js'
+import {ENDPOINT_ORDER} from '../api/connection-details.js'
+import type {FieldSpec} from './fields.js'
+
+/** `2026-11-28T09:58:12.345Z` → `2026-11-28 09:58 UTC`; anything unparsable is shown as given. */
+export function shortTime(iso: string | null | undefined): string {
+  if (!iso) return '-'
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+
+export function humanBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '-'
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`
+}
+
+export function orDash(value: string | number | null | undefined): string {
+  return value === null || value === undefined || value === '' ? '-' : String(value)
+}
+
+const plainOrEmpty = (value: string | number | boolean | null | undefined) => (value === null || value === undefined ? '' : String(value))
+
+export const projectFields: FieldSpec<Project> = [
+  {name: 'id', header: 'ID', text: (p) => p.id, whole: true},
+  {name: 'name', header: 'NAME', text: (p) => p.name},
+  {name: 'workspace', header: 'WORKSPACE', text: (p) => p.workspace.name},
+  {name: 'region', header: 'REGION', text: (p) => orDash(p.defaultRegion), plain: (p) => plainOrEmpty(p.defaultRegion)},
+  {name: 'created', header: 'CREATED', text: (p) => shortTime(p.createdAt), plain: (p) => p.createdAt},
+]
+
+/** Databases as lists answer them; single GETs share these fields. */
+export type DatabaseRow = Pick<ListedDatabase, 'id' | 'name' | 'status' | 'isDefault' | 'createdAt'> & {
+  region?: {id: string; name?: string} | null
+  project?: {id: string; name?: string} | null
+}
+
+export const databaseFields: FieldSpec<DatabaseRow> = [
+  {name: 'id', header: 'ID', text: (d) => d.id, whole: true},
+  {name: 'name', header: 'NAME', text: (d) => d.name},
+  {name: 'project', header: 'PROJECT', text: (d) => orDash(d.project?.id), plain: (d) => plainOrEmpty(d.project?.id), whole: true},
+  {name: 'region', header: 'REGION', text: (d) => orDash(d.region?.id), plain: (d) => plainOrEmpty(d.region?.id)},
+  {name: 'status', header: 'STATUS', text: (d) => d.status},
+  {name: 'default', header: 'DEFAULT', text: (d) => (d.isDefault ? 'yes' : 'no'), plain: (d) => String(d.isDefault)},
+  {name: 'created', header: 'CREATED', text: (d) => shortTime(d.createdAt), plain: (d) => d.createdAt},
+]
+
+function endpointSummary(endpoints: Connection['endpoints'], separator: string): string {
+  const parts: string[] = []
+  for (const name of ENDPOINT_ORDER) {
+    const endpoint = endpoints[name]
+    if (endpoint) parts.push(`${name} ${endpoint.host}:${endpoint.port}`)
+  }
+  return parts.join(separator)
+}
+
+export const connectionFields: FieldSpec<Connection> = [
+  {name: 'id', header: 'ID', text: (c) => c.id, whole: true},
+  {name: 'name', header: 'NAME', text: (c) => c.name},
+  {name: 'kind', header: 'KIND', text: (c) => c.kind},
+  {name: 'endpoints', header: 'ENDPOINTS', text: (c) => endpointSummary(c.endpoints, '\n') || '-', plain: (c) => endpointSummary(c.endpoints, ' ')},
+  {name: 'created', header: 'CREATED', text: (c) => shortTime(c.createdAt), plain: (c) => c.createdAt},
+]
+
+export const workspaceFields: FieldSpec<Workspace> = [
+  {name: 'id', header: 'ID', text: (w) => w.id, whole: true},
+  {name: 'name', header: 'NAME', text: (w) => w.name},
+  {name: 'created', header: 'CREATED', text: (w) => shortTime(w.createdAt), plain: (w) => w.createdAt},
+]
+
+export const regionFields: FieldSpec<PostgresRegion> = [
+  {name: 'id', header: 'ID', text: (r) => r.id, whole: true},
+  {name: 'name', header: 'NAME', text: (r) => r.name},
+  {name: 'status', header: 'STATUS', text: (r) => r.status},
+]
+
+export const backupFields: FieldSpec<Backup> = [
+  {name: 'id', header: 'ID', text: (b) => b.id, whole: true},
+  {name: 'type', header: 'TYPE', text: (b) => b.backupType},
+  {name: 'status', header: 'STATUS', text: (b) => b.status},
+  {name: 'size', header: 'SIZE', text: (b) => humanBytes(b.size), plain: (b) => plainOrEmpty(b.size)},
+  {name: 'created', header: 'CREATED', text: (b) => shortTime(b.createdAt), plain: (b) => b.createdAt},
+]
