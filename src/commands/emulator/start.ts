@@ -1,6 +1,20 @@
+import {spawn} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
+import {chmod, mkdir, open, readFile} from 'node:fs/promises'
+import {join, resolve} from 'node:path'
+
 import {Command, Flags} from '@oclif/core'
 
+import {DETACHED_LOG, DETACHED_RECORD, isEmulatorProcess, killEmulatorGroup, readDetachedRecord, removeDetachedRecord, writeDetachedRecord} from '../../emulator/detached.js'
+import type {DetachedRecord} from '../../emulator/detached.js'
 import type {Emulator} from '../../emulator/index.js'
+
+// `--databases local` with a --data-dir restarts every saved database before it listens.
+const READY_TIMEOUT_MS = 120_000
+
+function logTail(text: string, lines = 20): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n')
+}
 
 export default class EmulatorStart extends Command {
   static override summary = 'Serve the Prisma Management API on this machine'
@@ -9,6 +23,8 @@ export default class EmulatorStart extends Command {
 
 It prints its URL, its token and the two export lines that point prisma-mgmt at it, then serves until Ctrl-C or SIGTERM, closing its databases cleanly. One line per request (method, path, status, time) goes to stderr.
 
+With --detach it runs in the background instead: once it listens, only the two export lines are printed (for eval) and the command returns; its output goes to a log file next to its record in prisma-mgmt's data folder, and "emulator stop" stops it. One detached emulator runs at a time.
+
 --databases chooses what stands behind connection strings: "none" (endpoints where nothing listens; fast), "local" (a real PostgreSQL per database, started in-process) or "postgres" (databases and roles on the server named by --postgres-url).`
 
   static override examples = [
@@ -16,7 +32,8 @@ It prints its URL, its token and the two export lines that point prisma-mgmt at 
     '<%= config.bin %> <%= command.id %> --port 0 --databases none',
     '<%= config.bin %> <%= command.id %> --data-dir .emulator --token dev-token',
     '<%= config.bin %> <%= command.id %> --databases postgres --postgres-url postgres://postgres:secret@127.0.0.1:5432/postgres',
-    'eval "$(<%= config.bin %> <%= command.id %> --port 0 | grep ^export)"  # in one shell; run prisma-mgmt in another with the printed exports',
+    'eval "$(<%= config.bin %> <%= command.id %> --detach --port 0)"',
+    '<%= config.bin %> emulator stop',
   ]
 
   static override flags = {
@@ -30,6 +47,7 @@ It prints its URL, its token and the two export lines that point prisma-mgmt at 
       env: 'PRISMA_EMULATOR_POSTGRES_URL',
     }),
     'provision-delay-ms': Flags.integer({description: 'How long new databases stay "provisioning" at least', default: 0, min: 0}),
+    detach: Flags.boolean({description: 'Run in the background; print only the export lines once it listens (stop it with "emulator stop")'}),
   }
 
   public async run(): Promise<void> {
@@ -41,6 +59,13 @@ It prints its URL, its token and the two export lines that point prisma-mgmt at 
     }
     if (flags.token !== undefined && !/^[\x21-\x7e]+$/.test(flags.token)) {
       return this.fail('--token must be printable characters without spaces.', 2)
+    }
+
+    if (flags.detach) {
+      const args = ['--host', flags.host, '--port', String(flags.port), '--databases', databases, '--provision-delay-ms', String(flags['provision-delay-ms'])]
+      if (flags.token !== undefined) args.push('--token', flags.token)
+      if (flags['data-dir'] !== undefined) args.push('--data-dir', resolve(flags['data-dir']))
+      return this.detach(args, postgresUrl)
     }
 
     // Loaded here so that no other command pays for the emulator.
@@ -85,6 +110,109 @@ It prints its URL, its token and the two export lines that point prisma-mgmt at 
     await emulator.close()
     // Whatever a backend left behind must not keep a stopped emulator alive.
     setTimeout(() => process.exit(0), 2000).unref()
+  }
+
+  /** Starts `emulator start <args>` in the background, waits until it listens, prints its export lines and returns. */
+  private async detach(args: string[], postgresUrl: string | undefined): Promise<void> {
+    const {dataDir, bin} = this.config
+    await mkdir(dataDir, {recursive: true, mode: 0o700})
+    await chmod(dataDir, 0o700)
+
+    const previous = await readDetachedRecord(dataDir)
+    if (previous && isEmulatorProcess(previous.pid)) {
+      const where = previous.url ? `at ${previous.url}` : '(still starting)'
+      return this.fail(`An emulator started with --detach is already running ${where}, pid ${previous.pid}, log ${previous.logFile}.\nStop it first: ${bin} emulator stop`, 2)
+    }
+    // What is left names a process that is gone (or a pid now someone else's).
+    if (previous) await removeDetachedRecord(dataDir, previous.pid)
+
+    const logFile = join(dataDir, DETACHED_LOG)
+    const log = await open(logFile, 'w', 0o600)
+    let child: ChildProcess
+    try {
+      // The log holds the token, as the emulator prints it.
+      await log.chmod(0o600)
+      // The same bin script (and Node options: bin/dev.js runs through tsx) serves it.
+      child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'emulator', 'start', ...args], {
+        detached: true,
+        stdio: ['ignore', log.fd, log.fd],
+        // Through the environment, so the admin password stays out of the process list.
+        env: postgresUrl === undefined ? process.env : {...process.env, PRISMA_EMULATOR_POSTGRES_URL: postgresUrl},
+      })
+    } finally {
+      await log.close()
+    }
+    const pid = child.pid
+    if (pid === undefined) {
+      const error = await new Promise<Error>((ok) => child.once('error', ok))
+      return this.fail(`could not start the emulator: ${error.message}`, 1)
+    }
+
+    const record: DetachedRecord = {pid, url: null, logFile, startedAt: new Date().toISOString()}
+    try {
+      await writeDetachedRecord(dataDir, record, true)
+    } catch (error) {
+      killEmulatorGroup(pid)
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        return this.fail(`Another emulator was started with --detach at the same time; see it in ${join(dataDir, DETACHED_RECORD)} or stop it: ${bin} emulator stop`, 2)
+      }
+      throw error
+    }
+
+    const outcome = await this.untilListening(child, logFile)
+    if (outcome.kind !== 'ready') {
+      // An exited child's pid is free for the system to reuse: only a live one is ours to kill.
+      if (outcome.kind !== 'exited') killEmulatorGroup(pid)
+      await removeDetachedRecord(dataDir, pid)
+      const tail = logTail(await readFile(logFile, 'utf8').catch(() => ''))
+      if (outcome.kind === 'interrupted') {
+        process.stderr.write('Interrupted: stopped the emulator that was starting.\n')
+        return this.exit(130)
+      }
+      const why = outcome.kind === 'exited' ? `exited (${outcome.how}) before it listened` : `did not listen within ${READY_TIMEOUT_MS / 1000} s`
+      return this.fail(`The emulator ${why}. The end of its log (${logFile}):\n${tail || '(empty)'}`, 1)
+    }
+
+    await writeDetachedRecord(dataDir, {...record, url: outcome.url}, false)
+    child.unref()
+    process.stdout.write(`export PRISMA_MANAGEMENT_API_URL=${outcome.url}\nexport PRISMA_SERVICE_TOKEN=${outcome.token}\n`)
+    process.stderr.write(`Emulator running at ${outcome.url} (pid ${pid}), logging to ${logFile}. Stop it with: ${bin} emulator stop\n`)
+  }
+
+  /** Reads the log until both export lines are there, or the child exits, or time runs out, or Ctrl-C. */
+  private async untilListening(
+    child: ChildProcess,
+    logFile: string,
+  ): Promise<{kind: 'ready'; url: string; token: string} | {kind: 'exited'; how: string} | {kind: 'timeout'} | {kind: 'interrupted'}> {
+    let exited: string | undefined
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      exited = signal ? `killed by ${signal}` : `exit code ${code}`
+    }
+    let interrupted = false
+    const onSignal = (): void => {
+      interrupted = true
+    }
+    child.once('exit', onExit)
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    try {
+      const deadline = Date.now() + READY_TIMEOUT_MS
+      for (;;) {
+        // Read before looking at `exited`, so output written just before a quick exit is seen.
+        const text = await readFile(logFile, 'utf8').catch(() => '')
+        const url = /^export PRISMA_MANAGEMENT_API_URL=(\S+)$/m.exec(text)?.[1]
+        const token = /^export PRISMA_SERVICE_TOKEN=(\S+)$/m.exec(text)?.[1]
+        if (url && token && exited === undefined) return {kind: 'ready', url, token}
+        if (exited !== undefined) return {kind: 'exited', how: exited}
+        if (interrupted) return {kind: 'interrupted'}
+        if (Date.now() > deadline) return {kind: 'timeout'}
+        await new Promise((ok) => setTimeout(ok, 100))
+      }
+    } finally {
+      child.off('exit', onExit)
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
   }
 
   private fail(message: string, exitCode: number): never {
