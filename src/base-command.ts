@@ -4,7 +4,7 @@ import {Command, Errors, Flags} from '@oclif/core'
 import type {Interfaces} from '@oclif/core'
 
 import type {ManagementApi} from './api/management-api.js'
-import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from './api/errors.js'
+import {ApiError, InvalidIdError, InvalidResponseError, NetworkError, TimeoutError} from './api/errors.js'
 import {Settings} from './auth/settings.js'
 import type {Resolved} from './auth/settings.js'
 import {ProfileStore} from './auth/store.js'
@@ -85,6 +85,9 @@ export function describeFailure(error: unknown): Failure {
       status: error.status,
       next: 'Is --api-url the Management API? It should answer with JSON.',
     }
+  }
+  if (error instanceof InvalidIdError) {
+    return {exitCode: EXIT.usage, code: error.code, message: error.message, next: 'Pass an id as the `list` commands show it.'}
   }
   if (error instanceof CliError) {
     const exitCode =

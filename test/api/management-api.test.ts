@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {after, before, beforeEach, describe, it} from 'node:test'
-import {InvalidResponseError} from '../../src/api/errors.js'
+import {InvalidIdError, InvalidResponseError} from '../../src/api/errors.js'
 import {ManagementApi} from '../../src/api/management-api.js'
 import {clearProxyEnv, json, startServer, TOKEN, type LocalServer, type Received} from './local-server.js'
 
@@ -209,8 +209,10 @@ describe('ManagementApi endpoints', () => {
     await assert.rejects(client.getDatabase('db1'), InvalidResponseError)
   })
 
-  it('refuses an empty id rather than hit the collection', async () => {
-    await assert.rejects(async () => client.deleteProject(''), /Invalid id/)
-    assert.equal(api.received.length, 0)
+  it('refuses an empty, blank, "." or ".." id rather than hit another path', async () => {
+    for (const id of ['', '  ', '.', '..']) {
+      await assert.rejects(async () => client.deleteProject(id), InvalidIdError, `deleteProject(${JSON.stringify(id)}) is refused`)
+    }
+    assert.equal(api.received.length, 0, 'no request was sent')
   })
 })
