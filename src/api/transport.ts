@@ -53,6 +53,9 @@ export interface Page<T> {
   pagination?: {nextCursor?: string | null; hasMore: boolean}
 }
 
+/** Checks one page's body before it is read; `request` names it in the error (`GET /v1/projects (page 2)`). */
+export type PageReader<T> = (body: unknown, request: string) => Page<T>
+
 /** A Retry-After longer than this is not waited for: the error is returned with `retryAfter`. */
 export const MAX_RETRY_AFTER_SECONDS = 60
 export const MAX_REDIRECTS = 5
@@ -235,22 +238,18 @@ export class Transport {
     }
   }
 
-  /** Yields the items of a cursor-paginated list, fetching pages until `limit` items were yielded. */
-  async *paginate<T>(path: string, query: QueryParams = {}, options: {limit?: number} = {}): AsyncGenerator<T> {
-    const {limit} = options
+  /** Yields the items of a cursor-paginated list, fetching pages until `limit` items were yielded; `read` checks each page. */
+  async *paginate<T>(path: string, read: PageReader<T>, options: {query?: QueryParams; limit?: number} = {}): AsyncGenerator<T> {
+    const {query = {}, limit} = options
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
       throw new RangeError(`The limit must be a whole number of 0 or more, not ${limit}.`)
     }
     let remaining = limit ?? Number.POSITIVE_INFINITY
     let cursor: string | undefined
     const seen = new Set<string>()
-    while (remaining > 0) {
-      const page = await this.request<Page<T> | undefined>('GET', path, {
-        query: {...query, cursor, limit: Math.min(MAX_PAGE_SIZE, remaining)},
-      })
-      if (!page || !Array.isArray(page.data)) {
-        throw new InvalidResponseError(`GET ${path} answered without a "data" list.`)
-      }
+    for (let pageNumber = 1; remaining > 0; pageNumber++) {
+      const request = `GET ${path} (page ${pageNumber.toLocaleString('en-US')})`
+      const page = read(await this.request<unknown>('GET', path, {query: {...query, cursor, limit: Math.min(MAX_PAGE_SIZE, remaining)}}), request)
       for (const item of page.data) {
         yield item
         remaining--
