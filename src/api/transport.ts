@@ -1,5 +1,6 @@
 // HTTP to the Management API: auth headers, timeouts, retries, redirects, proxies and turning
 // every failure into one of the typed errors of errors.ts. Loaded lazily (it pulls in undici).
+import {createHash} from 'node:crypto'
 import {STATUS_CODES} from 'node:http'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {Agent, EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
@@ -38,6 +39,8 @@ export interface TransportOptions {
    */
   dispatcher?: Dispatcher
   onRetry?: (info: RetryInfo) => void
+  /** Pages one list may take before it is refused (default MAX_PAGES); tests lower it. */
+  maxPages?: number
 }
 
 export interface RequestOptions {
@@ -61,6 +64,11 @@ export const MAX_RETRY_AFTER_SECONDS = 60
 export const MAX_REDIRECTS = 5
 /** The API's largest page; also its default. */
 export const MAX_PAGE_SIZE = 100
+/**
+ * The most pages one list may take (a million items at the API's page size): a server that
+ * keeps answering hasMore with new cursors would otherwise keep a command running forever.
+ */
+export const MAX_PAGES = 10_000
 // Bounds memory when something that is not the API streams at us.
 const MAX_BODY_BYTES = 16 * 1024 * 1024
 
@@ -159,6 +167,7 @@ export class Transport {
   private readonly loopbackDispatcher: Dispatcher
   private readonly ownsDispatcher: boolean
   private readonly onRetry?: (info: RetryInfo) => void
+  private readonly maxPages: number
 
   constructor(options: TransportOptions) {
     this.baseUrl = normalizeApiUrl(options.apiUrl)
@@ -171,6 +180,7 @@ export class Transport {
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 8000
     this.onRetry = options.onRetry
+    this.maxPages = options.maxPages ?? MAX_PAGES
     this.ownsDispatcher = options.dispatcher === undefined
     // Connect within the same bound as the whole request, instead of undici's fixed 10 s.
     const connect = {timeout: this.timeoutMs}
@@ -238,7 +248,11 @@ export class Transport {
     }
   }
 
-  /** Yields the items of a cursor-paginated list, fetching pages until `limit` items were yielded; `read` checks each page. */
+  /**
+   * Yields the items of a cursor-paginated list, fetching pages until `limit` items were yielded.
+   * `read` checks each page. A list that does not end is an InvalidResponseError: a cursor seen
+   * before, an empty page or no cursor while hasMore says more follow, or more than maxPages pages.
+   */
   async *paginate<T>(path: string, read: PageReader<T>, options: {query?: QueryParams; limit?: number} = {}): AsyncGenerator<T> {
     const {query = {}, limit} = options
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
@@ -246,20 +260,29 @@ export class Transport {
     }
     let remaining = limit ?? Number.POSITIVE_INFINITY
     let cursor: string | undefined
+    let items = 0
+    // Digests, not the cursors: a server may send long ones, and at most maxPages are kept.
     const seen = new Set<string>()
     for (let pageNumber = 1; remaining > 0; pageNumber++) {
       const request = `GET ${path} (page ${pageNumber.toLocaleString('en-US')})`
       const page = read(await this.request<unknown>('GET', path, {query: {...query, cursor, limit: Math.min(MAX_PAGE_SIZE, remaining)}}), request)
       for (const item of page.data) {
         yield item
+        items++
         remaining--
         if (remaining <= 0) return
       }
-      const next = page.pagination?.nextCursor
-      if (!page.pagination?.hasMore || !next) return
-      // A server that hands out the same cursor twice would keep us here forever.
-      if (seen.has(next)) throw new InvalidResponseError(`GET ${path} returned the same page cursor twice.`)
-      seen.add(next)
+      if (!page.pagination?.hasMore) return
+      const next = page.pagination.nextCursor
+      if (page.data.length === 0) throw new InvalidResponseError(`${request}: the API answered an empty page that says more follow (hasMore).`)
+      if (typeof next !== 'string' || next === '') throw new InvalidResponseError(`${request}: the API says more follow (hasMore) but gave no cursor to fetch them.`)
+      if (pageNumber >= this.maxPages) {
+        const counts = `${pageNumber.toLocaleString('en-US')} pages (${items.toLocaleString('en-US')} items)`
+        throw new InvalidResponseError(`GET ${path}: stopped after ${counts}; the API kept answering hasMore.`)
+      }
+      const digest = createHash('sha256').update(next).digest('base64')
+      if (seen.has(digest)) throw new InvalidResponseError(`${request}: the API gave a page cursor it had given before; the list would never end.`)
+      seen.add(digest)
       cursor = next
     }
   }
