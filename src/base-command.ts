@@ -182,8 +182,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The API client for the resolved URL and token; built once, undici loaded only here. */
   protected async api(token?: Resolved<string>): Promise<ManagementApi> {
     if (this.#api && !token) return this.#api
-    const [{ManagementApi}, {normalizeApiUrl, checkTransportSecurity}, {setFlagsFromString}] = await Promise.all([
+    const [{ManagementApi}, {describeRetry}, {normalizeApiUrl, checkTransportSecurity}, {setFlagsFromString}] = await Promise.all([
       import('./api/management-api.js'),
+      import('./api/transport.js'),
       import('./api/url.js'),
       import('node:v8'),
     ])
@@ -210,6 +211,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       token: this.#token.value,
       timeoutSeconds: this.flags.timeout,
       userAgent: this.userAgent,
+      // A wait the user would notice is said on stderr, so a long Retry-After is not a silent hang.
+      onRetry: (retry) => {
+        if (retry.delayMs > 1000) streams.stderr.write(`${describeRetry(retry)}\n`)
+      },
     })
     if (!token) this.#api = api
     return api

@@ -14,6 +14,8 @@ export type QueryParams = Record<string, QueryValue>
 export interface RetryInfo {
   /** 1 for the first retry. */
   attempt: number
+  /** Retries allowed after the first attempt: attempt N of maxRetries + 1 requests in all. */
+  maxRetries: number
   delayMs: number
   /** What went wrong, e.g. `HTTP 503 Service Unavailable` or `connection reset (ECONNRESET)`. */
   reason: string
@@ -111,6 +113,19 @@ function headerValue(headers: Answer['headers'], name: string): string | undefin
 function statusLine(status: number): string {
   const text = STATUS_CODES[status]
   return text ? `${status} ${text}` : String(status)
+}
+
+/**
+ * The line a user reads while a retry waits: the status (or the network failure) and the wait,
+ * never text the server sent, e.g. `Rate limited by the API; retrying in 4 s (attempt 2 of 5)`.
+ */
+export function describeRetry(info: RetryInfo): string {
+  const cause =
+    info.status === 429 ? 'Rate limited by the API'
+    : info.status === undefined ? `The API could not be reached: ${info.reason}`
+    : `The API answered ${statusLine(info.status)}`
+  // Rounded up: a wait is never shorter than it says.
+  return `${cause}; retrying in ${Math.ceil(info.delayMs / 1000)} s (attempt ${info.attempt + 1} of ${info.maxRetries + 1})`
 }
 
 /** Every error code in an error, its causes and (for happy-eyeballs) its aggregated errors. */
@@ -239,7 +254,7 @@ export class Transport {
       if (!retryable || attempt >= this.maxRetries) throw failure
       if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_SECONDS * 1000) throw failure
       const delayMs = retryAfterMs ?? this.backoff(attempt)
-      this.onRetry?.({attempt: attempt + 1, delayMs, reason, method, url: url.href, ...(status === undefined ? {} : {status})})
+      this.onRetry?.({attempt: attempt + 1, maxRetries: this.maxRetries, delayMs, reason, method, url: url.href, ...(status === undefined ? {} : {status})})
       try {
         await sleep(delayMs, undefined, {signal})
       } catch {
