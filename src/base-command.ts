@@ -4,7 +4,7 @@ import {Command, Errors, Flags} from '@oclif/core'
 import type {Interfaces} from '@oclif/core'
 
 import type {ManagementApi} from './api/management-api.js'
-import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from './api/errors.js'
+import {ApiError, InvalidIdError, InvalidResponseError, NetworkError, TimeoutError} from './api/errors.js'
 import {Settings} from './auth/settings.js'
 import type {Resolved} from './auth/settings.js'
 import {ProfileStore} from './auth/store.js'
@@ -89,6 +89,9 @@ export function describeFailure(error: unknown): Failure {
       status: error.status,
       next: 'Is --api-url the Management API? It should answer with JSON.',
     }
+  }
+  if (error instanceof InvalidIdError) {
+    return {exitCode: EXIT.usage, code: error.code, message: error.message, next: 'Pass an id as the `list` commands show it.'}
   }
   if (error instanceof CliError) {
     const exitCode =
@@ -183,8 +186,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The API client for the resolved URL and token; built once, undici loaded only here. */
   protected async api(token?: Resolved<string>): Promise<ManagementApi> {
     if (this.#api && !token) return this.#api
-    const [{ManagementApi}, {normalizeApiUrl, checkTransportSecurity}, {setFlagsFromString}] = await Promise.all([
+    const [{ManagementApi}, {describeRetry}, {normalizeApiUrl, checkTransportSecurity}, {setFlagsFromString}] = await Promise.all([
       import('./api/management-api.js'),
+      import('./api/transport.js'),
       import('./api/url.js'),
       import('node:v8'),
     ])
@@ -211,6 +215,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       token: this.#token.value,
       timeoutSeconds: this.flags.timeout,
       userAgent: this.userAgent,
+      // A wait the user would notice is said on stderr, so a long Retry-After is not a silent hang.
+      onRetry: (retry) => {
+        if (retry.delayMs > 1000) streams.stderr.write(`${describeRetry(retry)}\n`)
+      },
     })
     if (!token) this.#api = api
     return api

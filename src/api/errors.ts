@@ -42,6 +42,15 @@ export class InvalidResponseError extends Error {
   }
 }
 
+/** An id that cannot name a resource in an API path (empty, blank, "." or ".."); no request was sent. */
+export class InvalidIdError extends Error {
+  override readonly name = 'InvalidIdError'
+  readonly code = 'usage'
+  constructor(readonly id: string, readonly template: string) {
+    super(`${JSON.stringify(id)} is not an id: ids cannot be empty, blank, "." or ".." (in ${template}).`)
+  }
+}
+
 /** The caller ended the request (an interrupted wait); nothing is known of its outcome. */
 export class RequestAbortedError extends Error {
   override readonly name = 'RequestAbortedError'

@@ -1,5 +1,6 @@
 // The Management API's endpoints, typed from the official contract. Commands call these and
-// nothing lower; loaded lazily because the transport pulls in undici.
+// nothing lower; loaded lazily because the transport pulls in undici and the schemas valibot.
+// Every answer is checked against its schema before it is returned (schemas.ts).
 import type {
   BackupList,
   Connection,
@@ -23,9 +24,9 @@ import type {
   UsageQuery,
   Workspace,
 } from './contract.js'
-import {InvalidResponseError} from './errors.js'
 import {apiPath} from './path.js'
-import {Transport, type TransportOptions} from './transport.js'
+import {check, expected, type Expected} from './schemas.js'
+import {Transport, type Page, type RequestOptions, type TransportOptions} from './transport.js'
 
 export interface ListOptions {
   /** Stop after this many items (all pages otherwise). */
@@ -44,35 +45,35 @@ export class ManagementApi {
   }
 
   getMe(): Promise<Me> {
-    return this.data<Me>('GET', '/v1/me')
+    return this.data('GET', '/v1/me', expected.me)
   }
 
   listWorkspaces(options: ListOptions = {}): AsyncGenerator<Workspace> {
-    return this.transport.paginate<Workspace>('/v1/workspaces', {}, options)
+    return this.paginate('/v1/workspaces', expected.workspaces, options)
   }
 
   listPostgresRegions(): Promise<PostgresRegion[]> {
-    return this.data<PostgresRegion[]>('GET', '/v1/regions/postgres')
+    return this.data('GET', '/v1/regions/postgres', expected.postgresRegions)
   }
 
   listRegions(): Promise<Region[]> {
-    return this.data<Region[]>('GET', '/v1/regions')
+    return this.data('GET', '/v1/regions', expected.regions)
   }
 
   listProjects(options: ListOptions = {}): AsyncGenerator<Project> {
-    return this.transport.paginate<Project>('/v1/projects', {}, options)
+    return this.paginate('/v1/projects', expected.projects, options)
   }
 
   createProject(input: CreateProjectInput): Promise<CreatedProject> {
-    return this.data<CreatedProject>('POST', '/v1/projects', input)
+    return this.data('POST', '/v1/projects', expected.createdProject, {body: input})
   }
 
   getProject(id: string): Promise<Project> {
-    return this.data<Project>('GET', apiPath`/v1/projects/${id}`)
+    return this.data('GET', apiPath`/v1/projects/${id}`, expected.project)
   }
 
   renameProject(id: string, name: string): Promise<RenamedProject> {
-    return this.data<RenamedProject>('PATCH', apiPath`/v1/projects/${id}`, {name})
+    return this.data('PATCH', apiPath`/v1/projects/${id}`, expected.renamedProject, {body: {name}})
   }
 
   async deleteProject(id: string): Promise<void> {
@@ -81,18 +82,16 @@ export class ManagementApi {
 
   listDatabases(options: ListOptions & {projectId?: string} = {}): AsyncGenerator<ListedDatabase | ProjectDatabase> {
     const {projectId, limit} = options
-    if (projectId !== undefined) {
-      return this.transport.paginate<ProjectDatabase>(apiPath`/v1/projects/${projectId}/databases`, {}, {limit})
-    }
-    return this.transport.paginate<ListedDatabase>('/v1/databases', {}, {limit})
+    if (projectId !== undefined) return this.paginate(apiPath`/v1/projects/${projectId}/databases`, expected.projectDatabases, {limit})
+    return this.paginate('/v1/databases', expected.databases, {limit})
   }
 
   getDatabase(id: string, options: {signal?: AbortSignal} = {}): Promise<Database> {
-    return this.data<Database>('GET', apiPath`/v1/databases/${id}`, undefined, options.signal)
+    return this.data('GET', apiPath`/v1/databases/${id}`, expected.database, {signal: options.signal})
   }
 
   createDatabase(projectId: string, input: CreateDatabaseInput): Promise<CreatedDatabase> {
-    return this.data<CreatedDatabase>('POST', apiPath`/v1/projects/${projectId}/databases`, input)
+    return this.data('POST', apiPath`/v1/projects/${projectId}/databases`, expected.createdDatabase, {body: input})
   }
 
   async deleteDatabase(id: string): Promise<void> {
@@ -100,19 +99,19 @@ export class ManagementApi {
   }
 
   listConnections(databaseId: string, options: ListOptions = {}): AsyncGenerator<Connection> {
-    return this.transport.paginate<Connection>(apiPath`/v1/databases/${databaseId}/connections`, {}, options)
+    return this.paginate(apiPath`/v1/databases/${databaseId}/connections`, expected.connections, options)
   }
 
   getConnection(id: string): Promise<FetchedConnection> {
-    return this.data<FetchedConnection>('GET', apiPath`/v1/connections/${id}`)
+    return this.data('GET', apiPath`/v1/connections/${id}`, expected.connection)
   }
 
   createConnection(databaseId: string, input: CreateConnectionInput): Promise<CreatedConnection> {
-    return this.data<CreatedConnection>('POST', apiPath`/v1/databases/${databaseId}/connections`, input)
+    return this.data('POST', apiPath`/v1/databases/${databaseId}/connections`, expected.createdConnection, {body: input})
   }
 
   rotateConnection(id: string): Promise<RotatedConnection> {
-    return this.data<RotatedConnection>('POST', apiPath`/v1/connections/${id}/rotate`)
+    return this.data('POST', apiPath`/v1/connections/${id}/rotate`, expected.rotatedConnection)
   }
 
   async deleteConnection(id: string): Promise<void> {
@@ -120,27 +119,23 @@ export class ManagementApi {
   }
 
   /** The whole body: backups have `meta.backupRetentionDays` and a pagination without cursors. */
-  async listBackups(databaseId: string, options: ListOptions = {}): Promise<BackupList> {
-    const path = apiPath`/v1/databases/${databaseId}/backups`
-    const body = await this.transport.request<BackupList | undefined>('GET', path, {query: {limit: options.limit}})
-    if (!body || !Array.isArray(body.data)) throw new InvalidResponseError(`GET ${path} answered without a "data" list.`)
-    return body
+  listBackups(databaseId: string, options: ListOptions = {}): Promise<BackupList> {
+    return this.data('GET', apiPath`/v1/databases/${databaseId}/backups`, expected.backups, {query: {limit: options.limit}})
   }
 
   /** The whole body: usage has no `data` wrapper. */
-  async getUsage(databaseId: string, query: UsageQuery = {}): Promise<Usage> {
-    const path = apiPath`/v1/databases/${databaseId}/usage`
-    const body = await this.transport.request<Usage | undefined>('GET', path, {query: {startDate: query.startDate, endDate: query.endDate}})
-    if (!body || typeof body !== 'object') throw new InvalidResponseError(`GET ${path} answered without a body.`)
-    return body
+  getUsage(databaseId: string, query: UsageQuery = {}): Promise<Usage> {
+    const {startDate, endDate} = query
+    return this.data('GET', apiPath`/v1/databases/${databaseId}/usage`, expected.usage, {query: {startDate, endDate}})
   }
 
-  /** Single-resource answers are `{data: ...}`; anything else is not the API talking. */
-  private async data<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const answer = await this.transport.request<{data?: T} | undefined>(method, path, {body, signal})
-    if (!answer || typeof answer !== 'object' || answer.data === undefined) {
-      throw new InvalidResponseError(`${method} ${path} answered without a "data" field.`)
-    }
-    return answer.data
+  /** One request whose answer must be what `shape` describes; anything else is not the API talking. */
+  private async data<T>(method: 'GET' | 'POST' | 'PATCH', path: string, shape: Expected<T>, options: RequestOptions = {}): Promise<T> {
+    const answer = await this.transport.request<unknown>(method, path, options)
+    return check(shape, answer, `${method} ${path}`)
+  }
+
+  private paginate<T>(path: string, shape: Expected<Page<T>>, options: ListOptions): AsyncGenerator<T> {
+    return this.transport.paginate(path, (body, request) => check(shape, body, request), {limit: options.limit})
   }
 }

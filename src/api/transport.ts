@@ -1,5 +1,6 @@
 // HTTP to the Management API: auth headers, timeouts, retries, redirects, proxies and turning
 // every failure into one of the typed errors of errors.ts. Loaded lazily (it pulls in undici).
+import {createHash} from 'node:crypto'
 import {STATUS_CODES} from 'node:http'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {Agent, EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
@@ -13,6 +14,8 @@ export type QueryParams = Record<string, QueryValue>
 export interface RetryInfo {
   /** 1 for the first retry. */
   attempt: number
+  /** Retries allowed after the first attempt: attempt N of maxRetries + 1 requests in all. */
+  maxRetries: number
   delayMs: number
   /** What went wrong, e.g. `HTTP 503 Service Unavailable` or `connection reset (ECONNRESET)`. */
   reason: string
@@ -38,6 +41,8 @@ export interface TransportOptions {
    */
   dispatcher?: Dispatcher
   onRetry?: (info: RetryInfo) => void
+  /** Pages one list may take before it is refused (default MAX_PAGES); tests lower it. */
+  maxPages?: number
 }
 
 export interface RequestOptions {
@@ -53,11 +58,19 @@ export interface Page<T> {
   pagination?: {nextCursor?: string | null; hasMore: boolean}
 }
 
+/** Checks one page's body before it is read; `request` names it in the error (`GET /v1/projects (page 2)`). */
+export type PageReader<T> = (body: unknown, request: string) => Page<T>
+
 /** A Retry-After longer than this is not waited for: the error is returned with `retryAfter`. */
 export const MAX_RETRY_AFTER_SECONDS = 60
 export const MAX_REDIRECTS = 5
 /** The API's largest page; also its default. */
 export const MAX_PAGE_SIZE = 100
+/**
+ * The most pages one list may take (a million items at the API's page size): a server that
+ * keeps answering hasMore with new cursors would otherwise keep a command running forever.
+ */
+export const MAX_PAGES = 10_000
 // Bounds memory when something that is not the API streams at us.
 const MAX_BODY_BYTES = 16 * 1024 * 1024
 
@@ -100,6 +113,19 @@ function headerValue(headers: Answer['headers'], name: string): string | undefin
 function statusLine(status: number): string {
   const text = STATUS_CODES[status]
   return text ? `${status} ${text}` : String(status)
+}
+
+/**
+ * The line a user reads while a retry waits: the status (or the network failure) and the wait,
+ * never text the server sent, e.g. `Rate limited by the API; retrying in 4 s (attempt 2 of 5)`.
+ */
+export function describeRetry(info: RetryInfo): string {
+  const cause =
+    info.status === 429 ? 'Rate limited by the API'
+    : info.status === undefined ? `The API could not be reached: ${info.reason}`
+    : `The API answered ${statusLine(info.status)}`
+  // Rounded up: a wait is never shorter than it says.
+  return `${cause}; retrying in ${Math.ceil(info.delayMs / 1000)} s (attempt ${info.attempt + 1} of ${info.maxRetries + 1})`
 }
 
 /** Every error code in an error, its causes and (for happy-eyeballs) its aggregated errors. */
@@ -156,6 +182,7 @@ export class Transport {
   private readonly loopbackDispatcher: Dispatcher
   private readonly ownsDispatcher: boolean
   private readonly onRetry?: (info: RetryInfo) => void
+  private readonly maxPages: number
 
   constructor(options: TransportOptions) {
     this.baseUrl = normalizeApiUrl(options.apiUrl)
@@ -168,6 +195,7 @@ export class Transport {
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 8000
     this.onRetry = options.onRetry
+    this.maxPages = options.maxPages ?? MAX_PAGES
     this.ownsDispatcher = options.dispatcher === undefined
     // Connect within the same bound as the whole request, instead of undici's fixed 10 s.
     const connect = {timeout: this.timeoutMs}
@@ -226,7 +254,7 @@ export class Transport {
       if (!retryable || attempt >= this.maxRetries) throw failure
       if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_SECONDS * 1000) throw failure
       const delayMs = retryAfterMs ?? this.backoff(attempt)
-      this.onRetry?.({attempt: attempt + 1, delayMs, reason, method, url: url.href, ...(status === undefined ? {} : {status})})
+      this.onRetry?.({attempt: attempt + 1, maxRetries: this.maxRetries, delayMs, reason, method, url: url.href, ...(status === undefined ? {} : {status})})
       try {
         await sleep(delayMs, undefined, {signal})
       } catch {
@@ -235,32 +263,41 @@ export class Transport {
     }
   }
 
-  /** Yields the items of a cursor-paginated list, fetching pages until `limit` items were yielded. */
-  async *paginate<T>(path: string, query: QueryParams = {}, options: {limit?: number} = {}): AsyncGenerator<T> {
-    const {limit} = options
+  /**
+   * Yields the items of a cursor-paginated list, fetching pages until `limit` items were yielded.
+   * `read` checks each page. A list that does not end is an InvalidResponseError: a cursor seen
+   * before, an empty page or no cursor while hasMore says more follow, or more than maxPages pages.
+   */
+  async *paginate<T>(path: string, read: PageReader<T>, options: {query?: QueryParams; limit?: number} = {}): AsyncGenerator<T> {
+    const {query = {}, limit} = options
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
       throw new RangeError(`The limit must be a whole number of 0 or more, not ${limit}.`)
     }
     let remaining = limit ?? Number.POSITIVE_INFINITY
     let cursor: string | undefined
+    let items = 0
+    // Digests, not the cursors: a server may send long ones, and at most maxPages are kept.
     const seen = new Set<string>()
-    while (remaining > 0) {
-      const page = await this.request<Page<T> | undefined>('GET', path, {
-        query: {...query, cursor, limit: Math.min(MAX_PAGE_SIZE, remaining)},
-      })
-      if (!page || !Array.isArray(page.data)) {
-        throw new InvalidResponseError(`GET ${path} answered without a "data" list.`)
-      }
+    for (let pageNumber = 1; remaining > 0; pageNumber++) {
+      const request = `GET ${path} (page ${pageNumber.toLocaleString('en-US')})`
+      const page = read(await this.request<unknown>('GET', path, {query: {...query, cursor, limit: Math.min(MAX_PAGE_SIZE, remaining)}}), request)
       for (const item of page.data) {
         yield item
+        items++
         remaining--
         if (remaining <= 0) return
       }
-      const next = page.pagination?.nextCursor
-      if (!page.pagination?.hasMore || !next) return
-      // A server that hands out the same cursor twice would keep us here forever.
-      if (seen.has(next)) throw new InvalidResponseError(`GET ${path} returned the same page cursor twice.`)
-      seen.add(next)
+      if (!page.pagination?.hasMore) return
+      const next = page.pagination.nextCursor
+      if (page.data.length === 0) throw new InvalidResponseError(`${request}: the API answered an empty page that says more follow (hasMore).`)
+      if (typeof next !== 'string' || next === '') throw new InvalidResponseError(`${request}: the API says more follow (hasMore) but gave no cursor to fetch them.`)
+      if (pageNumber >= this.maxPages) {
+        const counts = `${pageNumber.toLocaleString('en-US')} pages (${items.toLocaleString('en-US')} items)`
+        throw new InvalidResponseError(`GET ${path}: stopped after ${counts}; the API kept answering hasMore.`)
+      }
+      const digest = createHash('sha256').update(next).digest('base64')
+      if (seen.has(digest)) throw new InvalidResponseError(`${request}: the API gave a page cursor it had given before; the list would never end.`)
+      seen.add(digest)
       cursor = next
     }
   }

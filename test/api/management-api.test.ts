@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import {after, before, beforeEach, describe, it} from 'node:test'
-import {InvalidResponseError} from '../../src/api/errors.js'
+import {InvalidIdError, InvalidResponseError} from '../../src/api/errors.js'
 import {ManagementApi} from '../../src/api/management-api.js'
+import {connection, createdConnection, createdDatabase, database, project, workspace} from './answers.js'
 import {clearProxyEnv, json, startServer, TOKEN, type LocalServer, type Received} from './local-server.js'
 
 clearProxyEnv()
 
-const PROJECTS = Array.from({length: 250}, (_, index) => ({id: `proj_${index}`, type: 'project', name: `project ${index}`}))
+const PROJECTS = Array.from({length: 250}, (_, index) => project(`proj_${index}`))
 
 /** Answers like the API's cursor pagination: `limit` (max 100) items from `cursor`. */
 function page(items: unknown[], query: URLSearchParams): {data: unknown[]; pagination: {nextCursor: string | null; hasMore: boolean}} {
@@ -97,13 +98,13 @@ describe('ManagementApi pagination', () => {
   })
 
   it('stops when the server hands out the same cursor twice', async () => {
-    route('GET /v1/workspaces', () => [200, {data: [{id: 'w'}], pagination: {nextCursor: 'same', hasMore: true}}])
+    route('GET /v1/workspaces', () => [200, {data: [workspace('w')], pagination: {nextCursor: 'same', hasMore: true}}])
     await assert.rejects(all(client.listWorkspaces()), InvalidResponseError)
     assert.equal(api.received.length, 2)
   })
 
   it('treats hasMore false as the end even with a cursor', async () => {
-    route('GET /v1/workspaces', () => [200, {data: [{id: 'w1'}], pagination: {nextCursor: 'next', hasMore: false}}])
+    route('GET /v1/workspaces', () => [200, {data: [workspace('w1')], pagination: {nextCursor: 'next', hasMore: false}}])
     assert.deepEqual((await all(client.listWorkspaces())).map((workspace) => workspace.id), ['w1'])
     assert.equal(api.received.length, 1)
   })
@@ -130,9 +131,9 @@ describe('ManagementApi endpoints', () => {
   })
 
   it('creates, shows, renames and deletes a project', async () => {
-    route('POST /v1/projects', (request) => [201, {data: {id: 'p1', ...JSON.parse(request.body)}}])
-    route('GET /v1/projects/p%2F1', () => [200, {data: {id: 'p/1'}}])
-    route('PATCH /v1/projects/p1', (request) => [200, {data: {id: 'p1', ...JSON.parse(request.body)}}])
+    route('POST /v1/projects', (request) => [201, {data: {...project('p1'), name: JSON.parse(request.body).name, database: null}}])
+    route('GET /v1/projects/p%2F1', () => [200, {data: project('p/1')}])
+    route('PATCH /v1/projects/p1', (request) => [200, {data: {...project('p1'), ...JSON.parse(request.body)}}])
     route('DELETE /v1/projects/p1', () => [204])
 
     const created = await client.createProject({name: 'demo', region: 'eu-central-1', createDatabase: false})
@@ -146,7 +147,7 @@ describe('ManagementApi endpoints', () => {
   })
 
   it('lists databases of all projects or of one', async () => {
-    const list = {data: [{id: 'db1'}], pagination: {nextCursor: null, hasMore: false}}
+    const list = {data: [database('db1')], pagination: {nextCursor: null, hasMore: false}}
     route('GET /v1/databases', () => [200, list])
     route('GET /v1/projects/p1/databases', () => [200, list])
     await all(client.listDatabases())
@@ -155,8 +156,8 @@ describe('ManagementApi endpoints', () => {
   })
 
   it('gets, creates and deletes a database', async () => {
-    route('GET /v1/databases/db1', () => [200, {data: {id: 'db1', status: 'ready'}}])
-    route('POST /v1/projects/p1/databases', (request) => [201, {data: {id: 'db2', ...JSON.parse(request.body)}}])
+    route('GET /v1/databases/db1', () => [200, {data: database('db1', 'ready')}])
+    route('POST /v1/projects/p1/databases', (request) => [201, {data: {...createdDatabase('db2'), name: JSON.parse(request.body).name}}])
     route('DELETE /v1/databases/db1', () => [204])
     assert.equal((await client.getDatabase('db1')).status, 'ready')
     const created = await client.createDatabase('p1', {name: 'second', region: 'us-west-1', isDefault: false})
@@ -167,10 +168,10 @@ describe('ManagementApi endpoints', () => {
   })
 
   it('lists, gets, creates, rotates and deletes connections', async () => {
-    route('GET /v1/databases/db1/connections', () => [200, {data: [{id: 'c1'}, {id: 'c2'}], pagination: {nextCursor: null, hasMore: false}}])
-    route('GET /v1/connections/c1', () => [200, {data: {id: 'c1'}}])
-    route('POST /v1/databases/db1/connections', (request) => [200, {data: {id: 'c3', ...JSON.parse(request.body)}}])
-    route('POST /v1/connections/c1/rotate', () => [200, {data: {id: 'c1', name: 'rotated'}}])
+    route('GET /v1/databases/db1/connections', () => [200, {data: [connection('c1'), connection('c2')], pagination: {nextCursor: null, hasMore: false}}])
+    route('GET /v1/connections/c1', () => [200, {data: connection('c1')}])
+    route('POST /v1/databases/db1/connections', (request) => [200, {data: {...createdConnection('c3'), ...JSON.parse(request.body)}}])
+    route('POST /v1/connections/c1/rotate', () => [200, {data: {...createdConnection('c1'), name: 'rotated'}}])
     route('DELETE /v1/connections/c1', () => [204])
     assert.deepEqual((await all(client.listConnections('db1', {limit: 1}))).map((c) => c.id), ['c1'])
     assert.equal((await client.getConnection('c1')).id, 'c1')
@@ -209,8 +210,10 @@ describe('ManagementApi endpoints', () => {
     await assert.rejects(client.getDatabase('db1'), InvalidResponseError)
   })
 
-  it('refuses an empty id rather than hit the collection', async () => {
-    await assert.rejects(async () => client.deleteProject(''), /Invalid id/)
-    assert.equal(api.received.length, 0)
+  it('refuses an empty, blank, "." or ".." id rather than hit another path', async () => {
+    for (const id of ['', '  ', '.', '..']) {
+      await assert.rejects(async () => client.deleteProject(id), InvalidIdError, `deleteProject(${JSON.stringify(id)}) is refused`)
+    }
+    assert.equal(api.received.length, 0, 'no request was sent')
   })
 })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
 import {ApiError, InvalidResponseError, NetworkError, RequestAbortedError, TimeoutError} from '../../src/api/errors.js'
 import {apiPath} from '../../src/api/path.js'
-import {parseRetryAfter, Transport, type RetryInfo, type TransportOptions} from '../../src/api/transport.js'
+import {describeRetry, parseRetryAfter, Transport, type RetryInfo, type TransportOptions} from '../../src/api/transport.js'
 import {clearProxyEnv, freePort, json, startServer, TOKEN, type LocalServer} from './local-server.js'
 
 clearProxyEnv()
@@ -184,6 +184,7 @@ describe('Transport retries', () => {
       assert.equal(error.code, `code-${status}`)
       assert.equal(api.received.length, 5)
       assert.deepEqual(retries.map((info) => info.attempt), [1, 2, 3, 4])
+      assert.deepEqual(retries.map((info) => info.maxRetries), [4, 4, 4, 4], 'each retry says how many are allowed')
       for (const info of retries) {
         assert.equal(info.status, status)
         assert.match(info.reason, new RegExp(`HTTP ${status}`))
@@ -438,5 +439,26 @@ describe('abandoning a request', () => {
     const error = await failure(() => pending)
     assert.ok(error instanceof RequestAbortedError, `expected RequestAbortedError, got ${error.name}: ${error.message}`)
     assert.equal(local.received.length, 1, `requests received: ${local.received.length}`)
+  })
+})
+
+describe('describeRetry', () => {
+  const info = (fields: Partial<RetryInfo>): RetryInfo => ({attempt: 1, maxRetries: 4, delayMs: 4000, reason: 'x', method: 'GET', url: 'https://api.prisma.io/v1/me', ...fields})
+
+  it('says a 429 is rate limiting, with the wait and the attempt', () => {
+    assert.equal(describeRetry(info({status: 429})), 'Rate limited by the API; retrying in 4 s (attempt 2 of 5)', 'the 429 line')
+  })
+
+  it('names other statuses by their standard text, never the server\'s', () => {
+    assert.equal(describeRetry(info({status: 503, attempt: 3, reason: 'HTTP 503 SERVER SAYS \u001b[2J'})), 'The API answered 503 Service Unavailable; retrying in 4 s (attempt 4 of 5)', 'the 503 line')
+    assert.equal(describeRetry(info({status: 599})), 'The API answered 599; retrying in 4 s (attempt 2 of 5)', 'a status without standard text')
+  })
+
+  it('names a network failure by its code', () => {
+    assert.equal(
+      describeRetry(info({reason: 'connection reset (ECONNRESET)', delayMs: 1500})),
+      'The API could not be reached: connection reset (ECONNRESET); retrying in 2 s (attempt 2 of 5)',
+      'the network line, the wait rounded up',
+    )
   })
 })

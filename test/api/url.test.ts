@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
+import {InvalidIdError} from '../../src/api/errors.js'
 import {apiPath} from '../../src/api/path.js'
 import {ApiUrlError, checkTransportSecurity, isLoopbackHost, normalizeApiUrl} from '../../src/api/url.js'
 
@@ -96,9 +97,9 @@ describe('apiPath', () => {
     assert.equal(apiPath`/v1/databases/${'%2e%2e'}`, '/v1/databases/%252e%252e')
   })
 
-  it('refuses ids that would move to another endpoint', () => {
-    for (const id of ['', '.', '..']) {
-      assert.throws(() => apiPath`/v1/projects/${id}`, /Invalid id/)
+  it('refuses ids that would move to another endpoint, or are blank', () => {
+    for (const id of ['', '.', '..', ' ', '\t\n']) {
+      assert.throws(() => apiPath`/v1/projects/${id}`, InvalidIdError, `apiPath refuses ${JSON.stringify(id)}`)
     }
   })
 })

@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import type {CreatedConnection} from '../../api/contract.js'
+import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {checkEnvFileFlag, credentialFlags, formatAsksJson, pickEndpoint, presentCredential} from '../../credential-output.js'
 import {DeliveredError, UsageError} from '../../errors.js'
@@ -21,7 +22,7 @@ Without a database id, --project picks that project's default database; on a ter
   ]
 
   static override args = {
-    'db-id': Args.string({description: 'Database id [default: --project\'s default database, or a choice on a terminal]'}),
+    'db-id': idArg({description: 'Database id [default: --project\'s default database, or a choice on a terminal]'}),
   }
 
   static override flags = {

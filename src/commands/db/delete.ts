@@ -1,5 +1,6 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
+import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {safe} from '../../render/safe-text.js'
 
@@ -11,7 +12,7 @@ export default class DbDelete extends BaseCommand<typeof DbDelete> {
   static override examples = ['<%= config.bin %> <%= command.id %> cmf1db2x0003', '<%= config.bin %> <%= command.id %> cmf1db2x0003 --yes']
 
   static override args = {
-    'db-id': Args.string({description: 'Database id', required: true}),
+    'db-id': idArg({description: 'Database id', required: true}),
   }
 
   static override flags = {

@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import type {Usage} from '../../api/contract.js'
+import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 import {formatTime} from '../../render/format.js'
@@ -27,7 +28,7 @@ export default class DbUsage extends BaseCommand<typeof DbUsage> {
   ]
 
   static override args = {
-    'db-id': Args.string({description: 'Database id', required: true}),
+    'db-id': idArg({description: 'Database id', required: true}),
   }
 
   static override flags = {

@@ -1,5 +1,6 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
+import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {safe} from '../../render/safe-text.js'
 
@@ -14,7 +15,7 @@ export default class ProjectsDelete extends BaseCommand<typeof ProjectsDelete> {
   ]
 
   static override args = {
-    id: Args.string({description: 'Project id', required: true}),
+    id: idArg({description: 'Project id', required: true}),
   }
 
   static override flags = {

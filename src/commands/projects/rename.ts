@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import type {Project} from '../../api/contract.js'
+import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 import {projectColumns} from '../../render/resources.js'
@@ -13,7 +14,7 @@ export default class ProjectsRename extends BaseCommand<typeof ProjectsRename> {
   static override examples = ['<%= config.bin %> <%= command.id %> cmf1abc2d0001 --name billing-prod']
 
   static override args = {
-    id: Args.string({description: 'Project id', required: true}),
+    id: idArg({description: 'Project id', required: true}),
   }
 
   static override flags = {

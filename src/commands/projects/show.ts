@@ -1,6 +1,5 @@
-import {Args} from '@oclif/core'
-
 import type {Project} from '../../api/contract.js'
+import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {projectColumns} from '../../render/resources.js'
 import {renderRecord} from '../../render/table.js'
@@ -11,7 +10,7 @@ export default class ProjectsShow extends BaseCommand<typeof ProjectsShow> {
   static override examples = ['<%= config.bin %> <%= command.id %> cmf1abc2d0001', '<%= config.bin %> <%= command.id %> cmf1abc2d0001 --json']
 
   static override args = {
-    id: Args.string({description: 'Project id', required: true}),
+    id: idArg({description: 'Project id', required: true}),
   }
 
   public async run(): Promise<Project> {

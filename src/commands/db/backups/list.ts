@@ -1,7 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import type {Backup} from '../../../api/contract.js'
 import {ApiError} from '../../../api/errors.js'
+import {idArg} from '../../../arguments.js'
 import {BaseCommand} from '../../../base-command.js'
 import {backupColumns} from '../../../render/resources.js'
 import {renderTable} from '../../../render/table.js'
@@ -15,7 +16,7 @@ export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
   static override examples = ['<%= config.bin %> <%= command.id %> cmf1db2x0003', '<%= config.bin %> <%= command.id %> cmf1db2x0003 --limit 5 --json']
 
   static override args = {
-    'db-id': Args.string({description: 'Database id', required: true}),
+    'db-id': idArg({description: 'Database id', required: true}),
   }
 
   static override flags = {

@@ -1,5 +1,6 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
+import {idArg} from '../../../arguments.js'
 import {BaseCommand} from '../../../base-command.js'
 import {safe} from '../../../render/safe-text.js'
 
@@ -11,7 +12,7 @@ export default class DbConnectionsDelete extends BaseCommand<typeof DbConnection
   static override examples = ['<%= config.bin %> <%= command.id %> cmf1con4x0007', '<%= config.bin %> <%= command.id %> cmf1con4x0007 --yes']
 
   static override args = {
-    'conn-id': Args.string({description: 'Connection id (see `db connections list`)', required: true}),
+    'conn-id': idArg({description: 'Connection id (see `db connections list`)', required: true}),
   }
 
   static override flags = {

@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import type {Connection} from '../../../api/contract.js'
+import {idArg} from '../../../arguments.js'
 import {BaseCommand} from '../../../base-command.js'
 import {connectionColumns} from '../../../render/resources.js'
 import {renderTable} from '../../../render/table.js'
@@ -13,7 +14,7 @@ export default class DbConnectionsList extends BaseCommand<typeof DbConnectionsL
   static override examples = ['<%= config.bin %> <%= command.id %> cmf1db2x0003', '<%= config.bin %> <%= command.id %> --project cmf1abc2d0001 --json']
 
   static override args = {
-    'db-id': Args.string({description: 'Database id [default: --project\'s default database, or a choice on a terminal]'}),
+    'db-id': idArg({description: 'Database id [default: --project\'s default database, or a choice on a terminal]'}),
   }
 
   static override flags = {

@@ -1,6 +1,5 @@
-import {Args} from '@oclif/core'
-
 import type {RotatedConnection} from '../../../api/contract.js'
+import {idArg} from '../../../arguments.js'
 import {BaseCommand} from '../../../base-command.js'
 import {checkEnvFileFlag, credentialFlags, formatAsksJson, presentCredential} from '../../../credential-output.js'
 import {DeliveredError} from '../../../errors.js'
@@ -17,7 +16,7 @@ export default class DbConnectionsRotate extends BaseCommand<typeof DbConnection
   ]
 
   static override args = {
-    'conn-id': Args.string({description: 'Connection id (see `db connections list`)', required: true}),
+    'conn-id': idArg({description: 'Connection id (see `db connections list`)', required: true}),
   }
 
   static override flags = {...credentialFlags}
