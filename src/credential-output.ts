@@ -3,37 +3,33 @@
 import {Flags} from '@oclif/core'
 
 import type {EnvFileTarget} from './env-file.js'
+import type {IOStreams} from './io/streams.js'
 import type {ConnectionView, EndpointView} from './render/connection-details.js'
 import type {CliError} from './errors.js'
 import {UsageError} from './errors.js'
 
 export const ENDPOINTS = ['direct', 'pooled', 'accelerate'] as const
 export type EndpointName = (typeof ENDPOINTS)[number]
-export const FORMATS = ['table', 'json', 'url', 'env'] as const
+export const FORMATS = ['table', 'json', 'yaml', 'csv', 'url', 'env'] as const
 export type CredentialFormat = (typeof FORMATS)[number]
 
 export const ENV_KEY = 'DATABASE_URL'
 
+const formatDescription =
+  'table: every endpoint\'s details (tab-separated rows when piped); json or yaml: the API object; csv: a row per endpoint; url: one connection string alone; env: a DATABASE_URL line'
+
 export const credentialFlags = {
-  format: Flags.option({
-    options: FORMATS,
-    description: 'table: every endpoint\'s details; json: the API object (same as --json); url: one connection string alone; env: a DATABASE_URL line',
-  })(),
+  output: Flags.option({char: 'o', options: FORMATS, description: formatDescription, helpGroup: 'GLOBAL'})(),
+  // The name this flag had first; scripts that use it keep working.
+  format: Flags.option({options: FORMATS, description: 'Same as --output', hidden: true})(),
   endpoint: Flags.option({
     options: ENDPOINTS,
-    description: 'Endpoint for --format url|env and --env-file [default: the first the API returned of direct, pooled, accelerate]',
+    description: 'Endpoint for -o url|env and --env-file [default: the first the API returned of direct, pooled, accelerate]',
   })(),
   'env-file': Flags.string({
     description: `Merge ${ENV_KEY} into this dotenv file: replaces that key, keeps every other line; a new file gets mode 0600`,
     helpValue: '<path>',
   }),
-}
-
-/** True when the raw arguments ask for JSON by --format json, which must behave like --json. */
-export function formatAsksJson(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--')
-  const args = end === -1 ? argv : argv.slice(0, end)
-  return args.some((arg, i) => arg === '--format=json' || (arg === '--format' && args[i + 1] === 'json'))
 }
 
 /** The endpoint asked for, or the first the API returned; a usage error when it is missing. */
@@ -60,11 +56,13 @@ export async function checkEnvFileFlag(path: string | undefined): Promise<EnvFil
 }
 
 export interface CredentialOutput {
-  format?: CredentialFormat
+  io: IOStreams
+  format: CredentialFormat
+  /** The format was asked for (-o, --format, --json); with --env-file alone stdout gets only a confirmation. */
+  explicit: boolean
   endpoint?: EndpointName
   /** Checked by checkEnvFileFlag before the request. */
   envFile?: EnvFileTarget
-  json: boolean
   /** What the API just did to the connection, for the message when the output fails. */
   action: 'created' | 'rotated'
 }
@@ -76,9 +74,9 @@ export interface CredentialOutput {
  * the API shows it only once.
  */
 export async function presentCredential(view: ConnectionView, options: CredentialOutput, write: (text: string) => void): Promise<void> {
-  const format: CredentialFormat = options.json ? 'json' : (options.format ?? 'table')
-  const {envFile} = options
-  const where = options.json ? 'in the JSON document on stdout' : 'printed above'
+  const {envFile, format} = options
+  const machine = format === 'json' || format === 'yaml'
+  const where = machine ? `in the ${format === 'json' ? 'JSON' : 'YAML'} document on stdout` : 'printed above'
   const rotated = options.action === 'rotated' ? ' (the old password no longer works)' : ''
   // Every failure here says that the credential exists and where its secret went.
   const delivered = `Connection ${view.name} (${view.id}) WAS ${options.action}${rotated}; its connection details are ${where}, and the API will not show this password again.`
@@ -110,11 +108,11 @@ export async function presentCredential(view: ConnectionView, options: Credentia
             )
     }
   }
-  if (confirmation && options.format === undefined && !options.json) {
+  if (confirmation && !options.explicit) {
     write(confirmation)
     return
   }
-  if (confirmation) process.stderr.write(`${confirmation}\n`)
+  if (confirmation) options.io.stderr.write(`${confirmation}\n`)
   if (format === 'url' && chosen) {
     write(chosen.connectionString)
   } else if (format === 'env' && chosen) {
@@ -130,9 +128,12 @@ export async function presentCredential(view: ConnectionView, options: Credentia
         'Use --format url to get the connection string alone.',
       )
     }
-  } else if (format !== 'json') {
+  } else if (format === 'csv' || (format === 'table' && options.io.stdout.isTTY !== true)) {
+    const [{printList}, {endpointFields, endpointRows}] = await Promise.all([import('./output/print.js'), import('./output/resources.js')])
+    await printList({io: options.io, format}, endpointFields, endpointRows([view]))
+  } else if (format === 'table') {
     const {renderConnectionDetails} = await import('./render/connection-details.js')
-    write(await renderConnectionDetails(view))
+    write(await renderConnectionDetails(options.io, view))
   }
   if (failure) throw failure
 }

@@ -6,12 +6,13 @@ import type {Stats} from 'node:fs'
 import {chmod, lstat, open, readFile, readlink, realpath, rename, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 
-import {CliError, UsageError} from './errors.js'
+import {CliError, EXIT, UsageError} from './errors.js'
 
 /** A dotenv file that could not be written after the checks passed (a race, a full disk). */
 export class EnvFileError extends CliError {
   override readonly name = 'EnvFileError'
   readonly code = 'env-file'
+  readonly exitCode = EXIT.unexpected
 }
 
 /** A value that no quoting writes so that bash, dotenv and Node's --env-file all read it back exactly. */

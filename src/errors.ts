@@ -1,9 +1,23 @@
-// The CLI's own failures. API failures live in api/errors.ts; the base command maps both to
-// exit codes and messages in one place.
+// Every failure of the CLI and its exit code, in one place. The CLI's own errors carry their
+// exit code; the API client's errors (api/errors.ts) and oclif's parse errors are mapped here.
+// The base command, and `emulator start`, report failures through reportFailure alone.
+
+export const EXIT = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  auth: 3,
+  notFound: 4,
+  conflict: 5,
+  unavailable: 6,
+  notACommand: 127,
+  cancelled: 130,
+} as const
 
 /** A failure the CLI explains itself: its message, its code for --json, and what to do next. */
 export abstract class CliError extends Error {
   abstract readonly code: string
+  abstract readonly exitCode: number
   constructor(message: string, readonly next?: string) {
     super(message)
   }
@@ -12,25 +26,29 @@ export abstract class CliError extends Error {
 /** Something the user can fix on the command line: a bad flag, a missing value, refused consent. */
 export class UsageError extends CliError {
   override readonly name = 'UsageError'
-  readonly code = 'usage'
+  readonly code: string = 'usage'
+  readonly exitCode: number = EXIT.usage
 }
 
 /** No usable token: none anywhere, or one set but empty. */
 export class AuthError extends CliError {
   override readonly name = 'AuthError'
   readonly code = 'auth-required'
+  readonly exitCode = EXIT.auth
 }
 
 /** The stored configuration cannot be read or written; it is never overwritten behind the user's back. */
 export class ConfigError extends CliError {
   override readonly name = 'ConfigError'
   readonly code = 'config'
+  readonly exitCode = EXIT.unexpected
 }
 
 /** The user pressed Ctrl-C at a prompt. */
 export class CancelledError extends CliError {
   override readonly name = 'CancelledError'
   readonly code = 'cancelled'
+  readonly exitCode = EXIT.cancelled
   constructor(message = 'Cancelled.') {
     super(message)
   }
@@ -40,6 +58,7 @@ export class CancelledError extends CliError {
 export class ProvisioningError extends CliError {
   override readonly name = 'ProvisioningError'
   readonly code = 'provisioning'
+  readonly exitCode = EXIT.unexpected
 }
 
 /**
@@ -59,5 +78,103 @@ export class DeliveredError extends Error {
     readonly lead?: string,
   ) {
     super(cause instanceof Error ? cause.message : String(cause), {cause})
+  }
+}
+
+/** `emulator start` could not serve (a port in use, unreadable state, a database server that refuses). */
+export class EmulatorError extends CliError {
+  override readonly name = 'EmulatorError'
+  readonly code = 'emulator'
+  readonly exitCode = EXIT.unexpected
+}
+
+/** What the user sees when a command fails. */
+export interface Failure {
+  exitCode: number
+  code: string
+  message: string
+  hint?: string
+  status?: number
+  next?: string
+}
+
+// The API client's errors, matched by name and shape so that this module stays free of api/'s code.
+interface ApiLike extends Error {
+  status: number
+  code: string
+  hint?: string
+}
+
+function isApiError(error: unknown): error is ApiLike {
+  return error instanceof Error && error.name === 'ApiError'
+}
+
+function named(error: unknown, ...names: string[]): error is Error & {code?: string; status?: number} {
+  return error instanceof Error && names.includes(error.name)
+}
+
+// oclif's parse errors (unknown flag, missing argument, bad option) carry `oclif.exit`.
+function isParseError(error: unknown): error is Error & {oclif?: {exit?: number}} {
+  return error instanceof Error && 'oclif' in error && typeof (error as {oclif?: unknown}).oclif === 'object'
+}
+
+export const DEBUG_HINT = 'run again with DEBUG=prisma-mgmt:http to see each request'
+
+export function describeFailure(error: unknown): Failure {
+  if (error instanceof DeliveredError) {
+    const inner = describeFailure(error.cause)
+    return {...inner, message: error.lead ? `${error.lead}: ${inner.message}` : inner.message, next: error.next ?? inner.next}
+  }
+  if (error instanceof CliError) return {exitCode: error.exitCode, code: error.code, message: error.message, next: error.next}
+  if (isApiError(error)) {
+    const {status} = error
+    const base = {code: error.code, message: error.message, hint: error.hint, status}
+    if (status === 401) {
+      return {...base, exitCode: EXIT.auth, next: 'Check the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.'}
+    }
+    if (status === 403) {
+      return {...base, exitCode: EXIT.auth, next: error.hint ? undefined : 'The token is valid but not allowed to do this; check its workspace and role.'}
+    }
+    if (status === 404) return {...base, exitCode: EXIT.notFound, next: 'Check the id; the `list` commands show what exists.'}
+    if (status === 409) return {...base, exitCode: EXIT.conflict}
+    if (status === 429 || status >= 500) return {...base, exitCode: EXIT.unavailable, next: 'The API is unavailable or busy; try again in a moment.'}
+    if (status === 400 || status === 413 || status === 422) return {...base, exitCode: EXIT.usage}
+    return {...base, exitCode: EXIT.unexpected}
+  }
+  if (named(error, 'NetworkError', 'TimeoutError')) {
+    return {
+      exitCode: EXIT.unavailable,
+      code: error.code ?? 'network',
+      message: error.message,
+      next: 'Check your network, the API URL (--api-url) and any proxy settings, then try again.',
+    }
+  }
+  if (named(error, 'InvalidResponseError')) {
+    return {
+      exitCode: EXIT.unavailable,
+      code: error.code ?? 'invalid-response',
+      message: error.message,
+      status: error.status,
+      next: `Is --api-url the Management API? If it is, ${DEBUG_HINT}.`,
+    }
+  }
+  if (named(error, 'InvalidIdError', 'ApiUrlError')) {
+    const next = error.name === 'InvalidIdError' ? 'Pass an id as the `list` commands show it.' : undefined
+    return {exitCode: EXIT.usage, code: 'usage', message: error.message, next}
+  }
+  if (isParseError(error)) {
+    const exitCode = error.oclif?.exit ?? EXIT.usage
+    const text = error.message
+      .replace(/^The following errors? occurred:\n/, '')
+      .replaceAll(/^\s*Missing required flag (\S+)$/gm, 'Missing required flag --$1')
+    const [message, ...rest] = text.trim().split('\n')
+    return {exitCode, code: exitCode === EXIT.usage ? 'usage' : 'error', message, next: rest.join('\n').trim() || undefined}
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return {
+    exitCode: EXIT.unexpected,
+    code: 'unexpected',
+    message: `Unexpected error: ${message}`,
+    next: `This is a bug in prisma-mgmt; ${DEBUG_HINT} (DEBUG=* adds oclif's own lines and the stack), and report it.`,
   }
 }

@@ -2,10 +2,12 @@ import {Flags} from '@oclif/core'
 
 import type {Me} from '../api/contract.js'
 import {ApiError} from '../api/errors.js'
-import {BaseCommand, describeSource} from '../base-command.js'
+import {BaseCommand} from '../base-command.js'
 import {hideFromDebugOutput} from '../auth/debug-output.js'
 import {cleanToken} from '../auth/settings.js'
+import {describeSource} from '../deps.js'
 import {AuthError, UsageError} from '../errors.js'
+import {safe} from '../render/safe-text.js'
 
 export default class Login extends BaseCommand<typeof Login> {
   static override summary = 'Log in with a service token and save it to a profile'
@@ -47,17 +49,19 @@ Create a service token in the Prisma Console under your workspace's settings.`
       workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,
       savedAt: new Date().toISOString(),
     })
-    const where = me.workspace ? `workspace ${me.workspace.name} (${me.workspace.id})` : 'the API'
-    this.out(`Logged in to ${where} as profile "${profile.value}".`)
-    if (apiUrl.source !== 'default') this.out(`API URL: ${apiUrl.value} (from ${describeSource(apiUrl.source, 'api-url')})`)
-    return me
+    return this.document(me, () => {
+      const where = me.workspace ? safe`workspace ${me.workspace.name} (${me.workspace.id})` : 'the API'
+      const lines = [`Logged in to ${where} as profile ${safe`"${profile.value}"`}.`]
+      if (apiUrl.source !== 'default') lines.push(safe`API URL: ${apiUrl.value} (from ${describeSource(apiUrl.source, 'api-url')})`)
+      return lines.join('\n')
+    })
   }
 
   private async readToken(): Promise<string> {
     if (this.flags['with-token']) {
       if (this.flags.token !== undefined) throw new UsageError('Pass either --token or --with-token, not both.')
-      const {readStdin} = await import('../render/prompts.js')
-      const token = cleanToken(await readStdin())
+      const {readStdin} = await import('../io/prompts.js')
+      const token = cleanToken(await readStdin(this.io))
       if (!token) throw new AuthError('No token on standard input.', 'Pipe the token in: echo "$TOKEN" | prisma-mgmt login --with-token')
       return token
     }
@@ -69,7 +73,6 @@ Create a service token in the Prisma Console under your workspace's settings.`
     if (!this.interactive) {
       throw new UsageError('No token given and no terminal to ask for one.', 'Pass --token <token>, or pipe it in with --with-token.')
     }
-    const {askSecret} = await import('../render/prompts.js')
-    return cleanToken(await askSecret('Paste your Prisma service token:'))
+    return cleanToken(await this.deps.prompter.secret('Paste your Prisma service token:'))
   }
 }

@@ -1,28 +1,32 @@
 import type {Me} from '../api/contract.js'
-import {BaseCommand, describeSource} from '../base-command.js'
 import {maskToken} from '../auth/settings.js'
-import {whoamiColumns} from '../render/resources.js'
-import {renderRecord} from '../render/table.js'
+import {BaseCommand} from '../base-command.js'
+import {describeSource} from '../deps.js'
+import {columnsFlag} from '../flags.js'
+import {whoamiFields} from '../output/resources.js'
 
 export default class WhoAmI extends BaseCommand<typeof WhoAmI> {
   static override summary = 'Show the workspace and credential the token belongs to'
 
-  static override description = 'Calls GET /v1/me and shows the workspace, user, credential type, the API URL in use and where the token came from (flag, environment or profile). With --json, prints the API\'s answer.'
+  static override description = 'Calls GET /v1/me and shows the workspace, user, credential type, the API URL in use and where the token came from (flag, environment or profile). With --json or -o yaml, prints the API\'s answer.'
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+
+  static override flags = {
+    ...columnsFlag,
+  }
 
   public async run(): Promise<Me> {
     const api = await this.api()
     const me = await api.getMe()
+    if (this.machine) return this.document(me, () => '')
     const [apiUrl, token, profile] = await Promise.all([this.settings.apiUrl(), this.settings.token(), this.settings.profileName()])
-    this.out(
-      await renderRecord(whoamiColumns, {
-        me,
-        apiUrl: apiUrl.value,
-        tokenSource: `${describeSource(token.source, 'token')} (${maskToken(token.value)})`,
-        profile: profile.value,
-      }),
-    )
+    await this.record(whoamiFields, {
+      me,
+      apiUrl: apiUrl.value,
+      tokenSource: `${describeSource(token.source, 'token')} (${maskToken(token.value)})`,
+      profile: profile.value,
+    })
     return me
   }
 }

@@ -10,8 +10,8 @@ import {waitUntilReady} from './wait-until-ready.js'
 export interface CreateAndDeliver<C extends object> {
   api: ManagementApi
   spinner: Spinner
-  /** Human output is printed (JSON is printed by the base command from what this returns or throws). */
-  json: boolean
+  /** A machine format (json, yaml): nothing is printed here; the command prints what this returns or throws. */
+  machine: boolean
   /** --wait and --wait-timeout. */
   wait: boolean
   timeoutSeconds: number
@@ -24,8 +24,8 @@ export interface CreateAndDeliver<C extends object> {
   withStatus: (created: C, status: string) => C
   /** The spinner's last line on success. */
   done: (created: C) => string
-  /** The human rendering, which may fail; then `plain` is printed instead. */
-  render: (created: C) => Promise<string>
+  /** Prints the created object for people (tables, or tab-separated rows), which may fail; then `plain` is printed instead. */
+  print: (created: C) => Promise<void>
   /** The ids and connection strings as plain lines; never fails. */
   plain: (created: C) => string
   /** Where to look next, e.g. `prisma-mgmt db show <id>`. */
@@ -74,9 +74,9 @@ export async function createAndDeliver<C extends object>(options: CreateAndDeliv
   if (failure === undefined) spinner.succeed(options.done(created))
   else spinner.fail()
 
-  if (!options.json) {
+  if (!options.machine) {
     try {
-      options.write(await options.render(created))
+      await options.print(created)
     } catch (error) {
       if (failure === undefined) {
         failure = error
@@ -86,7 +86,7 @@ export async function createAndDeliver<C extends object>(options: CreateAndDeliv
     }
   }
   if (failure !== undefined) {
-    throw new DeliveredError(created, failure, `It was created all the same${options.json ? '' : ' (shown above)'}; check it with \`${options.check(created)}\`.`, lead)
+    throw new DeliveredError(created, failure, `It was created all the same${options.machine ? '' : ' (shown above)'}; check it with \`${options.check(created)}\`.`, lead)
   }
   return created
 }

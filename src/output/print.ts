@@ -121,10 +121,18 @@ async function widthOf(text: string): Promise<number> {
   return Math.max(0, ...text.split('\n').map((line) => stringWidth(line)))
 }
 
-async function bold(io: IOStreams, text: string): Promise<string> {
+/** Bold on a coloured stdout, plain elsewhere. */
+export async function bold(io: IOStreams, text: string): Promise<string> {
   if (!colourEnabled(io.stdout, io.env)) return text
   const {Chalk} = await import('chalk')
   return new Chalk({level: 1}).bold(text)
+}
+
+/** Dim on a coloured stdout, plain elsewhere. */
+export async function dim(io: IOStreams, text: string): Promise<string> {
+  if (!colourEnabled(io.stdout, io.env)) return text
+  const {Chalk} = await import('chalk')
+  return new Chalk({level: 1}).dim(text)
 }
 
 /** A boxed table of rows, fitted to the terminal's width. */
@@ -165,10 +173,12 @@ export async function boxedFields(io: IOStreams, rows: readonly [label: string, 
       above.push(`${label}:\n${value}`)
       continue
     }
-    kept.push([await bold(io, label), value])
+    kept.push([label, value])
     valueWidth = Math.max(valueWidth, Math.min(width, valueRoom))
   }
-  const table = await newTable({colWidths: [labelWidth + PADDING, valueWidth + PADDING]})
-  for (const row of kept) table.push(row)
+  // The labels of values moved above no longer widen the table.
+  const keptLabelWidth = Math.max(0, ...(await Promise.all(kept.map(([label]) => widthOf(label)))))
+  const table = await newTable({colWidths: [keptLabelWidth + PADDING, valueWidth + PADDING]})
+  for (const [label, value] of kept) table.push([await bold(io, label), value])
   return [...above, ...(kept.length > 0 ? [table.toString()] : [])].join('\n')
 }

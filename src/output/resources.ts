@@ -1,7 +1,7 @@
 // The field spec of every resource the CLI prints. A table, TSV, CSV and the names --columns
 // accepts all come from here; JSON and YAML print the API objects themselves.
-import type {Backup, Connection, ListedDatabase, PostgresRegion, Project, Workspace} from '../api/contract.js'
-import {ENDPOINT_ORDER} from '../api/connection-details.js'
+import type {Backup, Connection, ListedDatabase, Me, PostgresRegion, Project, Usage, Workspace} from '../api/contract.js'
+import {ENDPOINT_ORDER, type ConnectionDetails, type EndpointDetails} from '../api/connection-details.js'
 import type {FieldSpec} from './fields.js'
 
 /** `2026-11-28T09:58:12.345Z` → `2026-11-28 09:58 UTC`; anything unparsable is shown as given. */
@@ -91,3 +91,65 @@ export const backupFields: FieldSpec<Backup> = [
   {name: 'size', header: 'SIZE', text: (b) => humanBytes(b.size), plain: (b) => plainOrEmpty(b.size)},
   {name: 'created', header: 'CREATED', text: (b) => shortTime(b.createdAt), plain: (b) => b.createdAt},
 ]
+
+/** Groups digits the way people read them (`1,234,567`), without loading ICU's number formatting. */
+export function grouped(value: number): string {
+  const [whole, fraction] = String(value).split('.')
+  const digits = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return fraction === undefined ? digits : `${digits}.${fraction.slice(0, 3)}`
+}
+
+export const usageFields: FieldSpec<Usage> = [
+  {name: 'start', header: 'START', text: (u) => shortTime(u.period.start), plain: (u) => u.period.start},
+  {name: 'end', header: 'END', text: (u) => shortTime(u.period.end), plain: (u) => u.period.end},
+  {name: 'operations', header: 'OPERATIONS', text: (u) => `${grouped(u.metrics.operations.used)} ${u.metrics.operations.unit}`, plain: (u) => String(u.metrics.operations.used)},
+  {name: 'storage', header: 'STORAGE', text: (u) => `${grouped(u.metrics.storage.used)} ${u.metrics.storage.unit}`, plain: (u) => String(u.metrics.storage.used)},
+  {name: 'generated', header: 'GENERATED', text: (u) => shortTime(u.generatedAt), plain: (u) => u.generatedAt},
+]
+
+/** `whoami`: the API's answer and where the CLI's settings came from. */
+export interface WhoAmI {
+  me: Me
+  apiUrl: string
+  tokenSource: string
+  profile: string
+}
+
+export const whoamiFields: FieldSpec<WhoAmI> = [
+  {name: 'workspace', header: 'WORKSPACE', text: (w) => (w.me.workspace ? `${w.me.workspace.name} (${w.me.workspace.id})` : '-')},
+  {name: 'user', header: 'USER', text: (w) => (w.me.user ? `${w.me.user.name ?? w.me.user.email} <${w.me.user.email}>` : '- (service token)')},
+  {name: 'credential', header: 'CREDENTIAL', text: (w) => [w.me.credential.type, w.me.credential.name].filter(Boolean).join(' · ')},
+  {name: 'api-url', header: 'API URL', text: (w) => w.apiUrl},
+  {name: 'token-from', header: 'TOKEN FROM', text: (w) => w.tokenSource},
+  {name: 'profile', header: 'PROFILE', text: (w) => w.profile},
+]
+
+/** One endpoint of a connection just minted or rotated, with the ids it belongs to (tab-separated and csv output). */
+export interface EndpointRow {
+  project?: string
+  database?: string
+  connection: ConnectionDetails
+  endpoint: EndpointDetails
+}
+
+export const endpointFields: FieldSpec<EndpointRow> = [
+  {name: 'connection', header: 'CONNECTION', text: (r) => r.connection.id, whole: true},
+  {name: 'endpoint', header: 'ENDPOINT', text: (r) => r.endpoint.endpoint},
+  {name: 'url', header: 'CONNECTION STRING', text: (r) => r.endpoint.connectionString ?? '', whole: true},
+  {name: 'host', header: 'HOST', text: (r) => r.endpoint.host, whole: true},
+  {name: 'port', header: 'PORT', text: (r) => String(r.endpoint.port)},
+  {name: 'user', header: 'USER', text: (r) => r.endpoint.user ?? '', whole: true},
+  {name: 'password', header: 'PASSWORD', text: (r) => r.endpoint.password ?? '', whole: true},
+  {name: 'database-name', header: 'DATABASE NAME', text: (r) => r.endpoint.database ?? ''},
+]
+
+/** The same, led by the project and database ids, for what `projects create` and `db create` made. */
+export const createdEndpointFields: FieldSpec<EndpointRow> = [
+  {name: 'project', header: 'PROJECT', text: (r) => r.project ?? '', whole: true},
+  {name: 'database', header: 'DATABASE', text: (r) => r.database ?? '', whole: true},
+  ...endpointFields,
+]
+
+export function endpointRows(connections: readonly ConnectionDetails[], ids: {project?: string; database?: string} = {}): EndpointRow[] {
+  return connections.flatMap((connection) => connection.endpoints.map((endpoint) => ({...ids, connection, endpoint})))
+}

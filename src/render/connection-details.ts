@@ -1,14 +1,12 @@
-// The view of a freshly minted credential: one small table per endpoint, every field a user
-// copies (connection string, host, port, user, password, database).
+// The view of a freshly minted credential on a terminal: one small table per endpoint with every
+// field a user copies (connection string, host, port, user, password, database). A string too
+// wide for the terminal stands on its own line, whole, so copying it gets no borders.
 import type {ConnectionDetails as ConnectionView, EndpointDetails as EndpointView} from '../api/connection-details.js'
-import {safe, terminalSafe} from './safe-text.js'
-import {paint, streams} from './terminal.js'
-import {renderFields} from './table.js'
+import type {IOStreams} from '../io/streams.js'
+import {boxedFields, bold} from '../output/print.js'
+import {safe} from './safe-text.js'
 
 export type {ConnectionDetails as ConnectionView, EndpointDetails as EndpointView} from '../api/connection-details.js'
-
-/** Longest connection string shown inside the table. */
-const MAX_INLINE = 120
 
 const TITLES: Record<EndpointView['endpoint'], string> = {
   direct: 'Direct connection',
@@ -16,23 +14,17 @@ const TITLES: Record<EndpointView['endpoint'], string> = {
   accelerate: 'Prisma Accelerate',
 }
 
-export async function renderConnectionDetails(connection: ConnectionView): Promise<string> {
-  const chalk = await paint(streams.stdout)
-  const blocks: string[] = [`${chalk.bold('Connection')} ${safe`${connection.name} (${connection.id})`}`]
+export async function renderConnectionDetails(io: IOStreams, connection: ConnectionView): Promise<string> {
+  const blocks: string[] = [`${await bold(io, 'Connection')} ${safe`${connection.name} (${connection.id})`}`]
   if (connection.endpoints.length === 0) blocks.push('The API returned no endpoints for this connection.')
   for (const endpoint of connection.endpoints) {
-    const rows: [string, string][] = []
-    // A string too long for a table row (Accelerate's API keys) stands on its own line, whole,
-    // so that copying it from the terminal gets it without borders.
-    const inline = endpoint.connectionString !== undefined && endpoint.connectionString.length <= MAX_INLINE
-    if (endpoint.connectionString && inline) rows.push(['Connection string', endpoint.connectionString])
-    rows.push(['Host', endpoint.host], ['Port', String(endpoint.port)])
-    if (endpoint.user !== undefined) rows.push(['User', endpoint.user])
-    if (endpoint.password !== undefined) rows.push(['Password', endpoint.password])
-    if (endpoint.database !== undefined) rows.push(['Database', endpoint.database])
-    const title = chalk.bold(TITLES[endpoint.endpoint])
-    const own = endpoint.connectionString && !inline ? `Connection string:\n${terminalSafe(endpoint.connectionString)}\n` : ''
-    blocks.push(`${title}\n${own}${await renderFields(rows)}`)
+    const rows: [string, string, boolean][] = []
+    if (endpoint.connectionString) rows.push(['Connection string', endpoint.connectionString, true])
+    rows.push(['Host', endpoint.host, true], ['Port', String(endpoint.port), false])
+    if (endpoint.user !== undefined) rows.push(['User', endpoint.user, true])
+    if (endpoint.password !== undefined) rows.push(['Password', endpoint.password, true])
+    if (endpoint.database !== undefined) rows.push(['Database', endpoint.database, true])
+    blocks.push(`${await bold(io, TITLES[endpoint.endpoint])}\n${await boxedFields(io, rows)}`)
   }
   return blocks.join('\n\n')
 }

@@ -1,9 +1,9 @@
 // A database just created (alone or with its project): a line about it, then the details of
 // each connection the API minted with it, secrets included, since they are shown only once.
-import {renderConnectionDetails} from './connection-details.js'
-import type {ConnectionView} from './connection-details.js'
+import type {IOStreams} from '../io/streams.js'
+import {bold, dim} from '../output/print.js'
+import {renderConnectionDetails, type ConnectionView} from './connection-details.js'
 import {safe} from './safe-text.js'
-import {paint, streams} from './terminal.js'
 
 export interface CreatedDatabaseView {
   id: string
@@ -12,15 +12,14 @@ export interface CreatedDatabaseView {
   region?: {id: string} | null
 }
 
-export async function renderCreatedDatabase(database: CreatedDatabaseView, connections: readonly ConnectionView[]): Promise<string> {
-  const chalk = await paint(streams.stdout)
+export async function renderCreatedDatabase(io: IOStreams, database: CreatedDatabaseView, connections: readonly ConnectionView[]): Promise<string> {
   const region = database.region ? safe` in ${database.region.id}` : ''
-  const blocks = [`${chalk.bold('Database')} ${safe`${database.name} (${database.id})`}${region}: ${safe`${database.status}`}`]
+  const blocks = [`${await bold(io, 'Database')} ${safe`${database.name} (${database.id})`}${region}: ${safe`${database.status}`}`]
   if (connections.length === 0) {
     blocks.push(safe`The API returned no connection for it; mint one with \`prisma-mgmt db credentials ${database.id}\`.`)
   }
-  for (const connection of connections) blocks.push(await renderConnectionDetails(connection))
-  if (connections.length > 0) blocks.push(chalk.dim('These secrets are shown only once. Store them now.'))
+  for (const connection of connections) blocks.push(await renderConnectionDetails(io, connection))
+  if (connections.length > 0) blocks.push(await dim(io, 'These secrets are shown only once. Store them now.'))
   return blocks.join('\n\n')
 }
 

@@ -1,8 +1,8 @@
-// Spinners write to stderr, only on a TTY, never with --json.
+// Spinners write to stderr, only on a terminal, never with a machine format (json, yaml).
 import type {Ora} from 'ora'
 
+import type {IOStreams} from '../io/streams.js'
 import {terminalSafe} from './safe-text.js'
-import {streams} from './terminal.js'
 
 export interface Spinner {
   update(text: string): void
@@ -13,10 +13,10 @@ export interface Spinner {
 
 const silent: Spinner = {update() {}, succeed() {}, fail() {}, stop() {}}
 
-export async function startSpinner(text: string, {json}: {json: boolean}): Promise<Spinner> {
-  if (json || !streams.stderr.isTTY) return silent
+export async function startSpinner(io: IOStreams, text: string, {enabled}: {enabled: boolean}): Promise<Spinner> {
+  if (!enabled || io.stderr.isTTY !== true) return silent
   const {default: ora} = await import('ora')
-  const spinner: Ora = ora({text: terminalSafe(text), stream: streams.stderr, discardStdin: false}).start()
+  const spinner: Ora = ora({text: terminalSafe(text), stream: io.stderr as NodeJS.WritableStream, discardStdin: false}).start()
   return {
     update: (next) => {
       spinner.text = terminalSafe(next)

@@ -4,8 +4,7 @@ import {describe, it} from 'node:test'
 import {Errors} from '@oclif/core'
 
 import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from '../../src/api/errors.js'
-import {describeFailure} from '../../src/base-command.js'
-import {AuthError, CancelledError, ConfigError, DeliveredError, UsageError} from '../../src/errors.js'
+import {AuthError, CancelledError, ConfigError, DeliveredError, describeFailure, UsageError} from '../../src/errors.js'
 
 describe('describeFailure: one place maps every error to the contract\'s exit code', () => {
   const cases: [string, unknown, number, string][] = [

@@ -214,7 +214,7 @@ describe('answers of the wrong shape: exit 6, invalid-response', () => {
         const seen = `for ${JSON.stringify(body)}: exit ${result.code}, stderr:\n${result.stderr}`
         assert.equal(result.code, 6, `exit code ${seen}`)
         jsonError(result, {code: 'invalid-response', message})
-        assert.equal(result.stderr, `Error: ${message}\nIs --api-url the Management API? It should answer with JSON.\n`, `stderr ${seen}`)
+        assert.equal(result.stderr, `Error: ${message}\nIs --api-url the Management API? If it is, run again with DEBUG=prisma-mgmt:http to see each request.\n`, `stderr ${seen}`)
         assert.deepEqual(requests(), [c.request], `one request, never repeated, ${seen}`)
       }
     })
@@ -229,7 +229,7 @@ describe('answers of the wrong shape: exit 6, invalid-response', () => {
       assert.equal(result.stdout, '', `${c.args.join(' ')} printed nothing on stdout`)
       assert.equal(
         result.stderr,
-        `Error: ${c.named}: the API answered with something that is not ${c.what} (${detail}).\nIs --api-url the Management API? It should answer with JSON.\n`,
+        `Error: ${c.named}: the API answered with something that is not ${c.what} (${detail}).\nIs --api-url the Management API? If it is, run again with DEBUG=prisma-mgmt:http to see each request.\n`,
         `${c.args.join(' ')}: stderr`,
       )
     }

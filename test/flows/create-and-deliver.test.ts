@@ -31,7 +31,7 @@ function options(api: ManagementApi, written: string[], overrides: Partial<Creat
   return {
     api,
     spinner,
-    json: false,
+    machine: false,
     wait: true,
     timeoutSeconds: 30,
     say: () => {},
@@ -40,7 +40,9 @@ function options(api: ManagementApi, written: string[], overrides: Partial<Creat
     database: (created) => created,
     withStatus: (created, status) => ({...created, status}),
     done: (created) => `created ${created.id}`,
-    render: async (created) => `table ${created.id} ${created.secret} ${created.status}`,
+    print: async (created) => {
+      written.push(`table ${created.id} ${created.secret} ${created.status}`)
+    },
     plain: (created) => `plain ${created.id} ${created.secret}`,
     check: (created) => `prisma-mgmt db show ${created.id}`,
     ...overrides,
@@ -59,7 +61,7 @@ describe('create and deliver', () => {
   it('a rendering error still prints the ids and secrets plainly, then fails naming what happened', async () => {
     const written: string[] = []
     const failing = options(fakeApi(['ready']), written, {
-      render: async () => {
+      print: async () => {
         throw new Error('cannot draw')
       },
     })

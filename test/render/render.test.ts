@@ -2,12 +2,13 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import type {Project} from '../../src/api/contract.js'
-import {formatBytes, formatTime, timestampName} from '../../src/render/format.js'
+import {colourEnabled} from '../../src/io/streams.js'
+import {timestampName, unusedName} from '../../src/names.js'
+import {boxedTable} from '../../src/output/print.js'
+import {humanBytes, projectFields, shortTime} from '../../src/output/resources.js'
 import {renderConnectionDetails} from '../../src/render/connection-details.js'
 import {writeJson} from '../../src/render/json.js'
-import {projectColumns} from '../../src/render/resources.js'
-import {renderTable} from '../../src/render/table.js'
-import {colorEnabled} from '../../src/render/terminal.js'
+import {fakeIO} from '../unit/fake-io.js'
 
 const project = (i: number): Project => ({
   id: `proj${i}`,
@@ -21,8 +22,8 @@ const project = (i: number): Project => ({
 })
 
 describe('render', () => {
-  it('a table from the resource declaration, with no ANSI codes off a TTY', async () => {
-    const text = await renderTable(projectColumns, [project(1), project(2)])
+  it('a table from the resource declaration, with no ANSI codes when colour is off', async () => {
+    const text = await boxedTable(fakeIO({tty: true, columns: 200, env: {NO_COLOR: '1'}}), projectFields, [project(1), project(2)])
     assert.equal(
       text,
       [
@@ -36,39 +37,45 @@ describe('render', () => {
     )
   })
 
-  it('colour only on a TTY and never with NO_COLOR', () => {
-    const tty = {isTTY: true} as NodeJS.WriteStream
-    const pipe = {isTTY: false} as NodeJS.WriteStream
-    assert.equal(colorEnabled(tty, {}), true)
-    assert.equal(colorEnabled(tty, {NO_COLOR: ''}), false)
-    assert.equal(colorEnabled(tty, {NO_COLOR: '1'}), false)
-    assert.equal(colorEnabled(pipe, {}), false)
+  it('colour on a terminal; NO_COLOR (not empty), FORCE_COLOR=0 and TERM=dumb turn it off; FORCE_COLOR turns it on off a terminal', () => {
+    const tty = {isTTY: true}
+    const pipe = {isTTY: false}
+    assert.equal(colourEnabled(tty, {}), true)
+    assert.equal(colourEnabled(tty, {NO_COLOR: ''}), true, 'an empty NO_COLOR counts as unset (no-color.org)')
+    assert.equal(colourEnabled(tty, {NO_COLOR: '1'}), false)
+    assert.equal(colourEnabled(tty, {FORCE_COLOR: '0'}), false)
+    assert.equal(colourEnabled(tty, {TERM: 'dumb'}), false)
+    assert.equal(colourEnabled(pipe, {}), false)
+    assert.equal(colourEnabled(pipe, {FORCE_COLOR: '1'}), true)
+    assert.equal(colourEnabled(pipe, {FORCE_COLOR: '1', NO_COLOR: '1'}), false, 'NO_COLOR wins')
   })
 
   it('formats times, sizes and default names', () => {
-    assert.equal(formatTime('2026-01-02T03:04:05Z'), '2026-01-02 03:04 UTC')
-    assert.equal(formatTime('not a date'), 'not a date')
-    assert.equal(formatTime(null), '-')
-    assert.equal(formatBytes(512), '512 B')
-    assert.equal(formatBytes(1536), '1.5 KiB')
-    assert.equal(formatBytes(5 * 1024 ** 3), '5.0 GiB')
-    assert.equal(formatBytes(123 * 1024 ** 2), '123 MiB')
+    assert.equal(shortTime('2026-01-02T03:04:05Z'), '2026-01-02 03:04 UTC')
+    assert.equal(shortTime('not a date'), 'not a date')
+    assert.equal(shortTime(null), '-')
+    assert.equal(humanBytes(512), '512 B')
+    assert.equal(humanBytes(1536), '1.5 KiB')
+    assert.equal(humanBytes(5 * 1024 ** 3), '5.0 GiB')
+    assert.equal(humanBytes(123 * 1024 ** 2), '123 MiB')
     assert.equal(timestampName('project', new Date('2026-11-28T09:05:07.999Z')), 'project-20261128-090507')
+    assert.equal(unusedName('c', ['a']), 'c')
+    assert.equal(unusedName('c', ['c', 'c-2']), 'c-3')
   })
 
   it('writeJson streams long arrays as the same document JSON.stringify would give', () => {
     for (const count of [0, 1, 256, 257, 1000]) {
       const items = Array.from({length: count}, (_, i) => ({...project(i), note: 'line\nbreak "quoted"'}))
       const chunks: string[] = []
-      writeJson({write: (chunk: string) => chunks.push(chunk)} as unknown as NodeJS.WritableStream, items)
+      writeJson({write: (chunk: string) => chunks.push(chunk)}, items)
       assert.equal(chunks.join(''), `${JSON.stringify(items, null, 2)}\n`)
       if (count > 256) assert.equal(chunks.length, Math.floor(count / 256) + 1, 'written in batches')
     }
   })
 
-  it('connection details: every field in a table; a string too long for a row stands alone, whole', async () => {
+  it('connection details: every field in a table; a string too wide for the terminal stands alone, whole', async () => {
     const key = 'k'.repeat(300)
-    const text = await renderConnectionDetails({
+    const text = await renderConnectionDetails(fakeIO({tty: true, columns: 100, env: {NO_COLOR: '1'}}), {
       id: 'c1',
       name: 'app',
       endpoints: [

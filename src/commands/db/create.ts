@@ -1,9 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import type {CreatedDatabase, CreateDatabaseInput} from '../../api/contract.js'
-import {BaseCommand, waitFlags} from '../../base-command.js'
+import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
-import {streams} from '../../render/terminal.js'
+import {waitFlags} from '../../flags.js'
+import {checkRegion} from '../../flows/check-region.js'
+import {isTerminal} from '../../io/streams.js'
+import {createdEndpointFields, databaseFields, endpointRows} from '../../output/resources.js'
 
 export default class DbCreate extends BaseCommand<typeof DbCreate> {
   static override summary = 'Add a database to a project and print its connection details'
@@ -31,33 +34,44 @@ export default class DbCreate extends BaseCommand<typeof DbCreate> {
       if (!name) throw new UsageError('The --name flag is empty.', 'Pass a name, or leave --name out.')
       input.name = name
     }
-    if (this.flags.region !== undefined) input.region = this.flags.region.trim() as NonNullable<CreateDatabaseInput['region']>
+    const api = await this.api()
+    if (this.flags.region !== undefined) {
+      const region = this.flags.region.trim()
+      // "inherit" is the API's word for the project's own region.
+      if (region !== 'inherit') await checkRegion(api, region)
+      input.region = region as NonNullable<CreateDatabaseInput['region']>
+    }
     if (this.flags.default) input.isDefault = true
 
-    const api = await this.api()
     const [{startSpinner}, {createAndDeliver}, created, details] = await Promise.all([
       import('../../render/spinner.js'),
       import('../../flows/create-and-deliver.js'),
       import('../../render/created-database.js'),
       import('../../api/connection-details.js'),
     ])
-    const spinner = await startSpinner(`Creating a database in project ${this.flags.project}`, {json: this.json})
-    return createAndDeliver<CreatedDatabase>({
+    const spinner = await startSpinner(this.io, `Creating a database in project ${this.flags.project}`, {enabled: !this.machine})
+    const database = await createAndDeliver<CreatedDatabase>({
       api,
       spinner,
-      json: this.json,
+      machine: this.machine,
       wait: this.flags.wait,
       timeoutSeconds: this.flags['wait-timeout'],
-      say: (line) => streams.stderr.write(`${line}\n`),
+      say: (line) => this.io.stderr.write(`${line}\n`),
       write: (text) => this.out(text),
       create: () => api.createDatabase(this.flags.project, input),
-      database: (database) => database,
+      database: (d) => d,
       // A later poll may report a status the POST's answer never has (failure, recovering); JSON shows it as seen.
-      withStatus: (database, status) => ({...database, status: status as CreatedDatabase['status']}),
-      done: (database) => `Created database ${database.name} (${database.id}); ${database.status}`,
-      render: (database) => created.renderCreatedDatabase(database, details.databaseConnectionDetails(database)),
-      plain: (database) => created.plainCreatedDatabase(database, details.databaseConnectionDetails(database)),
-      check: (database) => `prisma-mgmt db show ${database.id}`,
+      withStatus: (d, status) => ({...d, status: status as CreatedDatabase['status']}),
+      done: (d) => `Created database ${d.name} (${d.id}); ${d.status}`,
+      print: async (d) => {
+        const connections = details.databaseConnectionDetails(d)
+        if (this.output.format === 'table' && isTerminal(this.io.stdout)) this.out(await created.renderCreatedDatabase(this.io, d, connections))
+        else if (connections.length > 0) await this.list(createdEndpointFields, endpointRows(connections, {project: this.flags.project, database: d.id}))
+        else await this.record(databaseFields, d)
+      },
+      plain: (d) => created.plainCreatedDatabase(d, details.databaseConnectionDetails(d)),
+      check: (d) => `prisma-mgmt db show ${d.id}`,
     })
+    return this.machine ? this.document(database, () => '') : database
   }
 }

@@ -3,9 +3,12 @@ import {Flags} from '@oclif/core'
 import type {CreatedConnection} from '../../api/contract.js'
 import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
-import {checkEnvFileFlag, credentialFlags, formatAsksJson, pickEndpoint, presentCredential} from '../../credential-output.js'
+import {collect} from '../../api/collect.js'
+import {checkEnvFileFlag, credentialFlags, pickEndpoint, presentCredential, type CredentialFormat} from '../../credential-output.js'
+import {pickDatabase} from '../../flows/pick-database.js'
+import {timestampName, unusedName} from '../../names.js'
+import {safe} from '../../render/safe-text.js'
 import {DeliveredError, UsageError} from '../../errors.js'
-import {timestampName} from '../../render/format.js'
 
 export default class DbCredentials extends BaseCommand<typeof DbCredentials> {
   static override summary = 'Mint a new credential for a database and print its connection details'
@@ -27,25 +30,25 @@ Without a database id, --project picks that project's default database; on a ter
 
   static override flags = {
     ...credentialFlags,
-    name: Flags.string({description: 'Name of the new connection [default: prisma-mgmt-<UTC yyyymmdd-hhmmss>]'}),
+    name: Flags.string({description: 'Name of the new connection [default: prisma-mgmt-<UTC yyyymmdd-hhmmss>, with -2, -3... when the database already has that name]'}),
     project: Flags.string({description: 'Use this project\'s default database'}),
   }
 
-  public override jsonEnabled(): boolean {
-    return super.jsonEnabled() || formatAsksJson(this.argv)
-  }
-
   public async run(): Promise<CreatedConnection> {
-    const name = this.flags.name === undefined ? timestampName('prisma-mgmt') : this.flags.name.trim()
-    if (!name) throw new UsageError('The --name flag is empty.', 'Pass a name, or leave --name out for a generated one.')
+    const given = this.flags.name?.trim()
+    if (given === '') throw new UsageError('The --name flag is empty.', 'Pass a name, or leave --name out for a generated one.')
     // Checked before any request: a path that cannot be written must not cost a credential.
     const envFile = await checkEnvFileFlag(this.flags['env-file'])
-    const databaseId = await this.resolveDatabaseId(this.args['db-id'], this.flags.project)
+    const databaseId = await pickDatabase({api: () => this.api(), prompter: this.deps.prompter, canAsk: this.canChoose}, this.args['db-id'], this.flags.project)
     const api = await this.api()
+    // Every call mints a connection: the default name must not repeat one the database already has.
+    const existing = await collect(api.listConnections(databaseId))
+    const name = given ?? unusedName(timestampName('prisma-mgmt', this.deps.clock.now()), existing.map((c) => c.name))
     const connection = await api.createConnection(databaseId, {name})
     const {connectionDetails} = await import('../../api/connection-details.js')
     const view = connectionDetails(connection)
-    if (this.flags.endpoint || this.flags['env-file'] || this.flags.format === 'url' || this.flags.format === 'env') {
+    const format = this.output.format as CredentialFormat
+    if (this.flags.endpoint || this.flags['env-file'] || format === 'url' || format === 'env') {
       try {
         pickEndpoint(view, this.flags.endpoint)
       } catch (error) {
@@ -57,12 +60,17 @@ Without a database id, --project picks that project's default database; on a ter
     try {
       await presentCredential(
         view,
-        {format: this.flags.format, endpoint: this.flags.endpoint, envFile, json: this.json, action: 'created'},
+        {io: this.io, format, explicit: this.explicitFormat, endpoint: this.flags.endpoint, envFile, action: 'created'},
         (text) => this.out(text),
       )
     } catch (error) {
       throw new DeliveredError(connection, error)
     }
-    return connection
+    const count = existing.length + 1
+    this.aside(
+      safe`Minted a new connection, ${connection.name} (${connection.id}); database ${databaseId} now has ${count} connection${count === 1 ? '' : 's'}. ` +
+        safe`List them with \`prisma-mgmt db connections list ${databaseId}\`; delete this one with \`prisma-mgmt db connections delete ${connection.id}\`.`,
+    )
+    return this.machine ? this.document(connection, () => '') : connection
   }
 }

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
+import {confirmAndDelete} from '../../flows/confirm-delete.js'
 import {safe} from '../../render/safe-text.js'
 
 export default class DbDelete extends BaseCommand<typeof DbDelete> {
@@ -21,10 +22,16 @@ export default class DbDelete extends BaseCommand<typeof DbDelete> {
 
   public async run(): Promise<{id: string; deleted: true}> {
     const api = await this.api()
-    const database = await api.getDatabase(this.args['db-id'])
-    await this.confirmDeletion({what: 'database', id: database.id, name: database.name, yes: this.flags.yes})
-    await api.deleteDatabase(database.id)
-    this.out(safe`Deleted database ${database.name} (${database.id}).`)
-    return {id: database.id, deleted: true}
+    const deleted = await confirmAndDelete({
+      what: 'database',
+      alsoDeletes: 'and its connections',
+      yes: this.flags.yes,
+      canAsk: this.interactive,
+      prompter: this.deps.prompter,
+      get: () => api.getDatabase(this.args['db-id']),
+      remove: (resource) => api.deleteDatabase(resource.id),
+    })
+    return this.document({id: deleted.id, deleted: true}, () => safe`Deleted database ${deleted.name} (${deleted.id}).`)
   }
+
 }

@@ -2,8 +2,9 @@ import {Flags} from '@oclif/core'
 
 import type {ListedDatabase} from '../../api/contract.js'
 import {BaseCommand} from '../../base-command.js'
-import {databaseColumns} from '../../render/resources.js'
-import {renderTable} from '../../render/table.js'
+import {collect} from '../../api/collect.js'
+import {columnsFlag} from '../../flags.js'
+import {databaseFields} from '../../output/resources.js'
 
 export default class DbList extends BaseCommand<typeof DbList> {
   static override summary = 'List databases, of every project or of one'
@@ -15,14 +16,15 @@ export default class DbList extends BaseCommand<typeof DbList> {
   ]
 
   static override flags = {
+    ...columnsFlag,
     project: Flags.string({description: 'Only the databases of this project'}),
     limit: Flags.integer({description: 'Stop after this many databases', min: 1}),
   }
 
   public async run(): Promise<ListedDatabase[]> {
     const api = await this.api()
-    const databases = await this.collect(api.listDatabases({projectId: this.flags.project, limit: this.flags.limit}))
-    if (!this.json) this.out(databases.length > 0 ? await renderTable(databaseColumns, databases) : 'No databases.')
-    return databases
+    const databases = await collect(api.listDatabases({projectId: this.flags.project, limit: this.flags.limit}))
+    return this.list(databaseFields, databases, {empty: 'No databases.'})
   }
+
 }

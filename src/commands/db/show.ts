@@ -3,8 +3,9 @@ import {Flags} from '@oclif/core'
 import type {Database} from '../../api/contract.js'
 import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
-import {databaseColumns} from '../../render/resources.js'
-import {renderRecord} from '../../render/table.js'
+import {columnsFlag} from '../../flags.js'
+import {pickDatabase} from '../../flows/pick-database.js'
+import {databaseFields} from '../../output/resources.js'
 
 export default class DbShow extends BaseCommand<typeof DbShow> {
   static override summary = 'Show one database'
@@ -19,13 +20,12 @@ export default class DbShow extends BaseCommand<typeof DbShow> {
 
   static override flags = {
     project: Flags.string({description: 'Show this project\'s default database'}),
+    ...columnsFlag,
   }
 
   public async run(): Promise<Database> {
-    const id = await this.resolveDatabaseId(this.args['db-id'], this.flags.project)
+    const id = await pickDatabase({api: () => this.api(), prompter: this.deps.prompter, canAsk: this.canChoose}, this.args['db-id'], this.flags.project)
     const api = await this.api()
-    const database = await api.getDatabase(id)
-    this.out(await renderRecord(databaseColumns, database))
-    return database
+    return this.record(databaseFields, await api.getDatabase(id))
   }
 }

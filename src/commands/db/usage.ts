@@ -4,8 +4,8 @@ import type {Usage} from '../../api/contract.js'
 import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
-import {formatTime} from '../../render/format.js'
-import {renderFields} from '../../render/table.js'
+import {columnsFlag} from '../../flags.js'
+import {usageFields} from '../../output/resources.js'
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
@@ -34,6 +34,7 @@ export default class DbUsage extends BaseCommand<typeof DbUsage> {
   static override flags = {
     from: Flags.string({description: 'First day, YYYY-MM-DD [default: the API\'s, the start of the billing period]'}),
     to: Flags.string({description: 'Last day, YYYY-MM-DD [default: the API\'s, now]'}),
+    ...columnsFlag,
   }
 
   public async run(): Promise<Usage> {
@@ -41,16 +42,6 @@ export default class DbUsage extends BaseCommand<typeof DbUsage> {
     const endDate = this.flags.to === undefined ? undefined : parseDate('to', this.flags.to)
     if (startDate && endDate && startDate > endDate) throw new UsageError(`--from ${startDate} is after --to ${endDate}.`)
     const api = await this.api()
-    const usage = await api.getUsage(this.args['db-id'], {startDate, endDate})
-    const {operations, storage} = usage.metrics
-    this.out(
-      await renderFields([
-        ['Period', `${formatTime(usage.period.start)} → ${formatTime(usage.period.end)}`],
-        ['Operations', `${operations.used.toLocaleString('en-US')} ${operations.unit}`],
-        ['Storage', `${storage.used.toLocaleString('en-US', {maximumFractionDigits: 3})} ${storage.unit}`],
-        ['Generated', formatTime(usage.generatedAt)],
-      ]),
-    )
-    return usage
+    return this.record(usageFields, await api.getUsage(this.args['db-id'], {startDate, endDate}))
   }
 }

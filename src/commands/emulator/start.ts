@@ -3,11 +3,14 @@ import type {ChildProcess} from 'node:child_process'
 import {chmod, mkdir, open, readFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
-import {Command, Flags} from '@oclif/core'
+import {Command, Errors, Flags} from '@oclif/core'
 
 import {DETACHED_LOG, DETACHED_RECORD, isEmulatorProcess, killEmulatorGroup, readDetachedRecord, removeDetachedRecord, writeDetachedRecord} from '../../emulator/detached.js'
 import type {DetachedRecord} from '../../emulator/detached.js'
 import type {Emulator} from '../../emulator/index.js'
+import {EmulatorError, UsageError} from '../../errors.js'
+import {processStreams} from '../../io/streams.js'
+import {reportFailure} from '../../output/failure.js'
 
 // `--databases local` with a --data-dir restarts every saved database before it listens.
 const READY_TIMEOUT_MS = 120_000
@@ -215,8 +218,14 @@ With --detach it runs in the background instead: once it listens, only the two e
     }
   }
 
-  private fail(message: string, exitCode: number): never {
-    process.stderr.write(`Error: ${message}\n`)
-    return this.exit(exitCode)
+  private fail(message: string, exitCode: 1 | 2): never {
+    const [first, ...rest] = message.split('\n')
+    throw exitCode === 2 ? new UsageError(first, rest.join('\n') || undefined) : new EmulatorError(first, rest.join('\n') || undefined)
+  }
+
+  // Parse errors and failures read like every other command's: `Error: ...`, then what to do.
+  public override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    if (error instanceof Errors.ExitError) throw error
+    process.exitCode = await reportFailure(error, {io: processStreams(), flagNames: Object.keys(EmulatorStart.flags)})
   }
 }

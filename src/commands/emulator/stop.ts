@@ -1,6 +1,9 @@
-import {Command} from '@oclif/core'
+import {Command, Errors} from '@oclif/core'
 
 import {isEmulatorProcess, killEmulatorGroup, readDetachedRecord, removeDetachedRecord} from '../../emulator/detached.js'
+import {EmulatorError} from '../../errors.js'
+import {processStreams} from '../../io/streams.js'
+import {reportFailure} from '../../output/failure.js'
 
 // Closing `local` databases takes a few seconds each; past this, something is stuck.
 const STOP_TIMEOUT_MS = 30_000
@@ -36,12 +39,17 @@ Succeeds also when no detached emulator is running.`
       process.stderr.write(`Warning: the emulator (pid ${pid}) did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; killing it. Its databases may not have closed cleanly.\n`)
       killEmulatorGroup(pid)
       if (!(await exited(pid, KILL_TIMEOUT_MS))) {
-        process.stderr.write(`Error: the emulator (pid ${pid}) is still running after SIGKILL; its record stays in ${dataDir}.\n`)
-        return this.exit(1)
+        throw new EmulatorError(`The emulator (pid ${pid}) is still running after SIGKILL; its record stays in ${dataDir}.`)
       }
     }
     await removeDetachedRecord(dataDir, pid)
     process.stdout.write(url ? `Stopped the emulator at ${url} (pid ${pid}).\n` : `Stopped the emulator (pid ${pid}), which had not started listening yet.\n`)
+  }
+
+  // Failures read like every other command's: `Error: ...`, then what to do.
+  public override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    if (error instanceof Errors.ExitError) throw error
+    process.exitCode = await reportFailure(error, {io: processStreams(), flagNames: Object.keys(EmulatorStop.flags)})
   }
 }
 

@@ -1,12 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import type {CreatedProject, CreatedProjectDatabase, CreateProjectInput, RegionId} from '../../api/contract.js'
-import {BaseCommand, waitFlags} from '../../base-command.js'
+import type {ManagementApi} from '../../api/management-api.js'
+import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
-import {timestampName} from '../../render/format.js'
-import {projectColumns} from '../../render/resources.js'
-import {renderRecord} from '../../render/table.js'
-import {streams} from '../../render/terminal.js'
+import {waitFlags} from '../../flags.js'
+import {checkRegion} from '../../flows/check-region.js'
+import {alignColumns} from '../../io/prompts.js'
+import {isTerminal} from '../../io/streams.js'
+import {timestampName} from '../../names.js'
+import {createdEndpointFields, endpointRows, projectFields} from '../../output/resources.js'
 
 export const DEFAULT_REGION: RegionId = 'us-east-1'
 
@@ -34,14 +37,14 @@ Without --region, a terminal offers the available regions; elsewhere the region 
   }
 
   public async run(): Promise<CreatedProject> {
-    const name = this.flags.name === undefined ? timestampName('project') : this.flags.name.trim()
+    const name = this.flags.name === undefined ? timestampName('project', this.deps.clock.now()) : this.flags.name.trim()
     if (!name) throw new UsageError('The --name flag is empty.', 'Pass a name, or leave --name out for a generated one.')
-    const region = await this.chooseRegion()
+    const api = await this.api()
+    const region = await this.chooseRegion(api)
     const input: CreateProjectInput = {name, createDatabase: this.flags.database}
     if (this.flags.database) input.region = region as RegionId
     if (this.flags.workspace) input.workspaceId = this.flags.workspace
 
-    const api = await this.api()
     const [{startSpinner}, {createAndDeliver}, created, details, {safe}] = await Promise.all([
       import('../../render/spinner.js'),
       import('../../flows/create-and-deliver.js'),
@@ -49,49 +52,49 @@ Without --region, a terminal offers the available regions; elsewhere the region 
       import('../../api/connection-details.js'),
       import('../../render/safe-text.js'),
     ])
-    const spinner = await startSpinner(`Creating project ${name} in ${region}`, {json: this.json})
-    return createAndDeliver<CreatedProject>({
+    const spinner = await startSpinner(this.io, `Creating project ${name} in ${region}`, {enabled: !this.machine})
+    const project = await createAndDeliver<CreatedProject>({
       api,
       spinner,
-      json: this.json,
+      machine: this.machine,
       wait: this.flags.wait,
       timeoutSeconds: this.flags['wait-timeout'],
-      say: (line) => streams.stderr.write(`${line}\n`),
+      say: (line) => this.io.stderr.write(`${line}\n`),
       write: (text) => this.out(text),
       create: () => api.createProject(input),
-      database: (project) => project.database ?? undefined,
+      database: (p) => p.database ?? undefined,
       // A later poll may report a status the POST's answer never has (failure, recovering); JSON shows it as seen.
-      withStatus: (project, status) =>
-        project.database ? {...project, database: {...project.database, status: status as CreatedProjectDatabase['status']}} : project,
+      withStatus: (p, status) => (p.database ? {...p, database: {...p.database, status: status as CreatedProjectDatabase['status']}} : p),
       done: ({database, id, name}) => (database ? `Created project ${name} (${id}); database ${database.status}` : `Created project ${name} (${id})`),
-      render: async (project) => {
-        const table = await renderRecord(projectColumns, project)
-        if (!project.database) return table
-        return `${table}\n\n${await created.renderCreatedDatabase(project.database, details.databaseConnectionDetails(project.database))}`
+      print: async (p) => {
+        const connections = p.database ? details.databaseConnectionDetails(p.database) : []
+        if (this.output.format === 'table' && isTerminal(this.io.stdout)) {
+          await this.record(projectFields, p)
+          if (p.database) this.out(`\n${await created.renderCreatedDatabase(this.io, p.database, connections)}`)
+        } else if (connections.length > 0) {
+          await this.list(createdEndpointFields, endpointRows(connections, {project: p.id, database: p.database?.id}))
+        } else await this.record(projectFields, p)
       },
-      plain: (project) =>
-        [safe`Project ${project.name} (${project.id})`, ...(project.database ? [created.plainCreatedDatabase(project.database, details.databaseConnectionDetails(project.database))] : [])].join('\n'),
-      check: (project) => (project.database ? `prisma-mgmt db show ${project.database.id}` : `prisma-mgmt projects show ${project.id}`),
+      plain: (p) =>
+        [safe`Project ${p.name} (${p.id})`, ...(p.database ? [created.plainCreatedDatabase(p.database, details.databaseConnectionDetails(p.database))] : [])].join('\n'),
+      check: (p) => (p.database ? `prisma-mgmt db show ${p.database.id}` : `prisma-mgmt projects show ${p.id}`),
     })
+    return this.machine ? this.document(project, () => '') : project
   }
 
-  private async chooseRegion(): Promise<string> {
+  private async chooseRegion(api: ManagementApi): Promise<string> {
     if (this.flags.region !== undefined) {
       const region = this.flags.region.trim()
       if (!region) throw new UsageError('The --region flag is empty.', 'Pass a region id such as us-east-1 (see `prisma-mgmt regions list`).')
+      if (this.flags.database) await checkRegion(api, region)
       return region
     }
-    if (!this.flags.database || !this.interactive || this.json) return DEFAULT_REGION
-    const api = await this.api()
+    if (!this.flags.database || !this.canChoose) return DEFAULT_REGION
     const regions = await api.listPostgresRegions()
-    const {choose} = await import('../../render/prompts.js')
-    return choose(
+    const names = alignColumns(regions.map((r) => [r.id, r.name, r.status === 'available' ? '' : `(${r.status})`]))
+    return this.deps.prompter.choose(
       'Region for the database',
-      regions.map((r) => ({
-        name: `${r.id}  ${r.name}`,
-        value: r.id,
-        disabled: r.status === 'available' ? false : `(${r.status})`,
-      })),
+      regions.map((r, i) => ({name: names[i], value: r.id, disabled: r.status === 'available' ? false : `(${r.status})`})),
     )
   }
 }

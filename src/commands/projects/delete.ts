@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
+import {confirmAndDelete} from '../../flows/confirm-delete.js'
 import {safe} from '../../render/safe-text.js'
 
 export default class ProjectsDelete extends BaseCommand<typeof ProjectsDelete> {
@@ -24,12 +25,16 @@ export default class ProjectsDelete extends BaseCommand<typeof ProjectsDelete> {
 
   public async run(): Promise<{id: string; deleted: true}> {
     const api = await this.api()
-    const {id} = this.args
-    // Look it up first: a typo fails with "not found" before any question is asked.
-    const project = await api.getProject(id)
-    await this.confirmDeletion({what: 'project', id: project.id, name: project.name, yes: this.flags.yes})
-    await api.deleteProject(project.id)
-    this.out(safe`Deleted project ${project.name} (${project.id}).`)
-    return {id: project.id, deleted: true}
+    const deleted = await confirmAndDelete({
+      what: 'project',
+      alsoDeletes: 'and all of its databases',
+      yes: this.flags.yes,
+      canAsk: this.interactive,
+      prompter: this.deps.prompter,
+      get: () => api.getProject(this.args.id),
+      remove: (resource) => api.deleteProject(resource.id),
+    })
+    return this.document({id: deleted.id, deleted: true}, () => safe`Deleted project ${deleted.name} (${deleted.id}).`)
   }
+
 }

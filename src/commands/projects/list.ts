@@ -2,8 +2,9 @@ import {Flags} from '@oclif/core'
 
 import type {Project} from '../../api/contract.js'
 import {BaseCommand} from '../../base-command.js'
-import {projectColumns} from '../../render/resources.js'
-import {renderTable} from '../../render/table.js'
+import {collect} from '../../api/collect.js'
+import {columnsFlag} from '../../flags.js'
+import {projectFields} from '../../output/resources.js'
 
 export default class ProjectsList extends BaseCommand<typeof ProjectsList> {
   static override summary = 'List the projects of the workspace'
@@ -17,13 +18,14 @@ export default class ProjectsList extends BaseCommand<typeof ProjectsList> {
   ]
 
   static override flags = {
+    ...columnsFlag,
     limit: Flags.integer({description: 'Stop after this many projects', min: 1}),
   }
 
   public async run(): Promise<Project[]> {
     const api = await this.api()
-    const projects = await this.collect(api.listProjects({limit: this.flags.limit}))
-    if (!this.json) this.out(projects.length > 0 ? await renderTable(projectColumns, projects) : 'No projects yet. Create one with `prisma-mgmt projects create`.')
-    return projects
+    const projects = await collect(api.listProjects({limit: this.flags.limit}))
+    return this.list(projectFields, projects, {empty: 'No projects yet. Create one with `prisma-mgmt projects create`.'})
   }
+
 }

@@ -4,8 +4,7 @@ import type {Project} from '../../api/contract.js'
 import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
-import {projectColumns} from '../../render/resources.js'
-import {renderRecord} from '../../render/table.js'
+import {projectFields} from '../../output/resources.js'
 import {safe} from '../../render/safe-text.js'
 
 export default class ProjectsRename extends BaseCommand<typeof ProjectsRename> {
@@ -26,8 +25,7 @@ export default class ProjectsRename extends BaseCommand<typeof ProjectsRename> {
     if (!name) throw new UsageError('The --name flag is empty.', 'Pass the new name: --name <name>.')
     const api = await this.api()
     const project = await api.renameProject(this.args.id, name)
-    this.out(safe`Renamed project ${project.id} to "${project.name}".`)
-    this.out(await renderRecord(projectColumns, project))
-    return project
+    this.note(safe`Renamed project ${project.id} to "${project.name}".`)
+    return this.record(projectFields, project)
   }
 }

@@ -1,11 +1,15 @@
 import type {Project} from '../../api/contract.js'
+import {collect} from '../../api/collect.js'
 import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
-import {projectColumns} from '../../render/resources.js'
-import {renderRecord} from '../../render/table.js'
+import {columnsFlag} from '../../flags.js'
+import {isTerminal} from '../../io/streams.js'
+import {databaseFields, projectFields} from '../../output/resources.js'
 
 export default class ProjectsShow extends BaseCommand<typeof ProjectsShow> {
-  static override summary = 'Show one project'
+  static override summary = 'Show one project and its databases'
+
+  static override description = 'On a terminal, the project is followed by a table of its databases (id, name, region, status, default). Tab-separated, csv, json and yaml output hold the project alone; `db list --project <id>` lists its databases in any format.'
 
   static override examples = ['<%= config.bin %> <%= command.id %> cmf1abc2d0001', '<%= config.bin %> <%= command.id %> cmf1abc2d0001 --json']
 
@@ -13,10 +17,21 @@ export default class ProjectsShow extends BaseCommand<typeof ProjectsShow> {
     id: idArg({description: 'Project id', required: true}),
   }
 
+  static override flags = {
+    ...columnsFlag,
+  }
+
   public async run(): Promise<Project> {
     const api = await this.api()
     const project = await api.getProject(this.args.id)
-    this.out(await renderRecord(projectColumns, project))
+    await this.record(projectFields, project)
+    if (this.output.format === 'table' && isTerminal(this.io.stdout)) {
+      const databases = await collect(api.listDatabases({projectId: project.id}))
+      const {printList} = await import('../../output/print.js')
+      this.out(`\nDatabases`)
+      const shown = databaseFields.filter((f) => ['id', 'name', 'region', 'status', 'default'].includes(f.name))
+      await printList({io: this.io, format: 'table'}, shown, databases, {empty: `No databases. Create one with \`prisma-mgmt db create --project ${project.id}\`.`})
+    }
     return project
   }
 }

@@ -4,8 +4,9 @@ import type {Backup} from '../../../api/contract.js'
 import {ApiError} from '../../../api/errors.js'
 import {idArg} from '../../../arguments.js'
 import {BaseCommand} from '../../../base-command.js'
-import {backupColumns} from '../../../render/resources.js'
-import {renderTable} from '../../../render/table.js'
+import {columnsFlag} from '../../../flags.js'
+import {isTerminal} from '../../../io/streams.js'
+import {backupFields} from '../../../output/resources.js'
 import {safe} from '../../../render/safe-text.js'
 
 export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
@@ -21,20 +22,22 @@ export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
 
   static override flags = {
     limit: Flags.integer({description: 'At most this many backups', min: 1}),
+    ...columnsFlag,
   }
 
   public async run(): Promise<Backup[]> {
     const api = await this.api()
     try {
       const {data, meta} = await api.listBackups(this.args['db-id'], {limit: this.flags.limit})
-      if (!this.json) {
-        this.out(data.length > 0 ? await renderTable(backupColumns, data) : 'No backups yet.')
-        this.out(`Backups are kept for ${meta.backupRetentionDays} days.`)
-      }
+      await this.list(backupFields, data, {empty: 'No backups yet.'})
+      this.aside(`Backups are kept for ${meta.backupRetentionDays} days.`)
       return data
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {
-        this.out(safe`Backups are not available for database ${this.args['db-id']}: ${error.message}`)
+        // Not a failure: this database has no backups to list.
+        this.aside(safe`Backups are not available for database ${this.args['db-id']}: ${error.message}`)
+        // Scripts still get their empty document ([] in json, a header line in tsv and csv).
+        if (!(this.output.format === 'table' && isTerminal(this.io.stdout))) await this.list(backupFields, [])
         return []
       }
       throw error

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {idArg} from '../../../arguments.js'
 import {BaseCommand} from '../../../base-command.js'
+import {confirmAndDelete} from '../../../flows/confirm-delete.js'
 import {safe} from '../../../render/safe-text.js'
 
 export default class DbConnectionsDelete extends BaseCommand<typeof DbConnectionsDelete> {
@@ -21,10 +22,15 @@ export default class DbConnectionsDelete extends BaseCommand<typeof DbConnection
 
   public async run(): Promise<{id: string; deleted: true}> {
     const api = await this.api()
-    const connection = await api.getConnection(this.args['conn-id'])
-    await this.confirmDeletion({what: 'connection', id: connection.id, name: connection.name, yes: this.flags.yes})
-    await api.deleteConnection(connection.id)
-    this.out(safe`Deleted connection ${connection.name} (${connection.id}).`)
-    return {id: connection.id, deleted: true}
+    const deleted = await confirmAndDelete({
+      what: 'connection',
+      yes: this.flags.yes,
+      canAsk: this.interactive,
+      prompter: this.deps.prompter,
+      get: () => api.getConnection(this.args['conn-id']),
+      remove: (resource) => api.deleteConnection(resource.id),
+    })
+    return this.document({id: deleted.id, deleted: true}, () => safe`Deleted connection ${deleted.name} (${deleted.id}).`)
   }
+
 }

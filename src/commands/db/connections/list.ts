@@ -3,8 +3,11 @@ import {Flags} from '@oclif/core'
 import type {Connection} from '../../../api/contract.js'
 import {idArg} from '../../../arguments.js'
 import {BaseCommand} from '../../../base-command.js'
-import {connectionColumns} from '../../../render/resources.js'
-import {renderTable} from '../../../render/table.js'
+import {collect} from '../../../api/collect.js'
+import {columnsFlag} from '../../../flags.js'
+import {pickDatabase} from '../../../flows/pick-database.js'
+import {connectionFields} from '../../../output/resources.js'
+import {safe} from '../../../render/safe-text.js'
 
 export default class DbConnectionsList extends BaseCommand<typeof DbConnectionsList> {
   static override summary = 'List the connections (credentials) of a database'
@@ -18,15 +21,16 @@ export default class DbConnectionsList extends BaseCommand<typeof DbConnectionsL
   }
 
   static override flags = {
+    ...columnsFlag,
     project: Flags.string({description: 'Use this project\'s default database'}),
     limit: Flags.integer({description: 'Stop after this many connections', min: 1}),
   }
 
   public async run(): Promise<Connection[]> {
-    const databaseId = await this.resolveDatabaseId(this.args['db-id'], this.flags.project)
+    const databaseId = await pickDatabase({api: () => this.api(), prompter: this.deps.prompter, canAsk: this.canChoose}, this.args['db-id'], this.flags.project)
     const api = await this.api()
-    const connections = await this.collect(api.listConnections(databaseId, {limit: this.flags.limit}))
-    if (!this.json) this.out(connections.length > 0 ? await renderTable(connectionColumns, connections) : `Database ${databaseId} has no connections.`)
-    return connections
+    const connections = await collect(api.listConnections(databaseId, {limit: this.flags.limit}))
+    return this.list(connectionFields, connections, {empty: safe`Database ${databaseId} has no connections.`})
   }
+
 }

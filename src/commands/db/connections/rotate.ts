@@ -1,7 +1,7 @@
 import type {RotatedConnection} from '../../../api/contract.js'
 import {idArg} from '../../../arguments.js'
 import {BaseCommand} from '../../../base-command.js'
-import {checkEnvFileFlag, credentialFlags, formatAsksJson, presentCredential} from '../../../credential-output.js'
+import {checkEnvFileFlag, credentialFlags, presentCredential, type CredentialFormat} from '../../../credential-output.js'
 import {DeliveredError} from '../../../errors.js'
 
 export default class DbConnectionsRotate extends BaseCommand<typeof DbConnectionsRotate> {
@@ -21,10 +21,6 @@ export default class DbConnectionsRotate extends BaseCommand<typeof DbConnection
 
   static override flags = {...credentialFlags}
 
-  public override jsonEnabled(): boolean {
-    return super.jsonEnabled() || formatAsksJson(this.argv)
-  }
-
   public async run(): Promise<RotatedConnection> {
     // Checked first: rotating revokes the old password, so a bad path must stop us before that.
     const envFile = await checkEnvFileFlag(this.flags['env-file'])
@@ -34,12 +30,12 @@ export default class DbConnectionsRotate extends BaseCommand<typeof DbConnection
     try {
       await presentCredential(
         connectionDetails(connection),
-        {format: this.flags.format, endpoint: this.flags.endpoint, envFile, json: this.json, action: 'rotated'},
+        {io: this.io, format: this.output.format as CredentialFormat, explicit: this.explicitFormat, endpoint: this.flags.endpoint, envFile, action: 'rotated'},
         (text) => this.out(text),
       )
     } catch (error) {
       throw new DeliveredError(connection, error)
     }
-    return connection
+    return this.machine ? this.document(connection, () => '') : connection
   }
 }

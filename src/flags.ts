@@ -1,0 +1,68 @@
+// Flags shared by commands: the global ones, output, columns, and waiting for a database.
+import {Flags} from '@oclif/core'
+
+import {OUTPUT_FORMATS} from './output/fields.js'
+
+const seconds = Flags.custom<number>({
+  parse: async (input) => {
+    const value = Number(input)
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`Expected a positive number of seconds but received: ${input}`)
+    return value
+  },
+})
+
+/** -o/--json: every command takes them; commands with more formats (url, env) declare their own -o. */
+export const outputFlags = {
+  output: Flags.option({
+    char: 'o',
+    options: OUTPUT_FORMATS,
+    description: 'Output format: table (on a terminal; tab-separated rows when piped), json, yaml or csv',
+    helpGroup: 'GLOBAL',
+  })(),
+  json: Flags.boolean({description: 'Same as --output json', helpGroup: 'GLOBAL', default: false}),
+}
+
+/** The flags of every command that talks to the API. */
+export const globalFlags = {
+  'api-url': Flags.string({
+    description: 'Management API base URL [env: PRISMA_MANAGEMENT_API_URL] (default https://api.prisma.io)',
+    helpGroup: 'GLOBAL',
+    helpValue: '<url>',
+  }),
+  token: Flags.string({
+    description: 'Service token [env: PRISMA_SERVICE_TOKEN] (default: the stored profile\'s)',
+    helpGroup: 'GLOBAL',
+    helpValue: '<token>',
+  }),
+  profile: Flags.string({
+    description: 'Stored profile to use [env: PRISMA_MGMT_PROFILE] (default: the current one, or "default")',
+    helpGroup: 'GLOBAL',
+    helpValue: '<name>',
+  }),
+  timeout: seconds({
+    description: 'Seconds to wait for each API request',
+    default: 30,
+    helpGroup: 'GLOBAL',
+    helpValue: '<seconds>',
+  }),
+  insecure: Flags.boolean({
+    description: 'Allow a plain http:// API URL on a host that is not loopback',
+    helpGroup: 'GLOBAL',
+    default: false,
+  }),
+  ...outputFlags,
+}
+
+/** --columns, on list and show commands. */
+export const columnsFlag = {
+  columns: Flags.string({
+    description: 'Only these columns, in this order, e.g. id,name (table, tab-separated and csv output)',
+    helpValue: '<a,b,c>',
+  }),
+}
+
+/** The flags of commands that create a database and wait for it. */
+export const waitFlags = {
+  wait: Flags.boolean({description: 'Wait until the database is ready (--no-wait returns at once)', default: true, allowNo: true}),
+  'wait-timeout': Flags.integer({description: 'Seconds to wait for the database to become ready', default: 600, min: 1}),
+}
