@@ -2,13 +2,13 @@
 // dotenv lines, or merged into a .env file. Shared by `db credentials` and `db connections rotate`.
 import {Flags} from '@oclif/core'
 
+import {ENDPOINT_ORDER} from './api/contract.js'
+import type {EndpointName} from './api/contract.js'
 import type {EnvFileTarget} from './env-file.js'
 import type {ConnectionView, EndpointView} from './render/connection-details.js'
 import type {CliError} from './errors.js'
 import {UsageError} from './errors.js'
 
-export const ENDPOINTS = ['direct', 'pooled', 'accelerate'] as const
-export type EndpointName = (typeof ENDPOINTS)[number]
 export const FORMATS = ['table', 'json', 'url', 'env'] as const
 export type CredentialFormat = (typeof FORMATS)[number]
 
@@ -20,7 +20,7 @@ export const credentialFlags = {
     description: 'table: every endpoint\'s details; json: the API object (same as --json); url: one connection string alone; env: a DATABASE_URL line',
   })(),
   endpoint: Flags.option({
-    options: ENDPOINTS,
+    options: ENDPOINT_ORDER,
     description: 'Endpoint for --format url|env and --env-file [default: the first the API returned of direct, pooled, accelerate]',
   })(),
   'env-file': Flags.string({

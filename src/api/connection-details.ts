@@ -8,17 +8,18 @@ import type {
   CreatedProjectDatabase,
   Database,
   DatabaseConnection,
+  EndpointName,
   FetchedConnection,
   LegacyApiKey,
   ListedDatabase,
   ProjectDatabase,
   RotatedConnection,
 } from './contract.js'
+import {ENDPOINT_ORDER} from './contract.js'
 
-export type EndpointName = 'direct' | 'pooled' | 'accelerate'
-
-/** The order endpoints are shown and chosen in. */
-export const ENDPOINT_ORDER: readonly EndpointName[] = ['direct', 'pooled', 'accelerate']
+// Re-exported so that code about connection details finds them where it looks.
+export {ENDPOINT_ORDER}
+export type {EndpointName}
 
 export interface EndpointDetails {
   endpoint: EndpointName
