@@ -1,5 +1,6 @@
 // Turns the API's connection objects (current and deprecated shapes) into one flat list of
 // endpoints that renderers print as they are. Pure, no I/O, cheap to import.
+import {hostWithoutBrackets} from '../url-host.js'
 import type {
   Connection,
   CreatedConnection,
@@ -81,10 +82,6 @@ function decode(text: string): string {
   }
 }
 
-function stripBrackets(host: string): string {
-  return host.replace(/^\[(.*)\]$/, '$1')
-}
-
 /** Reads user, password, database, host and port out of a postgres:// or prisma+postgres:// string. */
 export function parseConnectionString(connectionString: string): ParsedConnectionString {
   let url: URL
@@ -94,7 +91,7 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
     return {}
   }
   const parsed: ParsedConnectionString = {protocol: url.protocol}
-  if (url.hostname !== '') parsed.host = stripBrackets(url.hostname)
+  if (url.hostname !== '') parsed.host = hostWithoutBrackets(url.hostname)
   if (url.port !== '') parsed.port = Number(url.port)
   if (url.username !== '') parsed.user = decode(url.username)
   if (url.password !== '') parsed.password = decode(url.password)
@@ -106,7 +103,7 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
 /** The deprecated `host` fields may carry a port (`db.prisma.io:5432`). */
 function splitHostPort(host: string): {host: string; port?: number} {
   const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(host)
-  return match ? {host: stripBrackets(match[1]), port: Number(match[2])} : {host: stripBrackets(host)}
+  return match ? {host: hostWithoutBrackets(match[1]), port: Number(match[2])} : {host: hostWithoutBrackets(host)}
 }
 
 function defaultPort(endpoint: EndpointName, protocol: string | undefined): number {

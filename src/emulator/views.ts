@@ -11,6 +11,7 @@ import type {
   Workspace,
 } from '../api/contract.js'
 import {ENDPOINT_ORDER} from '../api/contract.js'
+import {hostInUrl} from '../url-host.js'
 import type {Credential, DatabaseEndpoints} from './databases/backend.js'
 import type {ConnectionRecord, DatabaseRecord, ProjectRecord, WorkspaceRecord} from './records.js'
 import {regionName} from './regions.js'
@@ -36,10 +37,6 @@ type LegacyDirect = {host: string; user: string; pass: string}
 
 function resourceUrl(context: ViewContext, collection: string, id: string): string {
   return `${context.baseUrl}/v1/${collection}/${encodeURIComponent(id)}`
-}
-
-function hostInUrl(host: string): string {
-  return host.includes(':') ? `[${host}]` : host
 }
 
 export function postgresUrl(credential: Credential, endpoint: {host: string; port: number; database: string}): string {

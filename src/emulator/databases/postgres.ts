@@ -14,6 +14,7 @@ import {join} from 'node:path'
 
 import type pgModule from 'pg'
 
+import {hostWithoutBrackets} from '../../url-host.js'
 import {checkIds, newPassword} from '../ids.js'
 import type {BackendOptions, Credential, DatabaseBackend, DatabaseEndpoints} from './backend.js'
 import {loadPostgresRecords} from './postgres-records.js'
@@ -56,7 +57,7 @@ export function createPostgresBackend(opts: BackendOptions): DatabaseBackend {
   if (adminUrl.protocol !== 'postgres:' && adminUrl.protocol !== 'postgresql:') {
     throw new Error(`--postgres-url must be a postgres:// URL, got ${adminUrl.protocol}//...`)
   }
-  const host = adminUrl.hostname.replace(/^\[(.*)\]$/, '$1')
+  const host = hostWithoutBrackets(adminUrl.hostname)
   const port = Number(adminUrl.port || 5432)
   const server = `${host}:${port}`
   const recordsFile = opts.dataDir ? join(opts.dataDir, 'databases', 'postgres.json') : undefined
