@@ -2,14 +2,14 @@
 // dotenv lines, or merged into a .env file. Shared by `db credentials` and `db connections rotate`.
 import {Flags} from '@oclif/core'
 
+import {ENDPOINT_ORDER} from './api/contract.js'
+import type {EndpointName} from './api/contract.js'
 import type {EnvFileTarget} from './env-file.js'
 import type {IOStreams} from './io/streams.js'
 import type {ConnectionView, EndpointView} from './render/connection-details.js'
 import type {CliError} from './errors.js'
 import {UsageError} from './errors.js'
 
-export const ENDPOINTS = ['direct', 'pooled', 'accelerate'] as const
-export type EndpointName = (typeof ENDPOINTS)[number]
 export const FORMATS = ['table', 'json', 'yaml', 'csv', 'url', 'env'] as const
 export type CredentialFormat = (typeof FORMATS)[number]
 
@@ -23,7 +23,7 @@ export const credentialFlags = {
   // The name this flag had first; scripts that use it keep working.
   format: Flags.option({options: FORMATS, description: 'Same as --output', hidden: true})(),
   endpoint: Flags.option({
-    options: ENDPOINTS,
+    options: ENDPOINT_ORDER,
     description: 'Endpoint for -o url|env and --env-file [default: the first the API returned of direct, pooled, accelerate]',
   })(),
   'env-file': Flags.string({

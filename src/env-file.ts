@@ -1,12 +1,12 @@
 // Merging one key into a dotenv file without losing anything: every other line is kept as it
 // was (bytes and line endings), the key's line is replaced in place (or appended), and the
 // file is replaced atomically, so a failure leaves the old file whole. A new file gets mode 0600.
-import {randomBytes} from 'node:crypto'
 import type {Stats} from 'node:fs'
-import {chmod, lstat, open, readFile, readlink, realpath, rename, stat, unlink} from 'node:fs/promises'
+import {lstat, open, readFile, readlink, realpath, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 
 import {CliError, EXIT, UsageError} from './errors.js'
+import {tempPathBeside, writeFileAtomically} from './files/atomic-write.js'
 
 /** A dotenv file that could not be written after the checks passed (a race, a full disk). */
 export class EnvFileError extends CliError {
@@ -180,7 +180,7 @@ export async function checkEnvFileTarget(given: string): Promise<EnvFileTarget> 
     }
   }
   const folder = dirname(target.path)
-  const probe = join(folder, `.${basename(target.path)}.${randomBytes(6).toString('hex')}.tmp`)
+  const probe = tempPathBeside(target.path)
   try {
     // Creating a file is the only honest test: root passes access(), yet /proc or a read-only mount refuse.
     await (await open(probe, 'wx', 0o600)).close()
@@ -198,36 +198,17 @@ export async function checkEnvFileTarget(given: string): Promise<EnvFileTarget> 
 export async function writeEnvFile(path: string, key: string, value: string): Promise<{created: boolean}> {
   // Latin-1 maps each byte to one character, so lines that are not UTF-8 come back byte for byte.
   let text = ''
-  let mode = 0o600
   let created = true
   try {
     const info = await stat(path)
     // Checked here too: renaming over a device or a folder would destroy it.
     if (!info.isFile()) throw new Error(info.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file')
     text = await readFile(path, 'latin1')
-    mode = info.mode & 0o777
     created = false
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error
   }
   const merged = mergeEnv(text, key, Buffer.from(value, 'utf8').toString('latin1'))
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  const handle = await open(temp, 'wx', 0o600)
-  try {
-    await handle.writeFile(merged, 'latin1')
-    await handle.sync()
-  } catch (error) {
-    await handle.close()
-    await unlink(temp).catch(() => {})
-    throw error
-  }
-  await handle.close()
-  try {
-    await chmod(temp, mode)
-    await rename(temp, path)
-  } catch (error) {
-    await unlink(temp).catch(() => {})
-    throw error
-  }
+  await writeFileAtomically(path, Buffer.from(merged, 'latin1'), {mode: 0o600, keepMode: true, syncFolder: true})
   return {created}
 }

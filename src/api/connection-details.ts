@@ -1,5 +1,6 @@
 // Turns the API's connection objects (current and deprecated shapes) into one flat list of
 // endpoints that renderers print as they are. Pure, no I/O, cheap to import.
+import {hostWithoutBrackets} from '../url-host.js'
 import type {
   Connection,
   CreatedConnection,
@@ -8,17 +9,18 @@ import type {
   CreatedProjectDatabase,
   Database,
   DatabaseConnection,
+  EndpointName,
   FetchedConnection,
   LegacyApiKey,
   ListedDatabase,
   ProjectDatabase,
   RotatedConnection,
 } from './contract.js'
+import {ENDPOINT_ORDER} from './contract.js'
 
-export type EndpointName = 'direct' | 'pooled' | 'accelerate'
-
-/** The order endpoints are shown and chosen in. */
-export const ENDPOINT_ORDER: readonly EndpointName[] = ['direct', 'pooled', 'accelerate']
+// Re-exported so that code about connection details finds them where it looks.
+export {ENDPOINT_ORDER}
+export type {EndpointName}
 
 export interface EndpointDetails {
   endpoint: EndpointName
@@ -80,10 +82,6 @@ function decode(text: string): string {
   }
 }
 
-function stripBrackets(host: string): string {
-  return host.replace(/^\[(.*)\]$/, '$1')
-}
-
 /** Reads user, password, database, host and port out of a postgres:// or prisma+postgres:// string. */
 export function parseConnectionString(connectionString: string): ParsedConnectionString {
   let url: URL
@@ -93,7 +91,7 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
     return {}
   }
   const parsed: ParsedConnectionString = {protocol: url.protocol}
-  if (url.hostname !== '') parsed.host = stripBrackets(url.hostname)
+  if (url.hostname !== '') parsed.host = hostWithoutBrackets(url.hostname)
   if (url.port !== '') parsed.port = Number(url.port)
   if (url.username !== '') parsed.user = decode(url.username)
   if (url.password !== '') parsed.password = decode(url.password)
@@ -105,7 +103,7 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
 /** The deprecated `host` fields may carry a port (`db.prisma.io:5432`). */
 function splitHostPort(host: string): {host: string; port?: number} {
   const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(host)
-  return match ? {host: stripBrackets(match[1]), port: Number(match[2])} : {host: stripBrackets(host)}
+  return match ? {host: hostWithoutBrackets(match[1]), port: Number(match[2])} : {host: hostWithoutBrackets(host)}
 }
 
 function defaultPort(endpoint: EndpointName, protocol: string | undefined): number {

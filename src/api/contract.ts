@@ -1,5 +1,6 @@
 // The Management API's shapes, taken from the official OpenAPI types so that an API change
-// shows up as a type error. Shared by the client and the emulator; types only, no runtime.
+// shows up as a type error. Shared by the client and the emulator; types and the endpoint order
+// only: no I/O, nothing imported at run time, so either side may load it.
 import type {operations, paths} from '@prisma/management-api-sdk'
 
 export type {operations, paths}
@@ -56,3 +57,13 @@ export type CreatedProjectConnection = Item<CreatedProjectDatabase['connections'
 /** Deprecated per-database credentials of the older shape (`apiKeys[]`). */
 export type LegacyApiKey = Item<CreatedDatabase['apiKeys']>
 export type FetchedConnection = ResponseBody<'getV1ConnectionsById', 200>['data']
+
+/** A connection's endpoint names, as the contract spells them. */
+export type EndpointName = keyof NonNullable<Connection['endpoints']>
+
+/** The order endpoints are shown and chosen in: the CLI and the emulator alike. */
+export const ENDPOINT_ORDER = ['direct', 'pooled', 'accelerate'] as const satisfies readonly EndpointName[]
+
+type MustHold<T extends true> = T
+/** Compiles only while ENDPOINT_ORDER names every endpoint of the contract. */
+export type EndpointOrderIsComplete = MustHold<[Exclude<EndpointName, (typeof ENDPOINT_ORDER)[number]>] extends [never] ? true : false>

@@ -1,5 +1,6 @@
 // The API base URL as users type it, and whether it is safe to send a token there.
 // No heavy imports: the base command reads this before it decides to load the transport.
+import {hostWithoutBrackets} from '../url-host.js'
 
 /** A bad or unsafe API URL: the user's input, so a usage problem rather than a bug. */
 export class ApiUrlError extends Error {
@@ -48,7 +49,7 @@ function isLoopbackIpv4(address: string): boolean {
 
 /** True for `localhost`, `127.0.0.0/8` and `::1` (with or without brackets, as `URL.hostname` gives it). */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
+  const host = hostWithoutBrackets(hostname.toLowerCase()).replace(/\.$/, '')
   if (host === 'localhost') return true
   if (isLoopbackIpv4(host)) return true
   if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true

@@ -2,8 +2,10 @@
 // finds the background emulator: its pid, URL and log file, never its token. Loaded without the
 // emulator itself, so neither command pays for the server to read it.
 import {existsSync, readFileSync} from 'node:fs'
-import {link, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
+
+import {writeFileAtomically} from '../files/atomic-write.js'
 
 /** What `emulator start --detach` keeps in oclif's data dir so that `emulator stop` finds it; never the token. */
 export interface DetachedRecord {
@@ -87,16 +89,8 @@ export function killEmulatorGroup(pid: number): void {
   }
 }
 
-/** Written to a temporary file, then linked (exclusive: fails if a record exists) or renamed into place. */
+/** Written whole into place; `exclusive` fails with EEXIST when a record exists already. */
 export async function writeDetachedRecord(dataDir: string, record: DetachedRecord, exclusive: boolean): Promise<void> {
-  const file = join(dataDir, DETACHED_RECORD)
-  const temp = `${file}.${process.pid}.tmp`
-  await rm(temp, {force: true})
-  await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`, {mode: 0o600, flag: 'wx'})
-  try {
-    if (exclusive) await link(temp, file)
-    else await rename(temp, file)
-  } finally {
-    await rm(temp, {force: true})
-  }
+  // No folder sync: after a power cut there is no emulator for the record to name.
+  await writeFileAtomically(join(dataDir, DETACHED_RECORD), `${JSON.stringify(record, null, 2)}\n`, {mode: 0o600, exclusive})
 }

@@ -26,5 +26,15 @@ export function newToken(): string {
 
 /** A database password; URL-safe so a connection string carries it without escaping. */
 export function newPassword(): string {
-  return randomBytes(18).toString('base64url')
+  return randomBytes(24).toString('base64url')
+}
+
+/** Letters, digits, `_` and `-`, led by a letter or digit: safe as a folder name and in a role name. */
+const BACKEND_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/
+
+/** Refuses ids a database backend could not use as they are: one could step outside its folder or into SQL. */
+export function checkIds(backend: string, ids: {database: string; connection?: string}): void {
+  for (const [kind, id] of Object.entries(ids)) {
+    if (id !== undefined && !BACKEND_ID.test(id)) throw new Error(`invalid ${kind} id for the ${backend} backend: ${JSON.stringify(id)}`)
+  }
 }

@@ -7,6 +7,7 @@ import {mkdir} from 'node:fs/promises'
 import type {AddressInfo} from 'node:net'
 
 import type {RegionId} from '../api/contract.js'
+import {hostInUrl, hostWithoutBrackets} from '../url-host.js'
 import type {EmulatorCore} from './core.js'
 import type {DatabaseBackend, DatabaseMode} from './databases/backend.js'
 import {createBackend, isDatabaseMode} from './databases/index.js'
@@ -96,11 +97,7 @@ export interface Emulator {
 function reachableHost(host: string): string {
   if (host === '0.0.0.0' || host === '') return '127.0.0.1'
   if (host === '::' || host === '[::]') return '::1'
-  return host.replace(/^\[(.*)\]$/, '$1')
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host
+  return hostWithoutBrackets(host)
 }
 
 function checkOptions(options: EmulatorOptions): void {
@@ -160,7 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (code === 'EADDRINUSE') throw new Error(`Port ${options.port ?? DEFAULT_PORT} on ${host} is already in use; pick another with --port (0 takes a free one).`)
     throw error
   }
-  const url = `http://${urlHost(endpointHost)}:${address.port}`
+  const url = `http://${hostInUrl(endpointHost)}:${address.port}`
   views.baseUrl = url
 
   const writer = dataDir ? new StateWriter(dataDir, () => store.snapshot(), log) : undefined

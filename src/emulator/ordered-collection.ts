@@ -74,3 +74,24 @@ export class OrderedCollection<T extends Sequenced> {
     return low
   }
 }
+
+/** Records grouped by their parent's id (a project's databases, a database's connections); an emptied group goes. */
+export class OrderedGroups<T extends Sequenced> {
+  private readonly groups = new Map<string, OrderedCollection<T>>()
+
+  of(parentId: string): OrderedCollection<T> | undefined {
+    return this.groups.get(parentId)
+  }
+
+  add(parentId: string, item: T): void {
+    let group = this.groups.get(parentId)
+    if (!group) this.groups.set(parentId, (group = new OrderedCollection()))
+    group.add(item)
+  }
+
+  delete(parentId: string, id: string): void {
+    const group = this.groups.get(parentId)
+    group?.delete(id)
+    if (group?.size === 0) this.groups.delete(parentId)
+  }
+}

@@ -1,9 +1,9 @@
 // The data dir's state file: JSON, written atomically (temp file with mode 0600, fsync, rename)
 // so a crash leaves either the old state or the new one, never half of each.
-import {randomBytes} from 'node:crypto'
-import {chmod, mkdir, open, readFile, rename, rm} from 'node:fs/promises'
+import {mkdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {writeFileAtomically} from '../files/atomic-write.js'
 import type {StateSnapshot} from './records.js'
 
 export const STATE_FILE = 'emulator-state.json'
@@ -51,23 +51,7 @@ export async function loadState(dataDir: string): Promise<StateSnapshot | undefi
 
 export async function writeStateAtomically(dataDir: string, snapshot: StateSnapshot): Promise<void> {
   await mkdir(dataDir, {recursive: true, mode: 0o700})
-  const file = stateFile(dataDir)
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  const handle = await open(temp, 'w', 0o600)
-  try {
-    await handle.writeFile(JSON.stringify(snapshot))
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
-    // The mode argument of open() is filtered by the umask; the file must be 0600 regardless.
-    await chmod(temp, 0o600)
-    await rename(temp, file)
-  } catch (error) {
-    await rm(temp, {force: true})
-    throw error
-  }
+  await writeFileAtomically(stateFile(dataDir), JSON.stringify(snapshot), {mode: 0o600, syncFolder: true})
 }
 
 /** Coalesces changes into one write at a time; `flush()` waits until the file holds the latest state. */

@@ -2,7 +2,7 @@
 // per project, per database), kept consistent on every add and remove. No I/O: `onChange` tells
 // the persistence layer that something changed.
 import {newId} from './ids.js'
-import {OrderedCollection} from './ordered-collection.js'
+import {OrderedCollection, OrderedGroups} from './ordered-collection.js'
 import type {ConnectionRecord, DatabaseRecord, ProjectRecord, StateSnapshot, WorkspaceRecord} from './records.js'
 
 export class Store {
@@ -10,8 +10,8 @@ export class Store {
   readonly databases = new OrderedCollection<DatabaseRecord>()
   readonly connections = new OrderedCollection<ConnectionRecord>()
   private readonly projectsByLogicalId = new Map<string, ProjectRecord>()
-  private readonly databasesByProject = new Map<string, OrderedCollection<DatabaseRecord>>()
-  private readonly connectionsByDatabase = new Map<string, OrderedCollection<ConnectionRecord>>()
+  private readonly databasesByProject = new OrderedGroups<DatabaseRecord>()
+  private readonly connectionsByDatabase = new OrderedGroups<ConnectionRecord>()
   private seq: number
   onChange: () => void = () => undefined
 
@@ -66,11 +66,11 @@ export class Store {
   }
 
   databasesOf(projectId: string): OrderedCollection<DatabaseRecord> | undefined {
-    return this.databasesByProject.get(projectId)
+    return this.databasesByProject.of(projectId)
   }
 
   connectionsOf(databaseId: string): OrderedCollection<ConnectionRecord> | undefined {
-    return this.connectionsByDatabase.get(databaseId)
+    return this.connectionsByDatabase.of(databaseId)
   }
 
   addProject(project: ProjectRecord): void {
@@ -82,27 +82,21 @@ export class Store {
   addDatabase(database: DatabaseRecord): void {
     if (!this.projects.has(database.projectId)) throw new Error(`database ${database.id} names unknown project ${database.projectId}`)
     this.databases.add(database)
-    let perProject = this.databasesByProject.get(database.projectId)
-    if (!perProject) this.databasesByProject.set(database.projectId, (perProject = new OrderedCollection()))
-    perProject.add(database)
+    this.databasesByProject.add(database.projectId, database)
     this.changed()
   }
 
   addConnection(connection: ConnectionRecord): void {
     if (!this.databases.has(connection.databaseId)) throw new Error(`connection ${connection.id} names unknown database ${connection.databaseId}`)
     this.connections.add(connection)
-    let perDatabase = this.connectionsByDatabase.get(connection.databaseId)
-    if (!perDatabase) this.connectionsByDatabase.set(connection.databaseId, (perDatabase = new OrderedCollection()))
-    perDatabase.add(connection)
+    this.connectionsByDatabase.add(connection.databaseId, connection)
     this.changed()
   }
 
   removeConnection(id: string): ConnectionRecord | undefined {
     const connection = this.connections.delete(id)
     if (!connection) return undefined
-    const perDatabase = this.connectionsByDatabase.get(connection.databaseId)
-    perDatabase?.delete(id)
-    if (perDatabase?.size === 0) this.connectionsByDatabase.delete(connection.databaseId)
+    this.connectionsByDatabase.delete(connection.databaseId, id)
     const database = this.databases.get(connection.databaseId)
     if (database?.defaultConnectionId === id) database.defaultConnectionId = null
     this.changed()
@@ -113,11 +107,9 @@ export class Store {
   removeDatabase(id: string): DatabaseRecord | undefined {
     const database = this.databases.get(id)
     if (!database) return undefined
-    for (const connection of [...(this.connectionsByDatabase.get(id)?.values() ?? [])]) this.removeConnection(connection.id)
+    for (const connection of [...(this.connectionsByDatabase.of(id)?.values() ?? [])]) this.removeConnection(connection.id)
     this.databases.delete(id)
-    const perProject = this.databasesByProject.get(database.projectId)
-    perProject?.delete(id)
-    if (perProject?.size === 0) this.databasesByProject.delete(database.projectId)
+    this.databasesByProject.delete(database.projectId, id)
     this.changed()
     return database
   }
@@ -126,7 +118,7 @@ export class Store {
   removeProject(id: string): {project: ProjectRecord; databases: DatabaseRecord[]} | undefined {
     const project = this.projects.get(id)
     if (!project) return undefined
-    const databases = [...(this.databasesByProject.get(id)?.values() ?? [])]
+    const databases = [...(this.databasesByProject.of(id)?.values() ?? [])]
     for (const database of databases) this.removeDatabase(database.id)
     this.projects.delete(id)
     if (project.logicalId !== null && this.projectsByLogicalId.get(project.logicalId) === project) this.projectsByLogicalId.delete(project.logicalId)

@@ -6,9 +6,12 @@ import type {
   CreatedDatabase,
   CreatedProjectDatabase,
   Database,
+  EndpointName,
   Project,
   Workspace,
 } from '../api/contract.js'
+import {ENDPOINT_ORDER} from '../api/contract.js'
+import {hostInUrl} from '../url-host.js'
 import type {Credential, DatabaseEndpoints} from './databases/backend.js'
 import type {ConnectionRecord, DatabaseRecord, ProjectRecord, WorkspaceRecord} from './records.js'
 import {regionName} from './regions.js'
@@ -34,10 +37,6 @@ type LegacyDirect = {host: string; user: string; pass: string}
 
 function resourceUrl(context: ViewContext, collection: string, id: string): string {
   return `${context.baseUrl}/v1/${collection}/${encodeURIComponent(id)}`
-}
-
-function hostInUrl(host: string): string {
-  return host.includes(':') ? `[${host}]` : host
 }
 
 export function postgresUrl(credential: Credential, endpoint: {host: string; port: number; database: string}): string {
@@ -66,23 +65,28 @@ export function projectView(context: ViewContext, project: ProjectRecord): Proje
 }
 
 function publicEndpoints(endpoints: DatabaseEndpoints | undefined): PublicEndpoints {
-  if (!endpoints) return {}
-  const {direct, pooled, accelerate} = endpoints
-  return {
-    direct: {host: direct.host, port: direct.port},
-    ...(pooled ? {pooled: {host: pooled.host, port: pooled.port}} : {}),
-    ...(accelerate ? {accelerate: {host: accelerate.host, port: accelerate.port}} : {}),
+  const shown: PublicEndpoints = {}
+  for (const name of ENDPOINT_ORDER) {
+    const endpoint = endpoints?.[name]
+    if (endpoint) shown[name] = {host: endpoint.host, port: endpoint.port}
   }
+  return shown
+}
+
+/** An endpoint with its connection string: the backend's own where it has one, else one for the credential. */
+function withSecret(endpoint: NonNullable<DatabaseEndpoints[EndpointName]>, credential: Credential) {
+  const connectionString = 'connectionString' in endpoint ? endpoint.connectionString : postgresUrl(credential, endpoint)
+  return {host: endpoint.host, port: endpoint.port, connectionString}
 }
 
 /** Endpoints of a database that has started; minting a credential needs them. */
 function secretEndpoints(endpoints: DatabaseEndpoints, credential: Credential): SecretEndpoints & {direct: {connectionString: string}} {
-  const {direct, pooled, accelerate} = endpoints
-  return {
-    direct: {host: direct.host, port: direct.port, connectionString: postgresUrl(credential, direct)},
-    ...(pooled ? {pooled: {host: pooled.host, port: pooled.port, connectionString: postgresUrl(credential, pooled)}} : {}),
-    ...(accelerate ? {accelerate: {host: accelerate.host, port: accelerate.port, connectionString: accelerate.connectionString}} : {}),
+  const shown: SecretEndpoints & {direct: {connectionString: string}} = {direct: withSecret(endpoints.direct, credential)}
+  for (const name of ENDPOINT_ORDER) {
+    const endpoint = endpoints[name]
+    if (endpoint) shown[name] = withSecret(endpoint, credential)
   }
+  return shown
 }
 
 function legacyDirect(endpoints: DatabaseEndpoints, credential: Credential): LegacyDirect {

@@ -12,6 +12,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {checkIds} from '../ids.js'
 import type {BackendOptions, Credential, DatabaseBackend, DatabaseEndpoints} from './backend.js'
 import type {LocalServerCommand, LocalServerConfig, LocalServerMessage} from './local-protocol.js'
 
@@ -39,11 +40,6 @@ class LocalStartError extends Error {
   ) {
     super(message)
   }
-}
-
-/** Ids become folder names; refuse anything that could step outside the data dir. */
-function checkId(kind: string, id: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(id)) throw new Error(`invalid ${kind} id for the local backend: ${JSON.stringify(id)}`)
 }
 
 /** The child entry, run through tsx when this module itself runs from source. */
@@ -193,7 +189,7 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
     mode: 'local',
 
     async provision(databaseId) {
-      checkId('database', databaseId)
+      checkIds('local', {database: databaseId})
       if (closing) throw new Error('the local database backend is closed')
       const server = running.get(databaseId)
       if (server) return server.endpoints
@@ -206,25 +202,22 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
     },
 
     async createCredential(databaseId, connectionId) {
-      checkId('database', databaseId)
-      checkId('connection', connectionId)
+      checkIds('local', {database: databaseId, connection: connectionId})
       return {...FIXED_CREDENTIAL}
     },
 
     // PGlite cannot revoke: the "new" credential is the same fixed pair (see the top of this file).
     async rotateCredential(databaseId, connectionId) {
-      checkId('database', databaseId)
-      checkId('connection', connectionId)
+      checkIds('local', {database: databaseId, connection: connectionId})
       return {...FIXED_CREDENTIAL}
     },
 
     async dropCredential(databaseId, connectionId) {
-      checkId('database', databaseId)
-      checkId('connection', connectionId)
+      checkIds('local', {database: databaseId, connection: connectionId})
     },
 
     async drop(databaseId) {
-      checkId('database', databaseId)
+      checkIds('local', {database: databaseId})
       await settled(databaseId)
       const server = running.get(databaseId)
       running.delete(databaseId)

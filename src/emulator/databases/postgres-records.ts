@@ -2,8 +2,10 @@
 // Kept in memory, and with a data dir also in `<dataDir>/databases/postgres.json` (written
 // atomically) so that a restart still knows what is its own.
 
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
+import {mkdir, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
+
+import {writeFileAtomically} from '../../files/atomic-write.js'
 
 export interface DatabaseRecord {
   /** Name of the database on the server. */
@@ -48,9 +50,8 @@ export async function loadPostgresRecords(file: string | undefined, server: stri
     const text = `${JSON.stringify(stored, null, 2)}\n`
     const write = async (): Promise<void> => {
       await mkdir(dirname(file), {recursive: true})
-      const temp = `${file}.${process.pid}.tmp`
-      await writeFile(temp, text, {mode: 0o600})
-      await rename(temp, file)
+      // Synced with its folder: a record lost to a power cut would leave a database no one drops.
+      await writeFileAtomically(file, text, {mode: 0o600, syncFolder: true})
     }
     const written = writing.then(write, write)
     // A failed write is reported to its caller; the next one still runs.

@@ -9,11 +9,13 @@
 // connection creates, every other connection of that database can use, and deleting a connection
 // leaves the data in place.
 
-import {createHash, randomBytes} from 'node:crypto'
+import {createHash} from 'node:crypto'
 import {join} from 'node:path'
 
 import type pgModule from 'pg'
 
+import {hostWithoutBrackets} from '../../url-host.js'
+import {checkIds, newPassword} from '../ids.js'
 import type {BackendOptions, Credential, DatabaseBackend, DatabaseEndpoints} from './backend.js'
 import {loadPostgresRecords} from './postgres-records.js'
 import type {DatabaseRecord, PostgresRecords} from './postgres-records.js'
@@ -35,21 +37,12 @@ interface Connected {
   version: number
 }
 
-function checkId(kind: string, id: string): void {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) throw new Error(`invalid ${kind} id for the postgres backend: ${JSON.stringify(id)}`)
-}
-
 /** `pmgmt_<id><suffix>`, with a hash in place of the id's tail when it would be too long. */
 function serverName(id: string, suffix = ''): string {
   const name = `${PREFIX}${id}${suffix}`
   if (name.length <= MAX_IDENTIFIER_LENGTH) return name
   const hash = createHash('sha256').update(id).digest('hex').slice(0, 12)
   return `${PREFIX}${id.slice(0, MAX_IDENTIFIER_LENGTH - PREFIX.length - suffix.length - hash.length - 1)}_${hash}${suffix}`
-}
-
-/** URL-safe, so it goes into a connection string as is. */
-function newPassword(): string {
-  return randomBytes(24).toString('base64url')
 }
 
 function message(error: unknown): string {
@@ -64,7 +57,7 @@ export function createPostgresBackend(opts: BackendOptions): DatabaseBackend {
   if (adminUrl.protocol !== 'postgres:' && adminUrl.protocol !== 'postgresql:') {
     throw new Error(`--postgres-url must be a postgres:// URL, got ${adminUrl.protocol}//...`)
   }
-  const host = adminUrl.hostname.replace(/^\[(.*)\]$/, '$1')
+  const host = hostWithoutBrackets(adminUrl.hostname)
   const port = Number(adminUrl.port || 5432)
   const server = `${host}:${port}`
   const recordsFile = opts.dataDir ? join(opts.dataDir, 'databases', 'postgres.json') : undefined
@@ -251,54 +244,36 @@ export function createPostgresBackend(opts: BackendOptions): DatabaseBackend {
     opts.log(`database ${databaseId}: dropped ${record.database} and its roles on ${server}`)
   }
 
-  /** Errors name the operation and the server, whatever statement failed. */
-  const explain = <T>(what: string, work: Promise<T>): Promise<T> =>
-    work.catch((error: unknown) => {
+  /** Every operation: its ids checked, run in its database's queue, its errors naming it and the server. */
+  const operate = <T>(what: string, ids: {database: string; connection?: string}, work: (c: Connected) => Promise<T>): Promise<T> => {
+    checkIds('postgres', ids)
+    return serialized(ids.database, work).catch((error: unknown) => {
       throw new Error(`${what} on ${server}: ${message(error)}`, {cause: error})
     })
+  }
 
   return {
     mode: 'postgres',
 
     async provision(databaseId): Promise<DatabaseEndpoints> {
-      checkId('database', databaseId)
-      const record = await explain(
-        `cannot provision database ${databaseId}`,
-        serialized(databaseId, (c) => provision(c, databaseId)),
-      )
+      const record = await operate(`cannot provision database ${databaseId}`, {database: databaseId}, (c) => provision(c, databaseId))
       return {direct: {host, port, database: record.database}}
     },
 
     async createCredential(databaseId, connectionId) {
-      checkId('database', databaseId)
-      checkId('connection', connectionId)
-      return explain(
-        `cannot create a credential for connection ${connectionId}`,
-        serialized(databaseId, (c) => createCredential(c, databaseId, connectionId)),
-      )
+      return operate(`cannot create a credential for connection ${connectionId}`, {database: databaseId, connection: connectionId}, (c) => createCredential(c, databaseId, connectionId))
     },
 
     async rotateCredential(databaseId, connectionId) {
-      checkId('database', databaseId)
-      checkId('connection', connectionId)
-      return explain(
-        `cannot rotate the credential of connection ${connectionId}`,
-        serialized(databaseId, (c) => rotateCredential(c, databaseId, connectionId)),
-      )
+      return operate(`cannot rotate the credential of connection ${connectionId}`, {database: databaseId, connection: connectionId}, (c) => rotateCredential(c, databaseId, connectionId))
     },
 
     async dropCredential(databaseId, connectionId) {
-      checkId('database', databaseId)
-      checkId('connection', connectionId)
-      return explain(
-        `cannot drop the credential of connection ${connectionId}`,
-        serialized(databaseId, (c) => dropCredential(c, databaseId, connectionId)),
-      )
+      return operate(`cannot drop the credential of connection ${connectionId}`, {database: databaseId, connection: connectionId}, (c) => dropCredential(c, databaseId, connectionId))
     },
 
     async drop(databaseId) {
-      checkId('database', databaseId)
-      return explain(`cannot drop database ${databaseId}`, serialized(databaseId, (c) => drop(c, databaseId)))
+      return operate(`cannot drop database ${databaseId}`, {database: databaseId}, (c) => drop(c, databaseId))
     },
 
     close() {
