@@ -115,7 +115,7 @@ export function describeFailure(error: unknown): Failure {
     exitCode: EXIT.unexpected,
     code: 'unexpected',
     message: `Unexpected error: ${message}`,
-    next: 'This is a bug in prisma-mgmt; run again with DEBUG=prisma-mgmt* for details and report it.',
+    next: 'This is a bug in prisma-mgmt; run again with DEBUG=prisma-mgmt:http to see each request, and report it.',
   }
 }
 
@@ -192,6 +192,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       import('./api/url.js'),
       import('node:v8'),
     ])
+    const {traceEnabled} = await import('./api/trace.js')
     const apiUrl = await this.settings.apiUrl()
     let url: URL
     try {
@@ -219,6 +220,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       onRetry: (retry) => {
         if (retry.delayMs > 1000) streams.stderr.write(`${describeRetry(retry)}\n`)
       },
+      // DEBUG=prisma-mgmt:http: each exchange on stderr, secrets redacted; off, the transport does no trace work.
+      trace: traceEnabled(process.env.DEBUG) ? (text) => streams.stderr.write(`${text}\n`) : undefined,
     })
     if (!token) this.#api = api
     return api
