@@ -90,6 +90,7 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
       throw new UsageError(error instanceof Error ? error.message : String(error))
     }
     if (warning) io.stderr.write(`Warning: ${terminalSafe(warning)}\n`)
+    const {traceEnabled} = await import('./api/trace.js')
     const resolved = token ?? (await settings.token())
     usedToken = resolved.value
     // V8 optimises undici's WebAssembly HTTP parser in the background and Node waits for that at exit (100-200 ms); set late, as a flag change voids the code cache of built-ins loaded after it.
@@ -104,6 +105,8 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
       onRetry: (retry) => {
         if (retry.delayMs > 1000) io.stderr.write(`${describeRetry(retry)}\n`)
       },
+      // DEBUG=prisma-mgmt:http: each exchange on stderr, secrets redacted; off, the transport does no trace work.
+      trace: traceEnabled(io.env.DEBUG) ? (text) => io.stderr.write(`${text}\n`) : undefined,
     })
     if (!token) client = built
     return built

@@ -2,9 +2,11 @@
 // every failure into one of the typed errors of errors.ts. Loaded lazily (it pulls in undici).
 import {createHash} from 'node:crypto'
 import {STATUS_CODES} from 'node:http'
+import {performance} from 'node:perf_hooks'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {Agent, EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
 import {ApiError, InvalidResponseError, NetworkError, RequestAbortedError, TimeoutError} from './errors.js'
+import {formatExchange, formatRetry} from './trace.js'
 import {isLoopbackHost, normalizeApiUrl} from './url.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
@@ -41,6 +43,11 @@ export interface TransportOptions {
    */
   dispatcher?: Dispatcher
   onRetry?: (info: RetryInfo) => void
+  /**
+   * Receives the trace of each exchange and each retry (lines of trace.ts, secrets redacted,
+   * no final newline). Absent, nothing of the trace is measured or formatted.
+   */
+  trace?: (text: string) => void
   /** Pages one list may take before it is refused (default MAX_PAGES); tests lower it. */
   maxPages?: number
 }
@@ -95,6 +102,12 @@ const CONNECTION_CODES: Record<string, string> = {
   ETIMEDOUT: 'connection timed out',
   UND_ERR_SOCKET: 'socket closed',
   UND_ERR_CLOSED: 'socket closed',
+}
+
+/** Which attempt an exchange belongs to, for the trace: 0 first, with the wait before a retry and its reason. */
+interface AttemptTrace {
+  attempt: number
+  retried?: {delayMs: number; reason: string}
 }
 
 interface Answer {
@@ -182,6 +195,7 @@ export class Transport {
   private readonly loopbackDispatcher: Dispatcher
   private readonly ownsDispatcher: boolean
   private readonly onRetry?: (info: RetryInfo) => void
+  private readonly trace?: (text: string) => void
   private readonly maxPages: number
 
   constructor(options: TransportOptions) {
@@ -195,6 +209,7 @@ export class Transport {
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 8000
     this.onRetry = options.onRetry
+    this.trace = options.trace
     this.maxPages = options.maxPages ?? MAX_PAGES
     this.ownsDispatcher = options.dispatcher === undefined
     // Connect within the same bound as the whole request, instead of undici's fixed 10 s.
@@ -226,6 +241,8 @@ export class Transport {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)
     const {signal} = options
 
+    // What the trace says of a retry's exchange: the wait before it and why.
+    let retried: AttemptTrace['retried']
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new RequestAbortedError(method, url.href)
       let failure: Error
@@ -234,7 +251,7 @@ export class Transport {
       let reason: string
       let status: number | undefined
       try {
-        const answer = await this.follow(method, url, body, signal)
+        const answer = await this.follow(method, url, body, {attempt, retried}, signal)
         if (answer.status >= 200 && answer.status < 300) return this.parseSuccess<T>(answer)
         status = answer.status
         retryAfterMs = parseRetryAfter(headerValue(answer.headers, 'retry-after'))
@@ -245,7 +262,7 @@ export class Transport {
         if (error instanceof TimeoutError || error instanceof InvalidResponseError || error instanceof RequestAbortedError) throw error
         const codes = errorCodes(error)
         const known = codes.find((code) => code in CONNECTION_CODES)
-        reason = known ? `${CONNECTION_CODES[known]} (${known})` : this.redact(error instanceof Error ? error.message : String(error))
+        reason = this.networkReason(error)
         failure = new NetworkError(`${method} ${url.href} failed: ${reason}.`, error)
         const neverSent = codes.some((code) => code in NOT_SENT_CODES)
         retryable = neverSent || (known !== undefined && IDEMPOTENT_METHODS.has(method))
@@ -254,6 +271,8 @@ export class Transport {
       if (!retryable || attempt >= this.maxRetries) throw failure
       if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_SECONDS * 1000) throw failure
       const delayMs = retryAfterMs ?? this.backoff(attempt)
+      if (this.trace) this.emit(() => formatRetry({method, url: url.href, attempt: attempt + 1, maxRetries: this.maxRetries, delayMs, reason}, [this.token]))
+      retried = {delayMs, reason}
       this.onRetry?.({attempt: attempt + 1, maxRetries: this.maxRetries, delayMs, reason, method, url: url.href, ...(status === undefined ? {} : {status})})
       try {
         await sleep(delayMs, undefined, {signal})
@@ -316,12 +335,12 @@ export class Transport {
   }
 
   /** One request, following redirects ourselves so the Authorization header stays under our control. */
-  private async follow(method: HttpMethod, start: URL, body: string | undefined, signal?: AbortSignal): Promise<Answer> {
+  private async follow(method: HttpMethod, start: URL, body: string | undefined, attempt: AttemptTrace, signal?: AbortSignal): Promise<Answer> {
     let url = start
     let currentMethod = method
     let currentBody = body
     for (let redirects = 0; ; redirects++) {
-      const answer = await this.exchange(currentMethod, url, currentBody, signal)
+      const answer = await this.exchange(currentMethod, url, currentBody, attempt, signal)
       const location = headerValue(answer.headers, 'location')
       if (!REDIRECT_STATUSES.has(answer.status) || !location) return answer
       if (redirects >= MAX_REDIRECTS) {
@@ -346,25 +365,32 @@ export class Transport {
   }
 
   /** One HTTP exchange bounded by the timeout: connect, headers and the whole body. */
-  private async exchange(method: HttpMethod, url: URL, body: string | undefined, signal?: AbortSignal): Promise<Answer> {
+  private async exchange(method: HttpMethod, url: URL, body: string | undefined, attempt: AttemptTrace, signal?: AbortSignal): Promise<Answer> {
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(), this.timeoutMs)
     const abort = () => controller.abort()
     signal?.addEventListener('abort', abort, {once: true})
+    const headers = this.headers(url, body !== undefined)
+    const started = this.trace ? performance.now() : 0
+    let response: Dispatcher.ResponseData | undefined
     try {
-      const response = await request(url, {
+      response = await request(url, {
         method,
-        headers: this.headers(url, body !== undefined),
+        headers,
         body,
         signal: controller.signal,
         dispatcher: isLoopbackHost(url.hostname) ? this.loopbackDispatcher : this.dispatcher,
       })
       const text = await readBody(response.body, url, response.statusCode)
+      if (this.trace) this.traceExchange({method, url, headers, body, attempt, started, response, text})
       return {status: response.statusCode, headers: response.headers, body: text, url, method}
     } catch (error) {
-      if (signal?.aborted) throw new RequestAbortedError(method, url.href)
-      if (controller.signal.aborted) throw new TimeoutError(this.timeoutSeconds, url.href)
-      throw error
+      const failed =
+        signal?.aborted ? new RequestAbortedError(method, url.href)
+        : controller.signal.aborted ? new TimeoutError(this.timeoutSeconds, url.href)
+        : error
+      if (this.trace) this.traceExchange({method, url, headers, body, attempt, started, response, failed})
+      throw failed
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', abort)
@@ -417,6 +443,61 @@ export class Transport {
 
   private describe(answer: Answer): string {
     return `${answer.method} ${answer.url.href}`
+  }
+
+  /** A network failure in a few words, e.g. `connection refused (ECONNREFUSED)`; the token never in it. */
+  private networkReason(error: unknown): string {
+    const known = errorCodes(error).find((code) => code in CONNECTION_CODES)
+    return known ? `${CONNECTION_CODES[known]} (${known})` : this.redact(error instanceof Error ? error.message : String(error))
+  }
+
+  private traceExchange(exchange: {
+    method: HttpMethod
+    url: URL
+    headers: Record<string, string>
+    body: string | undefined
+    attempt: AttemptTrace
+    started: number
+    response?: Dispatcher.ResponseData
+    text?: string
+    failed?: unknown
+  }): void {
+    const durationMs = performance.now() - exchange.started
+    this.emit(() => {
+      const {response, failed} = exchange
+      const failure =
+        failed === undefined ? undefined
+        : failed instanceof TimeoutError ? `timed out after ${this.timeoutSeconds} s`
+        : failed instanceof RequestAbortedError ? 'aborted'
+        : failed instanceof InvalidResponseError ? failed.message
+        : this.networkReason(failed)
+      return formatExchange(
+        {
+          method: exchange.method,
+          url: exchange.url.href,
+          requestHeaders: exchange.headers,
+          requestBody: exchange.body,
+          durationMs,
+          attempt: exchange.attempt.attempt,
+          retried: exchange.attempt.retried,
+          maxRetries: this.maxRetries,
+          status: response?.statusCode,
+          statusText: response ? STATUS_CODES[response.statusCode] : undefined,
+          responseHeaders: response?.headers,
+          responseBody: exchange.text,
+          failure,
+        },
+        [this.token],
+      )
+    })
+  }
+
+  private emit(text: () => string): void {
+    try {
+      this.trace?.(text())
+    } catch {
+      // A debugging aid that fails must not change the outcome of the request it describes.
+    }
   }
 
   /** Servers and libraries sometimes echo request headers back; never let the token through. */
