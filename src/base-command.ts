@@ -9,9 +9,9 @@ import type {Resolved, Settings} from './auth/settings.js'
 import {createDeps, type Deps} from './deps.js'
 import {UsageError} from './errors.js'
 import {globalFlags} from './flags.js'
-import {canPrompt, colourEnabled, isTerminal, processStreams, type IOStreams} from './io/streams.js'
+import {canPrompt, colourEnabled, isTerminal, type IOStreams} from './io/streams.js'
 import {formatInArgv, reportFailure} from './output/failure.js'
-import {parseColumns, type FieldSpec, type OutputFormat} from './output/fields.js'
+import {parseColumns, selectFields, type FieldSpec, type OutputFormat} from './output/fields.js'
 import type {ListOptions, OutputContext} from './output/print.js'
 import {safeForStream} from './render/safe-text.js'
 
@@ -45,6 +45,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   // --json is one of our global flags (the short form of -o json); oclif prints nothing itself.
   static override enableJsonFlag = false
   static override baseFlags = globalFlags
+  /** The columns of what the command prints, so that --columns is checked before any request. */
+  static fields?: FieldSpec<never>
 
   protected flags!: CommandFlags<T>
   protected args!: CommandArgs<T>
@@ -65,10 +67,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.deps = createDeps({
       flags: this.flags,
       configDir: this.config.configDir,
-      userAgent: `prisma-mgmt/${this.config.version} node/${process.versions.node} ${process.platform}`,
+      userAgent: this.userAgent(),
     })
     const own = flags as {json?: boolean; output?: string; format?: string; columns?: string}
     this.output = {io: this.deps.io, format: resolveFormat(own), columns: parseColumns(own.columns)}
+    const {fields} = this.ctor as typeof BaseCommand
+    if (fields && this.output.columns) selectFields(fields, this.output.columns)
+  }
+
+  private userAgent(): string {
+    return `prisma-mgmt/${this.config.version} node/${process.versions.node} ${process.platform}`
   }
 
   protected get io(): IOStreams {
@@ -159,7 +167,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async catch(error: Error & {exitCode?: number}): Promise<void> {
     if (error instanceof Errors.ExitError) throw error
-    const io = this.deps?.io ?? processStreams()
+    // A command line that did not parse has no dependencies yet: the streams come from the same factory.
+    const io = this.deps?.io ?? createDeps({flags: {timeout: 30, insecure: false}, configDir: this.config.configDir, userAgent: this.userAgent()}).io
     process.exitCode = await reportFailure(error, {
       io,
       format: this.output?.format ?? formatInArgv(this.argv),

@@ -12,6 +12,8 @@ export default class WhoAmI extends BaseCommand<typeof WhoAmI> {
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
+  static override fields = whoamiFields
+
   static override flags = {
     ...columnsFlag,
   }

@@ -15,6 +15,8 @@ export default class DbList extends BaseCommand<typeof DbList> {
     '<%= config.bin %> <%= command.id %> --json',
   ]
 
+  static override fields = databaseFields
+
   static override flags = {
     ...columnsFlag,
     project: Flags.string({description: 'Only the databases of this project'}),

@@ -18,6 +18,8 @@ export default class DbShow extends BaseCommand<typeof DbShow> {
     'db-id': idArg({description: 'Database id [default: --project\'s default database, or a choice on a terminal]'}),
   }
 
+  static override fields = databaseFields
+
   static override flags = {
     project: Flags.string({description: 'Show this project\'s default database'}),
     ...columnsFlag,

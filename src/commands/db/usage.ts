@@ -31,6 +31,8 @@ export default class DbUsage extends BaseCommand<typeof DbUsage> {
     'db-id': idArg({description: 'Database id', required: true}),
   }
 
+  static override fields = usageFields
+
   static override flags = {
     from: Flags.string({description: 'First day, YYYY-MM-DD [default: the API\'s, the start of the billing period]'}),
     to: Flags.string({description: 'Last day, YYYY-MM-DD [default: the API\'s, now]'}),

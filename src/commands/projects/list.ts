@@ -17,6 +17,8 @@ export default class ProjectsList extends BaseCommand<typeof ProjectsList> {
     '<%= config.bin %> <%= command.id %> --json | jq -r \'.[].id\'',
   ]
 
+  static override fields = projectFields
+
   static override flags = {
     ...columnsFlag,
     limit: Flags.integer({description: 'Stop after this many projects', min: 1}),

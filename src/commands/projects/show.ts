@@ -17,6 +17,8 @@ export default class ProjectsShow extends BaseCommand<typeof ProjectsShow> {
     id: idArg({description: 'Project id', required: true}),
   }
 
+  static override fields = projectFields
+
   static override flags = {
     ...columnsFlag,
   }

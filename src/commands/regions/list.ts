@@ -8,6 +8,8 @@ export default class RegionsList extends BaseCommand<typeof RegionsList> {
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
+  static override fields = regionFields
+
   static override flags = {
     ...columnsFlag,
   }

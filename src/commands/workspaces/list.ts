@@ -11,6 +11,8 @@ export default class WorkspacesList extends BaseCommand<typeof WorkspacesList> {
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
+  static override fields = workspaceFields
+
   static override flags = {
     ...columnsFlag,
     limit: Flags.integer({description: 'Stop after this many workspaces', min: 1}),

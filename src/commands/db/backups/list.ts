@@ -20,6 +20,8 @@ export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
     'db-id': idArg({description: 'Database id', required: true}),
   }
 
+  static override fields = backupFields
+
   static override flags = {
     limit: Flags.integer({description: 'At most this many backups', min: 1}),
     ...columnsFlag,

@@ -20,6 +20,8 @@ export default class DbConnectionsList extends BaseCommand<typeof DbConnectionsL
     'db-id': idArg({description: 'Database id [default: --project\'s default database, or a choice on a terminal]'}),
   }
 
+  static override fields = connectionFields
+
   static override flags = {
     ...columnsFlag,
     project: Flags.string({description: 'Use this project\'s default database'}),

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import {parse as parseYaml} from 'yaml'
+
+import ProjectsList from '../../../src/commands/projects/list.js'
+import ProjectsShow from '../../../src/commands/projects/show.js'
+import {page, project, database} from '../fixtures.js'
+import {reply, runCommand} from '../run-command.js'
+
+const two = [project(1), project(2, 'a, "b"')]
+
+describe('projects list in process', () => {
+  const stub = (api: Parameters<typeof reply>[0]) => reply(api, 'GET', '/v1/projects?limit=100', page(two))
+
+  it('piped: tab-separated rows under a header line, ISO times', async () => {
+    const result = await runCommand(ProjectsList, [], {stub})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(
+      result.stdout,
+      'ID\tNAME\tWORKSPACE\tREGION\tCREATED\nproj_1\tshop-1\tAcme\tus-east-1\t2026-11-28T09:58:12.345Z\nproj_2\ta, "b"\tAcme\tus-east-1\t2026-11-28T09:58:12.345Z\n',
+    )
+    assert.equal(result.stderr, '')
+  })
+
+  it('--json and -o json: one array of the API objects', async () => {
+    for (const argv of [['--json'], ['-o', 'json'], ['--output=json']]) {
+      const result = await runCommand(ProjectsList, argv, {stub})
+      assert.equal(result.code, 0, result.stderr)
+      assert.deepEqual(JSON.parse(result.stdout), two, argv.join(' '))
+    }
+  })
+
+  it('-o yaml: the same objects as YAML', async () => {
+    const result = await runCommand(ProjectsList, ['-o', 'yaml'], {stub})
+    assert.deepEqual(parseYaml(result.stdout), two)
+  })
+
+  it('-o csv: RFC 4180 rows', async () => {
+    const result = await runCommand(ProjectsList, ['-o', 'csv', '--columns', 'name,id'], {stub})
+    assert.equal(result.stdout, 'NAME,ID\r\nshop-1,proj_1\r\n"a, ""b""",proj_2\r\n')
+  })
+
+  it('on a terminal: a boxed table that fits, colour only when allowed', async () => {
+    const coloured = await runCommand(ProjectsList, [], {stub, tty: true, columns: 80})
+    assert.match(coloured.stdout, /\u001b\[1mID\u001b\[22m/, 'bold headers on a terminal')
+    const plain = await runCommand(ProjectsList, [], {stub, tty: true, columns: 80, env: {NO_COLOR: '1'}})
+    assert.doesNotMatch(plain.stdout, /\u001b/, 'no colour with NO_COLOR')
+    assert.match(plain.stdout, /^│ proj_1 │ shop-1 +│ Acme +│ us-east-1 │ 2026-11-28 09:58 UTC │$/m, plain.stdout)
+  })
+
+  it('an unknown column is exit 2 naming the valid ones; no request is sent', async () => {
+    const result = await runCommand(ProjectsList, ['--columns', 'id,colour'])
+    assert.equal(result.code, 2)
+    assert.equal(result.stderr, 'Error: Unknown column for --columns: colour.\nValid columns: id, name, workspace, region, created.\n')
+  })
+
+  it('a 401 is exit 3 with the API message; with --json one error document', async () => {
+    const result = await runCommand(ProjectsList, ['--json'], {
+      stub: (api) => reply(api, 'GET', '/v1/projects?limit=100', {error: {code: 'unauthorized', message: 'Invalid token.'}}, {status: 401}),
+    })
+    assert.equal(result.code, 3)
+    assert.deepEqual(JSON.parse(result.stdout), {error: {code: 'unauthorized', message: 'Invalid token.', status: 401}})
+    assert.match(result.stderr, /^Error: Invalid token\.\nCheck the token/)
+  })
+})
+
+describe('projects show in process', () => {
+  it('on a terminal: the project, then its databases', async () => {
+    const result = await runCommand(ProjectsShow, ['proj_1'], {
+      tty: true,
+      env: {NO_COLOR: '1'},
+      stub(api) {
+        reply(api, 'GET', '/v1/projects/proj_1', {data: project(1)})
+        reply(api, 'GET', '/v1/projects/proj_1/databases?limit=100', page([database(1), database(2)]))
+      },
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /│ NAME +│ shop-1 +│/)
+    assert.match(result.stdout, /^Databases$/m)
+    assert.match(result.stdout, /│ db_2 │ db-2 │ eu-west-3 │ ready +│ no +│/)
+  })
+
+  it('piped: one TSV row of the project alone (one request)', async () => {
+    const result = await runCommand(ProjectsShow, ['proj_1', '--columns', 'id,name'], {stub: (api) => reply(api, 'GET', '/v1/projects/proj_1', {data: project(1)})})
+    assert.equal(result.stdout, 'ID\tNAME\nproj_1\tshop-1\n')
+  })
+
+  it('an id of ".." is exit 2 before any request', async () => {
+    const result = await runCommand(ProjectsShow, ['..'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /^Error: Invalid id argument "\.\.": an id is never empty, blank, "\." or "\.\."\./, result.stderr)
+  })
+})

@@ -1,0 +1,109 @@
+// Runs a command in this process, the way gh tests its commands: fake IO streams, an HTTP stub
+// (undici's MockAgent: a request no stub answers fails the test, and so does a stub never used),
+// a scripted prompter and a fixed clock, built by the same factory production uses.
+import assert from 'node:assert/strict'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import {Config, type Command} from '@oclif/core'
+import {MockAgent, type Interceptable} from 'undici'
+
+import {buildDeps, useDepsFactory} from '../../src/deps.js'
+import type {Choice, Prompter} from '../../src/io/prompts.js'
+import {fakeIO} from './fake-io.js'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+export const API = 'https://api.example.test'
+export const TOKEN = 'sk_unit_test_token_5d1e'
+
+let config: Config | undefined
+
+export interface Answers {
+  secret?: string[]
+  choose?: ((choices: readonly Choice<unknown>[]) => unknown)[]
+  confirmName?: string[]
+}
+
+/** A prompter that answers from a script, and fails the test when asked something unscripted. */
+export function scriptedPrompter(answers: Answers): Prompter & {asked: string[]} {
+  const asked: string[] = []
+  return {
+    asked,
+    async secret(message) {
+      asked.push(message)
+      const answer = answers.secret?.shift()
+      assert.ok(answer !== undefined, `an unscripted secret prompt: ${message}`)
+      return answer
+    },
+    async choose<T>(message: string, choices: readonly Choice<T>[]) {
+      asked.push(message)
+      const pick = answers.choose?.shift()
+      assert.ok(pick, `an unscripted choice: ${message}`)
+      return pick(choices as readonly Choice<unknown>[]) as T
+    },
+    async confirmName(message, expected) {
+      asked.push(message)
+      const answer = answers.confirmName?.shift()
+      assert.ok(answer !== undefined, `an unscripted name confirmation: ${message}`)
+      return answer === expected
+    },
+  }
+}
+
+export interface RunOptions {
+  /** Both stdout and stderr claim to be a terminal (and stdin, for prompts). */
+  tty?: boolean
+  columns?: number
+  env?: NodeJS.ProcessEnv
+  input?: string
+  /** Set up the HTTP stubs on the API's origin. */
+  stub?: (api: Interceptable) => void
+  answers?: Answers
+  now?: Date
+  /** The config folder to use (kept afterwards); a fresh temp folder, removed afterwards, by default. */
+  configDir?: string
+}
+
+export interface Outcome {
+  code: number
+  stdout: string
+  stderr: string
+  asked: string[]
+  configDir: string
+}
+
+/** Runs `Cmd` with `argv` in process; every stub must have been used. */
+export async function runCommand(Cmd: typeof Command, argv: string[], options: RunOptions = {}): Promise<Outcome> {
+  config ??= await Config.load({root: ROOT})
+  const configDir = options.configDir ?? (await mkdtemp(join(tmpdir(), 'prisma-mgmt-unit-')))
+  const env = {PRISMA_MANAGEMENT_API_URL: API, PRISMA_SERVICE_TOKEN: TOKEN, ...options.env}
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key]
+  const io = fakeIO({tty: options.tty, columns: options.columns, env, input: options.input})
+  const agent = new MockAgent()
+  agent.disableNetConnect()
+  options.stub?.(agent.get(API))
+  const prompter = scriptedPrompter(options.answers ?? {})
+  const now = options.now ?? new Date('2026-11-29T10:20:30.000Z')
+  const clock = {now: () => now, sleep: async () => {}}
+  const restore = useDepsFactory((input) => buildDeps({...input, configDir}, {io, dispatcher: agent, prompter, clock}))
+  const before = process.exitCode
+  process.exitCode = undefined
+  try {
+    await Cmd.run(argv, config)
+    const code = Number(process.exitCode ?? 0)
+    agent.assertNoPendingInterceptors()
+    for (const text of [io.stdout.text, io.stderr.text]) assert.ok(!text.includes(TOKEN), `the token appeared in the output:\n${text}`)
+    return {code, stdout: io.stdout.text, stderr: io.stderr.text, asked: prompter.asked, configDir}
+  } finally {
+    process.exitCode = before
+    restore()
+    await agent.close()
+    if (!options.configDir) await rm(configDir, {recursive: true, force: true})
+  }
+}
+
+/** Stubs one request with a JSON answer; `times` answers it that many times. */
+export function reply(api: Interceptable, method: string, path: string, body: unknown, {status = 200, times = 1}: {status?: number; times?: number} = {}): void {
+  api.intercept({method, path}).reply(status, JSON.stringify(body), {headers: {'content-type': 'application/json'}}).times(times)
+}
