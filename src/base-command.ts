@@ -13,7 +13,7 @@ import {canPrompt, colourEnabled, isTerminal, type IOStreams} from './io/streams
 import {formatInArgv, reportFailure} from './output/failure.js'
 import {parseColumns, selectFields, type FieldSpec, type OutputFormat} from './output/fields.js'
 import type {ListOptions, OutputContext} from './output/print.js'
-import {safeForStream} from './render/safe-text.js'
+import {safeForStream} from './output/safe-text.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>

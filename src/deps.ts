@@ -10,7 +10,7 @@ import {UsageError} from './errors.js'
 import {systemClock, type Clock} from './io/clock.js'
 import {inquirerPrompter, type Prompter} from './io/prompts.js'
 import {processStreams, type IOStreams} from './io/streams.js'
-import {terminalSafe} from './render/safe-text.js'
+import {terminalSafe} from './output/safe-text.js'
 
 /** The global flags every API command takes. */
 export interface GlobalFlagValues {

@@ -59,7 +59,7 @@ function escapeRegExp(text: string): string {
   return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-// Like render/safe-text's set, plus tab, newline and CR: a traced body stays on its line, so a
+// Like output/safe-text's set, plus tab, newline and CR: a traced body stays on its line, so a
 // server cannot forge trace lines. api/ does not import render/, and the trace must be safe
 // whoever writes it, so it carries its own escaping.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

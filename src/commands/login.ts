@@ -7,7 +7,7 @@ import {hideFromDebugOutput} from '../auth/debug-output.js'
 import {cleanToken} from '../auth/settings.js'
 import {describeSource} from '../deps.js'
 import {AuthError, UsageError} from '../errors.js'
-import {safe} from '../render/safe-text.js'
+import {safe} from '../output/safe-text.js'
 
 export default class Login extends BaseCommand<typeof Login> {
   static override summary = 'Log in with a service token and save it to a profile'

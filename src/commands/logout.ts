@@ -1,5 +1,5 @@
 import {BaseCommand} from '../base-command.js'
-import {safe} from '../render/safe-text.js'
+import {safe} from '../output/safe-text.js'
 
 export default class Logout extends BaseCommand<typeof Logout> {
   static override summary = 'Remove the stored token of a profile'

@@ -2,7 +2,7 @@
 // created, so a typo is a usage error naming the valid regions instead of a failed create.
 import type {ManagementApi} from '../api/management-api.js'
 import {UsageError} from '../errors.js'
-import {safe} from '../render/safe-text.js'
+import {safe} from '../output/safe-text.js'
 
 export async function checkRegion(api: ManagementApi, region: string): Promise<void> {
   const regions = await api.listPostgresRegions()

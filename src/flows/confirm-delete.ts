@@ -2,7 +2,7 @@
 // any question), ask for its name on a terminal or require --yes elsewhere, then delete.
 import {UsageError} from '../errors.js'
 import type {Prompter} from '../io/prompts.js'
-import {safe} from '../render/safe-text.js'
+import {safe} from '../output/safe-text.js'
 
 export interface Deletable {
   id: string

@@ -2,7 +2,7 @@
 // use for "command not found"). Nothing is run in its place: a script must never do something else.
 import type {Hook} from '@oclif/core'
 
-import {terminalSafe} from '../render/safe-text.js'
+import {terminalSafe} from '../output/safe-text.js'
 
 const hook: Hook<'command_not_found'> = async function ({id, config}) {
   const {distance} = await import('fastest-levenshtein')

@@ -1,7 +1,7 @@
 // Questions to a person at a terminal, with @inquirer/prompts on stderr so stdout stays clean for
 // what the command prints. Ctrl-C becomes a CancelledError (exit 130). Tests pass a scripted Prompter.
 import {CancelledError} from '../errors.js'
-import {terminalSafe} from '../render/safe-text.js'
+import {terminalSafe} from '../output/safe-text.js'
 import type {IOStreams} from './streams.js'
 
 export interface Choice<T> {

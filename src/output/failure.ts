@@ -3,8 +3,8 @@
 // scrubbed from all of it. Returns the exit code.
 import {DeliveredError, describeFailure} from '../errors.js'
 import type {IOStreams} from '../io/streams.js'
-import {terminalSafe} from '../render/safe-text.js'
-import {writeJson} from '../render/json.js'
+import {terminalSafe} from './safe-text.js'
+import {writeJson} from './json.js'
 
 export interface FailureContext {
   io: IOStreams

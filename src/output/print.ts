@@ -2,8 +2,8 @@
 // tab-separated rows off a terminal, CSV (RFC 4180), or the API objects as JSON or YAML.
 // Every text that reaches a terminal or a pipe as table, TSV or CSV is made terminal-safe here.
 import {colourEnabled, isTerminal, terminalWidth, type IOStreams} from '../io/streams.js'
-import {terminalSafe} from '../render/safe-text.js'
-import {writeJson} from '../render/json.js'
+import {terminalSafe} from './safe-text.js'
+import {writeJson} from './json.js'
 import {selectFields, type Field, type FieldSpec, type OutputFormat} from './fields.js'
 
 export interface OutputContext {

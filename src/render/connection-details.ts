@@ -4,7 +4,7 @@
 import type {ConnectionDetails as ConnectionView, EndpointDetails as EndpointView} from '../api/connection-details.js'
 import type {IOStreams} from '../io/streams.js'
 import {boxedFields, bold} from '../output/print.js'
-import {safe} from './safe-text.js'
+import {safe} from '../output/safe-text.js'
 
 export type {ConnectionDetails as ConnectionView, EndpointDetails as EndpointView} from '../api/connection-details.js'
 

@@ -3,7 +3,7 @@
 import type {IOStreams} from '../io/streams.js'
 import {bold, dim} from '../output/print.js'
 import {renderConnectionDetails, type ConnectionView} from './connection-details.js'
-import {safe} from './safe-text.js'
+import {safe} from '../output/safe-text.js'
 
 export interface CreatedDatabaseView {
   id: string

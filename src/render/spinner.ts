@@ -2,7 +2,7 @@
 import type {Ora} from 'ora'
 
 import type {IOStreams} from '../io/streams.js'
-import {terminalSafe} from './safe-text.js'
+import {terminalSafe} from '../output/safe-text.js'
 
 export interface Spinner {
   update(text: string): void

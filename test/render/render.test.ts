@@ -7,7 +7,7 @@ import {timestampName, unusedName} from '../../src/names.js'
 import {boxedTable} from '../../src/output/print.js'
 import {humanBytes, projectFields, shortTime} from '../../src/output/resources.js'
 import {renderConnectionDetails} from '../../src/render/connection-details.js'
-import {writeJson} from '../../src/render/json.js'
+import {writeJson} from '../../src/output/json.js'
 import {fakeIO} from '../unit/fake-io.js'
 
 const project = (i: number): Project => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {safe, safeForStream, terminalSafe} from '../../src/render/safe-text.js'
+import {safe, safeForStream, terminalSafe} from '../../src/output/safe-text.js'
 
 describe('terminal-safe text', () => {
   it('replaces C0, DEL, C1 and bidi controls with visible escapes; keeps tab, newline and ordinary text', () => {

@@ -6,7 +6,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-import {Config, type Command} from '@oclif/core'
+import {Config} from '@oclif/core'
 import {MockAgent, type Interceptable} from 'undici'
 
 import {buildDeps, useDepsFactory} from '../../src/deps.js'
@@ -65,6 +65,11 @@ export interface RunOptions {
   configDir?: string
 }
 
+/** A command class: its static run, as oclif's `Command.run`. */
+export interface Runnable {
+  run(argv: string[], config: Config): Promise<unknown>
+}
+
 export interface Outcome {
   code: number
   stdout: string
@@ -74,10 +79,10 @@ export interface Outcome {
 }
 
 /** Runs `Cmd` with `argv` in process; every stub must have been used. */
-export async function runCommand(Cmd: typeof Command, argv: string[], options: RunOptions = {}): Promise<Outcome> {
+export async function runCommand(Cmd: Runnable, argv: string[], options: RunOptions = {}): Promise<Outcome> {
   config ??= await Config.load({root: ROOT})
   const configDir = options.configDir ?? (await mkdtemp(join(tmpdir(), 'prisma-mgmt-unit-')))
-  const env = {PRISMA_MANAGEMENT_API_URL: API, PRISMA_SERVICE_TOKEN: TOKEN, ...options.env}
+  const env: NodeJS.ProcessEnv = {PRISMA_MANAGEMENT_API_URL: API, PRISMA_SERVICE_TOKEN: TOKEN, ...options.env}
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key]
   const io = fakeIO({tty: options.tty, columns: options.columns, env, input: options.input})
   const agent = new MockAgent()

@@ -7,7 +7,7 @@ import {collect} from '../../api/collect.js'
 import {checkEnvFileFlag, credentialFlags, pickEndpoint, presentCredential, type CredentialFormat} from '../../credential-output.js'
 import {pickDatabase} from '../../flows/pick-database.js'
 import {timestampName, unusedName} from '../../names.js'
-import {safe} from '../../render/safe-text.js'
+import {safe} from '../../output/safe-text.js'
 import {DeliveredError, UsageError} from '../../errors.js'
 
 export default class DbCredentials extends BaseCommand<typeof DbCredentials> {

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {confirmAndDelete} from '../../flows/confirm-delete.js'
-import {safe} from '../../render/safe-text.js'
+import {safe} from '../../output/safe-text.js'
 
 export default class DbDelete extends BaseCommand<typeof DbDelete> {
   static override summary = 'Delete a database and its connections'

@@ -50,7 +50,7 @@ Without --region, a terminal offers the available regions; elsewhere the region 
       import('../../flows/create-and-deliver.js'),
       import('../../render/created-database.js'),
       import('../../api/connection-details.js'),
-      import('../../render/safe-text.js'),
+      import('../../output/safe-text.js'),
     ])
     const spinner = await startSpinner(this.io, `Creating project ${name} in ${region}`, {enabled: !this.machine})
     const project = await createAndDeliver<CreatedProject>({

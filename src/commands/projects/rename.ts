@@ -5,7 +5,7 @@ import {idArg} from '../../arguments.js'
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 import {projectFields} from '../../output/resources.js'
-import {safe} from '../../render/safe-text.js'
+import {safe} from '../../output/safe-text.js'
 
 export default class ProjectsRename extends BaseCommand<typeof ProjectsRename> {
   static override summary = 'Rename a project'

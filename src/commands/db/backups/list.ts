@@ -7,7 +7,7 @@ import {BaseCommand} from '../../../base-command.js'
 import {columnsFlag} from '../../../flags.js'
 import {isTerminal} from '../../../io/streams.js'
 import {backupFields} from '../../../output/resources.js'
-import {safe} from '../../../render/safe-text.js'
+import {safe} from '../../../output/safe-text.js'
 
 export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
   static override summary = 'List the backups of a database'

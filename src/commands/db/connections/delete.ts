@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {idArg} from '../../../arguments.js'
 import {BaseCommand} from '../../../base-command.js'
 import {confirmAndDelete} from '../../../flows/confirm-delete.js'
-import {safe} from '../../../render/safe-text.js'
+import {safe} from '../../../output/safe-text.js'
 
 export default class DbConnectionsDelete extends BaseCommand<typeof DbConnectionsDelete> {
   static override summary = 'Delete a connection; its credential stops working'

@@ -7,7 +7,7 @@ import {collect} from '../../../api/collect.js'
 import {columnsFlag} from '../../../flags.js'
 import {pickDatabase} from '../../../flows/pick-database.js'
 import {connectionFields} from '../../../output/resources.js'
-import {safe} from '../../../render/safe-text.js'
+import {safe} from '../../../output/safe-text.js'
 
 export default class DbConnectionsList extends BaseCommand<typeof DbConnectionsList> {
   static override summary = 'List the connections (credentials) of a database'
