@@ -8,6 +8,7 @@ import type {ManagementApi} from './api/management-api.js'
 import type {Resolved, Settings} from './auth/settings.js'
 import {createDeps, type Deps} from './deps.js'
 import {UsageError} from './errors.js'
+import type {Delivery} from './flows/create-and-deliver.js'
 import {globalFlags} from './flags.js'
 import {canPrompt, colourEnabled, isTerminal, type IOStreams} from './io/streams.js'
 import {formatInArgv, reportFailure} from './output/failure.js'
@@ -153,6 +154,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       await printDocument({...this.output, format: this.resourceFormat()}, value)
     } else this.out(await human())
     return value
+  }
+
+  /** The shared part of a create that waits for its database: the client, a spinner (on a terminal, not json/yaml), --wait and --wait-timeout. */
+  protected async delivery(spinnerText: string, wait: {wait: boolean; 'wait-timeout': number}): Promise<Delivery> {
+    const {startSpinner} = await import('./render/spinner.js')
+    return {
+      api: await this.api(),
+      spinner: await startSpinner(this.io, spinnerText, {enabled: !this.machine}),
+      machine: this.machine,
+      wait: wait.wait,
+      timeoutSeconds: wait['wait-timeout'],
+      say: (line) => this.io.stderr.write(`${line}\n`),
+      write: (text) => this.out(text),
+    }
   }
 
   private resourceFormat(): OutputFormat {

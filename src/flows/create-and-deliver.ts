@@ -33,6 +33,9 @@ export interface CreateAndDeliver<C extends object> {
   write: (text: string) => void
 }
 
+/** What every create shares: the client, the spinner, the output mode and --wait/--wait-timeout. */
+export type Delivery = Pick<CreateAndDeliver<object>, 'api' | 'spinner' | 'machine' | 'wait' | 'timeoutSeconds' | 'say' | 'write'>
+
 export async function createAndDeliver<C extends object>(options: CreateAndDeliver<C>): Promise<C> {
   const {spinner} = options
   const interrupts = watchInterrupts(options.say)

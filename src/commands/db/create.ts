@@ -43,21 +43,13 @@ export default class DbCreate extends BaseCommand<typeof DbCreate> {
     }
     if (this.flags.default) input.isDefault = true
 
-    const [{startSpinner}, {createAndDeliver}, created, details] = await Promise.all([
-      import('../../render/spinner.js'),
+    const [{createAndDeliver}, created, details] = await Promise.all([
       import('../../flows/create-and-deliver.js'),
       import('../../render/created-database.js'),
       import('../../api/connection-details.js'),
     ])
-    const spinner = await startSpinner(this.io, `Creating a database in project ${this.flags.project}`, {enabled: !this.machine})
     const database = await createAndDeliver<CreatedDatabase>({
-      api,
-      spinner,
-      machine: this.machine,
-      wait: this.flags.wait,
-      timeoutSeconds: this.flags['wait-timeout'],
-      say: (line) => this.io.stderr.write(`${line}\n`),
-      write: (text) => this.out(text),
+      ...(await this.delivery(`Creating a database in project ${this.flags.project}`, this.flags)),
       create: () => api.createDatabase(this.flags.project, input),
       database: (d) => d,
       // A later poll may report a status the POST's answer never has (failure, recovering); JSON shows it as seen.

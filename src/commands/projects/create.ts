@@ -45,22 +45,14 @@ Without --region, a terminal offers the available regions; elsewhere the region 
     if (this.flags.database) input.region = region as RegionId
     if (this.flags.workspace) input.workspaceId = this.flags.workspace
 
-    const [{startSpinner}, {createAndDeliver}, created, details, {safe}] = await Promise.all([
-      import('../../render/spinner.js'),
+    const [{createAndDeliver}, created, details, {safe}] = await Promise.all([
       import('../../flows/create-and-deliver.js'),
       import('../../render/created-database.js'),
       import('../../api/connection-details.js'),
       import('../../output/safe-text.js'),
     ])
-    const spinner = await startSpinner(this.io, `Creating project ${name} in ${region}`, {enabled: !this.machine})
     const project = await createAndDeliver<CreatedProject>({
-      api,
-      spinner,
-      machine: this.machine,
-      wait: this.flags.wait,
-      timeoutSeconds: this.flags['wait-timeout'],
-      say: (line) => this.io.stderr.write(`${line}\n`),
-      write: (text) => this.out(text),
+      ...(await this.delivery(`Creating project ${name} in ${region}`, this.flags)),
       create: () => api.createProject(input),
       database: (p) => p.database ?? undefined,
       // A later poll may report a status the POST's answer never has (failure, recovering); JSON shows it as seen.
