@@ -15,7 +15,9 @@ export class Terminal {
   static async start(args: string[], env: Record<string, string>, width = 160): Promise<Terminal> {
     const socket = `pmgmt-${randomBytes(4).toString('hex')}`
     const quoted = [BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
-    const script = `cd '${ROOT}' && ${quoted}; echo "[exit $?]"; sleep 120`
+    // tmux sets TERM in the pane to its own terminal type, whatever -e says: a TERM asked for is set by the shell.
+    const term = env.TERM === undefined ? '' : `TERM='${env.TERM.replaceAll("'", "'\\''")}' `
+    const script = `cd '${ROOT}' && ${term}${quoted}; echo "[exit $?]"; sleep 120`
     const envArgs = Object.entries({TERM: 'xterm-256color', ...env}).flatMap(([k, v]) => ['-e', `${k}=${v}`])
     // A person at a terminal: the runner's CI variable (set in CI) must not reach the session.
     const clean = {...process.env}
