@@ -18,7 +18,8 @@ export interface FailureContext {
 
 /** The closest known flag to an unknown one, when it is close enough to be a typo. */
 async function closestFlag(unknown: string, names: readonly string[]): Promise<string | undefined> {
-  const {distance} = await import('fastest-levenshtein')
+  // A CommonJS package: the bundle (scripts/bundle.js) gives it only a default export.
+  const {distance} = (await import('fastest-levenshtein')).default
   const typed = unknown.replace(/^-+/, '').split('=')[0]
   let best: {name: string; distance: number} | undefined
   for (const name of names) {

@@ -43,7 +43,7 @@ export async function printList<T>(ctx: OutputContext, spec: FieldSpec<T>, rows:
         io.stdout.write(`${options.empty}\n`)
         return
       }
-      io.stdout.write(`${await boxedTable(io, fields, rows)}\n`)
+      io.stdout.write(`${await boxedTable(io, fields, rows, {keepColumns: ctx.columns !== undefined})}\n`)
   }
 }
 
@@ -66,7 +66,8 @@ export async function printDocument(ctx: OutputContext, value: unknown): Promise
 }
 
 export async function toYaml(value: unknown): Promise<string> {
-  const {stringify} = await import('yaml')
+  // A CommonJS package: the bundle (scripts/bundle.js) gives it only a default export.
+  const {stringify} = (await import('yaml')).default
   // Plain data only; long strings (connection strings) stay on one line so they copy whole.
   return stringify(value, {lineWidth: 0, aliasDuplicateObjects: false})
 }
@@ -110,6 +111,16 @@ export function fitWidths(natural: readonly number[], minimum: readonly number[]
   return widths
 }
 
+/** How many leading columns fit `available` at their narrowest (always at least one). */
+export function columnsThatFit(narrowest: readonly number[], available: number): number {
+  let total = 1
+  for (const [i, width] of narrowest.entries()) {
+    total += width + PADDING + 1
+    if (total > available) return Math.max(1, i)
+  }
+  return narrowest.length
+}
+
 async function newTable(options: {head?: string[]; colWidths?: number[]}) {
   const {default: Table} = await import('cli-table3')
   // Long words (ids, URLs) in a shrunk column are cut with an ellipsis, not wrapped mid-word.
@@ -135,22 +146,31 @@ export async function dim(io: IOStreams, text: string): Promise<string> {
   return new Chalk({level: 1}).dim(text)
 }
 
-/** A boxed table of rows, fitted to the terminal's width. */
-export async function boxedTable<T>(io: IOStreams, fields: FieldSpec<T>, rows: readonly T[]): Promise<string> {
-  const cells = rows.map((row) => fields.map((f) => terminalSafe(f.text(row))))
+/**
+ * A boxed table of rows, fitted to the terminal's width. Unless the columns were chosen
+ * (--columns), the last columns that cannot fit even when shrunk are left out, and named below.
+ */
+export async function boxedTable<T>(io: IOStreams, all: FieldSpec<T>, rows: readonly T[], options: {keepColumns?: boolean} = {}): Promise<string> {
+  const allCells = rows.map((row) => all.map((f) => terminalSafe(f.text(row))))
   const natural: number[] = []
   const minimum: number[] = []
-  for (const [i, field] of fields.entries()) {
+  for (const [i, field] of all.entries()) {
     let width = await widthOf(field.header)
-    for (const row of cells) width = Math.max(width, await widthOf(row[i]))
+    for (const row of allCells) width = Math.max(width, await widthOf(row[i]))
     natural.push(width)
     minimum.push(Math.min(width, Math.max(field.header.length, 8)))
   }
-  const widths = fitWidths(natural, minimum, fields.map((f) => f.whole === true), terminalWidth(io) ?? Number.POSITIVE_INFINITY)
+  const available = terminalWidth(io) ?? Number.POSITIVE_INFINITY
+  const count = options.keepColumns ? all.length : columnsThatFit(all.map((f, i) => (f.whole ? natural[i] : minimum[i])), available)
+  const fields = all.slice(0, count)
+  const cells = allCells.map((row) => row.slice(0, count))
+  const widths = fitWidths(natural.slice(0, count), minimum.slice(0, count), fields.map((f) => f.whole === true), available)
   const head = await Promise.all(fields.map((f) => bold(io, f.header)))
   const table = await newTable({head, colWidths: widths.map((w) => w + PADDING)})
   for (const row of cells) table.push(row)
-  return table.toString()
+  const left = all.slice(count).map((f) => f.name)
+  if (left.length === 0) return table.toString()
+  return `${table.toString()}\n${await dim(io, `Left out to fit: ${left.join(', ')} (see --columns).`)}`
 }
 
 /**

@@ -11,21 +11,29 @@ const exec = promisify(execFile)
 export class Terminal {
   private constructor(private readonly socket: string) {}
 
-  /** Starts `prisma-mgmt <args>` in a 160x50 terminal; the line `[exit N]` follows when it ends. */
-  static async start(args: string[], env: Record<string, string>): Promise<Terminal> {
+  /** Starts `prisma-mgmt <args>` in a terminal `width` columns wide (160 unless given) and 50 lines high; the line `[exit N]` follows when it ends. */
+  static async start(args: string[], env: Record<string, string>, width = 160): Promise<Terminal> {
     const socket = `pmgmt-${randomBytes(4).toString('hex')}`
     const quoted = [BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
-    const script = `cd '${ROOT}' && ${quoted}; echo "[exit $?]"; sleep 120`
+    // tmux sets TERM in the pane to its own terminal type, whatever -e says: a TERM asked for is set by the shell.
+    const term = env.TERM === undefined ? '' : `TERM='${env.TERM.replaceAll("'", "'\\''")}' `
+    const script = `cd '${ROOT}' && ${term}${quoted}; echo "[exit $?]"; sleep 120`
     const envArgs = Object.entries({TERM: 'xterm-256color', ...env}).flatMap(([k, v]) => ['-e', `${k}=${v}`])
     // A person at a terminal: the runner's CI variable (set in CI) must not reach the session.
     const clean = {...process.env}
     for (const key of ['CI', 'PRISMA_SERVICE_TOKEN', 'PRISMA_MANAGEMENT_API_URL', 'PRISMA_MGMT_PROFILE', 'NO_COLOR', 'FORCE_COLOR']) delete clean[key]
-    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '50', ...envArgs, 'sh', '-c', script], {env: clean})
+    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(width), '-y', '50', ...envArgs, 'sh', '-c', script], {env: clean})
     return new Terminal(socket)
   }
 
   async screen(): Promise<string> {
     const {stdout} = await exec('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J'])
+    return stdout
+  }
+
+  /** The screen with its colour escapes (`capture-pane -e`), wrapped lines joined. */
+  async styledScreen(): Promise<string> {
+    const {stdout} = await exec('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J', '-e'])
     return stdout
   }
 
