@@ -12,8 +12,6 @@ export interface Deletable {
 export interface ConfirmDelete<R extends Deletable> {
   /** `project`, `database`, `connection`. */
   what: string
-  /** What else goes with it, said in the question (`and all of its databases`). */
-  alsoDeletes?: string
   yes: boolean
   canAsk: boolean
   prompter: Prompter
@@ -27,8 +25,7 @@ export async function confirmAndDelete<R extends Deletable>(flow: ConfirmDelete<
     if (!flow.canAsk) {
       throw new UsageError(`Refusing to delete ${flow.what} ${resource.id} without confirmation.`, 'Pass --yes to delete without a prompt.')
     }
-    const also = flow.alsoDeletes ? ` ${flow.alsoDeletes}` : ''
-    const question = safe`This deletes ${flow.what} ${resource.name} (${resource.id})${also} for good. Type its name to confirm:`
+    const question = safe`This deletes ${flow.what} ${resource.name} (${resource.id}) for good. Type its name to confirm:`
     if (!(await flow.prompter.confirmName(question, resource.name))) {
       throw new UsageError(`The name did not match; ${flow.what} ${resource.id} was not deleted.`)
     }

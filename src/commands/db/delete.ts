@@ -24,7 +24,6 @@ export default class DbDelete extends BaseCommand<typeof DbDelete> {
     const api = await this.api()
     const deleted = await confirmAndDelete({
       what: 'database',
-      alsoDeletes: 'and its connections',
       yes: this.flags.yes,
       canAsk: this.interactive,
       prompter: this.deps.prompter,

@@ -27,7 +27,6 @@ export default class ProjectsDelete extends BaseCommand<typeof ProjectsDelete> {
     const api = await this.api()
     const deleted = await confirmAndDelete({
       what: 'project',
-      alsoDeletes: 'and all of its databases',
       yes: this.flags.yes,
       canAsk: this.interactive,
       prompter: this.deps.prompter,

@@ -25,7 +25,7 @@ export default class ProjectsRename extends BaseCommand<typeof ProjectsRename> {
     if (!name) throw new UsageError('The --name flag is empty.', 'Pass the new name: --name <name>.')
     const api = await this.api()
     const project = await api.renameProject(this.args.id, name)
-    this.note(safe`Renamed project ${project.id} to "${project.name}".`)
+    this.aside(safe`Renamed project ${project.id} to "${project.name}".`)
     return this.record(projectFields, project)
   }
 }
