@@ -15,6 +15,8 @@ export interface CreateAndDeliver<C extends object> {
   /** --wait and --wait-timeout. */
   wait: boolean
   timeoutSeconds: number
+  /** Waits between status polls (the clock's). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** Lines on stderr while interrupts are held. */
   say: (line: string) => void
   /** The POST. */
@@ -57,6 +59,7 @@ export async function createAndDeliver<C extends object>(options: CreateAndDeliv
         timeoutSeconds: options.timeoutSeconds,
         spinner,
         signal: interrupts.signal,
+        sleep: options.sleep,
         onStatus: (status) => {
           created = options.withStatus(created, status)
         },

@@ -56,6 +56,7 @@ export default class DbCreate extends BaseCommand<typeof DbCreate> {
       machine: this.machine,
       wait: this.flags.wait,
       timeoutSeconds: this.flags['wait-timeout'],
+      sleep: this.deps.clock.sleep,
       say: (line) => this.io.stderr.write(`${line}\n`),
       write: (text) => this.out(text),
       create: () => api.createDatabase(this.flags.project, input),

@@ -59,6 +59,7 @@ Without --region, a terminal offers the available regions; elsewhere the region 
       machine: this.machine,
       wait: this.flags.wait,
       timeoutSeconds: this.flags['wait-timeout'],
+      sleep: this.deps.clock.sleep,
       say: (line) => this.io.stderr.write(`${line}\n`),
       write: (text) => this.out(text),
       create: () => api.createProject(input),
