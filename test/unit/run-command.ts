@@ -141,6 +141,15 @@ export function reply(
   return received
 }
 
+/** stdout parsed as the one JSON document it must be; a failure shows what was there instead. */
+export function parseJson(stdout: string): unknown {
+  try {
+    return JSON.parse(stdout)
+  } catch {
+    assert.fail(`stdout is not one JSON document:\n${stdout}`)
+  }
+}
+
 /** The API's error body. */
 export function apiError(code: string, message: string, hint?: string): {error: {code: string; message: string; hint?: string}} {
   return {error: hint === undefined ? {code, message} : {code, message, hint}}

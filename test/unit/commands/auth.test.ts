@@ -11,7 +11,7 @@ import Login from '../../../src/commands/login.js'
 import Logout from '../../../src/commands/logout.js'
 import WhoAmI from '../../../src/commands/whoami.js'
 import {me} from '../fixtures.js'
-import {API, apiError, fixJitter, reply, runCommand, TOKEN} from '../run-command.js'
+import {API, apiError, fixJitter, parseJson, reply, runCommand, TOKEN} from '../run-command.js'
 
 const NEW_TOKEN = 'sk_login_new_token_9f2c'
 const noEnvToken = {PRISMA_SERVICE_TOKEN: undefined}
@@ -86,7 +86,7 @@ describe('login in process', () => {
   it('--token with --json prints the API\'s account; -o yaml the same as YAML', async () => {
     const json = await runCommand(Login, ['--token', NEW_TOKEN, '--json'], {env: noEnvToken, stub: (api) => reply(api, 'GET', '/v1/me', {data: me})})
     assert.equal(json.code, 0, json.stderr)
-    assert.deepEqual(JSON.parse(json.stdout), me)
+    assert.deepEqual(parseJson(json.stdout), me)
     assert.equal(json.stderr, '')
     const yaml = await runCommand(Login, ['--token', NEW_TOKEN, '-o', 'yaml'], {env: noEnvToken, stub: (api) => reply(api, 'GET', '/v1/me', {data: me})})
     assert.equal(yaml.code, 0, yaml.stderr)
@@ -100,7 +100,7 @@ describe('login in process', () => {
       configDir,
       stub: (api) => reply(api, 'GET', '/v1/me', apiError('unauthorized', 'Invalid token.'), {status: 401}),
     })
-    assert.equal(result.code, 3)
+    assert.equal(result.code, 3, result.stderr)
     assert.equal(result.stdout, '')
     assert.equal(result.stderr, 'Error: The API rejected that token (401); it was not saved.\nCheck that you copied the whole service token and that it has not been revoked.\n')
     assert.ok(!existsSync(join(configDir, 'config.json')), 'no config file was written')
@@ -114,22 +114,22 @@ describe('login in process', () => {
       configDir,
       stub: (api) => reply(api, 'GET', '/v1/me', apiError('unavailable', 'Down for maintenance.'), {status: 503, times: 5}),
     })
-    assert.equal(result.code, 6)
-    assert.deepEqual(JSON.parse(result.stdout), {error: {code: 'unavailable', message: 'Down for maintenance.', status: 503}})
+    assert.equal(result.code, 6, result.stderr)
+    assert.deepEqual(parseJson(result.stdout), {error: {code: 'unavailable', message: 'Down for maintenance.', status: 503}})
     assert.equal(result.stderr, 'Error: Down for maintenance.\nThe API is unavailable or busy; try again in a moment.\n')
     assert.ok(!existsSync(join(configDir, 'config.json')), 'no config file was written')
   })
 
   it('off a terminal without a token: exit 2 naming the flags, no request', async () => {
     const result = await runCommand(Login, [], {env: noEnvToken})
-    assert.equal(result.code, 2)
+    assert.equal(result.code, 2, result.stderr)
     assert.equal(result.stderr, 'Error: No token given and no terminal to ask for one.\nPass --token <token>, or pipe it in with --with-token.\n')
     assert.equal(result.stdout, '')
   })
 
   it('usage errors: --token with --with-token, an empty --token, nothing on stdin, --json with -o yaml', async () => {
     const both = await runCommand(Login, ['--with-token', '--token', NEW_TOKEN], {env: noEnvToken, input: NEW_TOKEN})
-    assert.equal(both.code, 2)
+    assert.equal(both.code, 2, both.stderr)
     assert.equal(both.stderr, 'Error: Pass either --token or --with-token, not both.\n')
 
     const empty = await runCommand(Login, ['--token', '  '], {env: noEnvToken})
@@ -137,13 +137,13 @@ describe('login in process', () => {
     assert.equal(empty.stderr, 'Error: The --token flag is empty.\nPass a service token: --token <token>.\n')
 
     const nothing = await runCommand(Login, ['--with-token'], {env: noEnvToken, input: '\n'})
-    assert.equal(nothing.code, 3)
+    assert.equal(nothing.code, 3, nothing.stderr)
     assert.equal(nothing.stderr, 'Error: No token on standard input.\nPipe the token in: echo "$TOKEN" | prisma-mgmt login --with-token\n')
 
     const formats = await runCommand(Login, ['--token', NEW_TOKEN, '--json', '-o', 'yaml'], {env: noEnvToken})
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
-    assert.deepEqual(JSON.parse(formats.stdout), {error: {code: 'usage', message: '--json and --output yaml ask for different formats.'}})
+    assert.deepEqual(parseJson(formats.stdout), {error: {code: 'usage', message: '--json and --output yaml ask for different formats.'}})
   })
 })
 
@@ -172,10 +172,10 @@ describe('logout in process', () => {
     const configDir = await loggedIn()
     const first = await runCommand(Logout, ['--json'], {env: noEnvToken, configDir})
     assert.equal(first.code, 0, first.stderr)
-    assert.deepEqual(JSON.parse(first.stdout), {profile: 'default', removed: true})
+    assert.deepEqual(parseJson(first.stdout), {profile: 'default', removed: true})
     const second = await runCommand(Logout, ['--json'], {env: noEnvToken, configDir})
     assert.equal(second.code, 0, second.stderr)
-    assert.deepEqual(JSON.parse(second.stdout), {profile: 'default', removed: false})
+    assert.deepEqual(parseJson(second.stdout), {profile: 'default', removed: false})
     const human = await runCommand(Logout, [], {env: noEnvToken, configDir})
     assert.equal(human.stdout, 'Profile "default" had no stored token; nothing to remove.\n')
   })
@@ -188,6 +188,17 @@ describe('logout in process', () => {
     assert.ok(!existsSync(join(configDir, 'config.json')), 'no config file was written')
   })
 
+  it('-o yaml says what it did as YAML; --json with -o yaml is exit 2 and leaves the token', async () => {
+    const configDir = await loggedIn()
+    const formats = await runCommand(Logout, ['--json', '-o', 'yaml'], {env: noEnvToken, configDir})
+    assert.equal(formats.code, 2, formats.stderr)
+    assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
+    assert.equal((await readConfig(configDir) as {profiles: {default: {token?: string}}}).profiles.default.token, NEW_TOKEN, 'the token is still stored')
+    const yaml = await runCommand(Logout, ['-o', 'yaml'], {env: noEnvToken, configDir})
+    assert.equal(yaml.code, 0, yaml.stderr)
+    assert.deepEqual(parseYaml(yaml.stdout), {profile: 'default', removed: true})
+  })
+
   it('says on stderr that PRISMA_SERVICE_TOKEN still applies; not with --json', async () => {
     const configDir = await loggedIn()
     const result = await runCommand(Logout, [], {configDir})
@@ -195,7 +206,7 @@ describe('logout in process', () => {
     assert.equal(result.stderr, 'Note: PRISMA_SERVICE_TOKEN is still set in your environment and is used before any profile.\n')
     const json = await runCommand(Logout, ['--json'], {configDir})
     assert.equal(json.stderr, '', 'no note with --json')
-    assert.deepEqual(JSON.parse(json.stdout), {profile: 'default', removed: false})
+    assert.deepEqual(parseJson(json.stdout), {profile: 'default', removed: false})
   })
 })
 
@@ -243,7 +254,7 @@ describe('whoami in process', () => {
 
   it('--json and -o yaml: the API\'s account; -o csv: one row', async () => {
     const json = await runCommand(WhoAmI, ['--json'], {stub})
-    assert.deepEqual(JSON.parse(json.stdout), me)
+    assert.deepEqual(parseJson(json.stdout), me)
     const yaml = await runCommand(WhoAmI, ['-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), me)
     const csv = await runCommand(WhoAmI, ['-o', 'csv', '--columns', 'workspace,credential'], {stub})
@@ -252,25 +263,25 @@ describe('whoami in process', () => {
 
   it('a 401 is exit 3; with --json one error document', async () => {
     const result = await runCommand(WhoAmI, ['--json'], {stub: (api) => reply(api, 'GET', '/v1/me', apiError('unauthorized', 'Invalid token.'), {status: 401})})
-    assert.equal(result.code, 3)
-    assert.deepEqual(JSON.parse(result.stdout), {error: {code: 'unauthorized', message: 'Invalid token.', status: 401}})
+    assert.equal(result.code, 3, result.stderr)
+    assert.deepEqual(parseJson(result.stdout), {error: {code: 'unauthorized', message: 'Invalid token.', status: 401}})
     assert.equal(result.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
   })
 
   it('no token anywhere, or an empty PRISMA_SERVICE_TOKEN: exit 3 before any request', async () => {
     const none = await runCommand(WhoAmI, [], {env: noEnvToken})
-    assert.equal(none.code, 3)
+    assert.equal(none.code, 3, none.stderr)
     assert.equal(none.stderr, 'Error: Not logged in: no token for profile "default".\nRun `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const empty = await runCommand(WhoAmI, ['--json'], {env: {PRISMA_SERVICE_TOKEN: ' \n'}})
-    assert.equal(empty.code, 3)
+    assert.equal(empty.code, 3, empty.stderr)
     assert.equal(empty.stderr, 'Error: PRISMA_SERVICE_TOKEN is set but empty.\nSet PRISMA_SERVICE_TOKEN to a service token, or unset it to use the stored profile.\n')
-    assert.deepEqual(JSON.parse(empty.stdout), {error: {code: 'auth-required', message: 'PRISMA_SERVICE_TOKEN is set but empty.'}})
+    assert.deepEqual(parseJson(empty.stdout), {error: {code: 'auth-required', message: 'PRISMA_SERVICE_TOKEN is set but empty.'}})
   })
 
   it('503 after retries is exit 6; the retry that waits over a second is said on stderr', async (t) => {
     fixJitter(t, 0.99)
     const result = await runCommand(WhoAmI, [], {stub: (api) => reply(api, 'GET', '/v1/me', apiError('unavailable', 'Try later.'), {status: 503, times: 5})})
-    assert.equal(result.code, 6)
+    assert.equal(result.code, 6, result.stderr)
     assert.equal(result.stdout, '')
     assert.equal(
       result.stderr,
@@ -280,13 +291,13 @@ describe('whoami in process', () => {
 
   it('usage errors: an unknown column, an unknown flag, --json with -o yaml (no request)', async () => {
     const column = await runCommand(WhoAmI, ['--columns', 'workspace,email'])
-    assert.equal(column.code, 2)
+    assert.equal(column.code, 2, column.stderr)
     assert.equal(column.stderr, 'Error: Unknown column for --columns: email.\nValid columns: workspace, user, credential, api-url, token-from, profile.\n')
     const flag = await runCommand(WhoAmI, ['--jsno'])
-    assert.equal(flag.code, 2)
+    assert.equal(flag.code, 2, flag.stderr)
     assert.match(flag.stderr, /^Error: Nonexistent flag: --jsno\nDid you mean --json\?\n/, flag.stderr)
     const formats = await runCommand(WhoAmI, ['--json', '-o', 'yaml'])
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
   })
 })

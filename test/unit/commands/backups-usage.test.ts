@@ -6,7 +6,7 @@ import {parse as parseYaml} from 'yaml'
 import DbBackupsList from '../../../src/commands/db/backups/list.js'
 import DbUsage from '../../../src/commands/db/usage.js'
 import {backups, usage} from '../fixtures.js'
-import {apiError, fixJitter, reply, runCommand} from '../run-command.js'
+import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
 
@@ -51,7 +51,7 @@ describe('db backups list in process', () => {
     const limited = (api: Api) => reply(api, 'GET', '/v1/databases/db_1/backups?limit=5', backups)
     const json = await runCommand(DbBackupsList, ['db_1', '--limit', '5', '--json'], {stub: limited})
     assert.equal(json.code, 0, json.stderr)
-    assert.deepEqual(JSON.parse(json.stdout), backups.data)
+    assert.deepEqual(parseJson(json.stdout), backups.data)
     assert.equal(json.stderr, '', 'nothing beside the JSON document')
     const yaml = await runCommand(DbBackupsList, ['db_1', '-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), backups.data)
@@ -80,29 +80,29 @@ describe('db backups list in process', () => {
     const missing = await runCommand(DbBackupsList, ['db_404', '--json'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_404/backups', apiError('not-found', 'Database not found.'), {status: 404}),
     })
-    assert.equal(missing.code, 4)
+    assert.equal(missing.code, 4, missing.stderr)
     assert.equal(missing.stderr, NOT_FOUND)
-    assert.deepEqual(JSON.parse(missing.stdout), {error: {code: 'not-found', message: 'Database not found.', status: 404}})
+    assert.deepEqual(parseJson(missing.stdout), {error: {code: 'not-found', message: 'Database not found.', status: 404}})
     const down = await runCommand(DbBackupsList, ['db_1'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_1/backups', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5}),
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, UNAVAILABLE)
     assert.equal(down.stdout, '')
   })
 
   it('usage errors: no database id, a bad id, an unknown column, --json with -o yaml (no request)', async () => {
     const missing = await runCommand(DbBackupsList, [])
-    assert.equal(missing.code, 2)
+    assert.equal(missing.code, 2, missing.stderr)
     assert.match(missing.stderr, /^Error: Missing 1 required arg:\ndb-id {2}Database id\n/, missing.stderr)
     const bad = await runCommand(DbBackupsList, ['.'])
-    assert.equal(bad.code, 2)
+    assert.equal(bad.code, 2, bad.stderr)
     assert.equal(bad.stderr, 'Error: Invalid db-id argument ".": an id is never empty, blank, "." or "..".\nPass an id as the `list` commands show it.\n')
     const column = await runCommand(DbBackupsList, ['db_1', '--columns', 'id,kind'])
-    assert.equal(column.code, 2)
+    assert.equal(column.code, 2, column.stderr)
     assert.equal(column.stderr, 'Error: Unknown column for --columns: kind.\nValid columns: id, type, status, size, created.\n')
     const formats = await runCommand(DbBackupsList, ['db_1', '--json', '-o', 'yaml'])
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
   })
 })
@@ -138,7 +138,7 @@ describe('db usage in process', () => {
     const ranged = (api: Api) => reply(api, 'GET', '/v1/databases/db_1/usage?startDate=2026-11-01&endDate=2026-11-28', usage)
     const json = await runCommand(DbUsage, ['db_1', '--from', '2026-11-01', '--to', '2026-11-28', '--json'], {stub: ranged})
     assert.equal(json.code, 0, json.stderr)
-    assert.deepEqual(JSON.parse(json.stdout), usage)
+    assert.deepEqual(parseJson(json.stdout), usage)
     const yaml = await runCommand(DbUsage, ['db_1', '-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), usage)
     const csv = await runCommand(DbUsage, ['db_1', '-o', 'csv', '--columns', 'operations,storage'], {stub})
@@ -147,13 +147,13 @@ describe('db usage in process', () => {
 
   it('dates that are not real days, or a --from after --to, are exit 2 before any request', async () => {
     const invalid = await runCommand(DbUsage, ['db_1', '--from', '2026-02-30'])
-    assert.equal(invalid.code, 2)
+    assert.equal(invalid.code, 2, invalid.stderr)
     assert.equal(invalid.stderr, 'Error: --from must be a date as YYYY-MM-DD, got "2026-02-30".\nFor example: --from 2026-11-01\n')
     const shape = await runCommand(DbUsage, ['db_1', '--to', '28/11/2026', '--json'])
-    assert.equal(shape.code, 2)
-    assert.deepEqual(JSON.parse(shape.stdout), {error: {code: 'usage', message: '--to must be a date as YYYY-MM-DD, got "28/11/2026".'}})
+    assert.equal(shape.code, 2, shape.stderr)
+    assert.deepEqual(parseJson(shape.stdout), {error: {code: 'usage', message: '--to must be a date as YYYY-MM-DD, got "28/11/2026".'}})
     const reversed = await runCommand(DbUsage, ['db_1', '--from', '2026-11-28', '--to', '2026-11-01'])
-    assert.equal(reversed.code, 2)
+    assert.equal(reversed.code, 2, reversed.stderr)
     assert.equal(reversed.stderr, 'Error: --from 2026-11-28 is after --to 2026-11-01.\n')
   })
 
@@ -162,24 +162,24 @@ describe('db usage in process', () => {
     const missing = await runCommand(DbUsage, ['db_404'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_404/usage', apiError('not-found', 'Database not found.'), {status: 404}),
     })
-    assert.equal(missing.code, 4)
+    assert.equal(missing.code, 4, missing.stderr)
     assert.equal(missing.stderr, NOT_FOUND)
     const denied = await runCommand(DbUsage, ['db_1'], {stub: (api) => reply(api, 'GET', '/v1/databases/db_1/usage', apiError('forbidden', 'Not your database.'), {status: 403})})
-    assert.equal(denied.code, 3)
+    assert.equal(denied.code, 3, denied.stderr)
     assert.equal(denied.stderr, 'Error: Not your database.\nThe token is valid but not allowed to do this; check its workspace and role.\n')
     const down = await runCommand(DbUsage, ['db_1'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_1/usage', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5}),
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, UNAVAILABLE)
   })
 
   it('usage errors: no database id, an unknown column (no request)', async () => {
     const missing = await runCommand(DbUsage, [])
-    assert.equal(missing.code, 2)
+    assert.equal(missing.code, 2, missing.stderr)
     assert.match(missing.stderr, /^Error: Missing 1 required arg:\ndb-id {2}Database id\n/, missing.stderr)
     const column = await runCommand(DbUsage, ['db_1', '--columns', 'cost'])
-    assert.equal(column.code, 2)
+    assert.equal(column.code, 2, column.stderr)
     assert.equal(column.stderr, 'Error: Unknown column for --columns: cost.\nValid columns: start, end, operations, storage, generated.\n')
   })
 })

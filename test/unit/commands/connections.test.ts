@@ -8,7 +8,7 @@ import DbConnectionsList from '../../../src/commands/db/connections/list.js'
 import DbConnectionsRotate from '../../../src/commands/db/connections/rotate.js'
 import type {Choice} from '../../../src/io/prompts.js'
 import {connection, createdConnection, database, page, project} from '../fixtures.js'
-import {apiError, fixJitter, reply, runCommand} from '../run-command.js'
+import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
 
@@ -52,7 +52,7 @@ describe('db connections list in process', () => {
 
   it('--json, -o yaml, -o csv and --limit', async () => {
     const json = await runCommand(DbConnectionsList, ['db_1', '--json'], {stub})
-    assert.deepEqual(JSON.parse(json.stdout), two)
+    assert.deepEqual(parseJson(json.stdout), two)
     const yaml = await runCommand(DbConnectionsList, ['db_1', '-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), two)
     const csv = await runCommand(DbConnectionsList, ['db_1', '-o', 'csv', '--limit', '1', '--columns', 'id,name'], {
@@ -106,26 +106,26 @@ describe('db connections list in process', () => {
   it('without a database off a terminal: exit 2; 404 is exit 4; 503 after retries is exit 6', async (t) => {
     fixJitter(t)
     const missing = await runCommand(DbConnectionsList, [])
-    assert.equal(missing.code, 2)
+    assert.equal(missing.code, 2, missing.stderr)
     assert.equal(missing.stderr, 'Error: Missing the database id argument (db-id).\nPass a database id (see `prisma-mgmt db list`), or --project <id> for its default database.\n')
     const notFound = await runCommand(DbConnectionsList, ['db_404'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_404/connections?limit=100', apiError('not-found', 'Database not found.'), {status: 404}),
     })
-    assert.equal(notFound.code, 4)
+    assert.equal(notFound.code, 4, notFound.stderr)
     assert.equal(notFound.stderr, 'Error: Database not found.\nCheck the id; the `list` commands show what exists.\n')
     const down = await runCommand(DbConnectionsList, ['db_1'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_1/connections?limit=100', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5}),
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, UNAVAILABLE)
   })
 
   it('usage errors: an unknown column, --json with -o yaml (no request)', async () => {
     const column = await runCommand(DbConnectionsList, ['db_1', '--columns', 'password'])
-    assert.equal(column.code, 2)
+    assert.equal(column.code, 2, column.stderr)
     assert.equal(column.stderr, 'Error: Unknown column for --columns: password.\nValid columns: id, name, kind, endpoints, created.\n')
     const formats = await runCommand(DbConnectionsList, ['db_1', '--json', '-o', 'yaml'])
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
   })
 })
@@ -182,7 +182,7 @@ describe('db connections rotate in process', () => {
   it('--json and -o yaml: the API\'s object with its secrets; -o csv: a row per endpoint', async () => {
     const json = await runCommand(DbConnectionsRotate, ['conn_1', '--json'], {stub})
     assert.equal(json.code, 0, json.stderr)
-    assert.deepEqual(JSON.parse(json.stdout), rotated)
+    assert.deepEqual(parseJson(json.stdout), rotated)
     assert.equal(json.stderr, '')
     const yaml = await runCommand(DbConnectionsRotate, ['conn_1', '-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), rotated)
@@ -210,7 +210,7 @@ describe('db connections rotate in process', () => {
 
   it('an endpoint the API did not return: exit 2, and the new details are printed all the same (the old password is gone)', async () => {
     const url = await runCommand(DbConnectionsRotate, ['conn_1', '-o', 'url', '--endpoint', 'accelerate'], {stub})
-    assert.equal(url.code, 2)
+    assert.equal(url.code, 2, url.stderr)
     assert.equal(
       url.stderr,
       'Error: The API returned no accelerate connection string for connection conn_1 (it returned: direct, pooled). ' +
@@ -227,38 +227,38 @@ describe('db connections rotate in process', () => {
     const missing = await runCommand(DbConnectionsRotate, ['conn_404', '-o', 'url'], {
       stub: (api) => reply(api, 'POST', '/v1/connections/conn_404/rotate', apiError('not-found', 'Connection not found.'), {status: 404}),
     })
-    assert.equal(missing.code, 4)
+    assert.equal(missing.code, 4, missing.stderr)
     assert.equal(missing.stdout, '')
     assert.equal(missing.stderr, 'Error: Connection not found.\nCheck the id; the `list` commands show what exists.\n')
     const busy = await runCommand(DbConnectionsRotate, ['conn_1', '--json'], {
       stub: (api) => reply(api, 'POST', '/v1/connections/conn_1/rotate', apiError('conflict', 'A rotation is already in progress.'), {status: 409}),
     })
-    assert.equal(busy.code, 5)
+    assert.equal(busy.code, 5, busy.stderr)
     assert.equal(busy.stderr, 'Error: A rotation is already in progress.\n')
-    assert.deepEqual(JSON.parse(busy.stdout), {error: {code: 'conflict', message: 'A rotation is already in progress.', status: 409}})
+    assert.deepEqual(parseJson(busy.stdout), {error: {code: 'conflict', message: 'A rotation is already in progress.', status: 409}})
     let sent: ReturnType<typeof reply> = []
     const down = await runCommand(DbConnectionsRotate, ['conn_1'], {
       stub(api) {
         sent = reply(api, 'POST', '/v1/connections/conn_1/rotate', apiError('unavailable', 'Service unavailable.'), {status: 503})
       },
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, UNAVAILABLE)
     assert.equal(sent.length, 1, 'one POST')
   })
 
   it('usage errors: no connection id, an unknown -o, an unknown --endpoint, --json with -o yaml (no request)', async () => {
     const missing = await runCommand(DbConnectionsRotate, [])
-    assert.equal(missing.code, 2)
+    assert.equal(missing.code, 2, missing.stderr)
     assert.match(missing.stderr, /^Error: Missing 1 required arg:\nconn-id {2}Connection id \(see `db connections list`\)\n/, missing.stderr)
     const output = await runCommand(DbConnectionsRotate, ['conn_1', '-o', 'dotenv'])
-    assert.equal(output.code, 2)
+    assert.equal(output.code, 2, output.stderr)
     assert.match(output.stderr, /^Error: Expected --output=dotenv to be one of: table, json, yaml, csv, url, env\n/, output.stderr)
     const endpoint = await runCommand(DbConnectionsRotate, ['conn_1', '--endpoint', 'replica'])
-    assert.equal(endpoint.code, 2)
+    assert.equal(endpoint.code, 2, endpoint.stderr)
     assert.match(endpoint.stderr, /^Error: Expected --endpoint=replica to be one of: direct, pooled, accelerate\n/, endpoint.stderr)
     const formats = await runCommand(DbConnectionsRotate, ['conn_1', '--json', '-o', 'yaml'])
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
   })
 })
@@ -277,7 +277,7 @@ describe('db connections delete in process', () => {
     })
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'Deleted connection app-1 (conn_1).\n')
-    assert.equal(deleted.length, 1)
+    assert.equal(deleted.length, 1, 'one DELETE')
   })
 
   it('on a terminal: the right name deletes; -y --json says what was deleted', async () => {
@@ -299,19 +299,19 @@ describe('db connections delete in process', () => {
         reply(api, 'DELETE', '/v1/connections/conn_1', undefined, {status: 204})
       },
     })
-    assert.deepEqual(JSON.parse(json.stdout), {id: 'conn_1', deleted: true})
+    assert.deepEqual(parseJson(json.stdout), {id: 'conn_1', deleted: true})
   })
 
   it('a wrong name, or no terminal without --yes: exit 2 and no DELETE is sent', async () => {
     const wrong = await runCommand(DbConnectionsDelete, ['conn_1'], {tty: true, env: {NO_COLOR: '1'}, answers: {confirmName: ['app-2']}, stub: get})
-    assert.equal(wrong.code, 2)
+    assert.equal(wrong.code, 2, wrong.stderr)
     assert.deepEqual(wrong.asked, [QUESTION])
     assert.equal(wrong.stderr, 'Error: The name did not match; connection conn_1 was not deleted.\n')
     assert.equal(wrong.stdout, '')
     const piped = await runCommand(DbConnectionsDelete, ['conn_1', '--json'], {stub: get})
-    assert.equal(piped.code, 2)
+    assert.equal(piped.code, 2, piped.stderr)
     assert.equal(piped.stderr, 'Error: Refusing to delete connection conn_1 without confirmation.\nPass --yes to delete without a prompt.\n')
-    assert.deepEqual(JSON.parse(piped.stdout), {error: {code: 'usage', message: 'Refusing to delete connection conn_1 without confirmation.'}})
+    assert.deepEqual(parseJson(piped.stdout), {error: {code: 'usage', message: 'Refusing to delete connection conn_1 without confirmation.'}})
   })
 
   it('404 is exit 4 before any question; 409 is exit 5; 503 after retries is exit 6', async (t) => {
@@ -321,7 +321,7 @@ describe('db connections delete in process', () => {
       env: {NO_COLOR: '1'},
       stub: (api) => reply(api, 'GET', '/v1/connections/conn_404', apiError('not-found', 'Connection not found.'), {status: 404}),
     })
-    assert.equal(missing.code, 4)
+    assert.equal(missing.code, 4, missing.stderr)
     assert.deepEqual(missing.asked, [], 'nothing asked')
     assert.equal(missing.stderr, 'Error: Connection not found.\nCheck the id; the `list` commands show what exists.\n')
     const conflict = await runCommand(DbConnectionsDelete, ['conn_1', '--yes'], {
@@ -330,7 +330,7 @@ describe('db connections delete in process', () => {
         reply(api, 'DELETE', '/v1/connections/conn_1', apiError('conflict', 'The default connection cannot be deleted.', 'Make another connection the default first.'), {status: 409})
       },
     })
-    assert.equal(conflict.code, 5)
+    assert.equal(conflict.code, 5, conflict.stderr)
     assert.equal(conflict.stderr, 'Error: The default connection cannot be deleted.\nHint: Make another connection the default first.\n')
     const down = await runCommand(DbConnectionsDelete, ['conn_1', '--yes'], {
       stub(api) {
@@ -338,16 +338,16 @@ describe('db connections delete in process', () => {
         reply(api, 'DELETE', '/v1/connections/conn_1', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5})
       },
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, UNAVAILABLE)
   })
 
   it('usage errors: no connection id, a bad id (no request)', async () => {
     const missing = await runCommand(DbConnectionsDelete, ['--yes'])
-    assert.equal(missing.code, 2)
+    assert.equal(missing.code, 2, missing.stderr)
     assert.match(missing.stderr, /^Error: Missing 1 required arg:\nconn-id {2}Connection id \(see `db connections list`\)\n/, missing.stderr)
     const bad = await runCommand(DbConnectionsDelete, [' ', '--yes'])
-    assert.equal(bad.code, 2)
+    assert.equal(bad.code, 2, bad.stderr)
     assert.equal(bad.stderr, 'Error: Invalid conn-id argument " ": an id is never empty, blank, "." or "..".\nPass an id as the `list` commands show it.\n')
   })
 })

@@ -7,7 +7,7 @@ import DbCreate from '../../../src/commands/db/create.js'
 import ProjectsCreate from '../../../src/commands/projects/create.js'
 import type {Choice} from '../../../src/io/prompts.js'
 import {createdDatabase, createdProject, regions} from '../fixtures.js'
-import {apiError, fixJitter, reply, runCommand} from '../run-command.js'
+import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
 
@@ -144,7 +144,7 @@ describe('projects create in process', () => {
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(posts[0].body, {name: 'billing', createDatabase: true, region: 'eu-west-3', workspaceId: 'ws_2'})
     const created = createdProject('provisioning', 'billing')
-    assert.deepEqual(JSON.parse(result.stdout), {...created, database: {...created.database, status: 'ready'}})
+    assert.deepEqual(parseJson(result.stdout), {...created, database: {...created.database, status: 'ready'}})
     assert.equal(result.stderr, '', 'no spinner with --json')
   })
 
@@ -188,15 +188,15 @@ describe('projects create in process', () => {
 
   it('--region mars-1 is refused before the POST, naming the valid regions; an unavailable region too', async () => {
     const mars = await runCommand(ProjectsCreate, ['--region', 'mars-1'], {stub: (api) => reply(api, 'GET', '/v1/regions/postgres', {data: withRegions})})
-    assert.equal(mars.code, 2)
+    assert.equal(mars.code, 2, mars.stderr)
     assert.equal(mars.stdout, '')
     assert.equal(mars.stderr, 'Error: Unknown region "mars-1".\nValid regions: us-east-1, eu-west-3 (see `prisma-mgmt regions list`).\n')
     const closed = await runCommand(ProjectsCreate, ['--region', 'ap-southeast-1', '--json'], {
       stub: (api) => reply(api, 'GET', '/v1/regions/postgres', {data: withRegions}),
     })
-    assert.equal(closed.code, 2)
+    assert.equal(closed.code, 2, closed.stderr)
     assert.equal(closed.stderr, 'Error: Region ap-southeast-1 is unavailable.\nAvailable regions: us-east-1, eu-west-3.\n')
-    assert.deepEqual(JSON.parse(closed.stdout), {error: {code: 'usage', message: 'Region ap-southeast-1 is unavailable.'}})
+    assert.deepEqual(parseJson(closed.stdout), {error: {code: 'usage', message: 'Region ap-southeast-1 is unavailable.'}})
   })
 
   it('a poll that fails (503 after retries): the created project and its secrets are printed, then the error; exit 6', async (t) => {
@@ -210,7 +210,7 @@ describe('projects create in process', () => {
         reply(api, 'GET', '/v1/databases/db_9', {error: UNAVAILABLE}, {status: 503, times: 5})
       },
     })
-    assert.equal(result.code, 6)
+    assert.equal(result.code, 6, result.stderr)
     assert.deepEqual(result.asked, [])
     assert.equal(result.stdout, `${PROJECT_RECORD}\n${databaseBlock('provisioning')}`)
     const lines = spinnerLines(result.stderr)
@@ -231,8 +231,8 @@ describe('projects create in process', () => {
         reply(api, 'GET', '/v1/databases/db_9', {error: UNAVAILABLE}, {status: 503, times: 5})
       },
     })
-    assert.equal(result.code, 6)
-    assert.deepEqual(JSON.parse(result.stdout), {
+    assert.equal(result.code, 6, result.stderr)
+    assert.deepEqual(parseJson(result.stdout), {
       ...createdProject('provisioning'),
       error: {code: 'unavailable', message: 'Waiting for database db_9 failed: Service unavailable.', status: 503},
     })
@@ -246,9 +246,9 @@ describe('projects create in process', () => {
         polls(api, 'provisioning', 'failure')
       },
     })
-    assert.equal(result.code, 1)
+    assert.equal(result.code, 1, result.stderr)
     const created = createdProject('provisioning')
-    assert.deepEqual(JSON.parse(result.stdout), {
+    assert.deepEqual(parseJson(result.stdout), {
       ...created,
       database: {...created.database, status: 'failure'},
       error: {code: 'provisioning', message: 'Database db_9 failed to provision.'},
@@ -260,35 +260,35 @@ describe('projects create in process', () => {
     const taken = await runCommand(ProjectsCreate, ['--name', 'shop', '--no-wait'], {
       stub: (api) => reply(api, 'POST', '/v1/projects', apiError('conflict', 'A project named shop exists.'), {status: 409}),
     })
-    assert.equal(taken.code, 5)
+    assert.equal(taken.code, 5, taken.stderr)
     assert.equal(taken.stderr, 'Error: A project named shop exists.\n')
     assert.equal(taken.stdout, '')
     const denied = await runCommand(ProjectsCreate, ['--json'], {stub: (api) => reply(api, 'POST', '/v1/projects', apiError('unauthorized', 'Invalid token.'), {status: 401})})
-    assert.equal(denied.code, 3)
-    assert.deepEqual(JSON.parse(denied.stdout), {error: {code: 'unauthorized', message: 'Invalid token.', status: 401}})
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.deepEqual(parseJson(denied.stdout), {error: {code: 'unauthorized', message: 'Invalid token.', status: 401}})
     let posts: ReturnType<typeof reply> = []
     const down = await runCommand(ProjectsCreate, [], {
       stub(api) {
         posts = reply(api, 'POST', '/v1/projects', {error: UNAVAILABLE}, {status: 503})
       },
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, 'Error: Service unavailable.\nThe API is unavailable or busy; try again in a moment.\n')
     assert.equal(posts.length, 1, 'one POST')
   })
 
   it('usage errors: an empty --name or --region, --wait-timeout 0, --json with -o yaml (no request)', async () => {
     const name = await runCommand(ProjectsCreate, ['--name', ' '])
-    assert.equal(name.code, 2)
+    assert.equal(name.code, 2, name.stderr)
     assert.equal(name.stderr, 'Error: The --name flag is empty.\nPass a name, or leave --name out for a generated one.\n')
     const region = await runCommand(ProjectsCreate, ['--region', ''])
-    assert.equal(region.code, 2)
+    assert.equal(region.code, 2, region.stderr)
     assert.equal(region.stderr, 'Error: The --region flag is empty.\nPass a region id such as us-east-1 (see `prisma-mgmt regions list`).\n')
     const timeout = await runCommand(ProjectsCreate, ['--wait-timeout', '0'])
-    assert.equal(timeout.code, 2)
+    assert.equal(timeout.code, 2, timeout.stderr)
     assert.match(timeout.stderr, /^Error: Parsing --wait-timeout \nExpected an integer greater than or equal to 1 but received: 0\n/, timeout.stderr)
     const formats = await runCommand(ProjectsCreate, ['--json', '-o', 'yaml'])
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
   })
 })
@@ -335,7 +335,7 @@ describe('db create in process', () => {
     }
     const json = await runCommand(DbCreate, ['--project', 'proj_9', '--json'], {stub})
     assert.equal(json.code, 0, json.stderr)
-    assert.deepEqual(JSON.parse(json.stdout), {...createdDatabase('provisioning'), status: 'ready'})
+    assert.deepEqual(parseJson(json.stdout), {...createdDatabase('provisioning'), status: 'ready'})
     assert.equal(json.stderr, '')
     const yaml = await runCommand(DbCreate, ['--project', 'proj_9', '-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), {...createdDatabase('provisioning'), status: 'ready'})
@@ -358,9 +358,9 @@ describe('db create in process', () => {
     const result = await runCommand(DbCreate, ['--project', 'proj_9', '--region', 'mars-1', '--json'], {
       stub: (api) => reply(api, 'GET', '/v1/regions/postgres', {data: regions}),
     })
-    assert.equal(result.code, 2)
+    assert.equal(result.code, 2, result.stderr)
     assert.equal(result.stderr, 'Error: Unknown region "mars-1".\nValid regions: us-east-1, eu-west-3 (see `prisma-mgmt regions list`).\n')
-    assert.deepEqual(JSON.parse(result.stdout), {error: {code: 'usage', message: 'Unknown region "mars-1".'}})
+    assert.deepEqual(parseJson(result.stdout), {error: {code: 'usage', message: 'Unknown region "mars-1".'}})
   })
 
   it('a poll that fails (503 after retries): piped, the rows are printed, then the error; --json, the object and an error member', async (t) => {
@@ -370,15 +370,15 @@ describe('db create in process', () => {
       reply(api, 'GET', '/v1/databases/db_9', {error: UNAVAILABLE}, {status: 503, times: 5})
     }
     const piped = await runCommand(DbCreate, ['--project', 'proj_9'], {stub})
-    assert.equal(piped.code, 6)
+    assert.equal(piped.code, 6, piped.stderr)
     assert.equal(piped.stdout, ENDPOINT_HEADER + ENDPOINT_ROWS)
     assert.equal(
       piped.stderr,
       'Error: Waiting for database db_9 failed: Service unavailable.\nIt was created all the same (shown above); check it with `prisma-mgmt db show db_9`.\n',
     )
     const json = await runCommand(DbCreate, ['--project', 'proj_9', '--json'], {stub})
-    assert.equal(json.code, 6)
-    assert.deepEqual(JSON.parse(json.stdout), {
+    assert.equal(json.code, 6, json.stderr)
+    assert.deepEqual(parseJson(json.stdout), {
       ...createdDatabase('provisioning'),
       error: {code: 'unavailable', message: 'Waiting for database db_9 failed: Service unavailable.', status: 503},
     })
@@ -388,27 +388,27 @@ describe('db create in process', () => {
     const missing = await runCommand(DbCreate, ['--project', 'proj_404'], {
       stub: (api) => reply(api, 'POST', '/v1/projects/proj_404/databases', apiError('not-found', 'Project not found.'), {status: 404}),
     })
-    assert.equal(missing.code, 4)
+    assert.equal(missing.code, 4, missing.stderr)
     assert.equal(missing.stderr, 'Error: Project not found.\nCheck the id; the `list` commands show what exists.\n')
     const taken = await runCommand(DbCreate, ['--project', 'proj_9', '--name', 'main'], {
       stub: (api) => reply(api, 'POST', POST, apiError('conflict', 'A database named main exists in this project.'), {status: 409}),
     })
-    assert.equal(taken.code, 5)
+    assert.equal(taken.code, 5, taken.stderr)
     assert.equal(taken.stderr, 'Error: A database named main exists in this project.\n')
   })
 
   it('usage errors: no --project, an empty --name, --json with -o yaml (no request)', async () => {
     const missing = await runCommand(DbCreate, [])
-    assert.equal(missing.code, 2)
-    assert.match(missing.stderr, /^Error: Missing required flag --project\n/, missing.stderr)
+    assert.equal(missing.code, 2, missing.stderr)
+    assert.equal(missing.stderr, 'Error: Missing required flag --project\nSee more help with --help\n')
     const json = await runCommand(DbCreate, ['--json'])
-    assert.equal(json.code, 2)
-    assert.equal(JSON.parse(json.stdout).error.code, 'usage', `a usage error document: ${json.stdout}`)
+    assert.equal(json.code, 2, json.stderr)
+    assert.deepEqual(parseJson(json.stdout), {error: {code: 'usage', message: 'Missing required flag --project'}})
     const name = await runCommand(DbCreate, ['--project', 'proj_9', '--name', ''])
-    assert.equal(name.code, 2)
+    assert.equal(name.code, 2, name.stderr)
     assert.equal(name.stderr, 'Error: The --name flag is empty.\nPass a name, or leave --name out.\n')
     const formats = await runCommand(DbCreate, ['--project', 'proj_9', '--json', '-o', 'yaml'])
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
   })
 })

@@ -10,7 +10,7 @@ import {parse as parseYaml} from 'yaml'
 import DbCredentials from '../../../src/commands/db/credentials.js'
 import type {Choice} from '../../../src/io/prompts.js'
 import {connection, createdConnection, database, page, project} from '../fixtures.js'
-import {apiError, fixJitter, reply, runCommand} from '../run-command.js'
+import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
 
@@ -99,7 +99,7 @@ describe('db credentials in process', () => {
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(posts[0][0].body, {name: 'ci'})
     const empty = await runCommand(DbCredentials, ['db_1', '--name', ''])
-    assert.equal(empty.code, 2)
+    assert.equal(empty.code, 2, empty.stderr)
     assert.equal(empty.stderr, 'Error: The --name flag is empty.\nPass a name, or leave --name out for a generated one.\n')
   })
 
@@ -118,10 +118,10 @@ describe('db credentials in process', () => {
   it('--json and -o yaml: the API\'s object with the secrets, nothing else; -o csv: a row per endpoint', async () => {
     const json = await runCommand(DbCredentials, ['db_1', '--json'], {stub: mint().stub})
     assert.equal(json.code, 0, json.stderr)
-    assert.deepEqual(JSON.parse(json.stdout), minted())
+    assert.deepEqual(parseJson(json.stdout), minted())
     assert.equal(json.stderr, '')
     const formatJson = await runCommand(DbCredentials, ['db_1', '--format', 'json'], {stub: mint().stub})
-    assert.deepEqual(JSON.parse(formatJson.stdout), minted(), '--format json is --json')
+    assert.deepEqual(parseJson(formatJson.stdout), minted(), '--format json is --json')
     const yaml = await runCommand(DbCredentials, ['db_1', '-o', 'yaml'], {stub: mint().stub})
     assert.deepEqual(parseYaml(yaml.stdout), minted())
     assert.equal(yaml.stderr, '')
@@ -175,7 +175,7 @@ describe('db credentials in process', () => {
           `The connection just minted, ${NAME} (conn_9), was deleted again.\n`,
       )
       if (argv[0] === '--json') {
-        assert.deepEqual(JSON.parse(result.stdout), {
+        assert.deepEqual(parseJson(result.stdout), {
           error: {code: 'usage', message: 'The API returned no accelerate connection string for connection conn_9 (it returned: direct, pooled).'},
         })
       } else assert.equal(result.stdout, '')
@@ -191,7 +191,7 @@ describe('db credentials in process', () => {
         reply(api, 'DELETE', '/v1/connections/conn_9', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5})
       },
     })
-    assert.equal(result.code, 2)
+    assert.equal(result.code, 2, result.stderr)
     assert.equal(result.stdout, '')
     assert.equal(
       result.stderr,
@@ -224,7 +224,7 @@ describe('db credentials in process', () => {
   it('an --env-file in a folder that does not exist is exit 2 before any request', async () => {
     const path = join(folder, 'missing', '.env')
     const result = await runCommand(DbCredentials, ['db_1', '--env-file', path])
-    assert.equal(result.code, 2)
+    assert.equal(result.code, 2, result.stderr)
     assert.equal(
       result.stderr,
       `Error: Cannot write --env-file ${path}: the folder ${join(folder, 'missing')} does not exist.\nCreate the folder first, or pass a path in an existing folder; nothing was sent to the API.\n`,
@@ -241,7 +241,7 @@ describe('db credentials in process', () => {
       },
     })
     assert.equal(result.code, 0, result.stderr)
-    assert.equal(posts.length, 1)
+    assert.equal(posts.length, 1, 'one POST')
     assert.equal(result.stdout, `${DIRECT}\n`)
   })
 
@@ -276,10 +276,10 @@ describe('db credentials in process', () => {
   it('without an id off a terminal, or with --json on one: exit 2, nothing minted', async () => {
     const message = 'Error: Missing the database id argument (db-id).\nPass a database id (see `prisma-mgmt db list`), or --project <id> for its default database.\n'
     const piped = await runCommand(DbCredentials, [])
-    assert.equal(piped.code, 2)
+    assert.equal(piped.code, 2, piped.stderr)
     assert.equal(piped.stderr, message)
     const json = await runCommand(DbCredentials, ['--json'], {tty: true})
-    assert.equal(json.code, 2)
+    assert.equal(json.code, 2, json.stderr)
     assert.equal(json.stderr, message)
   })
 
@@ -287,11 +287,11 @@ describe('db credentials in process', () => {
     const missing = await runCommand(DbCredentials, ['db_404'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_404/connections?limit=100', apiError('not-found', 'Database not found.'), {status: 404}),
     })
-    assert.equal(missing.code, 4)
+    assert.equal(missing.code, 4, missing.stderr)
     assert.equal(missing.stderr, 'Error: Database not found.\nCheck the id; the `list` commands show what exists.\n')
     const denied = await runCommand(DbCredentials, ['db_1', '--json'], {stub: (api) => reply(api, 'GET', LIST, apiError('unauthorized', 'Invalid token.'), {status: 401})})
-    assert.equal(denied.code, 3)
-    assert.deepEqual(JSON.parse(denied.stdout), {error: {code: 'unauthorized', message: 'Invalid token.', status: 401}})
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.deepEqual(parseJson(denied.stdout), {error: {code: 'unauthorized', message: 'Invalid token.', status: 401}})
     let posts: ReturnType<typeof reply> = []
     const down = await runCommand(DbCredentials, ['db_1'], {
       stub(api) {
@@ -299,21 +299,21 @@ describe('db credentials in process', () => {
         posts = reply(api, 'POST', POST, apiError('unavailable', 'Service unavailable.'), {status: 503})
       },
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, 'Error: Service unavailable.\nThe API is unavailable or busy; try again in a moment.\n')
     assert.equal(posts.length, 1, 'a POST is not repeated')
   })
 
   it('usage errors: a bad id, an unknown --format, --json with -o yaml (no request)', async () => {
     const bad = await runCommand(DbCredentials, ['..'])
-    assert.equal(bad.code, 2)
+    assert.equal(bad.code, 2, bad.stderr)
     assert.equal(bad.stderr, 'Error: Invalid db-id argument "..": an id is never empty, blank, "." or "..".\nPass an id as the `list` commands show it.\n')
     const format = await runCommand(DbCredentials, ['db_1', '--format', 'dotenv'])
-    assert.equal(format.code, 2)
+    assert.equal(format.code, 2, format.stderr)
     assert.match(format.stderr, /^Error: Expected --format=dotenv to be one of: table, json, yaml, csv, url, env\n/, format.stderr)
     const formats = await runCommand(DbCredentials, ['db_1', '--json', '-o', 'yaml'])
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
-    assert.deepEqual(JSON.parse(formats.stdout), {error: {code: 'usage', message: '--json and --output yaml ask for different formats.'}})
+    assert.deepEqual(parseJson(formats.stdout), {error: {code: 'usage', message: '--json and --output yaml ask for different formats.'}})
   })
 })

@@ -7,7 +7,7 @@ import DbList from '../../../src/commands/db/list.js'
 import DbShow from '../../../src/commands/db/show.js'
 import type {Choice} from '../../../src/io/prompts.js'
 import {database, databaseDetail, page, project} from '../fixtures.js'
-import {apiError, fixJitter, reply, runCommand} from '../run-command.js'
+import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
 
@@ -65,7 +65,7 @@ describe('db list in process', () => {
 
   it('--json, -o yaml and -o csv', async () => {
     const json = await runCommand(DbList, ['--json'], {stub})
-    assert.deepEqual(JSON.parse(json.stdout), listed)
+    assert.deepEqual(parseJson(json.stdout), listed)
     const yaml = await runCommand(DbList, ['-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), listed)
     const csv = await runCommand(DbList, ['-o', 'csv', '--columns', 'name,status,default'], {stub})
@@ -82,25 +82,25 @@ describe('db list in process', () => {
     const missing = await runCommand(DbList, ['--project', 'proj_404'], {
       stub: (api) => reply(api, 'GET', '/v1/projects/proj_404/databases?limit=100', apiError('not-found', 'Project not found.'), {status: 404}),
     })
-    assert.equal(missing.code, 4)
+    assert.equal(missing.code, 4, missing.stderr)
     assert.equal(missing.stderr, 'Error: Project not found.\nCheck the id; the `list` commands show what exists.\n')
     const down = await runCommand(DbList, ['-o', 'yaml'], {
       stub: (api) => reply(api, 'GET', '/v1/databases?limit=100', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5}),
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, UNAVAILABLE)
     assert.deepEqual(parseYaml(down.stdout), {error: {code: 'unavailable', message: 'Service unavailable.', status: 503}}, 'the error as a YAML document')
   })
 
   it('usage errors: an unknown column, an unknown -o, --json with -o yaml (no request)', async () => {
     const column = await runCommand(DbList, ['--columns', 'id,size'])
-    assert.equal(column.code, 2)
+    assert.equal(column.code, 2, column.stderr)
     assert.equal(column.stderr, 'Error: Unknown column for --columns: size.\nValid columns: id, name, project, region, status, default, created.\n')
     const output = await runCommand(DbList, ['-o', 'xml'])
-    assert.equal(output.code, 2)
+    assert.equal(output.code, 2, output.stderr)
     assert.match(output.stderr, /^Error: Expected --output=xml to be one of: table, json, yaml, csv\n/, output.stderr)
     const formats = await runCommand(DbList, ['--json', '-o', 'yaml'])
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
   })
 })
@@ -135,7 +135,7 @@ describe('db show in process', () => {
 
   it('--json, -o yaml and -o csv', async () => {
     const json = await runCommand(DbShow, ['db_1', '--json'], {stub})
-    assert.deepEqual(JSON.parse(json.stdout), databaseDetail(1))
+    assert.deepEqual(parseJson(json.stdout), databaseDetail(1))
     const yaml = await runCommand(DbShow, ['db_1', '-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), databaseDetail(1))
     const csv = await runCommand(DbShow, ['db_1', '-o', 'csv', '--columns', 'id,region'], {stub})
@@ -157,10 +157,10 @@ describe('db show in process', () => {
     const noDefault = await runCommand(DbShow, ['--project', 'proj_1'], {
       stub: (api) => reply(api, 'GET', '/v1/projects/proj_1/databases?limit=100', page([database(2), database(3)])),
     })
-    assert.equal(noDefault.code, 2)
+    assert.equal(noDefault.code, 2, noDefault.stderr)
     assert.equal(noDefault.stderr, 'Error: Project proj_1 has no default database.\nPass the database id (see `prisma-mgmt db list --project proj_1`).\n')
     const none = await runCommand(DbShow, ['--project', 'proj_1'], {stub: (api) => reply(api, 'GET', '/v1/projects/proj_1/databases?limit=100', page([]))})
-    assert.equal(none.code, 2)
+    assert.equal(none.code, 2, none.stderr)
     assert.equal(none.stderr, 'Error: Project proj_1 has no database.\nCreate one with `prisma-mgmt db create --project proj_1`.\n')
   })
 
@@ -206,15 +206,15 @@ describe('db show in process', () => {
 
   it('without an id off a terminal, in CI, or with --json: exit 2, no request', async () => {
     const piped = await runCommand(DbShow, [])
-    assert.equal(piped.code, 2)
+    assert.equal(piped.code, 2, piped.stderr)
     assert.equal(piped.stderr, MISSING_ID)
     const ci = await runCommand(DbShow, [], {tty: true, env: {NO_COLOR: '1', CI: 'true'}})
-    assert.equal(ci.code, 2)
+    assert.equal(ci.code, 2, ci.stderr)
     assert.equal(ci.stderr, MISSING_ID)
     const json = await runCommand(DbShow, ['--json'], {tty: true})
-    assert.equal(json.code, 2)
+    assert.equal(json.code, 2, json.stderr)
     assert.equal(json.stderr, MISSING_ID)
-    assert.deepEqual(JSON.parse(json.stdout), {error: {code: 'usage', message: 'Missing the database id argument (db-id).'}})
+    assert.deepEqual(parseJson(json.stdout), {error: {code: 'usage', message: 'Missing the database id argument (db-id).'}})
   })
 
   it('404 is exit 4; 503 after retries is exit 6; 401 is exit 3', async (t) => {
@@ -222,25 +222,25 @@ describe('db show in process', () => {
     const missing = await runCommand(DbShow, ['db_404', '--json'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_404', apiError('not-found', 'Database not found.'), {status: 404}),
     })
-    assert.equal(missing.code, 4)
+    assert.equal(missing.code, 4, missing.stderr)
     assert.equal(missing.stderr, NOT_FOUND)
-    assert.deepEqual(JSON.parse(missing.stdout), {error: {code: 'not-found', message: 'Database not found.', status: 404}})
+    assert.deepEqual(parseJson(missing.stdout), {error: {code: 'not-found', message: 'Database not found.', status: 404}})
     const down = await runCommand(DbShow, ['db_1'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_1', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5}),
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, UNAVAILABLE)
     const denied = await runCommand(DbShow, ['db_1'], {stub: (api) => reply(api, 'GET', '/v1/databases/db_1', apiError('unauthorized', 'Invalid token.'), {status: 401})})
-    assert.equal(denied.code, 3)
+    assert.equal(denied.code, 3, denied.stderr)
     assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
   })
 
   it('usage errors: a bad id, an unknown column (no request)', async () => {
     const bad = await runCommand(DbShow, ['..'])
-    assert.equal(bad.code, 2)
+    assert.equal(bad.code, 2, bad.stderr)
     assert.equal(bad.stderr, 'Error: Invalid db-id argument "..": an id is never empty, blank, "." or "..".\nPass an id as the `list` commands show it.\n')
     const column = await runCommand(DbShow, ['db_1', '--columns', 'id,,host'])
-    assert.equal(column.code, 2)
+    assert.equal(column.code, 2, column.stderr)
     assert.equal(column.stderr, 'Error: Unknown column for --columns: host.\nValid columns: id, name, project, region, status, default, created.\n')
   })
 })

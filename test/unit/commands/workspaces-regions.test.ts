@@ -6,7 +6,7 @@ import {parse as parseYaml} from 'yaml'
 import RegionsList from '../../../src/commands/regions/list.js'
 import WorkspacesList from '../../../src/commands/workspaces/list.js'
 import {page, regions, workspaces} from '../fixtures.js'
-import {apiError, fixJitter, reply, runCommand} from '../run-command.js'
+import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
 
@@ -55,7 +55,7 @@ describe('workspaces list in process', () => {
 
   it('--json, -o yaml and -o csv', async () => {
     const json = await runCommand(WorkspacesList, ['--json'], {stub})
-    assert.deepEqual(JSON.parse(json.stdout), workspaces)
+    assert.deepEqual(parseJson(json.stdout), workspaces)
     const yaml = await runCommand(WorkspacesList, ['-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), workspaces)
     const csv = await runCommand(WorkspacesList, ['-o', 'csv'], {stub})
@@ -77,25 +77,25 @@ describe('workspaces list in process', () => {
     const denied = await runCommand(WorkspacesList, [], {
       stub: (api) => reply(api, 'GET', '/v1/workspaces?limit=100', apiError('unauthorized', 'Token revoked.', 'Create a new service token.'), {status: 401}),
     })
-    assert.equal(denied.code, 3)
+    assert.equal(denied.code, 3, denied.stderr)
     assert.equal(denied.stderr, 'Error: Token revoked.\nHint: Create a new service token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const down = await runCommand(WorkspacesList, ['--json'], {
       stub: (api) => reply(api, 'GET', '/v1/workspaces?limit=100', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5}),
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, UNAVAILABLE)
-    assert.deepEqual(JSON.parse(down.stdout), {error: {code: 'unavailable', message: 'Service unavailable.', status: 503}})
+    assert.deepEqual(parseJson(down.stdout), {error: {code: 'unavailable', message: 'Service unavailable.', status: 503}})
   })
 
   it('usage errors: an unknown column, --limit 0, --json with -o yaml (no request)', async () => {
     const column = await runCommand(WorkspacesList, ['--columns', 'id,owner'])
-    assert.equal(column.code, 2)
+    assert.equal(column.code, 2, column.stderr)
     assert.equal(column.stderr, 'Error: Unknown column for --columns: owner.\nValid columns: id, name, created.\n')
     const limit = await runCommand(WorkspacesList, ['--limit', '0'])
-    assert.equal(limit.code, 2)
+    assert.equal(limit.code, 2, limit.stderr)
     assert.equal(limit.stderr, 'Error: Parsing --limit \nExpected an integer greater than or equal to 1 but received: 0\nSee more help with --help\n')
     const formats = await runCommand(WorkspacesList, ['--json', '-o', 'yaml'])
-    assert.equal(formats.code, 2)
+    assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
   })
 })
@@ -134,7 +134,7 @@ describe('regions list in process', () => {
   it('--json, -o json, -o yaml and -o csv with --columns', async () => {
     for (const argv of [['--json'], ['-o', 'json']]) {
       const json = await runCommand(RegionsList, argv, {stub})
-      assert.deepEqual(JSON.parse(json.stdout), all, argv.join(' '))
+      assert.deepEqual(parseJson(json.stdout), all, argv.join(' '))
     }
     const yaml = await runCommand(RegionsList, ['-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), all)
@@ -145,15 +145,15 @@ describe('regions list in process', () => {
   it('401 is exit 3; 503 after retries is exit 6; an answer that is not a region list is exit 6', async (t) => {
     fixJitter(t)
     const denied = await runCommand(RegionsList, [], {stub: (api) => reply(api, 'GET', '/v1/regions/postgres', apiError('unauthorized', 'Invalid token.'), {status: 401})})
-    assert.equal(denied.code, 3)
+    assert.equal(denied.code, 3, denied.stderr)
     assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const down = await runCommand(RegionsList, [], {
       stub: (api) => reply(api, 'GET', '/v1/regions/postgres', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5}),
     })
-    assert.equal(down.code, 6)
+    assert.equal(down.code, 6, down.stderr)
     assert.equal(down.stderr, UNAVAILABLE)
     const odd = await runCommand(RegionsList, [], {stub: (api) => reply(api, 'GET', '/v1/regions/postgres', {data: [{id: 'x'}]})})
-    assert.equal(odd.code, 6)
+    assert.equal(odd.code, 6, odd.stderr)
     assert.match(
       odd.stderr,
       /^Error: GET \/v1\/regions\/postgres: the API answered with something that is not a region list \(data\[0\]\.name is missing\)\.\nIs --api-url the Management API\?/,
@@ -163,10 +163,10 @@ describe('regions list in process', () => {
 
   it('an unknown column and a mistyped flag are exit 2 with no request', async () => {
     const column = await runCommand(RegionsList, ['--columns', 'country'])
-    assert.equal(column.code, 2)
+    assert.equal(column.code, 2, column.stderr)
     assert.equal(column.stderr, 'Error: Unknown column for --columns: country.\nValid columns: id, name, status.\n')
     const flag = await runCommand(RegionsList, ['--colums', 'id'])
-    assert.equal(flag.code, 2)
+    assert.equal(flag.code, 2, flag.stderr)
     assert.match(flag.stderr, /^Error: Nonexistent flag: --colums\nDid you mean --columns\?/, flag.stderr)
   })
 })
