@@ -75,8 +75,13 @@ describe('db backups list in process', () => {
     assert.equal(piped.stderr, 'Backups are not available for database db_1: Backups are not supported on this plan.\n')
   })
 
-  it('404 is exit 4; 503 after retries is exit 6', async (t) => {
+  it('404 is exit 4; 401 is exit 3; 503 after retries is exit 6', async (t) => {
     fixJitter(t)
+    const denied = await runCommand(DbBackupsList, ['db_1'], {
+      stub: (api) => reply(api, 'GET', '/v1/databases/db_1/backups', apiError('unauthorized', 'Invalid token.'), {status: 401}),
+    })
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const missing = await runCommand(DbBackupsList, ['db_404', '--json'], {
       stub: (api) => reply(api, 'GET', '/v1/databases/db_404/backups', apiError('not-found', 'Database not found.'), {status: 404}),
     })

@@ -103,8 +103,13 @@ describe('db connections list in process', () => {
     assert.equal(chosen.stdout, '┌────────┐\n│ ID     │\n├────────┤\n│ conn_2 │\n└────────┘\n')
   })
 
-  it('without a database off a terminal: exit 2; 404 is exit 4; 503 after retries is exit 6', async (t) => {
+  it('without a database off a terminal: exit 2; 404 is exit 4; 401 is exit 3; 503 after retries is exit 6', async (t) => {
     fixJitter(t)
+    const denied = await runCommand(DbConnectionsList, ['db_1'], {
+      stub: (api) => reply(api, 'GET', '/v1/databases/db_1/connections?limit=100', apiError('unauthorized', 'Invalid token.'), {status: 401}),
+    })
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const missing = await runCommand(DbConnectionsList, [])
     assert.equal(missing.code, 2, missing.stderr)
     assert.equal(missing.stderr, 'Error: Missing the database id argument (db-id).\nPass a database id (see `prisma-mgmt db list`), or --project <id> for its default database.\n')
@@ -223,7 +228,12 @@ describe('db connections rotate in process', () => {
     assert.match(json.stderr, /^Error: Cannot write --env-file \/nonexistent-folder\/\.env: the folder \/nonexistent-folder does not exist\.\n/, json.stderr)
   })
 
-  it('404 is exit 4; 409 is exit 5; a 503 on the POST is not repeated: exit 6 after one request', async () => {
+  it('404 is exit 4; 401 is exit 3; 409 is exit 5; a 503 on the POST is not repeated: exit 6 after one request', async () => {
+    const denied = await runCommand(DbConnectionsRotate, ['conn_1'], {
+      stub: (api) => reply(api, 'POST', '/v1/connections/conn_1/rotate', apiError('unauthorized', 'Invalid token.'), {status: 401}),
+    })
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const missing = await runCommand(DbConnectionsRotate, ['conn_404', '-o', 'url'], {
       stub: (api) => reply(api, 'POST', '/v1/connections/conn_404/rotate', apiError('not-found', 'Connection not found.'), {status: 404}),
     })
@@ -314,8 +324,13 @@ describe('db connections delete in process', () => {
     assert.deepEqual(parseJson(piped.stdout), {error: {code: 'usage', message: 'Refusing to delete connection conn_1 without confirmation.'}})
   })
 
-  it('404 is exit 4 before any question; 409 is exit 5; 503 after retries is exit 6', async (t) => {
+  it('404 is exit 4 before any question; 401 is exit 3; 409 is exit 5; 503 after retries is exit 6', async (t) => {
     fixJitter(t)
+    const denied = await runCommand(DbConnectionsDelete, ['conn_1', '--yes'], {
+      stub: (api) => reply(api, 'GET', '/v1/connections/conn_1', apiError('unauthorized', 'Invalid token.'), {status: 401}),
+    })
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const missing = await runCommand(DbConnectionsDelete, ['conn_404'], {
       tty: true,
       env: {NO_COLOR: '1'},

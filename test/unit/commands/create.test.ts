@@ -384,7 +384,11 @@ describe('db create in process', () => {
     })
   })
 
-  it('an unknown project (404 on the POST) is exit 4; 409 is exit 5', async () => {
+  it('an unknown project (404 on the POST) is exit 4; 409 is exit 5; 401 is exit 3', async () => {
+    const denied = await runCommand(DbCreate, ['--project', 'proj_9'], {stub: (api) => reply(api, 'POST', POST, apiError('unauthorized', 'Invalid token.'), {status: 401})})
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
+    assert.equal(denied.stdout, '')
     const missing = await runCommand(DbCreate, ['--project', 'proj_404'], {
       stub: (api) => reply(api, 'POST', '/v1/projects/proj_404/databases', apiError('not-found', 'Project not found.'), {status: 404}),
     })

@@ -77,8 +77,11 @@ describe('db list in process', () => {
     assert.equal(result.stdout, 'No databases.\n')
   })
 
-  it('an unknown --project is exit 4; 503 after retries is exit 6', async (t) => {
+  it('an unknown --project is exit 4; 401 is exit 3; 503 after retries is exit 6', async (t) => {
     fixJitter(t)
+    const denied = await runCommand(DbList, [], {stub: (api) => reply(api, 'GET', '/v1/databases?limit=100', apiError('unauthorized', 'Invalid token.'), {status: 401})})
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const missing = await runCommand(DbList, ['--project', 'proj_404'], {
       stub: (api) => reply(api, 'GET', '/v1/projects/proj_404/databases?limit=100', apiError('not-found', 'Project not found.'), {status: 404}),
     })

@@ -107,8 +107,11 @@ for (const c of cases) {
       assert.deepEqual(parseYaml(yaml.stdout), {id: c.id, deleted: true})
     })
 
-    it('404 is exit 4 before any question; 409 on the DELETE is exit 5; 503 after retries is exit 6', async (t) => {
+    it('404 is exit 4 before any question; 401 is exit 3; 409 on the DELETE is exit 5; 503 after retries is exit 6', async (t) => {
       fixJitter(t)
+      const denied = await runCommand(c.Cmd, [c.id, '--yes'], {stub: (api) => reply(api, 'GET', c.path, apiError('unauthorized', 'Invalid token.'), {status: 401})})
+      assert.equal(denied.code, 3, denied.stderr)
+      assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
       const missing = await runCommand(c.Cmd, [c.id], {
         tty: true,
         env: {NO_COLOR: '1'},
@@ -196,8 +199,13 @@ describe('projects rename in process', () => {
     assert.equal(csv.stdout, 'ID,NAME,WORKSPACE,REGION,CREATED\r\nproj_1,billing,Acme,us-east-1,2026-11-28T09:58:12.345Z\r\n')
   })
 
-  it('404 is exit 4; 409 (name taken) is exit 5; 503 after retries is exit 6', async (t) => {
+  it('404 is exit 4; 401 is exit 3; 409 (name taken) is exit 5; 503 after retries is exit 6', async (t) => {
     fixJitter(t)
+    const denied = await runCommand(ProjectsRename, ['proj_1', '--name', 'billing'], {
+      stub: (api) => reply(api, 'PATCH', '/v1/projects/proj_1', apiError('unauthorized', 'Invalid token.'), {status: 401}),
+    })
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const missing = await runCommand(ProjectsRename, ['proj_404', '--name', 'billing'], {
       stub: (api) => reply(api, 'PATCH', '/v1/projects/proj_404', apiError('not-found', 'Project not found.'), {status: 404}),
     })

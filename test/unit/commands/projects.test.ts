@@ -121,8 +121,11 @@ describe('projects show in process', () => {
     assert.equal(csv.stdout, 'ID,NAME,WORKSPACE,REGION,CREATED\r\nproj_1,shop-1,Acme,us-east-1,2026-11-28T09:58:12.345Z\r\n')
   })
 
-  it('404 is exit 4; 503 after retries is exit 6; an unknown column is exit 2', async (t) => {
+  it('404 is exit 4; 401 is exit 3; 503 after retries is exit 6; an unknown column is exit 2', async (t) => {
     fixJitter(t)
+    const denied = await runCommand(ProjectsShow, ['proj_1'], {stub: (api) => reply(api, 'GET', '/v1/projects/proj_1', apiError('unauthorized', 'Invalid token.'), {status: 401})})
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
     const missing = await runCommand(ProjectsShow, ['proj_404', '--json'], {
       stub: (api) => reply(api, 'GET', '/v1/projects/proj_404', apiError('not-found', 'Project not found.'), {status: 404}),
     })
