@@ -165,6 +165,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       machine: this.machine,
       wait: wait.wait,
       timeoutSeconds: wait['wait-timeout'],
+      sleep: this.deps.clock.sleep,
       say: (line) => this.io.stderr.write(`${line}\n`),
       write: (text) => this.out(text),
     }

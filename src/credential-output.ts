@@ -113,6 +113,8 @@ export async function presentCredential(view: ConnectionView, options: Credentia
     return
   }
   if (confirmation) options.io.stderr.write(`${confirmation}\n`)
+  // Without the endpoint asked for, url and env fall back to every endpoint's details: the secret is not lost.
+  const shown = (format === 'url' || format === 'env') && !chosen ? 'table' : format
   if (format === 'url' && chosen) {
     write(chosen.connectionString)
   } else if (format === 'env' && chosen) {
@@ -128,10 +130,10 @@ export async function presentCredential(view: ConnectionView, options: Credentia
         'Use --format url to get the connection string alone.',
       )
     }
-  } else if (format === 'csv' || (format === 'table' && options.io.stdout.isTTY !== true)) {
+  } else if (shown === 'csv' || (shown === 'table' && options.io.stdout.isTTY !== true)) {
     const [{printList}, {endpointFields, endpointRows}] = await Promise.all([import('./output/print.js'), import('./output/resources.js')])
-    await printList({io: options.io, format}, endpointFields, endpointRows([view]))
-  } else if (format === 'table') {
+    await printList({io: options.io, format: shown}, endpointFields, endpointRows([view]))
+  } else if (shown === 'table') {
     const {renderConnectionDetails} = await import('./render/connection-details.js')
     write(await renderConnectionDetails(options.io, view))
   }

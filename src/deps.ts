@@ -64,6 +64,7 @@ export function describeSource(source: string, setting: 'api-url' | 'token' | 'p
 export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps {
   const io = overrides.io ?? processStreams()
   const settings = new Settings({flags: input.flags, env: io.env, store: new ProfileStore(input.configDir)})
+  const clock = overrides.clock ?? systemClock
   let client: ManagementApi | undefined
   let usedToken: string | undefined
 
@@ -101,6 +102,7 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
       timeoutSeconds: input.flags.timeout,
       userAgent: input.userAgent,
       dispatcher: overrides.dispatcher,
+      sleep: clock.sleep,
       // A wait the user would notice is said on stderr, so a long Retry-After is not a silent hang.
       onRetry: (retry) => {
         if (retry.delayMs > 1000) io.stderr.write(`${describeRetry(retry)}\n`)
@@ -116,7 +118,7 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
     io,
     settings,
     prompter: overrides.prompter ?? inquirerPrompter(io),
-    clock: overrides.clock ?? systemClock,
+    clock,
     api,
     token: () => usedToken,
   }

@@ -50,6 +50,8 @@ export interface TransportOptions {
   trace?: (text: string) => void
   /** Pages one list may take before it is refused (default MAX_PAGES); tests lower it. */
   maxPages?: number
+  /** Waits before a retry (default a timer); rejects when the signal aborts. Tests pass an instant one. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 export interface RequestOptions {
@@ -197,6 +199,7 @@ export class Transport {
   private readonly onRetry?: (info: RetryInfo) => void
   private readonly trace?: (text: string) => void
   private readonly maxPages: number
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 
   constructor(options: TransportOptions) {
     this.baseUrl = normalizeApiUrl(options.apiUrl)
@@ -211,6 +214,7 @@ export class Transport {
     this.onRetry = options.onRetry
     this.trace = options.trace
     this.maxPages = options.maxPages ?? MAX_PAGES
+    this.sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, {signal}))
     this.ownsDispatcher = options.dispatcher === undefined
     // Connect within the same bound as the whole request, instead of undici's fixed 10 s.
     const connect = {timeout: this.timeoutMs}
@@ -275,7 +279,7 @@ export class Transport {
       retried = {delayMs, reason}
       this.onRetry?.({attempt: attempt + 1, maxRetries: this.maxRetries, delayMs, reason, method, url: url.href, ...(status === undefined ? {} : {status})})
       try {
-        await sleep(delayMs, undefined, {signal})
+        await this.sleep(delayMs, signal)
       } catch {
         throw new RequestAbortedError(method, url.href)
       }

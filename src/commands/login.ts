@@ -47,7 +47,7 @@ Create a service token in the Prisma Console under your workspace's settings.`
       apiUrl: apiUrl.source === 'default' ? undefined : apiUrl.value,
       token,
       workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,
-      savedAt: new Date().toISOString(),
+      savedAt: this.deps.clock.now().toISOString(),
     })
     return this.document(me, () => {
       const where = me.workspace ? safe`workspace ${me.workspace.name} (${me.workspace.id})` : 'the API'

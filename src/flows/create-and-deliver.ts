@@ -15,6 +15,8 @@ export interface CreateAndDeliver<C extends object> {
   /** --wait and --wait-timeout. */
   wait: boolean
   timeoutSeconds: number
+  /** Waits between status polls (the clock's). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** Lines on stderr while interrupts are held. */
   say: (line: string) => void
   /** The POST. */
@@ -34,7 +36,7 @@ export interface CreateAndDeliver<C extends object> {
 }
 
 /** What every create shares: the client, the spinner, the output mode and --wait/--wait-timeout. */
-export type Delivery = Pick<CreateAndDeliver<object>, 'api' | 'spinner' | 'machine' | 'wait' | 'timeoutSeconds' | 'say' | 'write'>
+export type Delivery = Pick<CreateAndDeliver<object>, 'api' | 'spinner' | 'machine' | 'wait' | 'timeoutSeconds' | 'sleep' | 'say' | 'write'>
 
 export async function createAndDeliver<C extends object>(options: CreateAndDeliver<C>): Promise<C> {
   const {spinner} = options
@@ -60,6 +62,7 @@ export async function createAndDeliver<C extends object>(options: CreateAndDeliv
         timeoutSeconds: options.timeoutSeconds,
         spinner,
         signal: interrupts.signal,
+        sleep: options.sleep,
         onStatus: (status) => {
           created = options.withStatus(created, status)
         },

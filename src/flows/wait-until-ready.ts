@@ -1,5 +1,5 @@
 // Polls a database the API just created until it is ready, for `projects create` and `db create`.
-import {setTimeout as sleep} from 'node:timers/promises'
+import {setTimeout as timer} from 'node:timers/promises'
 
 import type {ManagementApi} from '../api/management-api.js'
 import {CancelledError, ProvisioningError} from '../errors.js'
@@ -13,6 +13,8 @@ export interface WaitOptions {
   signal?: AbortSignal
   /** Each status seen, so that a caller whose wait fails still knows the last one. */
   onStatus?: (status: string) => void
+  /** Waits between polls (default a timer); rejects when the signal aborts. Tests pass an instant one. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 const FIRST_DELAY_MS = 200
@@ -26,7 +28,7 @@ const MAX_DELAY_MS = 2000
 export async function waitUntilReady<D extends {id: string; status: string}>(
   api: ManagementApi,
   database: D,
-  {timeoutSeconds, spinner, signal, onStatus}: WaitOptions,
+  {timeoutSeconds, spinner, signal, onStatus, sleep = (ms, abort) => timer(ms, undefined, {signal: abort})}: WaitOptions,
 ): Promise<D> {
   const {id} = database
   let status = database.status
@@ -49,7 +51,7 @@ export async function waitUntilReady<D extends {id: string; status: string}>(
             `It may still become ready: check it with \`prisma-mgmt db show ${id}\`.`,
           )
         }
-        await sleep(Math.min(delay, left), undefined, {signal})
+        await sleep(Math.min(delay, left), signal)
         delay = Math.min(delay * 2, MAX_DELAY_MS)
       }
       status = (await api.getDatabase(id, {signal})).status

@@ -128,7 +128,6 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.match(result.stdout, /postgres:\/\/[^:]+:[^@]+@/, 'the connection string on stdout')
     // Retry notices may come first; then the error and what to do.
     assert.ok(result.stderr.includes(`\nError: Waiting for database ${database.id} failed: The status service is down.\n`), `stderr: ${result.stderr}`)
-    assert.match(result.stderr, /^The API answered 503 Service Unavailable; retrying in \d+ s \(attempt \d of 5\)$/m, `the retries were said: ${result.stderr}`)
     assert.ok(result.stderr.endsWith(`It was created all the same (shown above); check it with \`prisma-mgmt db show ${database.id}\`.\n`), `stderr: ${result.stderr}`)
     assert.doesNotMatch(result.stderr, /try again/i, 'never advises creating it again')
     assert.equal((await requests()).filter((r) => r.method === 'POST').length, 1, 'one POST')

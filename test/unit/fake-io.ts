@@ -15,6 +15,21 @@ export class Captured implements OutputStream {
     this.text += chunk
     return true
   }
+
+  // What a spinner (ora) calls on a terminal stream: a carriage return for going back to the
+  // line's start, so that each frame and the final line begin a line of their own in `text`.
+  cursorTo(x: number): boolean {
+    if (x === 0) this.text += '\r'
+    return true
+  }
+
+  clearLine(): boolean {
+    return true
+  }
+
+  moveCursor(): boolean {
+    return true
+  }
 }
 
 export interface FakeIO extends IOStreams {

@@ -1,5 +1,5 @@
 // Contract-shaped API objects for in-process command tests.
-import type {Connection, CreatedConnection, ListedDatabase, Me, PostgresRegion, Project, Workspace} from '../../src/api/contract.js'
+import type {BackupList, Connection, CreatedConnection, CreatedDatabase, CreatedProject, ListedDatabase, Me, PostgresRegion, Project, Usage, Workspace} from '../../src/api/contract.js'
 
 const at = '2026-11-28T09:58:12.345Z'
 export const workspace: Workspace = {id: 'ws_1', type: 'workspace', url: 'https://api.example.test/v1/workspaces/ws_1', name: 'Acme', createdAt: at} as Workspace
@@ -67,3 +67,48 @@ export function createdConnection(name: string, password = 's3cret-pass'): Creat
 }
 
 export const page = <T>(data: T[], nextCursor: string | null = null) => ({data, pagination: {nextCursor, hasMore: nextCursor !== null}})
+
+/** A database as `GET /v1/databases/{id}` answers it. */
+export function databaseDetail(i: number, status = 'ready', projectId = 'proj_1'): ListedDatabase {
+  return {...database(i, projectId), status} as ListedDatabase
+}
+
+/** A database in the answer that created it: its default connection with the secrets, shown once. */
+export function createdDatabase(status: 'provisioning' | 'ready' = 'provisioning', projectId = 'proj_9'): CreatedDatabase {
+  const secret = createdConnection('default', 'first-pass')
+  return {
+    ...database(9, projectId),
+    name: 'main',
+    isDefault: true,
+    defaultConnectionId: 'conn_9',
+    region: {id: 'us-east-1', name: 'US East (N. Virginia)'},
+    status,
+    connections: [{...secret, id: 'conn_9'}],
+    apiKeys: [],
+    connectionString: null,
+    directConnection: null,
+  } as unknown as CreatedDatabase
+}
+
+/** A project in the answer that created it, with its first database. */
+export function createdProject(status: 'provisioning' | 'ready' = 'provisioning', name = 'project-20261129-102030'): CreatedProject {
+  const {project: _project, ...first} = createdDatabase(status) as CreatedDatabase & {project?: unknown}
+  return {...project(9, name), database: first} as unknown as CreatedProject
+}
+
+export const backups: BackupList = {
+  data: [
+    {id: 'bk_1', type: 'backup', backupType: 'full', status: 'completed', size: 5_242_880, createdAt: at},
+    {id: 'bk_2', type: 'backup', backupType: 'incremental', status: 'running', createdAt: '2026-11-29T01:00:00.000Z'},
+  ],
+  meta: {backupRetentionDays: 7},
+  pagination: {hasMore: false, limit: 25},
+} as unknown as BackupList
+
+export const usage: Usage = {
+  period: {start: '2026-11-01T00:00:00.000Z', end: '2026-11-28T00:00:00.000Z'},
+  metrics: {operations: {used: 1_234_567, unit: 'ops'}, storage: {used: 0.25, unit: 'GiB'}},
+  generatedAt: '2026-11-29T10:00:00.000Z',
+} as Usage
+
+export const workspaces: Workspace[] = [workspace, {...workspace, id: 'ws_2', url: 'https://api.example.test/v1/workspaces/ws_2', name: 'Side project', createdAt: '2026-10-01T08:00:00.000Z'}]

@@ -108,7 +108,57 @@ export async function runCommand(Cmd: Runnable, argv: string[], options: RunOpti
   }
 }
 
-/** Stubs one request with a JSON answer; `times` answers it that many times. */
-export function reply(api: Interceptable, method: string, path: string, body: unknown, {status = 200, times = 1}: {status?: number; times?: number} = {}): void {
-  api.intercept({method, path}).reply(status, JSON.stringify(body), {headers: {'content-type': 'application/json'}}).times(times)
+/** A request a stub answered: its JSON body (undefined when it had none) and its headers. */
+export interface Received {
+  body: unknown
+  headers: Record<string, string>
+}
+
+/**
+ * Stubs one request with a JSON answer (no body when `body` is undefined); `times` answers it
+ * that many times. Returns the requests it answered, in order, to assert what was sent.
+ */
+export function reply(
+  api: Interceptable,
+  method: string,
+  path: string,
+  body: unknown,
+  {status = 200, times = 1}: {status?: number; times?: number} = {},
+): Received[] {
+  const received: Received[] = []
+  api
+    .intercept({method, path})
+    .reply(
+      status,
+      (request) => {
+        const sent = request.body === undefined || request.body === null ? undefined : JSON.parse(String(request.body))
+        received.push({body: sent, headers: Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))})
+        return body === undefined ? '' : JSON.stringify(body)
+      },
+      {headers: {'content-type': 'application/json'}},
+    )
+    .times(times)
+  return received
+}
+
+/** stdout parsed as the one JSON document it must be; a failure shows what was there instead. */
+export function parseJson(stdout: string): unknown {
+  try {
+    return JSON.parse(stdout)
+  } catch {
+    assert.fail(`stdout is not one JSON document:\n${stdout}`)
+  }
+}
+
+/** The API's error body. */
+export function apiError(code: string, message: string, hint?: string): {error: {code: string; message: string; hint?: string}} {
+  return {error: hint === undefined ? {code, message} : {code, message, hint}}
+}
+
+/**
+ * Retries wait for nothing (the test clock's sleep is instant), but their jitter is random and a
+ * computed wait over a second is said on stderr: fix it, so stderr is exact. 0 means no notice.
+ */
+export function fixJitter(t: {mock: {method: (object: typeof Math, name: 'random', fn: () => number) => unknown}}, value = 0): void {
+  t.mock.method(Math, 'random', () => value)
 }

@@ -52,9 +52,12 @@ Without a database id, --project picks that project's default database; on a ter
       try {
         pickEndpoint(view, this.flags.endpoint)
       } catch (error) {
-        // Nobody has seen this credential's secret: revoke it rather than leave it behind.
-        await api.deleteConnection(connection.id).catch(() => {})
-        throw error
+        // Nobody has seen this credential's secret: revoke it rather than leave it behind, and say which happened.
+        const deleted = await api.deleteConnection(connection.id).then(() => true, () => false)
+        if (!(error instanceof UsageError)) throw error
+        const minted = safe`The connection just minted, ${connection.name} (${connection.id}),`
+        const after = deleted ? `${minted} was deleted again.` : `${minted} could not be deleted again; delete it with \`prisma-mgmt db connections delete ${connection.id}\`.`
+        throw new UsageError(error.message, [error.next, after].filter(Boolean).join('\n'))
       }
     }
     try {

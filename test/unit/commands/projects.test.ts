@@ -6,7 +6,7 @@ import {parse as parseYaml} from 'yaml'
 import ProjectsList from '../../../src/commands/projects/list.js'
 import ProjectsShow from '../../../src/commands/projects/show.js'
 import {page, project, database} from '../fixtures.js'
-import {reply, runCommand} from '../run-command.js'
+import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 const two = [project(1), project(2, 'a, "b"')]
 
@@ -27,7 +27,7 @@ describe('projects list in process', () => {
     for (const argv of [['--json'], ['-o', 'json'], ['--output=json']]) {
       const result = await runCommand(ProjectsList, argv, {stub})
       assert.equal(result.code, 0, result.stderr)
-      assert.deepEqual(JSON.parse(result.stdout), two, argv.join(' '))
+      assert.deepEqual(parseJson(result.stdout), two, argv.join(' '))
     }
   })
 
@@ -51,16 +51,40 @@ describe('projects list in process', () => {
 
   it('an unknown column is exit 2 naming the valid ones; no request is sent', async () => {
     const result = await runCommand(ProjectsList, ['--columns', 'id,colour'])
-    assert.equal(result.code, 2)
+    assert.equal(result.code, 2, result.stderr)
     assert.equal(result.stderr, 'Error: Unknown column for --columns: colour.\nValid columns: id, name, workspace, region, created.\n')
+  })
+
+  it('every page is followed; --limit stops early; none on a terminal is a sentence', async () => {
+    const paged = await runCommand(ProjectsList, ['--columns', 'id'], {
+      stub(api) {
+        reply(api, 'GET', '/v1/projects?limit=100', page([project(1)], 'p2'))
+        reply(api, 'GET', '/v1/projects?cursor=p2&limit=100', page([project(2)]))
+      },
+    })
+    assert.equal(paged.stdout, 'ID\nproj_1\nproj_2\n')
+    const limited = await runCommand(ProjectsList, ['--limit', '1', '--columns', 'id'], {stub: (api) => reply(api, 'GET', '/v1/projects?limit=1', page([project(1)], 'p2'))})
+    assert.equal(limited.stdout, 'ID\nproj_1\n')
+    const empty = await runCommand(ProjectsList, [], {tty: true, env: {NO_COLOR: '1'}, stub: (api) => reply(api, 'GET', '/v1/projects?limit=100', page([]))})
+    assert.equal(empty.stdout, 'No projects yet. Create one with `prisma-mgmt projects create`.\n')
+  })
+
+  it('503 after retries is exit 6', async (t) => {
+    fixJitter(t)
+    const result = await runCommand(ProjectsList, [], {
+      stub: (api) => reply(api, 'GET', '/v1/projects?limit=100', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5}),
+    })
+    assert.equal(result.code, 6, result.stderr)
+    assert.equal(result.stderr, 'Error: Service unavailable.\nThe API is unavailable or busy; try again in a moment.\n')
+    assert.equal(result.stdout, '')
   })
 
   it('a 401 is exit 3 with the API message; with --json one error document', async () => {
     const result = await runCommand(ProjectsList, ['--json'], {
       stub: (api) => reply(api, 'GET', '/v1/projects?limit=100', {error: {code: 'unauthorized', message: 'Invalid token.'}}, {status: 401}),
     })
-    assert.equal(result.code, 3)
-    assert.deepEqual(JSON.parse(result.stdout), {error: {code: 'unauthorized', message: 'Invalid token.', status: 401}})
+    assert.equal(result.code, 3, result.stderr)
+    assert.deepEqual(parseJson(result.stdout), {error: {code: 'unauthorized', message: 'Invalid token.', status: 401}})
     assert.match(result.stderr, /^Error: Invalid token\.\nCheck the token/)
   })
 })
@@ -86,9 +110,41 @@ describe('projects show in process', () => {
     assert.equal(result.stdout, 'ID\tNAME\nproj_1\tshop-1\n')
   })
 
+  it('--json and -o yaml: the project alone (one request); -o csv: one row', async () => {
+    const stub = (api: Parameters<typeof reply>[0]) => reply(api, 'GET', '/v1/projects/proj_1', {data: project(1)})
+    const json = await runCommand(ProjectsShow, ['proj_1', '--json'], {stub, tty: true})
+    assert.equal(json.code, 0, json.stderr)
+    assert.deepEqual(parseJson(json.stdout), project(1))
+    const yaml = await runCommand(ProjectsShow, ['proj_1', '-o', 'yaml'], {stub})
+    assert.deepEqual(parseYaml(yaml.stdout), project(1))
+    const csv = await runCommand(ProjectsShow, ['proj_1', '-o', 'csv'], {stub})
+    assert.equal(csv.stdout, 'ID,NAME,WORKSPACE,REGION,CREATED\r\nproj_1,shop-1,Acme,us-east-1,2026-11-28T09:58:12.345Z\r\n')
+  })
+
+  it('404 is exit 4; 401 is exit 3; 503 after retries is exit 6; an unknown column is exit 2', async (t) => {
+    fixJitter(t)
+    const denied = await runCommand(ProjectsShow, ['proj_1'], {stub: (api) => reply(api, 'GET', '/v1/projects/proj_1', apiError('unauthorized', 'Invalid token.'), {status: 401})})
+    assert.equal(denied.code, 3, denied.stderr)
+    assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
+    const missing = await runCommand(ProjectsShow, ['proj_404', '--json'], {
+      stub: (api) => reply(api, 'GET', '/v1/projects/proj_404', apiError('not-found', 'Project not found.'), {status: 404}),
+    })
+    assert.equal(missing.code, 4, missing.stderr)
+    assert.equal(missing.stderr, 'Error: Project not found.\nCheck the id; the `list` commands show what exists.\n')
+    assert.deepEqual(parseJson(missing.stdout), {error: {code: 'not-found', message: 'Project not found.', status: 404}})
+    const down = await runCommand(ProjectsShow, ['proj_1'], {
+      stub: (api) => reply(api, 'GET', '/v1/projects/proj_1', apiError('unavailable', 'Service unavailable.'), {status: 503, times: 5}),
+    })
+    assert.equal(down.code, 6, down.stderr)
+    assert.equal(down.stderr, 'Error: Service unavailable.\nThe API is unavailable or busy; try again in a moment.\n')
+    const column = await runCommand(ProjectsShow, ['proj_1', '--columns', 'owner'])
+    assert.equal(column.code, 2, column.stderr)
+    assert.equal(column.stderr, 'Error: Unknown column for --columns: owner.\nValid columns: id, name, workspace, region, created.\n')
+  })
+
   it('an id of ".." is exit 2 before any request', async () => {
     const result = await runCommand(ProjectsShow, ['..'])
-    assert.equal(result.code, 2)
+    assert.equal(result.code, 2, result.stderr)
     assert.match(result.stderr, /^Error: Invalid id argument "\.\.": an id is never empty, blank, "\." or "\.\."\./, result.stderr)
   })
 })
