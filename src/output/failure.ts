@@ -19,7 +19,9 @@ export interface FailureContext {
 /** The closest known flag to an unknown one, when it is close enough to be a typo. */
 async function closestFlag(unknown: string, names: readonly string[]): Promise<string | undefined> {
   // A CommonJS package: the bundle (scripts/bundle.js) gives it only a default export.
-  const {distance} = (await import('fastest-levenshtein')).default
+  // Named export from source (tsx), the default export in the bundle (a CommonJS chunk exports only that).
+  const levenshtein = await import('fastest-levenshtein')
+  const {distance} = levenshtein.default ?? levenshtein
   const typed = unknown.replace(/^-+/, '').split('=')[0]
   let best: {name: string; distance: number} | undefined
   for (const name of names) {

@@ -67,7 +67,8 @@ export async function printDocument(ctx: OutputContext, value: unknown): Promise
 
 export async function toYaml(value: unknown): Promise<string> {
   // A CommonJS package: the bundle (scripts/bundle.js) gives it only a default export.
-  const {stringify} = (await import('yaml')).default
+  const yaml = await import('yaml')
+  const {stringify} = yaml.default ?? yaml
   // Plain data only; long strings (connection strings) stay on one line so they copy whole.
   return stringify(value, {lineWidth: 0, aliasDuplicateObjects: false})
 }
