@@ -18,7 +18,8 @@ export interface FailureContext {
 
 /** The closest known flag to an unknown one, when it is close enough to be a typo. */
 async function closestFlag(unknown: string, names: readonly string[]): Promise<string | undefined> {
-  const {distance} = await import('fastest-levenshtein')
+  // The default export: the bundle (scripts/bundle.js) turns this CommonJS module into one, without named exports.
+  const {default: {distance}} = await import('fastest-levenshtein')
   const typed = unknown.replace(/^-+/, '').split('=')[0]
   let best: {name: string; distance: number} | undefined
   for (const name of names) {
