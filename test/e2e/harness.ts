@@ -150,6 +150,32 @@ export function parseJson<T = unknown>(result: RunResult): T {
   }
 }
 
+/** One row of tab-separated output, keyed by the header line's names. */
+export type TsvRow = Record<string, string>
+
+/**
+ * Tab-separated rows as the CLI prints them off a terminal: a header line, then one line per
+ * row. Fails on output that does not end its last line, on a repeated header, and on a line
+ * whose number of fields differs from the header's.
+ */
+export function tsv(text: string): TsvRow[] {
+  assert.ok(text.endsWith('\n'), `tab-separated output must end with a newline; saw:\n${JSON.stringify(text)}`)
+  const [headerLine, ...lines] = text.slice(0, -1).split('\n')
+  const header = headerLine.split('\t')
+  assert.ok(header.every((name) => /^[A-Z][A-Z ]*$/.test(name)), `the header line is not upper-case names separated by tabs: ${JSON.stringify(headerLine)}`)
+  assert.equal(new Set(header).size, header.length, `the header line repeats a name: ${JSON.stringify(headerLine)}`)
+  return lines.map((line, i) => {
+    const fields = line.split('\t')
+    assert.equal(fields.length, header.length, `line ${i + 2} has ${fields.length} fields where the header has ${header.length}:\n${JSON.stringify(line)}\nin:\n${text}`)
+    return Object.fromEntries(header.map((name, j) => [name, fields[j]]))
+  })
+}
+
+/** The header line of tab-separated output, split into its names. */
+export function tsvHeader(text: string): string[] {
+  return text.split('\n')[0].split('\t')
+}
+
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, {recursive: true, force: true})
 }
