@@ -66,7 +66,8 @@ export async function printDocument(ctx: OutputContext, value: unknown): Promise
 }
 
 export async function toYaml(value: unknown): Promise<string> {
-  const {stringify} = await import('yaml')
+  // The default export: the bundle (scripts/bundle.js) turns this CommonJS module into one, without named exports.
+  const {default: {stringify}} = await import('yaml')
   // Plain data only; long strings (connection strings) stay on one line so they copy whole.
   return stringify(value, {lineWidth: 0, aliasDuplicateObjects: false})
 }
