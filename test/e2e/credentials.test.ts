@@ -5,7 +5,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {parse as parseYaml} from 'yaml'
 
-import {Emulator, parseJson, removeDir, run, tempDir, tsv, tsvHeader, type TsvRow} from './harness.js'
+import {assertEndpointRow, Emulator, ENDPOINT_COLUMNS, parseJson, removeDir, run, tempDir, tsv, tsvHeader, type TsvRow} from './harness.js'
 
 interface ConnectionJson {
   id: string
@@ -13,24 +13,10 @@ interface ConnectionJson {
   endpoints: Record<string, {host: string; port: number; connectionString?: string}>
 }
 
-const ENDPOINT_HEADER = ['CONNECTION', 'ENDPOINT', 'CONNECTION STRING', 'HOST', 'PORT', 'USER', 'PASSWORD', 'DATABASE NAME']
-
 /** The stderr line `db credentials` ends with when stdout carries rows. */
 const mintedLine = (connection: {id: string; name: string}, databaseId: string, count: number) =>
   `Minted a new connection, ${connection.name} (${connection.id}); database ${databaseId} now has ${count} connection${count === 1 ? '' : 's'}. ` +
   `List them with \`prisma-mgmt db connections list ${databaseId}\`; delete this one with \`prisma-mgmt db connections delete ${connection.id}\`.\n`
-
-/** An endpoint row's connection string is built from the other fields of that row. */
-function assertConsistentRow(row: TsvRow, seen: string): void {
-  assert.ok(row.USER && row.PASSWORD && row.HOST && row.PORT && row['DATABASE NAME'], `a field of the ${row.ENDPOINT} row is empty: ${seen}`)
-  const url = new URL(row['CONNECTION STRING'])
-  assert.match(url.protocol, /^postgres(ql)?:$/, `scheme of the ${row.ENDPOINT} connection string: ${seen}`)
-  assert.deepEqual(
-    [decodeURIComponent(url.username), decodeURIComponent(url.password), url.hostname, url.port, url.pathname],
-    [row.USER, row.PASSWORD, row.HOST, row.PORT, `/${row['DATABASE NAME']}`],
-    `the ${row.ENDPOINT} connection string and its fields disagree: ${seen}`,
-  )
-}
 
 describe('db credentials', () => {
   let emulator: Emulator
@@ -80,7 +66,7 @@ describe('db credentials', () => {
     const connections = await allConnections(databaseId)
     const minted = connections.find((c) => c.name === post.body.name)
     assert.ok(minted, `no connection named ${post.body.name} in ${JSON.stringify(connections.map((c) => c.name))}`)
-    assert.deepEqual(tsvHeader(result.stdout), ENDPOINT_HEADER, `header line: ${result.stdout}`)
+    assert.deepEqual(tsvHeader(result.stdout), ENDPOINT_COLUMNS, `header line: ${result.stdout}`)
     const rows = tsv(result.stdout)
     // One row per endpoint the API returned, in the order direct, pooled, accelerate.
     const expected = ['direct', 'pooled', 'accelerate'].filter((name) => minted.endpoints[name])
@@ -88,7 +74,7 @@ describe('db credentials', () => {
     for (const row of rows) {
       assert.equal(row.CONNECTION, minted.id, `CONNECTION of the ${row.ENDPOINT} row: ${result.stdout}`)
       assert.deepEqual([row.HOST, row.PORT], [minted.endpoints[row.ENDPOINT].host, String(minted.endpoints[row.ENDPOINT].port)], `host and port of the ${row.ENDPOINT} row: ${result.stdout}`)
-      assertConsistentRow(row, result.stdout)
+      assertEndpointRow(row, result.stdout)
     }
     assert.equal(result.stderr, mintedLine(minted, databaseId, connections.length), 'stderr')
   })
@@ -175,11 +161,11 @@ describe('db credentials', () => {
     assert.ok(csv.stdout.endsWith('\r\n') && !/[^\r]\n/.test(csv.stdout), `csv lines end in CRLF: ${JSON.stringify(csv.stdout)}`)
     // No value here holds a comma, quote or line break, so a line splits on commas.
     const [header, ...lines] = csv.stdout.slice(0, -2).split('\r\n')
-    assert.deepEqual(header.split(','), ENDPOINT_HEADER, `csv header: ${csv.stdout}`)
-    const rows = lines.map((line) => Object.fromEntries(line.split(',').map((value, i) => [ENDPOINT_HEADER[i], value])) as TsvRow)
-    assert.ok(lines.every((line) => line.split(',').length === ENDPOINT_HEADER.length), `csv rows: ${csv.stdout}`)
+    assert.deepEqual(header.split(','), ENDPOINT_COLUMNS, `csv header: ${csv.stdout}`)
+    const rows = lines.map((line) => Object.fromEntries(line.split(',').map((value, i) => [ENDPOINT_COLUMNS[i], value])) as TsvRow)
+    assert.ok(lines.every((line) => line.split(',').length === ENDPOINT_COLUMNS.length), `csv rows: ${csv.stdout}`)
     assert.equal(rows[0]?.ENDPOINT, 'direct', `first csv row: ${csv.stdout}`)
-    for (const row of rows) assertConsistentRow(row, csv.stdout)
+    for (const row of rows) assertEndpointRow(row, csv.stdout)
     assert.equal(new Set(rows.map((row) => row.CONNECTION)).size, 1, `one connection in: ${csv.stdout}`)
     assert.match(csv.stderr, new RegExp(`^Minted a new connection, \\S+ \\(${rows[0].CONNECTION}\\); `), 'stderr')
   })

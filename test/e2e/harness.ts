@@ -176,6 +176,27 @@ export function tsvHeader(text: string): string[] {
   return text.split('\n')[0].split('\t')
 }
 
+/** The columns of a connection's endpoint rows (`db credentials`, `db connections rotate`). */
+export const ENDPOINT_COLUMNS = ['CONNECTION', 'ENDPOINT', 'CONNECTION STRING', 'HOST', 'PORT', 'USER', 'PASSWORD', 'DATABASE NAME']
+
+/** The same led by the ids of what was created (`projects create`, `db create`). */
+export const CREATED_ENDPOINT_COLUMNS = ['PROJECT', 'DATABASE', ...ENDPOINT_COLUMNS]
+
+/** An endpoint row's fields are all there and its connection string is built from them. */
+export function assertEndpointRow(row: TsvRow, seen: string): void {
+  for (const column of ['CONNECTION', 'ENDPOINT', 'CONNECTION STRING', 'HOST', 'PORT', 'USER', 'PASSWORD', 'DATABASE NAME']) {
+    assert.ok(row[column], `${column} of the ${row.ENDPOINT} row is empty in:\n${seen}`)
+  }
+  assert.match(row.PORT, /^\d+$/, `PORT of the ${row.ENDPOINT} row in:\n${seen}`)
+  const url = new URL(row['CONNECTION STRING'])
+  assert.match(url.protocol, /^postgres(ql)?:$/, `scheme of the ${row.ENDPOINT} connection string in:\n${seen}`)
+  assert.deepEqual(
+    [decodeURIComponent(url.username), decodeURIComponent(url.password), url.hostname, url.port, decodeURIComponent(url.pathname)],
+    [row.USER, row.PASSWORD, row.HOST, row.PORT, `/${row['DATABASE NAME']}`],
+    `the ${row.ENDPOINT} connection string and the row's other fields disagree in:\n${seen}`,
+  )
+}
+
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, {recursive: true, force: true})
 }
