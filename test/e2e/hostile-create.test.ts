@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import {after, afterEach, before, beforeEach, describe, it} from 'node:test'
 
-import {Emulator, eventually, parseJson, removeDir, run, start, tempDir, type Started} from './harness.js'
+import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, eventually, parseJson, removeDir, run, start, tempDir, tsv, tsvHeader, type Started} from './harness.js'
 
 interface Received {
   method: string
@@ -61,10 +61,19 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
     const [project] = (await projects()).filter((p) => p.name === 'interrupted')
     assert.ok(project, 'the emulator has the project')
-    const database = (await emulator.call<{data: {id: string}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data[0]
-    assert.match(result.stdout, new RegExp(`ID\\s+│ ${project.id}`), `project id on stdout:\n${result.stdout}`)
-    assert.ok(result.stdout.includes(`Database interrupted (${database.id}) in eu-west-3: provisioning`), `database line on stdout:\n${result.stdout}`)
-    assert.match(result.stdout, /Connection string │ postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string on stdout:\n${result.stdout}`)
+    const databases = (await emulator.call<{data: {id: string; name: string; status: string; region: {id: string}}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data
+    assert.equal(databases.length, 1, `databases of the project: ${JSON.stringify(databases)}`)
+    const [database] = databases
+    assert.deepEqual([database.name, database.region.id, database.status], ['interrupted', 'eu-west-3', 'provisioning'], `the database: ${JSON.stringify(database)}`)
+    // Piped: the endpoint rows of what was created, with the project's and the database's ids.
+    assert.deepEqual(tsvHeader(result.stdout), CREATED_ENDPOINT_COLUMNS, `header line on stdout:\n${result.stdout}`)
+    const rows = tsv(result.stdout)
+    assert.equal(rows[0]?.ENDPOINT, 'direct', `a direct endpoint row first on stdout:\n${result.stdout}`)
+    for (const row of rows) {
+      assert.deepEqual([row.PROJECT, row.DATABASE], [project.id, database.id], `project and database ids on stdout:\n${result.stdout}`)
+      assertEndpointRow(row, result.stdout)
+    }
+    assert.match(rows[0]['CONNECTION STRING'], /^postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string on stdout:\n${result.stdout}`)
     assert.equal(
       result.stderr,
       `Error: Interrupted while waiting for database ${database.id} (last status: provisioning)\n` +
@@ -98,8 +107,15 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
     const databases = (await emulator.call<{data: {id: string; name: string}[]}>('GET', `/v1/projects/${projectId}/databases`)).body.data
     assert.equal(databases.length, 1, 'one database created')
-    assert.ok(result.stdout.includes(`Database analytics (${databases[0].id})`), `database on stdout:\n${result.stdout}`)
-    assert.match(result.stdout, /postgres:\/\/[^:]+:[^@]+@/, 'the one-time connection string on stdout')
+    assert.equal(databases[0].name, 'analytics', `the database: ${JSON.stringify(databases[0])}`)
+    assert.deepEqual(tsvHeader(result.stdout), CREATED_ENDPOINT_COLUMNS, `header line on stdout:\n${result.stdout}`)
+    const rows = tsv(result.stdout)
+    assert.equal(rows[0]?.ENDPOINT, 'direct', `a direct endpoint row first on stdout:\n${result.stdout}`)
+    for (const row of rows) {
+      assert.deepEqual([row.PROJECT, row.DATABASE], [projectId, databases[0].id], `project and database ids on stdout:\n${result.stdout}`)
+      assertEndpointRow(row, result.stdout)
+    }
+    assert.match(rows[0]['CONNECTION STRING'], /^postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string on stdout:\n${result.stdout}`)
     assert.ok(result.stderr.includes(`prisma-mgmt db show ${databases[0].id}`), `stderr: ${result.stderr}`)
   })
 
