@@ -115,6 +115,14 @@ describe('login, logout, whoami', () => {
     const whoami = await run(['whoami'], {env: {XDG_CONFIG_HOME: home}, emulator})
     assert.equal(whoami.code, 3, whoami.stderr)
     assert.match(whoami.stderr, /^Error: Not logged in: no token for profile "default"\.\nRun `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN\.\n$/)
+    // --json says the same as one document.
+    await run(['login', '--token', emulator.token, '--profile', 'ci'], {env: bare(), emulator})
+    for (const removed of [true, false]) {
+      const json = await run(['logout', '--profile', 'ci', '--json'], {env: {XDG_CONFIG_HOME: home}, emulator})
+      assert.equal(json.code, 0, json.stderr)
+      assert.equal(json.stdout, `${JSON.stringify({profile: 'ci', removed}, null, 2)}\n`, `logout --json when the token was ${removed ? '' : 'not '}there`)
+      assert.equal(json.stderr, '', 'nothing on stderr')
+    }
     await removeDir(home)
   })
 
