@@ -3,7 +3,7 @@ import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {Emulator, parseJson, removeDir, run, tempDir, tsv, tsvHeader} from './harness.js'
 
 describe('login, logout, whoami', () => {
   let emulator: Emulator
@@ -42,8 +42,12 @@ describe('login, logout, whoami', () => {
     // The stored profile now serves later commands without any token in the environment.
     const whoami = await run(['whoami'], {env: {XDG_CONFIG_HOME: home}, emulator})
     assert.equal(whoami.code, 0, whoami.stderr)
-    assert.match(whoami.stdout, /Token from\s+│ the stored profile \(\S{4}…\S{4}\)/)
-    assert.match(whoami.stdout, new RegExp(`API URL\\s+│ ${emulator.url.replaceAll('.', '\\.')}`))
+    assert.deepEqual(tsvHeader(whoami.stdout), ['WORKSPACE', 'USER', 'CREDENTIAL', 'API URL', 'TOKEN FROM', 'PROFILE'], `whoami header line: ${whoami.stdout}`)
+    const [row, ...more] = tsv(whoami.stdout)
+    assert.equal(more.length, 0, `whoami printed more than one row: ${whoami.stdout}`)
+    assert.match(row['TOKEN FROM'], /^the stored profile \(\S{4}…\S{4}\)$/, `TOKEN FROM in: ${whoami.stdout}`)
+    assert.equal(row['API URL'], emulator.url, `API URL in: ${whoami.stdout}`)
+    assert.equal(row.WORKSPACE, `${me.body.data.workspace.name} (${me.body.data.workspace.id})`, `WORKSPACE in: ${whoami.stdout}`)
     await removeDir(home)
   })
 
@@ -63,8 +67,8 @@ describe('login, logout, whoami', () => {
     assert.equal((await run(['login', '--token', emulator.token], {env: bare(), emulator})).code, 0)
     const before = await readFile(configFile(), 'utf8')
     const result = await run(['login', '--token', 'not-a-real-token-123456'], {env: bare(), emulator, secrets: ['not-a-real-token-123456']})
-    assert.equal(result.code, 3)
-    assert.equal(result.stdout, '')
+    assert.equal(result.code, 3, result.stderr)
+    assert.equal(result.stdout, '', `stdout of a rejected login: ${result.stdout}`)
     assert.match(result.stderr, /^Error: The API rejected that token \(401\); it was not saved\.$/m)
     assert.equal(await readFile(configFile(), 'utf8'), before)
     await removeDir(home)
@@ -73,7 +77,7 @@ describe('login, logout, whoami', () => {
   it('login off a terminal without a token is a usage error naming the flags', async () => {
     home = await tempDir()
     const result = await run(['login'], {env: bare(), emulator})
-    assert.equal(result.code, 2)
+    assert.equal(result.code, 2, result.stderr)
     assert.match(result.stderr, /^Error: No token given and no terminal to ask for one\.\nPass --token <token>, or pipe it in with --with-token\.\n$/)
     await assert.rejects(stat(configFile()), {code: 'ENOENT'})
     await removeDir(home)
@@ -86,12 +90,12 @@ describe('login, logout, whoami', () => {
     assert.match(login.stdout, /as profile "staging"\./)
     const viaEnv = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MGMT_PROFILE: 'staging'}, emulator})
     assert.equal(viaEnv.code, 0, viaEnv.stderr)
-    assert.match(viaEnv.stdout, /Profile\s+│ staging/)
+    assert.deepEqual(tsv(viaEnv.stdout).map((row) => row.PROFILE), ['staging'], `PROFILE in: ${viaEnv.stdout}`)
     // A profile with no token is an auth error that says which profile.
     const other = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator: emulator}).then(() =>
       run(['whoami', '--profile', 'nobody'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator}),
     )
-    assert.equal(other.code, 3)
+    assert.equal(other.code, 3, other.stderr)
     assert.match(other.stderr, /^Error: Not logged in: no token for profile "nobody"\.$/m)
     await removeDir(home)
   })
@@ -106,11 +110,19 @@ describe('login, logout, whoami', () => {
     assert.equal(saved.profiles.default.token, undefined)
     assert.equal(saved.profiles.default.apiUrl, emulator.url)
     const second = await run(['logout'], {env: {XDG_CONFIG_HOME: home}, emulator})
-    assert.equal(second.code, 0)
+    assert.equal(second.code, 0, second.stderr)
     assert.equal(second.stdout, 'Profile "default" had no stored token; nothing to remove.\n')
     const whoami = await run(['whoami'], {env: {XDG_CONFIG_HOME: home}, emulator})
-    assert.equal(whoami.code, 3)
+    assert.equal(whoami.code, 3, whoami.stderr)
     assert.match(whoami.stderr, /^Error: Not logged in: no token for profile "default"\.\nRun `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN\.\n$/)
+    // --json says the same as one document.
+    await run(['login', '--token', emulator.token, '--profile', 'ci'], {env: bare(), emulator})
+    for (const removed of [true, false]) {
+      const json = await run(['logout', '--profile', 'ci', '--json'], {env: {XDG_CONFIG_HOME: home}, emulator})
+      assert.equal(json.code, 0, json.stderr)
+      assert.equal(json.stdout, `${JSON.stringify({profile: 'ci', removed}, null, 2)}\n`, `logout --json when the token was ${removed ? '' : 'not '}there`)
+      assert.equal(json.stderr, '', 'nothing on stderr')
+    }
     await removeDir(home)
   })
 
@@ -119,13 +131,13 @@ describe('login, logout, whoami', () => {
     await run(['login', '--token', emulator.token], {env: bare(), emulator})
     const fromEnv = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_SERVICE_TOKEN: `${emulator.token}\n`}, emulator})
     assert.equal(fromEnv.code, 0, fromEnv.stderr)
-    assert.match(fromEnv.stdout, /Token from\s+│ PRISMA_SERVICE_TOKEN/)
+    assert.deepEqual(tsv(fromEnv.stdout).map((row) => row['TOKEN FROM'].replace(/ \(\S{4}…\S{4}\)$/, ' (masked)')), ['PRISMA_SERVICE_TOKEN (masked)'], `TOKEN FROM in: ${fromEnv.stdout}`)
     // A wrong flag wins over a good environment variable: 401, exit 3.
     const wrongFlag = await run(['whoami', '--token', 'wrong-token-abcdef'], {env: {XDG_CONFIG_HOME: home, PRISMA_SERVICE_TOKEN: emulator.token}, emulator, secrets: ['wrong-token-abcdef']})
-    assert.equal(wrongFlag.code, 3)
+    assert.equal(wrongFlag.code, 3, wrongFlag.stderr)
     const fromFlag = await run(['whoami', '--token', emulator.token], {env: {XDG_CONFIG_HOME: home, PRISMA_SERVICE_TOKEN: 'wrong-token-abcdef'}, emulator})
     assert.equal(fromFlag.code, 0, fromFlag.stderr)
-    assert.match(fromFlag.stdout, /Token from\s+│ --token/)
+    assert.deepEqual(tsv(fromFlag.stdout).map((row) => row['TOKEN FROM'].replace(/ \(\S{4}…\S{4}\)$/, ' (masked)')), ['--token (masked)'], `TOKEN FROM in: ${fromFlag.stdout}`)
     await removeDir(home)
   })
 
@@ -133,11 +145,11 @@ describe('login, logout, whoami', () => {
     home = await tempDir()
     for (const blank of ['', '   ', '\n']) {
       const result = await run(['projects', 'list'], {env: bare({PRISMA_SERVICE_TOKEN: blank}), emulator})
-      assert.equal(result.code, 3)
+      assert.equal(result.code, 3, result.stderr)
       assert.match(result.stderr, /^Error: PRISMA_SERVICE_TOKEN is set but empty\.$/m)
     }
     const json = await run(['projects', 'list', '--json'], {env: bare({PRISMA_SERVICE_TOKEN: ''}), emulator})
-    assert.equal(json.code, 3)
+    assert.equal(json.code, 3, json.stderr)
     assert.deepEqual(parseJson(json), {error: {code: 'auth-required', message: 'PRISMA_SERVICE_TOKEN is set but empty.'}})
     await removeDir(home)
   })
@@ -147,7 +159,7 @@ describe('login, logout, whoami', () => {
     await run(['login', '--token', emulator.token], {env: bare(), emulator})
     const result = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: '', PRISMA_MGMT_PROFILE: ''}, emulator})
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stdout, /Profile\s+│ default/)
+    assert.deepEqual(tsv(result.stdout).map((row) => row.PROFILE), ['default'], `PROFILE in: ${result.stdout}`)
     await removeDir(home)
   })
 

@@ -12,13 +12,13 @@ const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {v
 describe('the binary itself', () => {
   it('--version prints the name, version and platform', async () => {
     const result = await run(['--version'])
-    assert.equal(result.code, 0)
+    assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, new RegExp(`^prisma-mgmt/${pkg.version.replaceAll('.', '\\.')} linux-\\w+ node-v\\d+\\.\\d+\\.\\d+\\n$`))
   })
 
   it('--help lists the topics and commands; every command has help with an example', async () => {
     const root = await run(['--help'])
-    assert.equal(root.code, 0)
+    assert.equal(root.code, 0, root.stderr)
     for (const topic of ['projects', 'db', 'workspaces', 'regions', 'emulator']) assert.match(root.stdout, new RegExp(`^  ${topic} `, 'm'))
     for (const command of ['login', 'logout', 'whoami']) assert.match(root.stdout, new RegExp(`^  ${command} `, 'm'))
     const manifest = JSON.parse(await readFile(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {examples?: unknown[]}>}
@@ -30,7 +30,7 @@ describe('the binary itself', () => {
       assert.match(help.stdout, new RegExp(`\\$ prisma-mgmt ${id.replaceAll(':', ' ')}`), `${id} --help shows its usage`)
     }
     const topic = await run(['help', 'projects'])
-    assert.equal(topic.code, 0)
+    assert.equal(topic.code, 0, topic.stderr)
     assert.match(topic.stdout, /projects create/)
   })
 
@@ -41,10 +41,20 @@ describe('the binary itself', () => {
     assert.match(help.stdout, /^ {2}db connections\s+Connections of a database: list, rotate and delete their/m, help.stdout)
   })
 
-  it('an unknown flag is a usage error (exit 2) naming it', async () => {
+  it('an unknown flag is a usage error (exit 2) naming it, and the closest flag when it is a typo', async () => {
     const result = await run(['projects', 'list', '--colour'])
-    assert.equal(result.code, 2)
-    assert.match(result.stderr, /^Error: Nonexistent flag: --colour$/m)
+    assert.equal(result.code, 2, `exit code; stderr: ${result.stderr}`)
+    assert.equal(result.stdout, '', 'nothing on stdout')
+    assert.match(result.stderr, /^Error: Nonexistent flag: --colour$/m, 'stderr names the flag')
+    assert.doesNotMatch(result.stderr, /Did you mean/, 'no far-fetched guess for --colour')
+    const typo = await run(['projects', 'list', '--colums', 'id'])
+    assert.equal(typo.code, 2, `exit code; stderr: ${typo.stderr}`)
+    assert.equal(typo.stdout, '', 'nothing on stdout')
+    assert.match(typo.stderr, /^Error: Nonexistent flag: --colums\nDid you mean --columns\?$/m, 'stderr names the flag and the closest one')
+    const json = await run(['projects', 'list', '--jsn', '--json'])
+    assert.equal(json.code, 2, `exit code; stderr: ${json.stderr}`)
+    assert.deepEqual(JSON.parse(json.stdout), {error: {code: 'usage', message: 'Nonexistent flag: --jsn'}}, `stdout: ${json.stdout}`)
+    assert.match(json.stderr, /^Error: Nonexistent flag: --jsn\nDid you mean --json\?$/m, 'stderr names the flag and the closest one')
   })
 
   it('the committed oclif.manifest.json is what a fresh build writes', async () => {
@@ -101,7 +111,7 @@ describe('the binary itself', () => {
       // oclif answers `help --help` with the root help, so the help command's own page cannot be compared.
       if (words[0] === 'help') continue
       const help = await run([...words, '--help'], {env: {OCLIF_COLUMNS: '120'}})
-      assert.equal(help.code, 0)
+      assert.equal(help.code, 0, help.stderr)
       // --help starts with the summary paragraph, which README shows above the block.
       const body = help.stdout.replace(/^[^\n]*\n\n/, '').trimEnd()
       assert.equal(block, body, `README's section for ${words.join(' ')} is stale: run npm run readme`)

@@ -3,7 +3,9 @@ import {readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {parse as parseYaml} from 'yaml'
+
+import {assertEndpointRow, Emulator, ENDPOINT_COLUMNS, parseJson, removeDir, run, tempDir, tsv, tsvHeader, type TsvRow} from './harness.js'
 
 interface ConnectionJson {
   id: string
@@ -11,12 +13,32 @@ interface ConnectionJson {
   endpoints: Record<string, {host: string; port: number; connectionString?: string}>
 }
 
+/** The stderr line `db credentials` ends with when stdout carries rows. */
+const mintedLine = (connection: {id: string; name: string}, databaseId: string, count: number) =>
+  `Minted a new connection, ${connection.name} (${connection.id}); database ${databaseId} now has ${count} connection${count === 1 ? '' : 's'}. ` +
+  `List them with \`prisma-mgmt db connections list ${databaseId}\`; delete this one with \`prisma-mgmt db connections delete ${connection.id}\`.\n`
+
 describe('db credentials', () => {
   let emulator: Emulator
   let home: string
   let databaseId: string
   let projectId: string
   const env = () => emulator.env(home)
+  /** Every connection of a database, all pages. */
+  const allConnections = async (database: string) => {
+    const found: ConnectionJson[] = []
+    let cursor: string | null = null
+    do {
+      const page: {status: number; body: {data: ConnectionJson[]; pagination: {nextCursor: string | null}}} = await emulator.call(
+        'GET',
+        `/v1/databases/${database}/connections${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
+      )
+      assert.equal(page.status, 200, `listing the connections of ${database}: status ${page.status}`)
+      found.push(...page.body.data)
+      cursor = page.body.pagination.nextCursor
+    } while (cursor)
+    return found
+  }
 
   before(async () => {
     emulator = await Emulator.start()
@@ -30,18 +52,56 @@ describe('db credentials', () => {
     await removeDir(home)
   })
 
-  it('mints a new connection named prisma-mgmt-<timestamp> and prints its details as tables', async () => {
+  it('mints a new connection named prisma-mgmt-<timestamp> and prints a tab-separated row per endpoint when piped', async () => {
     await emulator.call('DELETE', '/__emulator/requests')
     const result = await run(['db', 'credentials', databaseId], {env: env(), emulator})
     assert.equal(result.code, 0, result.stderr)
     const requests = (await emulator.call<{data: {method: string; path: string; body: {name: string}}[]}>('GET', '/__emulator/requests')).body.data
-    const post = requests.find((r) => r.method === 'POST')!
-    assert.equal(post.path, `/v1/databases/${databaseId}/connections`)
-    assert.match(post.body.name, /^prisma-mgmt-\d{8}-\d{6}$/)
-    assert.match(result.stdout, new RegExp(`^Connection ${post.body.name} \\(\\S+\\)\\n`))
-    assert.match(result.stdout, /Direct connection\n┌/)
-    assert.match(result.stdout, /│ Connection string │ postgres(ql)?:\/\//)
-    for (const label of ['Host', 'Port', 'User', 'Password', 'Database']) assert.match(result.stdout, new RegExp(`│ ${label} +│ \\S`))
+    const posts = requests.filter((r) => r.method === 'POST')
+    assert.equal(posts.length, 1, `POST requests received: ${JSON.stringify(requests)}`)
+    const [post] = posts
+    assert.equal(post.path, `/v1/databases/${databaseId}/connections`, `POST path: ${post.path}`)
+    assert.match(post.body.name, /^prisma-mgmt-\d{8}-\d{6}$/, `name sent: ${post.body.name}`)
+
+    const connections = await allConnections(databaseId)
+    const minted = connections.find((c) => c.name === post.body.name)
+    assert.ok(minted, `no connection named ${post.body.name} in ${JSON.stringify(connections.map((c) => c.name))}`)
+    assert.deepEqual(tsvHeader(result.stdout), ENDPOINT_COLUMNS, `header line: ${result.stdout}`)
+    const rows = tsv(result.stdout)
+    // One row per endpoint the API returned, in the order direct, pooled, accelerate.
+    const expected = ['direct', 'pooled', 'accelerate'].filter((name) => minted.endpoints[name])
+    assert.deepEqual(rows.map((row) => row.ENDPOINT), expected, `endpoint rows: ${result.stdout}`)
+    for (const row of rows) {
+      assert.equal(row.CONNECTION, minted.id, `CONNECTION of the ${row.ENDPOINT} row: ${result.stdout}`)
+      assert.deepEqual([row.HOST, row.PORT], [minted.endpoints[row.ENDPOINT].host, String(minted.endpoints[row.ENDPOINT].port)], `host and port of the ${row.ENDPOINT} row: ${result.stdout}`)
+      assertEndpointRow(row, result.stdout)
+    }
+    assert.equal(result.stderr, mintedLine(minted, databaseId, connections.length), 'stderr')
+  })
+
+  it('the default name gets -2, -3... when the database already has a connection of that name', async (t) => {
+    const created = await emulator.call<{data: {id: string; database: {id: string}}}>('POST', '/v1/projects', {name: 'creds-names', region: 'us-east-1'})
+    t.after(() => emulator.call('DELETE', `/v1/projects/${created.body.data.id}`))
+    const database = created.body.data.database.id
+    // Take the name and its -2 for every second the command may start in.
+    const start = Math.floor(Date.now() / 1000) - 1
+    const stamp = (second: number) => `prisma-mgmt-${new Date(second * 1000).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`
+    for (let second = start; second < start + 120; second++) {
+      for (const name of [stamp(second), `${stamp(second)}-2`]) {
+        const taken = await emulator.call('POST', `/v1/databases/${database}/connections`, {name})
+        assert.equal(taken.status, 200, `creating ${name}: status ${taken.status}`)
+      }
+    }
+    const result = await run(['db', 'credentials', database, '--format', 'url'], {env: env(), emulator})
+    assert.equal(result.code, 0, result.stderr)
+    const connections = await allConnections(database)
+    const minted = connections.filter((c) => /-3$/.test(c.name))
+    assert.equal(minted.length, 1, `connections ending in -3: ${JSON.stringify(minted.map((c) => c.name))}`)
+    assert.match(minted[0].name, /^prisma-mgmt-\d{8}-\d{6}-3$/, `name of the minted connection: ${minted[0].name}`)
+    const second = Date.parse(minted[0].name.replace(/^prisma-mgmt-(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)-3$/, '$1-$2-$3T$4:$5:$6Z')) / 1000
+    assert.ok(second >= start && second < start + 120, `the minted name ${minted[0].name} is outside the names taken beforehand`)
+    assert.equal(result.stderr, mintedLine(minted[0], database, connections.length), 'stderr')
+    assert.match(result.stdout, /^postgres(ql)?:\/\/\S+\n$/, 'stdout holds the connection string alone')
   })
 
   it('--format url prints one connection string alone; --endpoint chooses; --name is sent', async () => {
@@ -58,14 +118,14 @@ describe('db credentials', () => {
       assert.equal(pooled.code, 0, pooled.stderr)
       assert.match(pooled.stdout, new RegExp(`@${endpoints.pooled.host.replaceAll('.', '\\.')}:${endpoints.pooled.port}/`))
     } else {
-      assert.equal(pooled.code, 2)
+      assert.equal(pooled.code, 2, pooled.stderr)
     }
   })
 
   it('--endpoint that the API did not return is a usage error and the minted connection is revoked', async () => {
     const before = (await emulator.call<{data: ConnectionJson[]}>('GET', `/v1/databases/${databaseId}/connections`)).body.data.length
     const result = await run(['db', 'credentials', databaseId, '--format', 'url', '--endpoint', 'accelerate'], {env: env(), emulator})
-    assert.equal(result.code, 2)
+    assert.equal(result.code, 2, result.stderr)
     assert.equal(result.stdout, '')
     assert.match(result.stderr, /^Error: The API returned no accelerate connection string for connection \S+ \(it returned: direct(, pooled)?\)\.$/m)
     const afterCount = (await emulator.call<{data: ConnectionJson[]}>('GET', `/v1/databases/${databaseId}/connections`)).body.data.length
@@ -75,12 +135,39 @@ describe('db credentials', () => {
   it('--format env prints a DATABASE_URL line; --format json equals --json', async () => {
     const result = await run(['db', 'credentials', databaseId, '--format', 'env'], {env: env(), emulator})
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stdout, /^DATABASE_URL='postgres(ql)?:\/\/\S+'\n$/)
+    assert.match(result.stdout, /^DATABASE_URL='postgres(ql)?:\/\/\S+'\n$/, 'stdout holds one DATABASE_URL line')
+    assert.match(result.stderr, /^Minted a new connection, prisma-mgmt-\d{8}-\d{6}(-\d+)? \(\S+\); database \S+ now has \d+ connections\. /, 'stderr')
     const formatJson = await run(['db', 'credentials', databaseId, '--format', 'json'], {env: env(), emulator})
     assert.equal(formatJson.code, 0, formatJson.stderr)
     const connection = parseJson<ConnectionJson>(formatJson)
-    assert.match(connection.endpoints.direct.connectionString!, /^postgres/)
-    assert.equal(typeof connection.id, 'string')
+    assert.match(connection.endpoints.direct.connectionString!, /^postgres/, `stdout: ${formatJson.stdout}`)
+    assert.equal(typeof connection.id, 'string', `stdout: ${formatJson.stdout}`)
+    assert.equal(formatJson.stderr, '', 'nothing on stderr with --format json')
+  })
+
+  it('-o yaml prints the API object as YAML; -o csv prints a row per endpoint (RFC 4180)', async () => {
+    const yaml = await run(['db', 'credentials', databaseId, '-o', 'yaml'], {env: env(), emulator})
+    assert.equal(yaml.code, 0, yaml.stderr)
+    assert.equal(yaml.stderr, '', 'nothing on stderr with -o yaml')
+    const asYaml = parseYaml(yaml.stdout) as ConnectionJson & {database: {id: string}}
+    const listed = (await emulator.call<{data: ConnectionJson[]}>('GET', `/v1/databases/${databaseId}/connections`)).body.data.find((c) => c.id === asYaml.id)
+    assert.ok(listed, `the YAML names connection ${asYaml.id}, which the database does not have: ${yaml.stdout}`)
+    assert.equal(asYaml.name, listed.name, `name in: ${yaml.stdout}`)
+    assert.equal(asYaml.database.id, databaseId, `database in: ${yaml.stdout}`)
+    assert.match(asYaml.endpoints.direct.connectionString!, /^postgres(ql)?:\/\/\S+$/, `direct connection string in: ${yaml.stdout}`)
+
+    const csv = await run(['db', 'credentials', databaseId, '-o', 'csv'], {env: env(), emulator})
+    assert.equal(csv.code, 0, csv.stderr)
+    assert.ok(csv.stdout.endsWith('\r\n') && !/[^\r]\n/.test(csv.stdout), `csv lines end in CRLF: ${JSON.stringify(csv.stdout)}`)
+    // No value here holds a comma, quote or line break, so a line splits on commas.
+    const [header, ...lines] = csv.stdout.slice(0, -2).split('\r\n')
+    assert.deepEqual(header.split(','), ENDPOINT_COLUMNS, `csv header: ${csv.stdout}`)
+    const rows = lines.map((line) => Object.fromEntries(line.split(',').map((value, i) => [ENDPOINT_COLUMNS[i], value])) as TsvRow)
+    assert.ok(lines.every((line) => line.split(',').length === ENDPOINT_COLUMNS.length), `csv rows: ${csv.stdout}`)
+    assert.equal(rows[0]?.ENDPOINT, 'direct', `first csv row: ${csv.stdout}`)
+    for (const row of rows) assertEndpointRow(row, csv.stdout)
+    assert.equal(new Set(rows.map((row) => row.CONNECTION)).size, 1, `one connection in: ${csv.stdout}`)
+    assert.match(csv.stderr, new RegExp(`^Minted a new connection, \\S+ \\(${rows[0].CONNECTION}\\); `), 'stderr')
   })
 
   it('--env-file creates the file with mode 0600 holding only DATABASE_URL', async (t) => {
@@ -127,15 +214,21 @@ describe('db credentials', () => {
     assert.equal(viaProject.code, 0, viaProject.stderr)
     assert.match(viaProject.stdout, /^postgres/)
     const missing = await run(['db', 'credentials'], {env: env(), emulator})
-    assert.equal(missing.code, 2)
+    assert.equal(missing.code, 2, missing.stderr)
     assert.match(missing.stderr, /^Error: Missing the database id argument \(db-id\)\.$/m)
   })
 
-  it('an unknown database is exit 4; a bad --format is exit 2', async () => {
+  it('an unknown database is exit 4; a bad --format or -o is exit 2 and mints nothing', async () => {
+    const count = async () => (await emulator.call<{data: ConnectionJson[]}>('GET', `/v1/databases/${databaseId}/connections`)).body.data.length
+    const before = await count()
     const unknown = await run(['db', 'credentials', 'no-such-db'], {env: env(), emulator})
-    assert.equal(unknown.code, 4)
-    const badFormat = await run(['db', 'credentials', databaseId, '--format', 'yaml'], {env: env(), emulator})
-    assert.equal(badFormat.code, 2)
-    assert.match(badFormat.stderr, /yaml/)
+    assert.equal(unknown.code, 4, unknown.stderr)
+    for (const flag of ['--format', '-o']) {
+      const badFormat = await run(['db', 'credentials', databaseId, flag, 'xml'], {env: env(), emulator})
+      assert.equal(badFormat.code, 2, `${flag} xml: ${badFormat.stderr}`)
+      assert.equal(badFormat.stdout, '', `${flag} xml: stdout`)
+      assert.match(badFormat.stderr, /^Error: Expected --(format|output)=xml to be one of: table, json, yaml, csv, url, env$/m, `${flag} xml: stderr`)
+    }
+    assert.equal(await count(), before, 'a connection was minted by a refused command')
   })
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
-import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, ENDPOINT_COLUMNS, parseJson, removeDir, run, tempDir, tsv, tsvHeader} from './harness.js'
 
 interface DatabaseJson {
   id: string
@@ -10,6 +10,7 @@ interface DatabaseJson {
   isDefault: boolean
   region: {id: string} | null
   project?: {id: string}
+  createdAt: string
   connections?: {id: string; name: string; endpoints: Record<string, {host: string; port: number; connectionString?: string}>}[]
 }
 
@@ -18,6 +19,26 @@ interface ConnectionJson {
   name: string
   endpoints: Record<string, {host: string; port: number; connectionString?: string}>
 }
+
+interface RequestJson {
+  method: string
+  path: string
+  body: unknown
+  status: number
+}
+
+const DATABASE_COLUMNS = ['ID', 'NAME', 'PROJECT', 'REGION', 'STATUS', 'DEFAULT', 'CREATED']
+
+/** A database as its tab-separated row shows it. */
+const databaseRow = (d: DatabaseJson) => ({
+  ID: d.id,
+  NAME: d.name,
+  PROJECT: d.project?.id ?? '',
+  REGION: d.region?.id ?? '',
+  STATUS: d.status,
+  DEFAULT: String(d.isDefault),
+  CREATED: d.createdAt,
+})
 
 describe('databases, connections, backups, usage', () => {
   let emulator: Emulator
@@ -39,11 +60,34 @@ describe('databases, connections, backups, usage', () => {
   })
 
   it('db create waits for ready, prints the connection details; --json has the secrets', async () => {
+    await emulator.call('DELETE', '/__emulator/requests')
     const human = await run(['db', 'create', '--project', projectId, '--name', 'analytics', '--region', 'eu-west-3'], {env: env(), emulator})
     assert.equal(human.code, 0, human.stderr)
-    assert.match(human.stdout, /^Database analytics \(\S+\) in eu-west-3: ready\n/)
-    assert.match(human.stdout, /│ Connection string │ postgres/)
-    assert.match(human.stdout, /│ Password +│ \S+/)
+    assert.equal(human.stderr, '', 'nothing on stderr off a terminal')
+    // Piped: one tab-separated row per endpoint of the new database's connection.
+    assert.deepEqual(tsvHeader(human.stdout), CREATED_ENDPOINT_COLUMNS, `header line: ${human.stdout}`)
+    const rows = tsv(human.stdout)
+    assert.ok(rows.length > 0, `no endpoint rows: ${human.stdout}`)
+    const newId = rows[0].DATABASE
+    assert.deepEqual(rows.map((row) => row.ENDPOINT).slice(0, 1), ['direct'], `endpoints: ${human.stdout}`)
+    for (const row of rows) {
+      assert.deepEqual([row.PROJECT, row.DATABASE, row.CONNECTION], [projectId, newId, rows[0].CONNECTION], `ids of the ${row.ENDPOINT} row: ${human.stdout}`)
+      assertEndpointRow(row, human.stdout)
+    }
+    const shown = await emulator.call<{data: DatabaseJson}>('GET', `/v1/databases/${newId}`)
+    assert.equal(shown.status, 200, `GET the new database ${newId}: ${shown.status}`)
+    assert.deepEqual([shown.body.data.name, shown.body.data.region?.id, shown.body.data.status], ['analytics', 'eu-west-3', 'ready'], `the new database: ${JSON.stringify(shown.body.data)}`)
+    const connections = (await emulator.call<{data: ConnectionJson[]}>('GET', `/v1/databases/${newId}/connections`)).body.data
+    assert.deepEqual(connections.map((c) => c.id), [rows[0].CONNECTION], `connections of the new database: ${JSON.stringify(connections)}`)
+    // It waited: after the POST, the database was read again until it was ready.
+    const requests = (await emulator.call<{data: RequestJson[]}>('GET', '/__emulator/requests')).body.data
+    const post = requests.findIndex((r) => r.method === 'POST' && r.path === `/v1/projects/${projectId}/databases`)
+    assert.ok(post >= 0, `no POST of the database in: ${JSON.stringify(requests.map((r) => `${r.method} ${r.path}`))}`)
+    assert.deepEqual(requests[post].body, {name: 'analytics', region: 'eu-west-3'}, 'the POST body')
+    assert.ok(
+      requests.slice(post + 1).some((r) => r.method === 'GET' && r.path === `/v1/databases/${newId}`),
+      `no poll of the new database after the POST: ${JSON.stringify(requests.map((r) => `${r.method} ${r.path}`))}`,
+    )
 
     const json = await run(['db', 'create', '--project', projectId, '--name', 'reports', '--json'], {env: env(), emulator})
     assert.equal(json.code, 0, json.stderr)
@@ -53,10 +97,10 @@ describe('databases, connections, backups, usage', () => {
     assert.match(database.connections![0].endpoints.direct.connectionString!, /^postgres/)
 
     const missingProject = await run(['db', 'create'], {env: env(), emulator})
-    assert.equal(missingProject.code, 2)
+    assert.equal(missingProject.code, 2, missingProject.stderr)
     assert.match(missingProject.stderr, /^Error: Missing required flag --project$/m)
     const unknownProject = await run(['db', 'create', '--project', 'nope'], {env: env(), emulator})
-    assert.equal(unknownProject.code, 4)
+    assert.equal(unknownProject.code, 4, unknownProject.stderr)
   })
 
   it('db list shows every database, --project narrows it; columns as the contract says', async () => {
@@ -67,20 +111,34 @@ describe('databases, connections, backups, usage', () => {
     assert.deepEqual(new Set(mine.map((d) => d.name)), new Set(['dbs', 'analytics', 'reports']))
     const table = await run(['db', 'list', '--project', projectId], {env: env(), emulator})
     assert.equal(table.code, 0, table.stderr)
-    assert.match(table.stdout.split('\n')[1], /^│ ID +│ NAME +│ PROJECT +│ REGION +│ STATUS +│ DEFAULT +│ CREATED +│$/)
-    assert.match(table.stdout, new RegExp(`│ ${defaultDb} +│ dbs +│ ${projectId} +│ us-east-1 +│ ready +│ yes +│`))
-    assert.match(table.stdout, /│ analytics +│ \S+ +│ eu-west-3 +│ ready +│ no +│/)
+    assert.deepEqual(tsvHeader(table.stdout), DATABASE_COLUMNS, `header line: ${table.stdout}`)
+    const rows = tsv(table.stdout)
+    assert.deepEqual(rows, mine.map(databaseRow), `rows: ${table.stdout}`)
+    const byName = new Map(rows.map((row) => [row.NAME, row]))
+    assert.deepEqual(byName.get('dbs'), {ID: defaultDb, NAME: 'dbs', PROJECT: projectId, REGION: 'us-east-1', STATUS: 'ready', DEFAULT: 'true', CREATED: byName.get('dbs')?.CREATED}, `dbs row: ${table.stdout}`)
+    assert.match(byName.get('dbs')!.CREATED, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, `CREATED of dbs: ${table.stdout}`)
+    assert.deepEqual([byName.get('analytics')?.PROJECT, byName.get('analytics')?.REGION, byName.get('analytics')?.STATUS, byName.get('analytics')?.DEFAULT], [projectId, 'eu-west-3', 'ready', 'false'], `analytics row: ${table.stdout}`)
+
+    const columns = await run(['db', 'list', '--project', projectId, '--columns', 'name,id'], {env: env(), emulator})
+    assert.equal(columns.code, 0, columns.stderr)
+    assert.deepEqual(tsvHeader(columns.stdout), ['NAME', 'ID'], `header line with --columns name,id: ${columns.stdout}`)
+    assert.deepEqual(tsv(columns.stdout), mine.map((d) => ({NAME: d.name, ID: d.id})), `rows with --columns name,id: ${columns.stdout}`)
+    const unknownColumn = await run(['db', 'list', '--columns', 'name,size'], {env: env(), emulator})
+    assert.equal(unknownColumn.code, 2, unknownColumn.stderr)
+    assert.equal(unknownColumn.stdout, '', 'stdout with an unknown column')
+    assert.equal(unknownColumn.stderr, 'Error: Unknown column for --columns: size.\nValid columns: id, name, project, region, status, default, created.\n', 'stderr with an unknown column')
   })
 
   it('db show prints one database; --project shows the default one', async () => {
     const shown = await run(['db', 'show', defaultDb], {env: env(), emulator})
     assert.equal(shown.code, 0, shown.stderr)
-    assert.match(shown.stdout, new RegExp(`│ ID +│ ${defaultDb} +│`))
-    assert.match(shown.stdout, /│ DEFAULT +│ yes +│/)
     const viaProject = parseJson<DatabaseJson>(await run(['db', 'show', '--project', projectId, '--json'], {env: env(), emulator}))
-    assert.equal(viaProject.id, defaultDb)
+    assert.equal(viaProject.id, defaultDb, `db show --project --json: ${JSON.stringify(viaProject)}`)
+    assert.deepEqual(tsvHeader(shown.stdout), DATABASE_COLUMNS, `header line: ${shown.stdout}`)
+    assert.deepEqual(tsv(shown.stdout), [databaseRow(viaProject)], `the one row: ${shown.stdout}`)
+    assert.equal(tsv(shown.stdout)[0].DEFAULT, 'true', `DEFAULT: ${shown.stdout}`)
     const missing = await run(['db', 'show'], {env: env(), emulator})
-    assert.equal(missing.code, 2)
+    assert.equal(missing.code, 2, missing.stderr)
     assert.match(missing.stderr, /db-id/)
     assert.equal((await run(['db', 'show', 'no-such-db'], {env: env(), emulator})).code, 4)
   })
@@ -92,8 +150,13 @@ describe('databases, connections, backups, usage', () => {
 
     const list = await run(['db', 'connections', 'list', defaultDb], {env: env(), emulator})
     assert.equal(list.code, 0, list.stderr)
-    assert.match(list.stdout.split('\n')[1], /^│ ID +│ NAME +│ KIND +│ ENDPOINTS +│ CREATED +│$/)
-    assert.match(list.stdout, new RegExp(`│ ${minted.id} +│ app +│ postgres +│ direct 127\\.0\\.0\\.1:\\d+`))
+    assert.deepEqual(tsvHeader(list.stdout), ['ID', 'NAME', 'KIND', 'ENDPOINTS', 'CREATED'], `header line: ${list.stdout}`)
+    const listed = tsv(list.stdout).find((row) => row.ID === minted.id)
+    assert.ok(listed, `no row for ${minted.id}: ${list.stdout}`)
+    const endpoints = ['direct', 'pooled', 'accelerate'].filter((name) => minted.endpoints[name]).map((name) => `${name} ${minted.endpoints[name].host}:${minted.endpoints[name].port}`)
+    assert.deepEqual([listed.NAME, listed.KIND, listed.ENDPOINTS], ['app', 'postgres', endpoints.join(' ')], `row of ${minted.id}: ${list.stdout}`)
+    assert.match(listed.ENDPOINTS, /^direct 127\.0\.0\.1:\d+/, `ENDPOINTS of ${minted.id}: ${list.stdout}`)
+    assert.match(listed.CREATED, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, `CREATED of ${minted.id}: ${list.stdout}`)
     assert.ok(!list.stdout.includes(password), 'no password in the list')
     const listJson = await run(['db', 'connections', 'list', defaultDb, '--json'], {env: env(), emulator})
     assert.ok(!listJson.stdout.includes(password))
@@ -101,14 +164,23 @@ describe('databases, connections, backups, usage', () => {
 
     const rotated = await run(['db', 'connections', 'rotate', minted.id], {env: env(), emulator})
     assert.equal(rotated.code, 0, rotated.stderr)
-    assert.match(rotated.stdout, new RegExp(`^Connection app \\(${minted.id}\\)\\n`))
-    assert.match(rotated.stdout, /│ Connection string │ postgres/)
+    assert.equal(rotated.stderr, '', 'nothing on stderr')
+    assert.deepEqual(tsvHeader(rotated.stdout), ENDPOINT_COLUMNS, `header line: ${rotated.stdout}`)
+    const rotatedRows = tsv(rotated.stdout)
+    assert.deepEqual(rotatedRows.map((row) => [row.CONNECTION, row.ENDPOINT]), Object.keys(minted.endpoints).map((name) => [minted.id, name]), `rows: ${rotated.stdout}`)
+    for (const row of rotatedRows) {
+      assertEndpointRow(row, rotated.stdout)
+      assert.notEqual(row.PASSWORD, password, `the ${row.ENDPOINT} row still has the old password`)
+    }
     assert.ok(!rotated.stdout.includes(password), 'the old password is gone')
     const rotatedUrl = await run(['db', 'connections', 'rotate', minted.id, '--format', 'url', '--endpoint', 'direct'], {env: env(), emulator})
-    assert.match(rotatedUrl.stdout, /^postgres\S+\n$/)
+    assert.equal(rotatedUrl.code, 0, rotatedUrl.stderr)
+    assert.match(rotatedUrl.stdout, /^postgres\S+\n$/, 'one connection string alone')
+    const secondPassword = decodeURIComponent(new URL(rotatedUrl.stdout.trim()).password)
+    assert.ok(![password, rotatedRows[0].PASSWORD].includes(secondPassword), `the second rotation gave a new password: ${rotatedUrl.stdout}`)
 
     const refused = await run(['db', 'connections', 'delete', minted.id], {env: env(), emulator})
-    assert.equal(refused.code, 2)
+    assert.equal(refused.code, 2, refused.stderr)
     assert.equal(refused.stderr, `Error: Refusing to delete connection ${minted.id} without confirmation.\nPass --yes to delete without a prompt.\n`)
     assert.equal((await emulator.call('GET', `/v1/connections/${minted.id}`)).status, 200)
     const deleted = await run(['db', 'connections', 'delete', minted.id, '--yes', '--json'], {env: env(), emulator})
@@ -121,7 +193,7 @@ describe('databases, connections, backups, usage', () => {
   it('db delete: refused off a terminal without --yes, gone with it', async () => {
     const extra = parseJson<DatabaseJson>(await run(['db', 'create', '--project', projectId, '--name', 'scratch', '--json'], {env: env(), emulator}))
     const refused = await run(['db', 'delete', extra.id], {env: env(), emulator})
-    assert.equal(refused.code, 2)
+    assert.equal(refused.code, 2, refused.stderr)
     assert.equal((await emulator.call('GET', `/v1/databases/${extra.id}`)).status, 200)
     const deleted = await run(['db', 'delete', extra.id, '--yes'], {env: env(), emulator})
     assert.equal(deleted.code, 0, deleted.stderr)
@@ -132,30 +204,49 @@ describe('databases, connections, backups, usage', () => {
   it('db backups list: a table with sizes and retention; --limit; 422 is a plain message, exit 0, [] in JSON', async () => {
     const table = await run(['db', 'backups', 'list', defaultDb], {env: env(), emulator})
     assert.equal(table.code, 0, table.stderr)
-    assert.match(table.stdout.split('\n')[1], /^│ ID +│ TYPE +│ STATUS +│ SIZE +│ CREATED +│$/)
-    assert.match(table.stdout, /│ (full|incremental|differential) +│ completed +│ [\d.]+ (B|KiB|MiB|GiB) +│/)
-    assert.match(table.stdout, /^Backups are kept for \d+ days\.$/m)
+    assert.deepEqual(tsvHeader(table.stdout), ['ID', 'TYPE', 'STATUS', 'SIZE', 'CREATED'], `header line: ${table.stdout}`)
+    const backups = parseJson<{id: string; backupType: string; status: string; size: number; createdAt: string}[]>(
+      await run(['db', 'backups', 'list', defaultDb, '--json'], {env: env(), emulator}),
+    )
+    const rows = tsv(table.stdout)
+    assert.ok(rows.length > 0, `no backups listed: ${table.stdout}`)
+    assert.deepEqual(rows, backups.map((b) => ({ID: b.id, TYPE: b.backupType, STATUS: b.status, SIZE: String(b.size), CREATED: b.createdAt})), `rows: ${table.stdout}`)
+    for (const row of rows) {
+      assert.match(row.TYPE, /^(full|incremental|differential)$/, `TYPE: ${table.stdout}`)
+      assert.equal(row.STATUS, 'completed', `STATUS: ${table.stdout}`)
+      assert.match(row.SIZE, /^\d+$/, `SIZE in bytes: ${table.stdout}`)
+    }
+    // Beside tab-separated rows, the retention goes to stderr.
+    assert.match(table.stderr, /^Backups are kept for \d+ days\.\n$/, 'stderr')
     const limited = parseJson<unknown[]>(await run(['db', 'backups', 'list', defaultDb, '--limit', '1', '--json'], {env: env(), emulator}))
-    assert.equal(limited.length, 1)
+    assert.equal(limited.length, 1, `--limit 1: ${JSON.stringify(limited)}`)
 
     await emulator.call('POST', '/__emulator/faults', [{path: `/v1/databases/${defaultDb}/backups`, status: 422, count: 2, message: 'Remote database backups are not supported'}])
     const plain = await run(['db', 'backups', 'list', defaultDb], {env: env(), emulator})
     assert.equal(plain.code, 0, plain.stderr)
-    assert.equal(plain.stdout, `Backups are not available for database ${defaultDb}: Remote database backups are not supported\n`)
-    assert.equal(plain.stderr, '')
+    assert.equal(plain.stdout, 'ID\tTYPE\tSTATUS\tSIZE\tCREATED\n', 'stdout holds the header line alone')
+    assert.equal(plain.stderr, `Backups are not available for database ${defaultDb}: Remote database backups are not supported\n`, 'stderr')
     const json = await run(['db', 'backups', 'list', defaultDb, '--json'], {env: env(), emulator})
-    assert.equal(json.code, 0)
-    assert.deepEqual(parseJson(json), [])
+    assert.equal(json.code, 0, json.stderr)
+    assert.deepEqual(parseJson(json), [], `stdout: ${json.stdout}`)
+    assert.equal(json.stderr, '', 'nothing on stderr with --json')
+    const recovered = await run(['db', 'backups', 'list', defaultDb, '--json'], {env: env(), emulator})
+    assert.notDeepEqual(parseJson(recovered), [], 'the fault was used up by the two runs above')
   })
 
   it('db usage: period, operations and storage with units; dates are checked before any request', async () => {
     const table = await run(['db', 'usage', defaultDb, '--from', '2026-11-01', '--to', '2026-11-27'], {env: env(), emulator})
     assert.equal(table.code, 0, table.stderr)
-    assert.match(table.stdout, /│ Period +│ 2026-11-01 00:00 UTC → 2026-11-27 23:59 UTC │/)
-    assert.match(table.stdout, /│ Operations +│ [\d,]+ ops +│/)
-    assert.match(table.stdout, /│ Storage +│ [\d.,]+ GiB +│/)
-    const json = parseJson<{period: {start: string}; metrics: {operations: {unit: string}}}>(await run(['db', 'usage', defaultDb, '--json'], {env: env(), emulator}))
-    assert.equal(json.metrics.operations.unit, 'ops')
+    assert.deepEqual(tsvHeader(table.stdout), ['START', 'END', 'OPERATIONS', 'STORAGE', 'GENERATED'], `header line: ${table.stdout}`)
+    const [usage, ...more] = tsv(table.stdout)
+    assert.equal(more.length, 0, `one row: ${table.stdout}`)
+    assert.deepEqual([usage.START, usage.END], ['2026-11-01T00:00:00.000Z', '2026-11-27T23:59:59.999Z'], `the period: ${table.stdout}`)
+    // Plain numbers, in the units --json names.
+    assert.match(usage.OPERATIONS, /^\d+$/, `OPERATIONS: ${table.stdout}`)
+    assert.match(usage.STORAGE, /^\d+(\.\d+)?$/, `STORAGE: ${table.stdout}`)
+    assert.match(usage.GENERATED, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, `GENERATED: ${table.stdout}`)
+    const json = parseJson<{period: {start: string}; metrics: {operations: {unit: string}; storage: {unit: string}}}>(await run(['db', 'usage', defaultDb, '--json'], {env: env(), emulator}))
+    assert.deepEqual([json.metrics.operations.unit, json.metrics.storage.unit], ['ops', 'GiB'], `units: ${JSON.stringify(json)}`)
     await emulator.call('DELETE', '/__emulator/requests')
     for (const bad of [['--from', '2026-13-01'], ['--to', 'yesterday'], ['--from', '2026-02-30'], ['--from', '2026-11-10', '--to', '2026-11-01']]) {
       const result = await run(['db', 'usage', defaultDb, ...bad], {env: env(), emulator})

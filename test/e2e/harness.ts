@@ -150,6 +150,53 @@ export function parseJson<T = unknown>(result: RunResult): T {
   }
 }
 
+/** One row of tab-separated output, keyed by the header line's names. */
+export type TsvRow = Record<string, string>
+
+/**
+ * Tab-separated rows as the CLI prints them off a terminal: a header line, then one line per
+ * row. Fails on output that does not end its last line, on a repeated header, and on a line
+ * whose number of fields differs from the header's.
+ */
+export function tsv(text: string): TsvRow[] {
+  assert.ok(text.endsWith('\n'), `tab-separated output must end with a newline; saw:\n${JSON.stringify(text)}`)
+  const [headerLine, ...lines] = text.slice(0, -1).split('\n')
+  const header = headerLine.split('\t')
+  assert.ok(header.every((name) => /^[A-Z][A-Z ]*$/.test(name)), `the header line is not upper-case names separated by tabs: ${JSON.stringify(headerLine)}`)
+  assert.equal(new Set(header).size, header.length, `the header line repeats a name: ${JSON.stringify(headerLine)}`)
+  return lines.map((line, i) => {
+    const fields = line.split('\t')
+    assert.equal(fields.length, header.length, `line ${i + 2} has ${fields.length} fields where the header has ${header.length}:\n${JSON.stringify(line)}\nin:\n${text}`)
+    return Object.fromEntries(header.map((name, j) => [name, fields[j]]))
+  })
+}
+
+/** The header line of tab-separated output, split into its names. */
+export function tsvHeader(text: string): string[] {
+  return text.split('\n')[0].split('\t')
+}
+
+/** The columns of a connection's endpoint rows (`db credentials`, `db connections rotate`). */
+export const ENDPOINT_COLUMNS = ['CONNECTION', 'ENDPOINT', 'CONNECTION STRING', 'HOST', 'PORT', 'USER', 'PASSWORD', 'DATABASE NAME']
+
+/** The same led by the ids of what was created (`projects create`, `db create`). */
+export const CREATED_ENDPOINT_COLUMNS = ['PROJECT', 'DATABASE', ...ENDPOINT_COLUMNS]
+
+/** An endpoint row's fields are all there and its connection string is built from them. */
+export function assertEndpointRow(row: TsvRow, seen: string): void {
+  for (const column of ['CONNECTION', 'ENDPOINT', 'CONNECTION STRING', 'HOST', 'PORT', 'USER', 'PASSWORD', 'DATABASE NAME']) {
+    assert.ok(row[column], `${column} of the ${row.ENDPOINT} row is empty in:\n${seen}`)
+  }
+  assert.match(row.PORT, /^\d+$/, `PORT of the ${row.ENDPOINT} row in:\n${seen}`)
+  const url = new URL(row['CONNECTION STRING'])
+  assert.match(url.protocol, /^postgres(ql)?:$/, `scheme of the ${row.ENDPOINT} connection string in:\n${seen}`)
+  assert.deepEqual(
+    [decodeURIComponent(url.username), decodeURIComponent(url.password), url.hostname, url.port, decodeURIComponent(url.pathname)],
+    [row.USER, row.PASSWORD, row.HOST, row.PORT, `/${row['DATABASE NAME']}`],
+    `the ${row.ENDPOINT} connection string and the row's other fields disagree in:\n${seen}`,
+  )
+}
+
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, {recursive: true, force: true})
 }

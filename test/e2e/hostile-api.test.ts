@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import type {ServerResponse} from 'node:http'
 import {after, before, beforeEach, describe, it} from 'node:test'
 
-import {backupList, createdConnection, createdProject, database, me, postgresRegion, project, usage} from '../api/answers.js'
+import {backupList, connection, createdConnection, createdProject, database, me, postgresRegion, project, usage} from '../api/answers.js'
 import {startServer, TOKEN, type LocalServer, type Received} from '../api/local-server.js'
 import {removeDir, run, tempDir, type RunResult} from './harness.js'
 
@@ -55,7 +55,9 @@ const JUNK = [1, 'x', null]
 
 interface Case {
   args: string[]
-  /** What the server must have received: one request, never repeated. */
+  /** Requests answered well before the one under test, with their answers. */
+  before?: [request: string, body: unknown][]
+  /** What the server must have received (after `before`): one request, never repeated. */
   request: string
   /** `GET /v1/projects/p1` as the message names it. */
   named: string
@@ -179,7 +181,19 @@ const CASES: Case[] = [
     ],
   },
   {
+    // The database's connections are listed first, so the default name repeats none of them.
     args: ['db', 'credentials', 'db1'],
+    request: 'GET /v1/databases/db1/connections',
+    named: 'GET /v1/databases/db1/connections (page 1)',
+    what: 'a connection list',
+    bodies: list({
+      missing: [page([without(connection(), 'id')]), 'data[0].id is missing'],
+      wrong: [page([{...connection(), name: 7}]), 'data[0].name is a number, expected a string'],
+    }),
+  },
+  {
+    args: ['db', 'credentials', 'db1'],
+    before: [['GET /v1/databases/db1/connections', page([connection()])]],
     request: 'POST /v1/databases/db1/connections',
     named: 'POST /v1/databases/db1/connections',
     what: 'a connection',
@@ -206,8 +220,12 @@ const CASES: Case[] = [
 describe('answers of the wrong shape: exit 6, invalid-response', () => {
   for (const c of CASES) {
     it(`${c.args.join(' ')}: each of six bad answers is named, once, on stderr and as one JSON error`, async () => {
+      const before = new Map(c.before ?? [])
       for (const [body, detail] of c.bodies) {
-        answer = () => ({status: c.request.startsWith('POST /v1/projects') ? 201 : 200, body})
+        answer = (request) => {
+          const answered = before.get(`${request.method} ${new URL(request.url, 'http://x').pathname}`)
+          return answered === undefined ? {status: c.request.startsWith('POST /v1/projects') ? 201 : 200, body} : {body: answered}
+        }
         server.received.length = 0
         const message = `${c.named}: the API answered with something that is not ${c.what} (${detail}).`
         const result = await cli([...c.args, '--json'])
@@ -215,14 +233,15 @@ describe('answers of the wrong shape: exit 6, invalid-response', () => {
         assert.equal(result.code, 6, `exit code ${seen}`)
         jsonError(result, {code: 'invalid-response', message})
         assert.equal(result.stderr, `Error: ${message}\nIs --api-url the Management API? If it is, run again with DEBUG=prisma-mgmt:http to see each request.\n`, `stderr ${seen}`)
-        assert.deepEqual(requests(), [c.request], `one request, never repeated, ${seen}`)
+        assert.deepEqual(requests(), [...before.keys(), c.request], `one request, never repeated, ${seen}`)
       }
     })
   }
 
   it('without --json, stdout stays empty and stderr says what the answer was not', async () => {
     for (const c of CASES) {
-      answer = () => ({body: {data: null}})
+      const before = new Map(c.before ?? [])
+      answer = (request) => ({body: before.get(`${request.method} ${new URL(request.url, 'http://x').pathname}`) ?? {data: null}})
       const result = await cli(c.args)
       const detail = c.what === 'a usage report' ? 'period is missing' : c.what.endsWith(' list') ? 'data is null, expected a list' : 'data is null, expected an object'
       assert.equal(result.code, 6, `${c.args.join(' ')}: exit ${result.code}, stderr:\n${result.stderr}`)

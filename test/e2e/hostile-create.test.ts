@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import {after, afterEach, before, beforeEach, describe, it} from 'node:test'
 
-import {Emulator, eventually, parseJson, removeDir, run, start, tempDir, type Started} from './harness.js'
+import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, eventually, parseJson, removeDir, run, start, tempDir, tsv, tsvHeader, type Started} from './harness.js'
 
 interface Received {
   method: string
@@ -61,10 +61,19 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
     const [project] = (await projects()).filter((p) => p.name === 'interrupted')
     assert.ok(project, 'the emulator has the project')
-    const database = (await emulator.call<{data: {id: string}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data[0]
-    assert.match(result.stdout, new RegExp(`ID\\s+│ ${project.id}`), `project id on stdout:\n${result.stdout}`)
-    assert.ok(result.stdout.includes(`Database interrupted (${database.id}) in eu-west-3: provisioning`), `database line on stdout:\n${result.stdout}`)
-    assert.match(result.stdout, /Connection string │ postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string on stdout:\n${result.stdout}`)
+    const databases = (await emulator.call<{data: {id: string; name: string; status: string; region: {id: string}}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data
+    assert.equal(databases.length, 1, `databases of the project: ${JSON.stringify(databases)}`)
+    const [database] = databases
+    assert.deepEqual([database.name, database.region.id, database.status], ['interrupted', 'eu-west-3', 'provisioning'], `the database: ${JSON.stringify(database)}`)
+    // Piped: the endpoint rows of what was created, with the project's and the database's ids.
+    assert.deepEqual(tsvHeader(result.stdout), CREATED_ENDPOINT_COLUMNS, `header line on stdout:\n${result.stdout}`)
+    const rows = tsv(result.stdout)
+    assert.equal(rows[0]?.ENDPOINT, 'direct', `a direct endpoint row first on stdout:\n${result.stdout}`)
+    for (const row of rows) {
+      assert.deepEqual([row.PROJECT, row.DATABASE], [project.id, database.id], `project and database ids on stdout:\n${result.stdout}`)
+      assertEndpointRow(row, result.stdout)
+    }
+    assert.match(rows[0]['CONNECTION STRING'], /^postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string on stdout:\n${result.stdout}`)
     assert.equal(
       result.stderr,
       `Error: Interrupted while waiting for database ${database.id} (last status: provisioning)\n` +
@@ -98,8 +107,15 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
     const databases = (await emulator.call<{data: {id: string; name: string}[]}>('GET', `/v1/projects/${projectId}/databases`)).body.data
     assert.equal(databases.length, 1, 'one database created')
-    assert.ok(result.stdout.includes(`Database analytics (${databases[0].id})`), `database on stdout:\n${result.stdout}`)
-    assert.match(result.stdout, /postgres:\/\/[^:]+:[^@]+@/, 'the one-time connection string on stdout')
+    assert.equal(databases[0].name, 'analytics', `the database: ${JSON.stringify(databases[0])}`)
+    assert.deepEqual(tsvHeader(result.stdout), CREATED_ENDPOINT_COLUMNS, `header line on stdout:\n${result.stdout}`)
+    const rows = tsv(result.stdout)
+    assert.equal(rows[0]?.ENDPOINT, 'direct', `a direct endpoint row first on stdout:\n${result.stdout}`)
+    for (const row of rows) {
+      assert.deepEqual([row.PROJECT, row.DATABASE], [projectId, databases[0].id], `project and database ids on stdout:\n${result.stdout}`)
+      assertEndpointRow(row, result.stdout)
+    }
+    assert.match(rows[0]['CONNECTION STRING'], /^postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string on stdout:\n${result.stdout}`)
     assert.ok(result.stderr.includes(`prisma-mgmt db show ${databases[0].id}`), `stderr: ${result.stderr}`)
   })
 
@@ -119,7 +135,11 @@ describe('creates that are interrupted or fail after the API accepted them', () 
   })
 
   it('status polls failing with 503: the details are printed, the error says the wait failed, exit 6', async () => {
-    await faults([{method: 'GET', path: '/v1/databases/', status: 503, count: 50, message: 'The status service is down.'}])
+    // The first answer asks for a 2 s wait, which is always said; the later backoffs are random and may all be silent (1 s or less).
+    await faults([
+      {method: 'GET', path: '/v1/databases/', status: 503, count: 1, retryAfter: 2, message: 'The status service is down.'},
+      {method: 'GET', path: '/v1/databases/', status: 503, count: 50, message: 'The status service is down.'},
+    ])
     const result = await run(['projects', 'create', '--name', 'poll-fails'], {env: env(), emulator})
     assert.equal(result.code, 6, `exit code; stderr: ${result.stderr}`)
     const [project] = (await projects()).filter((p) => p.name === 'poll-fails')
@@ -128,6 +148,7 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.match(result.stdout, /postgres:\/\/[^:]+:[^@]+@/, 'the connection string on stdout')
     // Retry notices may come first; then the error and what to do.
     assert.ok(result.stderr.includes(`\nError: Waiting for database ${database.id} failed: The status service is down.\n`), `stderr: ${result.stderr}`)
+    assert.match(result.stderr, /^The API answered 503 Service Unavailable; retrying in 2 s \(attempt 2 of 5\)$/m, `the retries were said: ${result.stderr}`)
     assert.ok(result.stderr.endsWith(`It was created all the same (shown above); check it with \`prisma-mgmt db show ${database.id}\`.\n`), `stderr: ${result.stderr}`)
     assert.doesNotMatch(result.stderr, /try again/i, 'never advises creating it again')
     assert.equal((await requests()).filter((r) => r.method === 'POST').length, 1, 'one POST')

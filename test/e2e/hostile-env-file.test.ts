@@ -12,7 +12,7 @@ import dotenv from 'dotenv'
 
 import {json, startServer, TOKEN} from '../api/local-server.js'
 import type {LocalServer} from '../api/local-server.js'
-import {parseJson, removeDir, run, tempDir} from './harness.js'
+import {parseJson, removeDir, run, tempDir, tsv} from './harness.js'
 
 const exec = promisify(execFile)
 const escape = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -51,14 +51,22 @@ describe('--env-file under hostile input and failure', () => {
   const credentials = (...args: string[]) => cli(['db', 'credentials', DATABASE_ID, ...args])
   const rotate = (...args: string[]) => cli(['db', 'connections', 'rotate', CONNECTION_ID, ...args])
 
-  /** True when stdout carries the connection string whole: on its own line, or as a table row. */
-  const printed = (stdout: string) => stdout.split('\n').some((line) => line === connectionString || line.startsWith(`│ Connection string │ ${connectionString} `))
+  /** True when stdout carries the connection string whole: alone, or in the direct endpoint's tab-separated row. */
+  const printed = (stdout: string) =>
+    stdout === `${connectionString}\n` ||
+    (stdout.startsWith('CONNECTION\t') && tsv(stdout).some((row) => row.ENDPOINT === 'direct' && row['CONNECTION STRING'] === connectionString))
+  /** The line `db credentials` adds on stderr when stdout does not take it. */
+  const minted = `Minted a new connection, hostile (${CONNECTION_ID}); database ${DATABASE_ID} now has 1 connection. List them with \`prisma-mgmt db connections list ${DATABASE_ID}\`; delete this one with \`prisma-mgmt db connections delete ${CONNECTION_ID}\`.\n`
 
   before(async () => {
     home = await tempDir()
     work = await tempDir()
     marker = join(work, 'executed')
     server = await startServer(async (request, response) => {
+      // The database has no connections yet: the default name is free.
+      if (request.method === 'GET' && new URL(request.url ?? '', 'http://x').pathname === `/v1/databases/${DATABASE_ID}/connections`) {
+        return json(response, 200, {data: [], pagination: {hasMore: false, nextCursor: null}})
+      }
       if (request.method === 'POST' && request.url === `/v1/databases/${DATABASE_ID}/connections`) {
         await duringPost()
         return json(response, 201, {data: connection()})
@@ -134,6 +142,7 @@ describe('--env-file under hostile input and failure', () => {
     const result = await credentials('--env-file', file)
     assert.equal(result.code, 0, `exit code was ${result.code}; stderr: ${result.stderr}`)
     assert.equal(result.stdout, `Created ${file}: DATABASE_URL set to the direct endpoint of connection hostile (${CONNECTION_ID}).\n`, 'stdout should hold only the confirmation')
+    assert.equal(result.stderr, minted, 'stderr should hold only the minted line')
     assert.deepEqual(posts(), [`/v1/databases/${DATABASE_ID}/connections`], 'exactly one connection should be minted')
     assert.equal((await stat(file)).mode & 0o777, 0o600, 'a new env file should have mode 0600')
     assert.equal(await readFile(file, 'utf8'), `DATABASE_URL='${connectionString}'\n`, 'the file should hold one single-quoted line')
@@ -183,8 +192,8 @@ describe('--env-file under hostile input and failure', () => {
       const result = await rotate('--env-file', file)
       assert.equal(result.code, 1, `exit code was ${result.code}; stderr: ${result.stderr}`)
       assert.deepEqual(posts(), [`/v1/connections/${CONNECTION_ID}/rotate`], 'exactly one rotation should be sent')
-      assert.ok(printed(result.stdout), 'stdout should hold the new connection string whole')
-      assert.match(result.stdout, new RegExp(`^Connection hostile \\(${CONNECTION_ID}\\)\\n`), 'stdout should start with the connection details')
+      assert.ok(printed(result.stdout), `stdout should hold the new connection string whole: ${result.stdout}`)
+      assert.deepEqual(tsv(result.stdout).map((row) => [row.CONNECTION, row.ENDPOINT]), [[CONNECTION_ID, 'direct']], `stdout should hold the connection's endpoint rows: ${result.stdout}`)
       const lines = result.stderr.trimEnd().split('\n')
       assert.equal(
         lines[0],
@@ -221,7 +230,8 @@ describe('--env-file under hostile input and failure', () => {
       const result = await credentials('--env-file', file)
       assert.equal(result.code, 2, `exit code was ${result.code}; stderr: ${result.stderr}`)
       assert.deepEqual(posts(), [`/v1/databases/${DATABASE_ID}/connections`], 'exactly one connection should be minted')
-      assert.ok(printed(result.stdout), 'stdout should hold the connection string whole')
+      assert.ok(printed(result.stdout), `stdout should hold the connection string whole: ${result.stdout}`)
+      assert.deepEqual(tsv(result.stdout).map((row) => [row.CONNECTION, row.ENDPOINT]), [[CONNECTION_ID, 'direct']], `stdout should hold the connection's endpoint rows: ${result.stdout}`)
       assert.equal(
         result.stderr.split('\n')[0],
         `Error: Did not write ${file}: the direct connection string holds a single quote together with one of $ \` " \\, which bash, dotenv and Node's --env-file would not read back alike. Connection hostile (${CONNECTION_ID}) WAS created; its connection details are printed above, and the API will not show this password again.`,

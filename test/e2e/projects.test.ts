@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
-import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, parseJson, removeDir, run, tempDir, tsv, tsvHeader} from './harness.js'
 
 interface ProjectJson {
   id: string
   name: string
+  createdAt: string
   defaultRegion: string | null
   workspace: {id: string; name: string}
   database: null | {
@@ -15,6 +16,11 @@ interface ProjectJson {
     connections: {id: string; endpoints: Record<string, {host: string; port: number; connectionString?: string}>}[]
   }
 }
+
+const PROJECT_COLUMNS = ['ID', 'NAME', 'WORKSPACE', 'REGION', 'CREATED']
+
+/** A project as its tab-separated row shows it. */
+const projectRow = (p: ProjectJson) => ({ID: p.id, NAME: p.name, WORKSPACE: p.workspace.name, REGION: p.defaultRegion ?? '', CREATED: p.createdAt})
 
 describe('projects', () => {
   let emulator: Emulator
@@ -39,23 +45,37 @@ describe('projects', () => {
     const project = listed.body.data.find((p) => p.name === 'shop')!
     assert.ok(project, 'the emulator has the project')
     const dbs = await emulator.call<{data: {id: string; status: string; region: {id: string}}[]}>('GET', `/v1/projects/${project.id}/databases`)
-    assert.equal(dbs.body.data[0].status, 'ready')
-    assert.equal(dbs.body.data[0].region.id, 'us-east-1')
-    assert.match(result.stdout, new RegExp(`│ ID\\s+│ ${project.id}\\s+│`))
-    assert.match(result.stdout, /│ NAME\s+│ shop\s+│/)
-    assert.match(result.stdout, /│ REGION\s+│ us-east-1\s+│/)
-    assert.match(result.stdout, new RegExp(`Database \\S+ \\(${dbs.body.data[0].id}\\) in us-east-1: ready`))
-    assert.match(result.stdout, /Direct connection\n┌/)
-    const direct = /│ Connection string │ (postgres(?:ql)?:\/\/(\S+?):(\S+?)@(\S+?):(\d+)\/(\S+?)) +│/.exec(result.stdout)
-    assert.ok(direct, `a direct connection string is shown:\n${result.stdout}`)
-    const [, , user, password, host, port] = direct
-    assert.match(result.stdout, new RegExp(`│ Host\\s+│ ${host.replaceAll('.', '\\.')}\\s+│`))
-    assert.match(result.stdout, new RegExp(`│ Port\\s+│ ${port}\\s+│`))
-    assert.match(result.stdout, new RegExp(`│ User\\s+│ ${decodeURIComponent(user)}\\s+│`))
-    assert.ok(result.stdout.includes(`│ Password          │ ${decodeURIComponent(password)}`))
-    assert.match(result.stdout, /These secrets are shown only once\. Store them now\./)
-    // Piped output carries no ANSI codes.
+    assert.equal(dbs.body.data.length, 1, `databases of the project: ${JSON.stringify(dbs.body.data)}`)
+    assert.equal(dbs.body.data[0].status, 'ready', `status: ${JSON.stringify(dbs.body.data[0])}`)
+    assert.equal(dbs.body.data[0].region.id, 'us-east-1', `region: ${JSON.stringify(dbs.body.data[0])}`)
+    const connections = (await emulator.call<{data: {id: string; endpoints: Record<string, {host: string; port: number}>}[]}>('GET', `/v1/databases/${dbs.body.data[0].id}/connections`)).body.data
+    assert.equal(connections.length, 1, `connections of the new database: ${JSON.stringify(connections)}`)
+    const [connection] = connections
+    // Piped: one tab-separated row per endpoint, led by the project's and the database's ids.
+    assert.deepEqual(tsvHeader(result.stdout), CREATED_ENDPOINT_COLUMNS, `header line: ${result.stdout}`)
+    const rows = tsv(result.stdout)
+    const endpoints = ['direct', 'pooled', 'accelerate'].filter((name) => connection.endpoints[name])
+    assert.deepEqual(rows.map((row) => row.ENDPOINT), endpoints, `one row per endpoint: ${result.stdout}`)
+    assert.equal(rows[0].ENDPOINT, 'direct', `a direct endpoint first: ${result.stdout}`)
+    for (const row of rows) {
+      assert.deepEqual([row.PROJECT, row.DATABASE, row.CONNECTION], [project.id, dbs.body.data[0].id, connection.id], `ids of the ${row.ENDPOINT} row: ${result.stdout}`)
+      assert.deepEqual([row.HOST, row.PORT], [connection.endpoints[row.ENDPOINT].host, String(connection.endpoints[row.ENDPOINT].port)], `host and port of the ${row.ENDPOINT} row: ${result.stdout}`)
+      assertEndpointRow(row, result.stdout)
+    }
+    // Piped output carries no ANSI codes and no box drawing.
     assert.ok(!result.stdout.includes('\u001b['), 'no ANSI escape codes')
+    assert.doesNotMatch(result.stdout, /[┌│└─]/, 'no box drawing')
+  })
+
+  it('projects create --no-database piped prints the project as one tab-separated row', async () => {
+    const result = await run(['projects', 'create', '--name', 'bare', '--no-database'], {env: env(), emulator})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stderr, '', 'nothing on stderr off a terminal')
+    const listed = await emulator.call<{data: ProjectJson[]}>('GET', '/v1/projects')
+    const project = listed.body.data.find((p) => p.name === 'bare')
+    assert.ok(project, `the emulator has no project named bare: ${JSON.stringify(listed.body.data.map((p) => p.name))}`)
+    assert.deepEqual(tsvHeader(result.stdout), PROJECT_COLUMNS, `header line: ${result.stdout}`)
+    assert.deepEqual(tsv(result.stdout), [projectRow(project)], `the one row: ${result.stdout}`)
   })
 
   it('projects create --json is one document: the API object with secrets, status ready', async () => {
@@ -96,7 +116,7 @@ describe('projects', () => {
 
   it('a bad region is the API\'s 400 as a usage error (exit 2) with its message', async () => {
     const result = await run(['projects', 'create', '--region', 'mars-north-1'], {env: env(), emulator})
-    assert.equal(result.code, 2)
+    assert.equal(result.code, 2, result.stderr)
     assert.equal(result.stdout, '')
     assert.match(result.stderr, /^Error: .*mars-north-1/)
   })
@@ -121,28 +141,34 @@ describe('projects', () => {
 
     const table = await run(['projects', 'list'], {env: env(), emulator})
     assert.equal(table.code, 0, table.stderr)
-    const lines = table.stdout.trimEnd().split('\n')
-    assert.match(lines[1], /^│ ID\s+│ NAME\s+│ WORKSPACE\s+│ REGION\s+│ CREATED\s+│$/)
-    assert.equal(lines.filter((l) => /^│ \S/.test(l)).length, 131)
-    assert.ok(table.stdout.includes('bulk-129'))
+    assert.deepEqual(tsvHeader(table.stdout), PROJECT_COLUMNS, `header line: ${table.stdout}`)
+    const rows = tsv(table.stdout)
+    assert.equal(rows.length, 130, `rows: ${rows.length}`)
+    assert.deepEqual(rows, projects.map(projectRow), 'the rows are the --json projects, in order')
+    assert.ok(rows.some((row) => row.NAME === 'bulk-129'), 'bulk-129 is listed')
+    for (const row of rows) assert.match(row.CREATED, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, `CREATED of ${row.ID}: ${row.CREATED}`)
   })
 
   it('projects show prints one project; an unknown id is exit 4 with the API\'s message', async () => {
     const created = parseJson<ProjectJson>(await run(['projects', 'create', '--name', 'show-me', '--no-database', '--json'], {env: env(), emulator}))
     const shown = await run(['projects', 'show', created.id], {env: env(), emulator})
     assert.equal(shown.code, 0, shown.stderr)
-    assert.match(shown.stdout, new RegExp(`│ ID\\s+│ ${created.id} +│`))
-    assert.match(shown.stdout, /│ NAME\s+│ show-me +│/)
     const asJson = parseJson<ProjectJson>(await run(['projects', 'show', created.id, '--json'], {env: env(), emulator}))
-    assert.equal(asJson.id, created.id)
+    assert.equal(asJson.id, created.id, `projects show --json: ${JSON.stringify(asJson)}`)
+    assert.deepEqual(tsvHeader(shown.stdout), PROJECT_COLUMNS, `header line: ${shown.stdout}`)
+    assert.deepEqual(tsv(shown.stdout), [projectRow(asJson)], `the one row: ${shown.stdout}`)
+    assert.equal(tsv(shown.stdout)[0].NAME, 'show-me', `NAME: ${shown.stdout}`)
+    const columns = await run(['projects', 'show', created.id, '--columns', 'name,created'], {env: env(), emulator})
+    assert.equal(columns.code, 0, columns.stderr)
+    assert.equal(columns.stdout, `NAME\tCREATED\nshow-me\t${asJson.createdAt}\n`, 'stdout with --columns name,created')
 
     const missing = await run(['projects', 'show', 'nope/../x?y'], {env: env(), emulator})
-    assert.equal(missing.code, 4)
+    assert.equal(missing.code, 4, missing.stderr)
     assert.match(missing.stderr, /^Error: /)
     const requests = (await emulator.call<{data: {path: string}[]}>('GET', '/__emulator/requests')).body.data
     assert.ok(requests.some((r) => r.path === '/v1/projects/nope%2F..%2Fx%3Fy'), 'the id is URL-encoded')
     const missingJson = await run(['projects', 'show', 'nope', '--json'], {env: env(), emulator})
-    assert.equal(missingJson.code, 4)
+    assert.equal(missingJson.code, 4, missingJson.stderr)
     const error = parseJson<{error: {code: string; message: string; status: number}}>(missingJson)
     assert.equal(error.error.status, 404)
     assert.equal(typeof error.error.code, 'string')
@@ -150,20 +176,27 @@ describe('projects', () => {
 
   it('projects rename changes the name through PATCH', async () => {
     const created = parseJson<ProjectJson>(await run(['projects', 'create', '--name', 'old-name', '--no-database', '--json'], {env: env(), emulator}))
+    await emulator.call('DELETE', '/__emulator/requests')
     const renamed = await run(['projects', 'rename', created.id, '--name', 'new-name'], {env: env(), emulator})
     assert.equal(renamed.code, 0, renamed.stderr)
-    assert.equal(renamed.stdout.split('\n')[0], `Renamed project ${created.id} to "new-name".`)
-    const fetched = await emulator.call<{data: {name: string}}>('GET', `/v1/projects/${created.id}`)
-    assert.equal(fetched.body.data.name, 'new-name')
+    assert.equal(renamed.stderr, `Renamed project ${created.id} to "new-name".\n`, 'stderr')
+    const fetched = await emulator.call<{data: ProjectJson}>('GET', `/v1/projects/${created.id}`)
+    assert.equal(fetched.body.data.name, 'new-name', `the project after the rename: ${JSON.stringify(fetched.body.data)}`)
+    // stdout: the renamed project's record.
+    assert.deepEqual(tsvHeader(renamed.stdout), PROJECT_COLUMNS, `header line: ${renamed.stdout}`)
+    assert.deepEqual(tsv(renamed.stdout), [projectRow(fetched.body.data)], `the one row: ${renamed.stdout}`)
+    const requests = (await emulator.call<{data: {method: string; path: string; body: unknown}[]}>('GET', '/__emulator/requests')).body.data
+    const patches = requests.filter((r) => r.method === 'PATCH')
+    assert.deepEqual(patches.map((r) => [r.path, r.body]), [[`/v1/projects/${created.id}`, {name: 'new-name'}]], `PATCH requests: ${JSON.stringify(requests)}`)
     const missingName = await run(['projects', 'rename', created.id], {env: env(), emulator})
-    assert.equal(missingName.code, 2)
+    assert.equal(missingName.code, 2, missingName.stderr)
     assert.match(missingName.stderr, /--name/)
   })
 
   it('projects delete off a terminal needs --yes: without it nothing is deleted (exit 2)', async () => {
     const created = parseJson<ProjectJson>(await run(['projects', 'create', '--name', 'doomed', '--json'], {env: env(), emulator}))
     const refused = await run(['projects', 'delete', created.id], {env: env(), emulator})
-    assert.equal(refused.code, 2)
+    assert.equal(refused.code, 2, refused.stderr)
     assert.equal(refused.stderr, `Error: Refusing to delete project ${created.id} without confirmation.\nPass --yes to delete without a prompt.\n`)
     assert.equal((await emulator.call('GET', `/v1/projects/${created.id}`)).status, 200)
 

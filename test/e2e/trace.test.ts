@@ -63,11 +63,17 @@ describe('DEBUG=prisma-mgmt:http against the emulator', () => {
     assert.ok(password && connection.connectionString.includes(`:${password}@`), `stdout lacks the password or it is not in the connection string: ${result.stdout}`)
     assert.ok(!result.stderr.includes(password), `the password is on stderr:\n${result.stderr}`)
     assert.ok(!result.stderr.includes(encodeURIComponent(password)), `the encoded password is on stderr:\n${result.stderr}`)
-    const [post] = summaries(result.stderr)
-    assert.match(post ?? '', new RegExp(`^prisma-mgmt:http POST ${escape(emulator.url)}/v1/databases/${escape(databaseId)}/connections -> 20[01] \\w+ \\(\\d+ ms\\)$`), `summary: ${post}`)
+    // The database's connections are listed first (for an unused default name), then one is minted.
+    const exchanges = summaries(result.stderr)
+    assert.equal(exchanges.length, 2, `two exchanges, got:\n${exchanges.join('\n')}`)
+    const [list, post] = exchanges
+    assert.match(list, new RegExp(`^prisma-mgmt:http GET ${escape(emulator.url)}/v1/databases/${escape(databaseId)}/connections\\?limit=100 -> 200 OK \\(\\d+ ms\\)$`), `summary: ${list}`)
+    assert.match(post, new RegExp(`^prisma-mgmt:http POST ${escape(emulator.url)}/v1/databases/${escape(databaseId)}/connections -> 20[01] \\w+ \\(\\d+ ms\\)$`), `summary: ${post}`)
     assert.match(result.stderr, /^prisma-mgmt:http > \{"name":"prisma-mgmt-\d{8}-\d{6}"\}$/m, `no request body in:\n${result.stderr}`)
-    const body = result.stderr.split('\n').find((line) => line.startsWith('prisma-mgmt:http < {"data":'))
-    assert.ok(body, `no response body line in:\n${result.stderr}`)
+    // The POST's block: its summary line and the lines after it.
+    const postBlock = result.stderr.split('\n').slice(result.stderr.split('\n').indexOf(post))
+    const body = postBlock.find((line) => line.startsWith('prisma-mgmt:http < {"data":'))
+    assert.ok(body, `no response body line for the POST in:\n${result.stderr}`)
     assert.match(body, /"pass":"\*\*\*"/, `pass not redacted: ${body}`)
     assert.match(body, /"connectionString":"postgres(ql)?:\/\/[^:"]+:\*\*\*@[^"]+"/, `connection string not shown with its password redacted: ${body}`)
   })

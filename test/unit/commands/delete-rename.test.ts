@@ -32,7 +32,7 @@ const cases: Case[] = [
     name: 'shop-1',
     path: '/v1/projects/proj_1',
     body: {data: project(1)},
-    question: 'This deletes project shop-1 (proj_1) and all of its databases for good. Type its name to confirm:',
+    question: 'This deletes project shop-1 (proj_1) for good. Type its name to confirm:',
   },
   {
     what: 'database',
@@ -41,7 +41,7 @@ const cases: Case[] = [
     name: 'db-1',
     path: '/v1/databases/db_1',
     body: {data: databaseDetail(1)},
-    question: 'This deletes database db-1 (db_1) and its connections for good. Type its name to confirm:',
+    question: 'This deletes database db-1 (db_1) for good. Type its name to confirm:',
   },
 ]
 
