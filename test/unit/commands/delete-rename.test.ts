@@ -161,15 +161,16 @@ describe('projects rename in process', () => {
     return {sent, stub: (api: Api) => sent.push(reply(api, 'PATCH', '/v1/projects/proj_1', {data: renamed}))}
   }
 
-  it('on a terminal: sends the trimmed name, says so on stderr, shows the project', async () => {
+  it('on a terminal: sends the trimmed name, says so above the project', async () => {
     const {sent, stub} = patch()
     const result = await runCommand(ProjectsRename, ['proj_1', '--name', ' billing '], {stub, tty: true, env: {NO_COLOR: '1'}})
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(sent[0][0].body, {name: 'billing'})
-    assert.equal(result.stderr, 'Renamed project proj_1 to "billing".\n')
+    assert.equal(result.stderr, '')
     assert.equal(
       result.stdout,
       [
+        'Renamed project proj_1 to "billing".',
         '┌───────────┬──────────────────────┐',
         '│ ID        │ proj_1               │',
         '│ NAME      │ billing              │',
