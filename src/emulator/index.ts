@@ -138,7 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const provisioning = new Provisioning(store, backend, options.provisionDelayMs ?? 0, log)
   const views: ViewContext = {
     baseUrl: '',
-    workspace: store.workspace,
+    workspace: (id) => store.workspaceById(id),
     project: (id) => store.projects.get(id),
     database: (id) => store.databases.get(id),
     connectionsOf: (databaseId) => store.connectionsOf(databaseId)?.values() ?? [],
@@ -179,6 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const project: ProjectRecord = {
         id: newId(),
         seq: store.nextSeq(),
+        workspaceId: store.workspace.id,
         name: `${prefix}-${String(i).padStart(5, '0')}`,
         logicalId: null,
         createdAt,

@@ -17,7 +17,15 @@ export interface WorkspaceRecord {
   createdAt: string
 }
 
+/** The person OAuth logins act as; service tokens have no user. */
+export interface UserRecord {
+  id: string
+  email: string
+  name: string
+}
+
 export interface ProjectRecord extends Sequenced {
+  workspaceId: string
   name: string
   logicalId: string | null
   createdAt: string
@@ -53,9 +61,15 @@ export interface StateSnapshot {
   version: 1
   /** Kept only when the emulator generated it, so a restart serves the same token. */
   token?: string
+  /** The first workspace: the service token's. */
   workspace: WorkspaceRecord
+  /** Workspaces added since (for OAuth logins that pick one); absent in older files. */
+  otherWorkspaces?: WorkspaceRecord[]
+  /** Absent in older files: one is made up on load. */
+  user?: UserRecord
   credentialId: string
   nextSeq: number
+  /** Older files have projects without `workspaceId`: they belong to the first workspace. */
   projects: ProjectRecord[]
   databases: DatabaseRecord[]
   connections: ConnectionRecord[]

@@ -166,7 +166,8 @@ export function createApiServer({core, faults, requests}: ServerParts): Server {
       } else {
         const matched = matchRoute(method, rawPath)
         if (!matched) throw new ApiProblem(404, 'not-found', `No such endpoint: ${method} ${rawPath}.`)
-        reply = await matched.handler({core, method, params: matched.params, query, body})
+        // The service token is the one credential, and it sees the first workspace.
+        reply = await matched.handler({core, principal: {kind: 'service_token', workspace: core.store.workspace}, method, params: matched.params, query, body})
       }
     } catch (error) {
       reply = problemReply(error, core.log)
