@@ -24,10 +24,19 @@ function isListOf(value: unknown, key: string): boolean {
 
 /** The parts later versions added are optional; when present they must look right. */
 function optionalPartsValid(state: Partial<StateSnapshot>): boolean {
-  const {otherWorkspaces, user} = state
+  const {otherWorkspaces, user, oauth} = state
   if (otherWorkspaces !== undefined && !isListOf(otherWorkspaces, 'id')) return false
   if (user !== undefined && !(typeof user === 'object' && user !== null && typeof user.id === 'string' && typeof user.email === 'string')) return false
-  return true
+  if (oauth === undefined) return true
+  return (
+    typeof oauth === 'object' &&
+    oauth !== null &&
+    typeof oauth.secret === 'string' &&
+    isListOf(oauth.authorizations, 'id') &&
+    isListOf(oauth.refreshTokens, 'hash') &&
+    isListOf(oauth.codes, 'hash') &&
+    isListOf(oauth.revokedAccessTokens, 'jti')
+  )
 }
 
 /** The saved state, or undefined when there is none yet; a corrupt file is an error naming it. */

@@ -2,6 +2,7 @@
 // the data dir's state file. API shapes are derived from them in views.ts.
 import type {RegionId} from '../api/contract.js'
 import type {DatabaseEndpoints} from './databases/backend.js'
+import type {OAuthState} from './oauth/records.js'
 
 export type EmulatedStatus = 'provisioning' | 'ready' | 'recovering' | 'failure'
 
@@ -73,4 +74,6 @@ export interface StateSnapshot {
   projects: ProjectRecord[]
   databases: DatabaseRecord[]
   connections: ConnectionRecord[]
+  /** The authorization server's grants and signing secret; absent in older files. */
+  oauth?: OAuthState
 }
