@@ -418,6 +418,8 @@ export class AuthorizationServer {
   /** A new access token, and a new refresh token when the login was granted offline_access. */
   private issue(authorization: AuthorizationRecord, scope: string[], now: number): TokenAnswer {
     const iat = Math.floor(now / 1000)
+    // Rounded up, so a token lives at least expires_in seconds (a 1 s token issued at x.999 s would otherwise last 1 ms).
+    const exp = Math.ceil(now / 1000 + this.accessTokenTtlSeconds)
     const accessToken = signJwt(
       {
         sub: authorization.userId,
@@ -425,7 +427,7 @@ export class AuthorizationServer {
         client_id: authorization.clientId,
         scope: scope.join(' '),
         iat,
-        exp: iat + this.accessTokenTtlSeconds,
+        exp,
         jti: newId(),
         sid: authorization.id,
       },
