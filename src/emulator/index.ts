@@ -3,10 +3,11 @@
 //
 // Lists answer in creation order, oldest first, with opaque cursors. Ids are `c` + 24 lowercase
 // letters and digits. State lives in memory, or with `dataDir` in `<dataDir>/emulator-state.json`.
+// The same origin is an OAuth 2.0 authorization server (oauth/): its access tokens work on the API.
 import {mkdir} from 'node:fs/promises'
 import type {AddressInfo} from 'node:net'
 
-import type {RegionId} from '../api/contract.js'
+import type {RegionId, Workspace} from '../api/contract.js'
 import {hostInUrl, hostWithoutBrackets} from '../url-host.js'
 import type {EmulatorCore} from './core.js'
 import type {DatabaseBackend, DatabaseMode} from './databases/backend.js'
@@ -14,6 +15,8 @@ import {createBackend, isDatabaseMode} from './databases/index.js'
 import {FaultInjector} from './faults.js'
 import type {ActiveFault} from './faults.js'
 import {newId, newToken} from './ids.js'
+import {AuthorizationServer} from './oauth/authorization-server.js'
+import type {OAuthCounters} from './oauth/authorization-server.js'
 import {StateWriter, loadState} from './persistence.js'
 import {Provisioning} from './provisioning.js'
 import type {ProjectRecord} from './records.js'
@@ -22,12 +25,15 @@ import {RequestLog} from './request-log.js'
 import type {ReceivedRequest} from './request-log.js'
 import {createApiServer} from './server.js'
 import {Store} from './store.js'
+import {workspaceView} from './views.js'
 import type {ViewContext} from './views.js'
 
 export type {ActiveFault, FaultRule} from './faults.js'
 export type {ReceivedRequest} from './request-log.js'
 export type {DatabaseMode} from './databases/backend.js'
 export {STATE_FILE} from './persistence.js'
+export type {OAuthCounters} from './oauth/authorization-server.js'
+export {DEFAULT_ACCESS_TOKEN_TTL_SECONDS, DEFAULT_CLIENT_ID as DEFAULT_OAUTH_CLIENT_ID} from './oauth/authorization-server.js'
 
 export const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_PORT = 7466
@@ -51,6 +57,12 @@ export interface EmulatorOptions {
   log?: (line: string) => void
   /** A backend object of the caller's own, in place of `databases` (tests of failure paths). */
   backend?: DatabaseBackend
+  /** The id of the one public OAuth client the authorization server knows; default `prisma-mgmt-emulator`. */
+  oauthClientId?: string
+  /** Lifetime of OAuth access tokens; default 3600. */
+  accessTokenTtlSeconds?: number
+  /** Lifetime of authorization codes; default 60,000 (tests of expiry pass 0). */
+  authorizationCodeTtlMs?: number
 }
 
 export interface SeedOptions {
@@ -77,6 +89,12 @@ export interface Emulator {
   port: number
   databases: DatabaseMode
   dataDir: string | undefined
+  /** The public OAuth client id the authorization server accepts. */
+  oauthClientId: string
+  /** The same as POST /__emulator/workspaces, in process: a workspace OAuth logins can choose. */
+  addWorkspace(name: string): Workspace
+  /** The same as GET /__emulator/oauth, in process. */
+  oauthCounters(): OAuthCounters
   /** Adds projects straight into the state: 10,000 take well under a second. */
   seedProjects(count: number, options?: SeedOptions): Promise<SeededProject[]>
   /** The same as POST /__emulator/faults, in process. */
@@ -101,13 +119,21 @@ function reachableHost(host: string): string {
 }
 
 function checkOptions(options: EmulatorOptions): void {
-  const {port, token, provisionDelayMs, databases} = options
+  const {port, token, provisionDelayMs, databases, oauthClientId, accessTokenTtlSeconds, authorizationCodeTtlMs} = options
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new Error(`port must be a whole number from 0 to 65535, got ${port}`)
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) throw new Error('token must be non-empty printable ASCII without spaces')
   if (provisionDelayMs !== undefined && !(Number.isInteger(provisionDelayMs) && provisionDelayMs >= 0)) {
     throw new Error(`provisionDelayMs must be a whole number of 0 or more, got ${provisionDelayMs}`)
   }
   if (databases !== undefined && !isDatabaseMode(databases)) throw new Error(`databases must be none, local or postgres, got ${JSON.stringify(databases)}`)
+  // A client id travels in URLs, forms and HTML: printable ASCII without spaces keeps it simple everywhere.
+  if (oauthClientId !== undefined && !/^[\x21-\x7e]{1,255}$/.test(oauthClientId)) throw new Error('oauthClientId must be 1 to 255 printable ASCII characters without spaces')
+  if (accessTokenTtlSeconds !== undefined && !(Number.isInteger(accessTokenTtlSeconds) && accessTokenTtlSeconds >= 1)) {
+    throw new Error(`accessTokenTtlSeconds must be a whole number of 1 or more, got ${accessTokenTtlSeconds}`)
+  }
+  if (authorizationCodeTtlMs !== undefined && !(Number.isInteger(authorizationCodeTtlMs) && authorizationCodeTtlMs >= 0)) {
+    throw new Error(`authorizationCodeTtlMs must be a whole number of 0 or more, got ${authorizationCodeTtlMs}`)
+  }
 }
 
 function listen(server: ReturnType<typeof createApiServer>, port: number, host: string): Promise<AddressInfo> {
@@ -138,7 +164,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const provisioning = new Provisioning(store, backend, options.provisionDelayMs ?? 0, log)
   const views: ViewContext = {
     baseUrl: '',
-    workspace: store.workspace,
+    workspace: (id) => store.workspaceById(id),
     project: (id) => store.projects.get(id),
     database: (id) => store.databases.get(id),
     connectionsOf: (databaseId) => store.connectionsOf(databaseId)?.values() ?? [],
@@ -146,7 +172,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const core: EmulatorCore = {store, provisioning, views, token, databases: mode, log}
   const faults = new FaultInjector()
   const requests = new RequestLog()
-  const server = createApiServer({core, faults, requests})
+  const oauth = new AuthorizationServer(store, snapshot?.oauth, {
+    clientId: options.oauthClientId,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+    codeTtlMs: options.authorizationCodeTtlMs,
+    log,
+  })
+  const addWorkspace = (name: string): Workspace => {
+    const trimmed = name.trim()
+    if (trimmed === '' || trimmed.length > 255) throw new Error('a workspace name must be 1 to 255 characters, not blank')
+    const workspace = {id: newId(), name: trimmed, createdAt: new Date().toISOString()}
+    store.addWorkspace(workspace)
+    return workspaceView(views, workspace)
+  }
+  const hooks = {
+    workspaces: () => store.allWorkspaces().map((workspace) => workspaceView(views, workspace)),
+    addWorkspace,
+    oauthCounters: () => oauth.counters(),
+  }
+  const server = createApiServer({core, faults, requests, oauth, hooks})
 
   let address: AddressInfo
   try {
@@ -159,10 +203,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const url = `http://${hostInUrl(endpointHost)}:${address.port}`
   views.baseUrl = url
+  oauth.issuer = url
 
-  const writer = dataDir ? new StateWriter(dataDir, () => store.snapshot(), log) : undefined
+  const writer = dataDir ? new StateWriter(dataDir, () => ({...store.snapshot(), oauth: oauth.snapshot()}), log) : undefined
   if (writer) {
     store.onChange = () => writer.schedule()
+    oauth.onChange = () => writer.schedule()
     // Written at once, so a generated token survives even a restart before any change.
     writer.schedule()
     await writer.flush()
@@ -179,6 +225,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const project: ProjectRecord = {
         id: newId(),
         seq: store.nextSeq(),
+        workspaceId: store.workspace.id,
         name: `${prefix}-${String(i).padStart(5, '0')}`,
         logicalId: null,
         createdAt,
@@ -217,6 +264,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: address.port,
     databases: mode,
     dataDir,
+    oauthClientId: oauth.clientId,
+    addWorkspace,
+    oauthCounters: () => oauth.counters(),
     seedProjects,
     addFaults: (rules) => faults.add(rules),
     clearFaults: () => faults.clear(),

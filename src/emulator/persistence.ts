@@ -18,6 +18,27 @@ function isRecordList(value: unknown): value is {id: string; seq: number}[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && typeof item.id === 'string' && typeof item.seq === 'number')
 }
 
+function isListOf(value: unknown, key: string): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && typeof item[key] === 'string')
+}
+
+/** The parts later versions added are optional; when present they must look right. */
+function optionalPartsValid(state: Partial<StateSnapshot>): boolean {
+  const {otherWorkspaces, user, oauth} = state
+  if (otherWorkspaces !== undefined && !isListOf(otherWorkspaces, 'id')) return false
+  if (user !== undefined && !(typeof user === 'object' && user !== null && typeof user.id === 'string' && typeof user.email === 'string')) return false
+  if (oauth === undefined) return true
+  return (
+    typeof oauth === 'object' &&
+    oauth !== null &&
+    typeof oauth.secret === 'string' &&
+    isListOf(oauth.authorizations, 'id') &&
+    isListOf(oauth.refreshTokens, 'hash') &&
+    isListOf(oauth.codes, 'hash') &&
+    isListOf(oauth.revokedAccessTokens, 'jti')
+  )
+}
+
 /** The saved state, or undefined when there is none yet; a corrupt file is an error naming it. */
 export async function loadState(dataDir: string): Promise<StateSnapshot | undefined> {
   const file = stateFile(dataDir)
@@ -44,7 +65,8 @@ export async function loadState(dataDir: string): Promise<StateSnapshot | undefi
     typeof state.nextSeq === 'number' &&
     isRecordList(state.projects) &&
     isRecordList(state.databases) &&
-    isRecordList(state.connections)
+    isRecordList(state.connections) &&
+    optionalPartsValid(state)
   if (!valid) throw new Error(`The emulator state file ${file} is not in the expected format (version 1); move it away to start empty.`)
   return state as StateSnapshot
 }

@@ -2,6 +2,7 @@
 // the data dir's state file. API shapes are derived from them in views.ts.
 import type {RegionId} from '../api/contract.js'
 import type {DatabaseEndpoints} from './databases/backend.js'
+import type {OAuthState} from './oauth/records.js'
 
 export type EmulatedStatus = 'provisioning' | 'ready' | 'recovering' | 'failure'
 
@@ -17,7 +18,15 @@ export interface WorkspaceRecord {
   createdAt: string
 }
 
+/** The person OAuth logins act as; service tokens have no user. */
+export interface UserRecord {
+  id: string
+  email: string
+  name: string
+}
+
 export interface ProjectRecord extends Sequenced {
+  workspaceId: string
   name: string
   logicalId: string | null
   createdAt: string
@@ -53,10 +62,18 @@ export interface StateSnapshot {
   version: 1
   /** Kept only when the emulator generated it, so a restart serves the same token. */
   token?: string
+  /** The first workspace: the service token's. */
   workspace: WorkspaceRecord
+  /** Workspaces added since (for OAuth logins that pick one); absent in older files. */
+  otherWorkspaces?: WorkspaceRecord[]
+  /** Absent in older files: one is made up on load. */
+  user?: UserRecord
   credentialId: string
   nextSeq: number
+  /** Older files have projects without `workspaceId`: they belong to the first workspace. */
   projects: ProjectRecord[]
   databases: DatabaseRecord[]
   connections: ConnectionRecord[]
+  /** The authorization server's grants and signing secret; absent in older files. */
+  oauth?: OAuthState
 }

@@ -1,18 +1,23 @@
 // The HTTP side on node:http: read the body (1 MiB at most), record the request, apply injected
-// faults, check the token, route, answer JSON, log one line per request (never the token).
+// faults, hand OAuth paths to the authorization server, check the token (the service token or an
+// OAuth access token), route, answer JSON, log one line per request (never a token).
 import {createHash, timingSafeEqual} from 'node:crypto'
 import {createServer} from 'node:http'
 import type {IncomingMessage, Server, ServerResponse} from 'node:http'
 import {performance} from 'node:perf_hooks'
 
-import type {EmulatorCore, Reply} from './core.js'
+import type {EmulatorCore, Principal, Reply} from './core.js'
 import {faultAnswer} from './faults.js'
 import type {FaultInjector} from './faults.js'
-import {ApiProblem, UNAUTHORIZED_HINT} from './problems.js'
+import {API_SCOPE} from './oauth/authorization-server.js'
+import type {AuthorizationServer} from './oauth/authorization-server.js'
+import {handleOAuth, isOAuthPath, loggedForm} from './oauth/endpoints.js'
+import {ApiProblem, UNAUTHORIZED_HINT, forbidden} from './problems.js'
 import {loggedBody, loggedHeaders} from './request-log.js'
 import type {RequestLog, TokenCheck} from './request-log.js'
 import {matchRoute} from './routes.js'
 import {handleHook, isHookPath} from './test-hooks.js'
+import type {HookParts} from './test-hooks.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 /** Past this, a body is not even drained: the socket is dropped. */
@@ -22,6 +27,17 @@ export interface ServerParts {
   core: EmulatorCore
   faults: FaultInjector
   requests: RequestLog
+  oauth: AuthorizationServer
+  hooks: Omit<HookParts, 'faults' | 'requests'>
+}
+
+/** Who a request's Authorization header says it comes from, or why it says nobody. */
+interface Authentication {
+  check: TokenCheck
+  principal?: Principal
+  /** An OAuth token's scopes. */
+  scope?: string[]
+  failure?: 'expired' | 'revoked'
 }
 
 interface ReceivedBody {
@@ -34,12 +50,16 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest()
 }
 
-/** Compares digests in constant time, so the answer time says nothing about the token. */
-function checkToken(header: string | undefined, expected: Buffer): TokenCheck {
-  if (header === undefined) return 'missing'
+/** Compares digests in constant time, so the answer time says nothing about the service token. */
+function authenticate(header: string | undefined, expected: Buffer, core: EmulatorCore, oauth: AuthorizationServer): Authentication {
+  if (header === undefined) return {check: 'missing'}
   const match = /^Bearer\s+(.+)$/i.exec(header.trim())
-  if (!match) return 'not-bearer'
-  return timingSafeEqual(digest(match[1].trim()), expected) ? 'valid' : 'invalid'
+  if (!match) return {check: 'not-bearer'}
+  const token = match[1].trim()
+  if (timingSafeEqual(digest(token), expected)) return {check: 'valid', principal: {kind: 'service_token', workspace: core.store.workspace}}
+  const access = oauth.checkAccessToken(token)
+  if (access.kind === 'valid') return {check: 'valid', principal: access.principal, scope: access.scope}
+  return {check: 'invalid', failure: access.kind === 'invalid' ? undefined : access.kind}
 }
 
 function readBody(req: IncomingMessage): Promise<ReceivedBody> {
@@ -100,14 +120,28 @@ function problemReply(error: unknown, log: (line: string) => void): Reply {
   return {status: 500, body: new ApiProblem(500, 'internal-error', `The emulator failed: ${message}`).body()}
 }
 
-function unauthorized(check: TokenCheck): ApiProblem {
+function unauthorized({check, failure}: Authentication): ApiProblem {
   const message =
     check === 'missing'
       ? 'Missing authorization: send a service token as "Authorization: Bearer <token>".'
       : check === 'not-bearer'
         ? 'The Authorization header must be "Bearer <token>".'
-        : 'The token is not valid for this API.'
-  return new ApiProblem(401, 'unauthorized', message, UNAUTHORIZED_HINT)
+        : failure === 'expired'
+          ? 'The access token has expired: refresh it, or log in again.'
+          : failure === 'revoked'
+            ? 'The access token has been revoked: log in again.'
+            : 'The token is not valid for this API.'
+  // The hint names the printed service token: no help to someone whose OAuth login ran out.
+  return new ApiProblem(401, 'unauthorized', message, failure === undefined ? UNAUTHORIZED_HINT : undefined)
+}
+
+/** Who may make this request: anyone authenticated for the API, only the service token for the test hooks. */
+function authorizedPrincipal(auth: Authentication, hook: boolean): Principal {
+  const {principal} = auth
+  if (!principal) throw unauthorized(auth)
+  if (hook && principal.kind !== 'service_token') throw forbidden("The test endpoints under /__emulator take the emulator's service token, not an OAuth access token.")
+  if (principal.kind === 'oauth' && !auth.scope?.includes(API_SCOPE)) throw forbidden(`The access token was not granted the ${API_SCOPE} scope.`, `Log in again asking for the ${API_SCOPE} scope.`)
+  return principal
 }
 
 function delay(ms: number): Promise<void> {
@@ -115,8 +149,9 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }
 
-export function createApiServer({core, faults, requests}: ServerParts): Server {
+export function createApiServer({core, faults, requests, oauth, hooks}: ServerParts): Server {
   const expected = digest(core.token)
+  const hookParts: HookParts = {faults, requests, ...hooks}
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now()
@@ -125,17 +160,26 @@ export function createApiServer({core, faults, requests}: ServerParts): Server {
     const queryAt = target.indexOf('?')
     const rawPath = queryAt === -1 ? target : target.slice(0, queryAt)
     const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1))
-    const check = checkToken(req.headers.authorization, expected)
     const received = await readBody(req)
     if (received.aborted) return
-    const {parsed, error: jsonError} = parseJson(received.text)
+    const auth = authenticate(req.headers.authorization, expected, core, oauth)
     const hook = isHookPath(rawPath)
+    const oauthPath = isOAuthPath(rawPath)
+    const {parsed, error: jsonError} = oauthPath ? {} : parseJson(received.text)
     const entry = hook
       ? undefined
-      : requests.record({at: new Date().toISOString(), method, path: target, headers: loggedHeaders(req.headers, check), body: loggedBody(received.text, parsed)})
+      : requests.record({
+          at: new Date().toISOString(),
+          method,
+          path: target,
+          headers: loggedHeaders(req.headers, auth.check),
+          body: oauthPath ? loggedForm(received.text) : loggedBody(received.text, parsed),
+        })
+    // Only /authorize's query is worth showing: anywhere else on the OAuth paths it could hold a token.
+    const shown = oauthPath && rawPath !== '/authorize' ? rawPath : target
     const finish = (status: number | 'reset'): void => {
       if (entry && status !== 'reset') entry.status = status
-      core.log(`${method} ${target} ${status} ${(performance.now() - started).toFixed(1)}ms`)
+      core.log(`${method} ${shown} ${status} ${(performance.now() - started).toFixed(1)}ms`)
     }
 
     if (!hook) {
@@ -157,16 +201,22 @@ export function createApiServer({core, faults, requests}: ServerParts): Server {
 
     let reply: Reply
     try {
-      if (check !== 'valid') throw unauthorized(check)
+      if (oauthPath) {
+        const contentType = req.headers['content-type']
+        const answer = handleOAuth(oauth, {method, rawPath, query, contentType, body: received.text}, core.store.user)
+        sendRaw(res, answer.status, answer.headers, answer.body)
+        return finish(answer.status)
+      }
+      const principal = authorizedPrincipal(auth, hook)
       if (received.tooLarge) throw new ApiProblem(413, 'payload-too-large', `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`)
       if (jsonError !== undefined) throw new ApiProblem(400, 'invalid-json', `The request body is not valid JSON: ${jsonError}`)
       const body = parsed?.value
       if (hook) {
-        reply = handleHook(method, rawPath, body, faults, requests)
+        reply = handleHook(method, rawPath, body, hookParts)
       } else {
         const matched = matchRoute(method, rawPath)
         if (!matched) throw new ApiProblem(404, 'not-found', `No such endpoint: ${method} ${rawPath}.`)
-        reply = await matched.handler({core, method, params: matched.params, query, body})
+        reply = await matched.handler({core, principal, method, params: matched.params, query, body})
       }
     } catch (error) {
       reply = problemReply(error, core.log)

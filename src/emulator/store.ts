@@ -1,38 +1,55 @@
-// The emulator's state: projects, databases and connections with the indexes lists need (all,
-// per project, per database), kept consistent on every add and remove. No I/O: `onChange` tells
-// the persistence layer that something changed.
+// The emulator's state: workspaces, the user, projects, databases and connections with the
+// indexes lists need (all, per workspace, per project, per database), kept consistent on every add
+// and remove. No I/O: `onChange` tells the persistence layer that something changed.
 import {newId} from './ids.js'
 import {OrderedCollection, OrderedGroups} from './ordered-collection.js'
-import type {ConnectionRecord, DatabaseRecord, ProjectRecord, StateSnapshot, WorkspaceRecord} from './records.js'
+import type {ConnectionRecord, DatabaseRecord, ProjectRecord, StateSnapshot, UserRecord, WorkspaceRecord} from './records.js'
+
+export const DEFAULT_WORKSPACE_NAME = 'Emulator Workspace'
+
+function newUser(): UserRecord {
+  return {id: newId(), email: 'emulator-user@example.com', name: 'Emulator User'}
+}
 
 export class Store {
   readonly projects = new OrderedCollection<ProjectRecord>()
   readonly databases = new OrderedCollection<DatabaseRecord>()
   readonly connections = new OrderedCollection<ConnectionRecord>()
+  /** Insertion order: the first workspace, then the ones added, oldest first. */
+  private readonly workspaces = new Map<string, WorkspaceRecord>()
+  /** Keyed by workspace id and logicalId: a logicalId is unique within its workspace. */
   private readonly projectsByLogicalId = new Map<string, ProjectRecord>()
+  private readonly projectsByWorkspace = new OrderedGroups<ProjectRecord>()
+  private readonly databasesByWorkspace = new OrderedGroups<DatabaseRecord>()
+  private readonly connectionsByWorkspace = new OrderedGroups<ConnectionRecord>()
   private readonly databasesByProject = new OrderedGroups<DatabaseRecord>()
   private readonly connectionsByDatabase = new OrderedGroups<ConnectionRecord>()
   private seq: number
   onChange: () => void = () => undefined
 
   private constructor(
+    /** The first workspace: the one the service token belongs to. */
     readonly workspace: WorkspaceRecord,
+    readonly user: UserRecord,
     readonly credentialId: string,
     nextSeq: number,
     /** The generated token, kept so a restart with the same data dir serves it again. */
     readonly generatedToken: string | undefined,
   ) {
     this.seq = nextSeq
+    this.workspaces.set(workspace.id, workspace)
   }
 
   static empty(generatedToken: string | undefined, now = new Date()): Store {
-    const workspace = {id: newId(), name: 'Emulator Workspace', createdAt: now.toISOString()}
-    return new Store(workspace, newId(), 1, generatedToken)
+    const workspace = {id: newId(), name: DEFAULT_WORKSPACE_NAME, createdAt: now.toISOString()}
+    return new Store(workspace, newUser(), newId(), 1, generatedToken)
   }
 
   static fromSnapshot(snapshot: StateSnapshot, generatedToken: string | undefined): Store {
-    const store = new Store(snapshot.workspace, snapshot.credentialId, snapshot.nextSeq, generatedToken)
-    for (const project of snapshot.projects) store.addProject(project)
+    const store = new Store(snapshot.workspace, snapshot.user ?? newUser(), snapshot.credentialId, snapshot.nextSeq, generatedToken)
+    for (const workspace of snapshot.otherWorkspaces ?? []) store.addWorkspace(workspace)
+    // Files written before there were several workspaces have projects without one.
+    for (const project of snapshot.projects) store.addProject({...project, workspaceId: project.workspaceId ?? snapshot.workspace.id})
     for (const database of snapshot.databases) store.addDatabase(database)
     for (const connection of snapshot.connections) store.addConnection(connection)
     // A state file edited by hand could hold a seq at or below one in use.
@@ -45,6 +62,8 @@ export class Store {
       version: 1,
       ...(this.generatedToken === undefined ? {} : {token: this.generatedToken}),
       workspace: this.workspace,
+      otherWorkspaces: this.allWorkspaces().slice(1),
+      user: this.user,
       credentialId: this.credentialId,
       nextSeq: this.seq,
       projects: [...this.projects.values()],
@@ -61,8 +80,39 @@ export class Store {
     this.onChange()
   }
 
-  projectByLogicalId(logicalId: string): ProjectRecord | undefined {
-    return this.projectsByLogicalId.get(logicalId)
+  allWorkspaces(): WorkspaceRecord[] {
+    return [...this.workspaces.values()]
+  }
+
+  workspaceById(id: string): WorkspaceRecord | undefined {
+    return this.workspaces.get(id)
+  }
+
+  addWorkspace(workspace: WorkspaceRecord): void {
+    if (this.workspaces.has(workspace.id)) throw new Error(`duplicate workspace id ${workspace.id}`)
+    this.workspaces.set(workspace.id, workspace)
+    this.changed()
+  }
+
+  /** The workspace a database belongs to, through its project. */
+  workspaceIdOf(database: DatabaseRecord): string | undefined {
+    return this.projects.get(database.projectId)?.workspaceId
+  }
+
+  projectByLogicalId(workspaceId: string, logicalId: string): ProjectRecord | undefined {
+    return this.projectsByLogicalId.get(logicalIdKey(workspaceId, logicalId))
+  }
+
+  projectsIn(workspaceId: string): OrderedCollection<ProjectRecord> | undefined {
+    return this.projectsByWorkspace.of(workspaceId)
+  }
+
+  databasesIn(workspaceId: string): OrderedCollection<DatabaseRecord> | undefined {
+    return this.databasesByWorkspace.of(workspaceId)
+  }
+
+  connectionsIn(workspaceId: string): OrderedCollection<ConnectionRecord> | undefined {
+    return this.connectionsByWorkspace.of(workspaceId)
   }
 
   databasesOf(projectId: string): OrderedCollection<DatabaseRecord> | undefined {
@@ -74,22 +124,29 @@ export class Store {
   }
 
   addProject(project: ProjectRecord): void {
+    if (!this.workspaces.has(project.workspaceId)) throw new Error(`project ${project.id} names unknown workspace ${project.workspaceId}`)
     this.projects.add(project)
-    if (project.logicalId !== null) this.projectsByLogicalId.set(project.logicalId, project)
+    this.projectsByWorkspace.add(project.workspaceId, project)
+    if (project.logicalId !== null) this.projectsByLogicalId.set(logicalIdKey(project.workspaceId, project.logicalId), project)
     this.changed()
   }
 
   addDatabase(database: DatabaseRecord): void {
-    if (!this.projects.has(database.projectId)) throw new Error(`database ${database.id} names unknown project ${database.projectId}`)
+    const project = this.projects.get(database.projectId)
+    if (!project) throw new Error(`database ${database.id} names unknown project ${database.projectId}`)
     this.databases.add(database)
     this.databasesByProject.add(database.projectId, database)
+    this.databasesByWorkspace.add(project.workspaceId, database)
     this.changed()
   }
 
   addConnection(connection: ConnectionRecord): void {
-    if (!this.databases.has(connection.databaseId)) throw new Error(`connection ${connection.id} names unknown database ${connection.databaseId}`)
+    const database = this.databases.get(connection.databaseId)
+    const workspaceId = database && this.workspaceIdOf(database)
+    if (!workspaceId) throw new Error(`connection ${connection.id} names unknown database ${connection.databaseId}`)
     this.connections.add(connection)
     this.connectionsByDatabase.add(connection.databaseId, connection)
+    this.connectionsByWorkspace.add(workspaceId, connection)
     this.changed()
   }
 
@@ -98,6 +155,8 @@ export class Store {
     if (!connection) return undefined
     this.connectionsByDatabase.delete(connection.databaseId, id)
     const database = this.databases.get(connection.databaseId)
+    const workspaceId = database && this.workspaceIdOf(database)
+    if (workspaceId) this.connectionsByWorkspace.delete(workspaceId, id)
     if (database?.defaultConnectionId === id) database.defaultConnectionId = null
     this.changed()
     return connection
@@ -108,8 +167,10 @@ export class Store {
     const database = this.databases.get(id)
     if (!database) return undefined
     for (const connection of [...(this.connectionsByDatabase.of(id)?.values() ?? [])]) this.removeConnection(connection.id)
+    const workspaceId = this.workspaceIdOf(database)
     this.databases.delete(id)
     this.databasesByProject.delete(database.projectId, id)
+    if (workspaceId) this.databasesByWorkspace.delete(workspaceId, id)
     this.changed()
     return database
   }
@@ -121,8 +182,16 @@ export class Store {
     const databases = [...(this.databasesByProject.of(id)?.values() ?? [])]
     for (const database of databases) this.removeDatabase(database.id)
     this.projects.delete(id)
-    if (project.logicalId !== null && this.projectsByLogicalId.get(project.logicalId) === project) this.projectsByLogicalId.delete(project.logicalId)
+    this.projectsByWorkspace.delete(project.workspaceId, id)
+    if (project.logicalId !== null) {
+      const key = logicalIdKey(project.workspaceId, project.logicalId)
+      if (this.projectsByLogicalId.get(key) === project) this.projectsByLogicalId.delete(key)
+    }
     this.changed()
     return {project, databases}
   }
+}
+
+function logicalIdKey(workspaceId: string, logicalId: string): string {
+  return `${workspaceId}\u0000${logicalId}`
 }

@@ -1,23 +1,37 @@
-// Endpoints for tests, beside the API under /__emulator/ (token-protected like the API, never
-// faulted, never in the request log):
-//   GET    /__emulator/faults    -> 200 {data: ActiveFault[]}       rules still armed
-//   POST   /__emulator/faults    -> 200 {data: ActiveFault[]}       body: a rule, a list of rules, or {rules: [...]}
-//   DELETE /__emulator/faults    -> 204                              disarms every rule
-//   GET    /__emulator/requests  -> 200 {data: ReceivedRequest[]}   oldest first
-//   DELETE /__emulator/requests  -> 204                              forgets them
-// Rules are described in faults.ts, log entries in request-log.ts.
+// Endpoints for tests, beside the API under /__emulator/ (they take the service token only, never
+// an OAuth access token; never faulted, never in the request log):
+//   GET    /__emulator/faults      -> 200 {data: ActiveFault[]}       rules still armed
+//   POST   /__emulator/faults      -> 200 {data: ActiveFault[]}       body: a rule, a list of rules, or {rules: [...]}
+//   DELETE /__emulator/faults      -> 204                              disarms every rule
+//   GET    /__emulator/requests    -> 200 {data: ReceivedRequest[]}   oldest first
+//   DELETE /__emulator/requests    -> 204                              forgets them
+//   GET    /__emulator/workspaces  -> 200 {data: Workspace[]}         every workspace, the service token's first
+//   POST   /__emulator/workspaces  -> 201 {data: Workspace}           body: {name}; OAuth logins can then pick it
+//   GET    /__emulator/oauth       -> 200 OAuthCounters               {authorizationCodesIssued, tokenExchanges, ...}
+// Rules are described in faults.ts, log entries in request-log.ts, counters in oauth/authorization-server.ts.
+import type {Workspace} from '../api/contract.js'
 import type {Reply} from './core.js'
 import type {FaultInjector} from './faults.js'
+import type {OAuthCounters} from './oauth/authorization-server.js'
 import {ApiProblem, invalid} from './problems.js'
 import type {RequestLog} from './request-log.js'
+import {objectBody, requiredName} from './validation.js'
 
 export const HOOK_PREFIX = '/__emulator'
+
+export interface HookParts {
+  faults: FaultInjector
+  requests: RequestLog
+  workspaces(): Workspace[]
+  addWorkspace(name: string): Workspace
+  oauthCounters(): OAuthCounters
+}
 
 export function isHookPath(rawPath: string): boolean {
   return rawPath === HOOK_PREFIX || rawPath.startsWith(`${HOOK_PREFIX}/`)
 }
 
-export function handleHook(method: string, rawPath: string, body: unknown, faults: FaultInjector, requests: RequestLog): Reply {
+export function handleHook(method: string, rawPath: string, body: unknown, {faults, requests, workspaces, addWorkspace, oauthCounters}: HookParts): Reply {
   const resource = rawPath.slice(HOOK_PREFIX.length).replace(/\/$/, '')
   if (resource === '/faults') {
     if (method === 'GET') return {status: 200, body: {data: faults.list()}}
@@ -37,5 +51,15 @@ export function handleHook(method: string, rawPath: string, body: unknown, fault
       return {status: 204}
     }
   }
-  throw new ApiProblem(404, 'not-found', `No such emulator endpoint: ${method} ${rawPath}.`, 'The test endpoints are /__emulator/faults and /__emulator/requests.')
+  if (resource === '/workspaces') {
+    if (method === 'GET') return {status: 200, body: {data: workspaces()}}
+    if (method === 'POST') return {status: 201, body: {data: addWorkspace(requiredName(objectBody(body)))}}
+  }
+  if (resource === '/oauth' && method === 'GET') return {status: 200, body: oauthCounters()}
+  throw new ApiProblem(
+    404,
+    'not-found',
+    `No such emulator endpoint: ${method} ${rawPath}.`,
+    'The test endpoints are /__emulator/faults, /__emulator/requests, /__emulator/workspaces and /__emulator/oauth.',
+  )
 }

@@ -19,7 +19,7 @@ import {regionName} from './regions.js'
 export interface ViewContext {
   /** The emulator's URL, no trailing slash; resource `url` fields are absolute under it. */
   baseUrl: string
-  workspace: WorkspaceRecord
+  workspace(id: string): WorkspaceRecord | undefined
   project(id: string): ProjectRecord | undefined
   database(id: string): DatabaseRecord | undefined
   connectionsOf(databaseId: string): readonly ConnectionRecord[]
@@ -45,13 +45,13 @@ export function postgresUrl(credential: Credential, endpoint: {host: string; por
   return `postgres://${user}:${password}@${hostInUrl(endpoint.host)}:${endpoint.port}/${encodeURIComponent(endpoint.database)}?sslmode=disable`
 }
 
-export function workspaceView(context: ViewContext): Workspace {
-  const {workspace} = context
+export function workspaceView(context: ViewContext, workspace: WorkspaceRecord): Workspace {
   return {id: workspace.id, type: 'workspace', url: resourceUrl(context, 'workspaces', workspace.id), name: workspace.name, createdAt: workspace.createdAt}
 }
 
 export function projectView(context: ViewContext, project: ProjectRecord): Project {
-  const {workspace} = context
+  // The store refuses a project of an unknown workspace, so the lookup always finds one.
+  const workspace = context.workspace(project.workspaceId) ?? {id: project.workspaceId, name: ''}
   return {
     id: project.id,
     type: 'project',

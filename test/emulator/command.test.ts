@@ -52,13 +52,14 @@ describe('prisma-mgmt emulator start', () => {
   it('prints URL, token and export lines, serves, logs to stderr without the token, exits 0 on SIGTERM', async () => {
     const {child, stdout, stderr} = startCli(['--port', '0', '--databases', 'none'])
     try {
-      await until(() => stdout.length >= 6 || child.exitCode !== null, 'the export lines')
+      await until(() => stdout.length >= 7 || child.exitCode !== null, 'the export lines')
       assert.equal(child.exitCode, null, `the emulator exited early:\n${stdout.join('\n')}\n${stderr()}`)
-      const [listening, tokenLine, databases, blank, exportUrl, exportToken] = stdout
+      const [listening, tokenLine, databases, oauthClient, blank, exportUrl, exportToken] = stdout
       const url = /^Prisma Management API emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(listening)?.[1]
       const token = /^Token: (\S+)$/.exec(tokenLine)?.[1]
       assert.ok(url && token, stdout.join('\n'))
       assert.equal(databases, 'Databases: none')
+      assert.equal(oauthClient, 'OAuth client: prisma-mgmt-emulator', 'the default OAuth client id')
       assert.equal(blank, '')
       assert.equal(exportUrl, `export PRISMA_MANAGEMENT_API_URL=${url}`)
       assert.equal(exportToken, `export PRISMA_SERVICE_TOKEN=${token}`)
@@ -73,7 +74,7 @@ describe('prisma-mgmt emulator start', () => {
 
       child.kill('SIGTERM')
       assert.equal(await exitOf(child), 0)
-      assert.equal(stdout.length, 6, 'nothing else on stdout')
+      assert.equal(stdout.length, 7, 'nothing else on stdout')
     } finally {
       child.kill('SIGKILL')
     }
@@ -82,7 +83,7 @@ describe('prisma-mgmt emulator start', () => {
   it('--token fixes the token; --databases postgres without a URL is a usage error (exit 2)', async () => {
     const fixed = startCli(['--port', '0', '--databases', 'none', '--token', 'cli-test-token', '--provision-delay-ms', '10'])
     try {
-      await until(() => fixed.stdout.length >= 6 || fixed.child.exitCode !== null, 'the export lines')
+      await until(() => fixed.stdout.length >= 7 || fixed.child.exitCode !== null, 'the export lines')
       assert.equal(fixed.stdout[1], 'Token: cli-test-token')
       fixed.child.kill('SIGINT')
       assert.equal(await exitOf(fixed.child), 0)

@@ -24,16 +24,19 @@ export default class EmulatorStart extends Command {
 
   static override description = `A faithful local peer of https://api.prisma.io for tests, demos and offline scripting: projects, databases, connections, pagination, errors and statuses behave as the real API documents them.
 
-It prints its URL, its token and the two export lines that point prisma-mgmt at it, then serves until Ctrl-C or SIGTERM, closing its databases cleanly. One line per request (method, path, status, time) goes to stderr.
+It prints its URL, its token, its OAuth client id and the two export lines that point prisma-mgmt at it, then serves until Ctrl-C or SIGTERM, closing its databases cleanly. One line per request (method, path, status, time) goes to stderr.
 
 With --detach it runs in the background instead: once it listens, only the two export lines are printed (for eval) and the command returns; its output goes to a log file next to its record in prisma-mgmt's data folder, and "emulator stop" stops it. One detached emulator runs at a time.
 
---databases chooses what stands behind connection strings: "none" (endpoints where nothing listens; fast), "local" (a real PostgreSQL per database, started in-process) or "postgres" (databases and roles on the server named by --postgres-url).`
+--databases chooses what stands behind connection strings: "none" (endpoints where nothing listens; fast), "local" (a real PostgreSQL per database, started in-process) or "postgres" (databases and roles on the server named by --postgres-url).
+
+The same URL is an OAuth 2.0 authorization server for browser logins (/authorize, /token, /revoke, and its metadata at /.well-known/oauth-authorization-server), with one public client, --oauth-client-id; its access tokens work on the API like the service token.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --port 0 --databases none',
     '<%= config.bin %> <%= command.id %> --data-dir .emulator --token dev-token',
+    '<%= config.bin %> <%= command.id %> --port 0 --databases none --oauth-client-id my-cli --access-token-ttl 5',
     '<%= config.bin %> <%= command.id %> --databases postgres --postgres-url postgres://postgres:secret@127.0.0.1:5432/postgres',
     'eval "$(<%= config.bin %> <%= command.id %> --detach --port 0)"',
     '<%= config.bin %> emulator stop',
@@ -50,6 +53,8 @@ With --detach it runs in the background instead: once it listens, only the two e
       env: 'PRISMA_EMULATOR_POSTGRES_URL',
     }),
     'provision-delay-ms': Flags.integer({description: 'How long new databases stay "provisioning" at least', default: 0, min: 0}),
+    'oauth-client-id': Flags.string({description: 'The public OAuth client id browser logins must use', default: 'prisma-mgmt-emulator'}),
+    'access-token-ttl': Flags.integer({description: 'Lifetime of OAuth access tokens, in seconds', default: 3600, min: 1}),
     detach: Flags.boolean({description: 'Run in the background; print only the export lines once it listens (stop it with "emulator stop")'}),
   }
 
@@ -63,9 +68,13 @@ With --detach it runs in the background instead: once it listens, only the two e
     if (flags.token !== undefined && !/^[\x21-\x7e]+$/.test(flags.token)) {
       return this.fail('--token must be printable characters without spaces.', 2)
     }
+    if (!/^[\x21-\x7e]{1,255}$/.test(flags['oauth-client-id'])) {
+      return this.fail('--oauth-client-id must be 1 to 255 printable characters without spaces.', 2)
+    }
 
     if (flags.detach) {
       const args = ['--host', flags.host, '--port', String(flags.port), '--databases', databases, '--provision-delay-ms', String(flags['provision-delay-ms'])]
+      args.push('--oauth-client-id', flags['oauth-client-id'], '--access-token-ttl', String(flags['access-token-ttl']))
       if (flags.token !== undefined) args.push('--token', flags.token)
       if (flags['data-dir'] !== undefined) args.push('--data-dir', resolve(flags['data-dir']))
       return this.detach(args, postgresUrl)
@@ -83,6 +92,8 @@ With --detach it runs in the background instead: once it listens, only the two e
         databases,
         postgresUrl,
         provisionDelayMs: flags['provision-delay-ms'],
+        oauthClientId: flags['oauth-client-id'],
+        accessTokenTtlSeconds: flags['access-token-ttl'],
         log: (line) => process.stderr.write(`${line}\n`),
       })
     } catch (error) {
@@ -94,6 +105,7 @@ With --detach it runs in the background instead: once it listens, only the two e
         `Prisma Management API emulator listening on ${emulator.url}`,
         `Token: ${emulator.token}`,
         `Databases: ${emulator.databases}`,
+        `OAuth client: ${emulator.oauthClientId}`,
         '',
         `export PRISMA_MANAGEMENT_API_URL=${emulator.url}`,
         `export PRISMA_SERVICE_TOKEN=${emulator.token}`,

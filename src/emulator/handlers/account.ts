@@ -1,4 +1,4 @@
-// Who the token is, its workspace, and the regions: fixed answers.
+// Who the token is, its workspace, and the regions.
 import type {ResponseBody} from '../../api/contract.js'
 import type {Call, Reply} from '../core.js'
 import {readPageRequest} from '../pagination.js'
@@ -8,21 +8,35 @@ import {workspaceView} from '../views.js'
 
 export const SERVICE_TOKEN_NAME = 'Emulator service token'
 
-export function getMe({core}: Call): Reply {
-  const {workspace, credentialId} = core.store
+export function getMe({core, principal}: Call): Reply {
+  const {workspace} = principal
+  if (principal.kind === 'oauth') {
+    // An OAuth login acts as a person; the credential is the authorization, named by its client.
+    const {user} = core.store
+    return {
+      status: 200,
+      body: {
+        data: {
+          user: {id: user.id, email: user.email, name: user.name},
+          workspace: {id: workspace.id, name: workspace.name},
+          credential: {type: 'oauth', id: principal.authorizationId, name: principal.clientId},
+        },
+      } satisfies ResponseBody<'getV1Me', 200>,
+    }
+  }
   return {
     status: 200,
     // A service token belongs to a workspace, not to a user.
     body: {
-      data: {user: null, workspace: {id: workspace.id, name: workspace.name}, credential: {type: 'service_token', id: credentialId, name: SERVICE_TOKEN_NAME}},
+      data: {user: null, workspace: {id: workspace.id, name: workspace.name}, credential: {type: 'service_token', id: core.store.credentialId, name: SERVICE_TOKEN_NAME}},
     } satisfies ResponseBody<'getV1Me', 200>,
   }
 }
 
-export function listWorkspaces({core, query}: Call): Reply {
+export function listWorkspaces({core, principal, query}: Call): Reply {
   const page = readPageRequest(query)
-  // The one workspace sits before every cursor: any cursor means the list is done.
-  const data = page.afterSeq === undefined ? [workspaceView(core.views)] : []
+  // A token sees its one workspace, which sits before every cursor: any cursor means the list is done.
+  const data = page.afterSeq === undefined ? [workspaceView(core.views, principal.workspace)] : []
   return {status: 200, body: {data, pagination: {nextCursor: null, hasMore: false}} satisfies ResponseBody<'getV1Workspaces', 200>}
 }
 

@@ -1,29 +1,34 @@
 // Connections (credentials) of a database. Only creating and rotating answer with secrets.
 import type {ResponseBody} from '../../api/contract.js'
 import type {Call, Reply} from '../core.js'
-import {requireConnection, requireDatabase} from '../core.js'
+import {findDatabase, requireConnection, requireDatabase} from '../core.js'
 import {pageOf, readPageRequest} from '../pagination.js'
 import {objectBody, requiredName} from '../validation.js'
 import {connectionView, mintedConnectionView} from '../views.js'
 
-export function listDatabaseConnections({core, params, query}: Call): Reply {
-  const database = requireDatabase(core, params.databaseId)
+export function listDatabaseConnections(call: Call): Reply {
+  const {core, params, query} = call
+  const database = requireDatabase(call, params.databaseId)
   const page = pageOf(core.store.connectionsOf(database.id), readPageRequest(query))
   const data = page.items.map((connection) => connectionView(core.views, connection, database))
   return {status: 200, body: {data, pagination: page.pagination} satisfies ResponseBody<'getV1DatabasesByDatabaseIdConnections', 200>}
 }
 
-export async function createConnection({core, params, body}: Call): Promise<Reply> {
-  const database = requireDatabase(core, params.databaseId)
+export async function createConnection(call: Call): Promise<Reply> {
+  const {core, params, body} = call
+  const database = requireDatabase(call, params.databaseId)
   const name = requiredName(objectBody(body))
   const {minted, endpoints} = await core.provisioning.mintConnection(database, name)
   return {status: 200, body: {data: mintedConnectionView(core.views, minted, database, endpoints)} satisfies ResponseBody<'postV1DatabasesByDatabaseIdConnections', 200>}
 }
 
-export function listConnections({core, query}: Call): Reply {
+export function listConnections(call: Call): Reply {
+  const {core, principal, query} = call
   const request = readPageRequest(query)
   const databaseId = query.get('databaseId')
-  const page = pageOf(databaseId === null ? core.store.connections : core.store.connectionsOf(databaseId), request)
+  // A database of another workspace has, for this caller, no connections.
+  const source = databaseId === null ? core.store.connectionsIn(principal.workspace.id) : findDatabase(call, databaseId) && core.store.connectionsOf(databaseId)
+  const page = pageOf(source, request)
   const data = page.items.flatMap((connection) => {
     const database = core.store.databases.get(connection.databaseId)
     return database ? [connectionView(core.views, connection, database)] : []
@@ -31,19 +36,20 @@ export function listConnections({core, query}: Call): Reply {
   return {status: 200, body: {data, pagination: page.pagination} satisfies ResponseBody<'getV1Connections', 200>}
 }
 
-export function getConnection({core, params}: Call): Reply {
-  const {connection, database} = requireConnection(core, params.id)
-  return {status: 200, body: {data: connectionView(core.views, connection, database)} satisfies ResponseBody<'getV1ConnectionsById', 200>}
+export function getConnection(call: Call): Reply {
+  const {connection, database} = requireConnection(call, call.params.id)
+  return {status: 200, body: {data: connectionView(call.core.views, connection, database)} satisfies ResponseBody<'getV1ConnectionsById', 200>}
 }
 
-export async function deleteConnection({core, params}: Call): Promise<Reply> {
-  const {connection} = requireConnection(core, params.id)
-  await core.provisioning.deleteConnection(connection)
+export async function deleteConnection(call: Call): Promise<Reply> {
+  const {connection} = requireConnection(call, call.params.id)
+  await call.core.provisioning.deleteConnection(connection)
   return {status: 204}
 }
 
-export async function rotateConnection({core, params}: Call): Promise<Reply> {
-  const {connection, database} = requireConnection(core, params.id)
+export async function rotateConnection(call: Call): Promise<Reply> {
+  const {core, params} = call
+  const {connection, database} = requireConnection(call, params.id)
   const {minted, endpoints} = await core.provisioning.rotate(connection, database)
   return {status: 200, body: {data: mintedConnectionView(core.views, minted, database, endpoints)} satisfies ResponseBody<'postV1ConnectionsByIdRotate', 200>}
 }

@@ -1,7 +1,7 @@
 // /v1/databases and /v1/projects/{projectId}/databases.
 import type {RegionId, ResponseBody} from '../../api/contract.js'
 import type {Call, EmulatorCore, Reply} from '../core.js'
-import {requireDatabase, requireProject} from '../core.js'
+import {findProject, requireDatabase, requireProject} from '../core.js'
 import {pageOf, pageOfArray, readPageRequest} from '../pagination.js'
 import {conflict, forbidden, invalid, unprocessable} from '../problems.js'
 import type {DatabaseRecord, ProjectRecord} from '../records.js'
@@ -14,13 +14,15 @@ function views(core: EmulatorCore, databases: readonly DatabaseRecord[]) {
   return databases.map((database) => databaseView(core.views, database))
 }
 
-export function listProjectDatabases({core, params, query}: Call): Reply {
-  const project = requireProject(core, params.projectId)
+export function listProjectDatabases(call: Call): Reply {
+  const {core, params, query} = call
+  const project = requireProject(call, params.projectId)
   const page = pageOf(core.store.databasesOf(project.id), readPageRequest(query))
   return {status: 200, body: {data: views(core, page.items), pagination: page.pagination} satisfies ResponseBody<'getV1ProjectsByProjectIdDatabases', 200>}
 }
 
-export function listDatabases({core, query}: Call): Reply {
+export function listDatabases(call: Call): Reply {
+  const {core, principal, query} = call
   const request = readPageRequest(query)
   const projectId = query.get('projectId')
   const logicalId = query.get('logicalId')
@@ -28,7 +30,8 @@ export function listDatabases({core, query}: Call): Reply {
     // Every emulated database sits on its project's default branch, which has no id.
     if (query.get(name) !== null && query.get(name) !== 'unassigned') throw unprocessable(`The emulator has no branches; ${name} cannot be filtered on.`)
   }
-  const source = projectId === null ? core.store.databases : core.store.databasesOf(projectId)
+  // A project of another workspace has, for this caller, no databases.
+  const source = projectId === null ? core.store.databasesIn(principal.workspace.id) : findProject(call, projectId) && core.store.databasesOf(projectId)
   const page =
     logicalId === null
       ? pageOf(source, request)
@@ -63,8 +66,9 @@ function inheritedRegion(core: EmulatorCore, project: ProjectRecord): RegionId {
   return project.defaultRegion ?? databases.find((database) => database.isDefault)?.region ?? DEFAULT_REGION
 }
 
-export async function createProjectDatabase({core, params, body}: Call): Promise<Reply> {
-  const project = requireProject(core, params.projectId)
+export async function createProjectDatabase(call: Call): Promise<Reply> {
+  const {core, params, body} = call
+  const project = requireProject(call, params.projectId)
   const fields = objectBody(body)
   const siblings = core.store.databasesOf(project.id)
   const name = optionalName(fields) ?? `${project.name}-${(siblings?.size ?? 0) + 1}`
@@ -86,13 +90,13 @@ export async function createProjectDatabase({core, params, body}: Call): Promise
   return {status: 201, body: {data: createdDatabaseView(core.views, database, minted)} satisfies ResponseBody<'postV1ProjectsByProjectIdDatabases', 201>}
 }
 
-export function getDatabase({core, params}: Call): Reply {
-  const database = requireDatabase(core, params.databaseId)
-  return {status: 200, body: {data: databaseView(core.views, database)} satisfies ResponseBody<'getV1DatabasesByDatabaseId', 200>}
+export function getDatabase(call: Call): Reply {
+  const database = requireDatabase(call, call.params.databaseId)
+  return {status: 200, body: {data: databaseView(call.core.views, database)} satisfies ResponseBody<'getV1DatabasesByDatabaseId', 200>}
 }
 
-export async function deleteDatabase({core, params}: Call): Promise<Reply> {
-  const database = requireDatabase(core, params.databaseId)
+export async function deleteDatabase(call: Call): Promise<Reply> {
+  const database = requireDatabase(call, call.params.databaseId)
   if (database.isDefault) {
     // As the API: a project's default database goes with the project, or after another took its place.
     throw forbidden(
@@ -100,6 +104,6 @@ export async function deleteDatabase({core, params}: Call): Promise<Reply> {
       `Delete the project, or create another database with isDefault: true first.`,
     )
   }
-  await core.provisioning.deleteDatabase(database)
+  await call.core.provisioning.deleteDatabase(database)
   return {status: 204}
 }

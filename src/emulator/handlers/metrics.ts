@@ -27,8 +27,9 @@ function startOfUtcDay(time: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())
 }
 
-export function listBackups({core, params, query}: Call): Reply {
-  const database = requireDatabase(core, params.databaseId)
+export function listBackups(call: Call): Reply {
+  const {params, query} = call
+  const database = requireDatabase(call, params.databaseId)
   const limit = readLimit(query)
   const today = startOfUtcDay(Date.now())
   const all = BACKUP_SAMPLE.map((sample) => {
@@ -79,8 +80,9 @@ function operationsBetween(database: DatabaseRecord, start: Date, end: Date): nu
   return total
 }
 
-export function getUsage({core, params, query}: Call): Reply {
-  const database = requireDatabase(core, params.databaseId)
+export function getUsage(call: Call): Reply {
+  const {params, query} = call
+  const database = requireDatabase(call, params.databaseId)
   const now = new Date()
   const start = readDate(query, 'startDate') ?? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
   const end = readDate(query, 'endDate') ?? now

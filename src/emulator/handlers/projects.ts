@@ -17,18 +17,19 @@ function defaultProjectName(now: Date): string {
   return `project-${stamp}`
 }
 
-export function listProjects({core, query}: Call): Reply {
+export function listProjects({core, principal, query}: Call): Reply {
   const request = readPageRequest(query)
   const logicalId = query.get('logicalId')
+  const workspaceId = principal.workspace.id
   const page =
     logicalId === null
-      ? pageOf(core.store.projects, request)
-      : pageOfArray([core.store.projectByLogicalId(logicalId)].filter((project) => project !== undefined), request)
+      ? pageOf(core.store.projectsIn(workspaceId), request)
+      : pageOfArray([core.store.projectByLogicalId(workspaceId, logicalId)].filter((project) => project !== undefined), request)
   const data = page.items.map((project) => projectView(core.views, project))
   return {status: 200, body: {data, pagination: page.pagination} satisfies ResponseBody<'getV1Projects', 200>}
 }
 
-export async function createProject({core, body}: Call): Promise<Reply> {
+export async function createProject({core, principal, body}: Call): Promise<Reply> {
   const {store} = core
   const fields = objectBody(body)
   const now = new Date()
@@ -37,16 +38,17 @@ export async function createProject({core, body}: Call): Promise<Reply> {
   const workspaceId = optionalString(fields, 'workspaceId')
   const createDatabase = optionalBoolean(fields, 'createDatabase') ?? true
   const logicalId = optionalIdentifier(fields, 'logicalId') ?? null
-  // A service token sees one workspace; any other is, for it, a workspace that does not exist.
-  if (workspaceId !== undefined && workspaceId !== store.workspace.id) throw notFound('Workspace', workspaceId)
+  // A token sees one workspace; any other is, for it, a workspace that does not exist.
+  if (workspaceId !== undefined && workspaceId !== principal.workspace.id) throw notFound('Workspace', workspaceId)
   if (logicalId !== null) {
-    const existing = store.projectByLogicalId(logicalId)
+    const existing = store.projectByLogicalId(principal.workspace.id, logicalId)
     if (existing) throw conflict(`A project with logicalId ${JSON.stringify(logicalId)} already exists (${existing.id}).`, 'Use that project, or pick another logicalId.')
   }
 
   const project: ProjectRecord = {
     id: newId(),
     seq: store.nextSeq(),
+    workspaceId: principal.workspace.id,
     name,
     logicalId,
     createdAt: now.toISOString(),
@@ -62,16 +64,18 @@ export async function createProject({core, body}: Call): Promise<Reply> {
   return {status: 201, body: {data: {...projectView(core.views, project), database}} satisfies ResponseBody<'postV1Projects', 201>}
 }
 
-export function getProject({core, params}: Call): Reply {
-  const project = requireProject(core, params.id)
+export function getProject(call: Call): Reply {
+  const {core, params} = call
+  const project = requireProject(call, params.id)
   return {status: 200, body: {data: projectView(core.views, project)} satisfies ResponseBody<'getV1ProjectsById', 200>}
 }
 
 // The contract answers a PATCH that fails validation with 422, not 400.
 const validationFailed: FieldProblem = (message) => new ApiProblem(422, 'validation-error', message)
 
-export function renameProject({core, params, body}: Call): Reply {
-  const project = requireProject(core, params.id)
+export function renameProject(call: Call): Reply {
+  const {core, params, body} = call
+  const project = requireProject(call, params.id)
   const fields = objectBody(body)
   const name = optionalName(fields, 'name', validationFailed)
   const {settings} = fields
@@ -85,8 +89,8 @@ export function renameProject({core, params, body}: Call): Reply {
   return {status: 200, body: {data: projectView(core.views, project)} satisfies ResponseBody<'patchV1ProjectsById', 200>}
 }
 
-export async function deleteProject({core, params}: Call): Promise<Reply> {
-  const project = requireProject(core, params.id)
-  await core.provisioning.deleteProject(project)
+export async function deleteProject(call: Call): Promise<Reply> {
+  const project = requireProject(call, call.params.id)
+  await call.core.provisioning.deleteProject(project)
   return {status: 204}
 }
