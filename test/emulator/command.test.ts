@@ -79,6 +79,32 @@ describe('prisma-mgmt emulator start', () => {
     }
   })
 
+  it('a SIGINT sent the moment the export lines arrive still stops it cleanly (exit 0)', async () => {
+    const {child, stdout, stderr} = startCli(['--port', '0', '--databases', 'none'])
+    try {
+      // No polling delay: a script may signal as soon as it has read the lines.
+      const lines = createInterface({input: child.stdout!})
+      await new Promise<void>((ok, fail) => {
+        child.once('exit', (code, signal) => fail(new Error(`the emulator exited early (${signal ?? code}):\n${stdout.join('\n')}\n${stderr()}`)))
+        lines.on('line', (line) => {
+          if (line.startsWith('export PRISMA_SERVICE_TOKEN=')) {
+            child.kill('SIGINT')
+            ok()
+          }
+        })
+      })
+      child.removeAllListeners('exit')
+      const exit = await new Promise<{code: number | null; signal: NodeJS.Signals | null}>((ok) => {
+        if (child.exitCode !== null || child.signalCode !== null) ok({code: child.exitCode, signal: child.signalCode})
+        else child.once('exit', (code, signal) => ok({code, signal}))
+      })
+      assert.deepEqual(exit, {code: 0, signal: null}, `stderr:\n${stderr()}`)
+      await until(() => /^SIGINT: stopping the emulator$/m.test(stderr()), 'the stopping line')
+    } finally {
+      child.kill('SIGKILL')
+    }
+  })
+
   it('--token fixes the token; --databases postgres without a URL is a usage error (exit 2)', async () => {
     const fixed = startCli(['--port', '0', '--databases', 'none', '--token', 'cli-test-token', '--provision-delay-ms', '10'])
     try {

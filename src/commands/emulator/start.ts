@@ -86,6 +86,11 @@ With --detach it runs in the background instead: once it listens, only the two e
       return this.fail(error instanceof Error ? error.message : String(error), 1)
     }
 
+    // Listening before the export lines go out: a script may signal as soon as it reads them.
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
     process.stdout.write(
       [
         `Prisma Management API emulator listening on ${emulator.url}`,
@@ -98,10 +103,7 @@ With --detach it runs in the background instead: once it listens, only the two e
       ].join('\n'),
     )
 
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-    })
+    const signal = await stopped
     // A second signal while closing means "now".
     const force = (): never => process.exit(1)
     process.once('SIGINT', force)
