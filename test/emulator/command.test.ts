@@ -43,8 +43,8 @@ describe('prisma-mgmt emulator start', () => {
     let manifest: {commands: Record<string, unknown>}
     try {
       manifest = JSON.parse(readFileSync(resolve(ROOT, 'oclif.manifest.json'), 'utf8'))
-    } catch {
-      return
+    } catch (error) {
+      assert.fail(`oclif.manifest.json is missing or unreadable (${error instanceof Error ? error.message : String(error)}): run \`npm run build\` and commit it`)
     }
     assert.ok('emulator:start' in manifest.commands, 'oclif.manifest.json is stale: run `npm run build` and commit it')
   })
