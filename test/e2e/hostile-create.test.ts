@@ -119,7 +119,11 @@ describe('creates that are interrupted or fail after the API accepted them', () 
   })
 
   it('status polls failing with 503: the details are printed, the error says the wait failed, exit 6', async () => {
-    await faults([{method: 'GET', path: '/v1/databases/', status: 503, count: 50, message: 'The status service is down.'}])
+    // A first answer with Retry-After: 2 makes one retry notice certain; jittered backoffs may all stay under the 1 s that earns one.
+    await faults([
+      {method: 'GET', path: '/v1/databases/', status: 503, count: 1, retryAfter: 2, message: 'The status service is down.'},
+      {method: 'GET', path: '/v1/databases/', status: 503, count: 50, message: 'The status service is down.'},
+    ])
     const result = await run(['projects', 'create', '--name', 'poll-fails'], {env: env(), emulator})
     assert.equal(result.code, 6, `exit code; stderr: ${result.stderr}`)
     const [project] = (await projects()).filter((p) => p.name === 'poll-fails')
