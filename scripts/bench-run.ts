@@ -99,3 +99,34 @@ export async function measurePaging(emulator: {url: string; token: string}, samp
     agent.destroy()
   }
 }
+
+function post(agent: Agent, url: string, token: string, body: unknown): Promise<void> {
+  const text = JSON.stringify(body)
+  return new Promise((resolve, reject) => {
+    request(url, {method: 'POST', agent, headers: {authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json', 'content-length': Buffer.byteLength(text)}}, (response) => {
+      let answer = ''
+      response.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk))
+      response.on('end', () => (response.statusCode === 201 ? resolve() : reject(new Error(`POST ${url}: HTTP ${response.statusCode} ${answer}`))))
+      response.on('error', reject)
+    })
+      .on('error', reject)
+      .end(text)
+  })
+}
+
+/** Wall time of `count` POST /v1/projects (no database) sent by 10 clients at once, each on its own keep-alive connection. */
+export async function measureCreates(emulator: {url: string; token: string}, count: number): Promise<number> {
+  const clients = 10
+  const agents = Array.from({length: clients}, () => new Agent({keepAlive: true, maxSockets: 1}))
+  try {
+    const started = process.hrtime.bigint()
+    await Promise.all(
+      agents.map(async (agent, client) => {
+        for (let i = client; i < count; i += clients) await post(agent, `${emulator.url}/v1/projects`, emulator.token, {name: `bench-post-${i}`, createDatabase: false})
+      }),
+    )
+    return Number(process.hrtime.bigint() - started) / 1e6
+  } finally {
+    for (const agent of agents) agent.destroy()
+  }
+}

@@ -1,6 +1,7 @@
 // `npm run bench`: start-up time and peak memory of the built CLI, as a user runs it, against
-// in-process emulators. Commands alternate round by round so the machine's drift hits all alike;
-// every command's time is also taken as a ratio to `node -e 0` of the same round.
+// in-process emulators, and how long those emulators take to page, seed and create. Commands
+// alternate round by round so the machine's drift hits all alike; every command's time is also
+// taken as a ratio to `node -e 0` of the same round.
 //
 //   npm run bench                 20 rounds, 10,000 projects in the large case
 //   npm run bench -- --short      5 rounds, 1,000 projects (CI: proves the script still runs)
@@ -15,7 +16,7 @@ import {join, resolve} from 'node:path'
 
 import {startEmulator} from '../src/emulator/index.js'
 import type {Emulator} from '../src/emulator/index.js'
-import {measurePaging, runOnce, TIME_BIN, type Case} from './bench-run.js'
+import {measureCreates, measurePaging, runOnce, TIME_BIN, type Case} from './bench-run.js'
 import {formatTable, median, percent} from './bench-report.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -65,7 +66,9 @@ async function main(): Promise<void> {
     const [withDatabase] = await small.seedProjects(1, {namePrefix: 'with-db', createDatabase: true})
     const large = await startEmulator({port: 0, databases: 'none'})
     emulators.push(large)
+    const seedStarted = process.hrtime.bigint()
     await large.seedProjects(options.large)
+    const seedMs = Number(process.hrtime.bigint() - seedStarted) / 1e6
 
     // Only what a user's shell would have, pointed at one emulator; never the user's config.
     const base: Record<string, string | undefined> = {...process.env, XDG_CONFIG_HOME: configHome, NO_COLOR: '1'}
@@ -119,6 +122,11 @@ async function main(): Promise<void> {
     })
 
     const paging = await measurePaging(large, options.pageSamples)
+    // Its own emulator: the large one must keep exactly options.large projects.
+    const creating = await startEmulator({port: 0, databases: 'none'})
+    emulators.push(creating)
+    const creates = options.short ? 200 : 1000
+    const createMs = await measureCreates(creating, creates)
 
     const when = new Date().toISOString().slice(0, 10)
     // Other work on the machine slows every command; the load says how much to trust the numbers.
@@ -138,8 +146,10 @@ async function main(): Promise<void> {
     )
     console.log(
       `\nEmulator, GET /v1/projects?limit=100 of ${commas(options.large)}, ${options.pageSamples} samples each: ` +
-        `first page ${paging.firstMs.toFixed(2)} ms, page at item ${commas(paging.deepOffset)} ${paging.deepMs.toFixed(2)} ms (median)\n`,
+        `first page ${paging.firstMs.toFixed(2)} ms, page at item ${commas(paging.deepOffset)} ${paging.deepMs.toFixed(2)} ms (median)`,
     )
+    console.log(`Emulator, seeding ${commas(options.large)} projects in process: ${seedMs.toFixed(0)} ms`)
+    console.log(`Emulator, ${commas(creates)} POST /v1/projects from 10 clients at once: ${createMs.toFixed(0)} ms (${(createMs / creates).toFixed(2)} ms each)\n`)
 
     const [, version, help, list, listLarge] = rows
     const budget = (ok: boolean | undefined, text: string) => console.log(`${ok === undefined ? 'n/a ' : ok ? 'PASS' : 'FAIL'}  ${text}`)
@@ -150,6 +160,9 @@ async function main(): Promise<void> {
     budget(listLarge.peakMb === undefined ? undefined : listLarge.peakMb <= 150, `${commas(options.large)} projects listed in at most 150 MB peak RSS: ${listLarge.peakMb === undefined ? 'n/a' : `${listLarge.peakMb.toFixed(0)} MB`}`)
     // "Does not grow": a deep page within a quarter (plus timer noise) of the first one.
     budget(paging.deepMs <= paging.firstMs * 1.25 + 0.05, `emulator page time does not grow with the cursor: deep/first = ${percent(paging.deepMs / paging.firstMs)}`)
+    // The bounds the emulator tests once asserted, kept here where timing is reported, not judged by CI.
+    budget(seedMs <= 2000, `${commas(options.large)} projects seeded in process in at most 2 s: ${(seedMs / 1000).toFixed(2)} s`)
+    budget(createMs <= creates * 5, `${commas(creates)} POSTs in at most ${commas(creates * 5)} ms: ${createMs.toFixed(0)} ms`)
     if (options.short) console.log('\n(short mode: fewer rounds and a smaller large case; the budget is set for the full run)')
   } finally {
     await Promise.all(emulators.map((e) => e.close()))

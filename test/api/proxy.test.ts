@@ -107,7 +107,7 @@ after(async () => {
 async function networkError(action: Promise<unknown>): Promise<NetworkError> {
   const error = await action.catch((caught: unknown) => caught)
   assert.ok(error instanceof NetworkError, String(error))
-  assert.ok(!error.message.includes(TOKEN))
+  assert.ok(!error.message.includes(TOKEN), `token in the message: ${error.message}`)
   return error
 }
 

@@ -41,8 +41,8 @@ describe('normalizeApiUrl', () => {
   for (const [input, message] of bad) {
     it(`refuses ${JSON.stringify(input)}`, () => {
       assert.throws(() => normalizeApiUrl(input), (error: unknown) => {
-        assert.ok(error instanceof ApiUrlError)
-        assert.ok(error instanceof Error)
+        assert.ok(error instanceof ApiUrlError, `expected ApiUrlError, got ${String(error)}`)
+        assert.ok(error instanceof Error, `expected an Error, got ${String(error)}`)
         assert.equal(error.code, 'usage')
         assert.match(error.message, message)
         return true
@@ -75,7 +75,7 @@ describe('checkTransportSecurity', () => {
 
   it('refuses plain http to another host', () => {
     assert.throws(() => checkTransportSecurity(new URL('http://api.example.com'), false), (error: unknown) => {
-      assert.ok(error instanceof ApiUrlError)
+      assert.ok(error instanceof ApiUrlError, `expected ApiUrlError, got ${String(error)}`)
       assert.match(error.message, /plain http:\/\/ to api\.example\.com/)
       assert.match(error.message, /--insecure/)
       return true

@@ -48,7 +48,7 @@ describe('ProfileStore', () => {
     await writeFile(join(dir, 'config.json'), 'not json', {mode: 0o600})
     const store = new ProfileStore(dir)
     await assert.rejects(store.read(), (error: unknown) => {
-      assert.ok(error instanceof ConfigError)
+      assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`)
       assert.equal(error.message, `Cannot read the configuration file ${store.path}: it is not valid JSON.`)
       return true
     })
@@ -90,7 +90,7 @@ describe('Settings precedence', () => {
     assert.deepEqual(await settings.profileName(), {value: 'default', source: 'default'})
     await assert.rejects(settings.token(), {name: 'AuthError', message: 'Not logged in: no token for profile "default".'})
     await assert.rejects(new Settings({flags: {}, env: {PRISMA_SERVICE_TOKEN: '  '}, store}).token(), (error: unknown) => {
-      assert.ok(error instanceof AuthError)
+      assert.ok(error instanceof AuthError, `expected AuthError, got ${String(error)}`)
       assert.equal(error.message, 'PRISMA_SERVICE_TOKEN is set but empty.')
       return true
     })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {afterEach, beforeEach, describe, it} from 'node:test'
 
-import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, ENDPOINT_COLUMNS, parseJson, removeDir, run, tempDir, tsv, tsvHeader} from './harness.js'
+import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, ENDPOINT_COLUMNS, eventually, parseJson, removeDir, run, tempDir, tsv, tsvHeader} from './harness.js'
 
 interface DatabaseJson {
   id: string
@@ -47,14 +47,16 @@ describe('databases, connections, backups, usage', () => {
   let defaultDb: string
   const env = () => emulator.env(home)
 
-  before(async () => {
+  // A fresh emulator and project per test: none depends on what another created.
+  beforeEach(async () => {
     emulator = await Emulator.start(['--databases', 'none', '--provision-delay-ms', '200'])
     home = await tempDir()
     const created = await emulator.call<{data: {id: string; database: {id: string}}}>('POST', '/v1/projects', {name: 'dbs', region: 'us-east-1'})
     projectId = created.body.data.id
     defaultDb = created.body.data.database.id
+    await eventually('the default database to be ready', async () => (await emulator.call<{data: {status: string}}>('GET', `/v1/databases/${defaultDb}`)).body.data.status === 'ready')
   })
-  after(async () => {
+  afterEach(async () => {
     await emulator.stop()
     await removeDir(home)
   })
@@ -104,6 +106,10 @@ describe('databases, connections, backups, usage', () => {
   })
 
   it('db list shows every database, --project narrows it; columns as the contract says', async () => {
+    for (const extra of [['--name', 'analytics', '--region', 'eu-west-3'], ['--name', 'reports']]) {
+      const created = await run(['db', 'create', '--project', projectId, ...extra, '--json'], {env: env(), emulator})
+      assert.equal(created.code, 0, created.stderr)
+    }
     await emulator.call('POST', '/v1/projects', {name: 'other', region: 'ap-northeast-1'})
     const all = parseJson<DatabaseJson[]>(await run(['db', 'list', '--json'], {env: env(), emulator}))
     const mine = parseJson<DatabaseJson[]>(await run(['db', 'list', '--project', projectId, '--json'], {env: env(), emulator}))

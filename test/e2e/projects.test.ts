@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {afterEach, beforeEach, describe, it} from 'node:test'
 
 import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, parseJson, removeDir, run, tempDir, tsv, tsvHeader} from './harness.js'
 
@@ -27,11 +27,12 @@ describe('projects', () => {
   let home: string
   const env = () => emulator.env(home)
 
-  before(async () => {
+  // A fresh emulator per test: none depends on what another created.
+  beforeEach(async () => {
     emulator = await Emulator.start(['--databases', 'none', '--provision-delay-ms', '300'])
     home = await tempDir()
   })
-  after(async () => {
+  afterEach(async () => {
     await emulator.stop()
     await removeDir(home)
   })

@@ -43,8 +43,8 @@ describe('prisma-mgmt emulator start', () => {
     let manifest: {commands: Record<string, unknown>}
     try {
       manifest = JSON.parse(readFileSync(resolve(ROOT, 'oclif.manifest.json'), 'utf8'))
-    } catch {
-      return
+    } catch (error) {
+      assert.fail(`oclif.manifest.json is missing or unreadable (${error instanceof Error ? error.message : String(error)}): run \`npm run build\` and commit it`)
     }
     assert.ok('emulator:start' in manifest.commands, 'oclif.manifest.json is stale: run `npm run build` and commit it')
   })
@@ -75,6 +75,32 @@ describe('prisma-mgmt emulator start', () => {
       child.kill('SIGTERM')
       assert.equal(await exitOf(child), 0)
       assert.equal(stdout.length, 7, 'nothing else on stdout')
+    } finally {
+      child.kill('SIGKILL')
+    }
+  })
+
+  it('a SIGINT sent the moment the export lines arrive still stops it cleanly (exit 0)', async () => {
+    const {child, stdout, stderr} = startCli(['--port', '0', '--databases', 'none'])
+    try {
+      // No polling delay: a script may signal as soon as it has read the lines.
+      const lines = createInterface({input: child.stdout!})
+      await new Promise<void>((ok, fail) => {
+        child.once('exit', (code, signal) => fail(new Error(`the emulator exited early (${signal ?? code}):\n${stdout.join('\n')}\n${stderr()}`)))
+        lines.on('line', (line) => {
+          if (line.startsWith('export PRISMA_SERVICE_TOKEN=')) {
+            child.kill('SIGINT')
+            ok()
+          }
+        })
+      })
+      child.removeAllListeners('exit')
+      const exit = await new Promise<{code: number | null; signal: NodeJS.Signals | null}>((ok) => {
+        if (child.exitCode !== null || child.signalCode !== null) ok({code: child.exitCode, signal: child.signalCode})
+        else child.once('exit', (code, signal) => ok({code, signal}))
+      })
+      assert.deepEqual(exit, {code: 0, signal: null}, `stderr:\n${stderr()}`)
+      await until(() => /^SIGINT: stopping the emulator$/m.test(stderr()), 'the stopping line')
     } finally {
       child.kill('SIGKILL')
     }

@@ -216,9 +216,9 @@ describe('postgres database backend', {skip}, () => {
     await openSession.end().catch(() => undefined)
     assert.equal(await canConnect(connectionString(credential, endpoints)), false)
     const {databases, roles} = await serverObjects()
-    assert.ok(!databases.includes(endpoints.direct.database))
-    assert.ok(!roles.includes(credential.user))
-    assert.ok(!roles.includes(`pmgmt_${databaseId}_owner`))
+    assert.ok(!databases.includes(endpoints.direct.database), `${endpoints.direct.database} still in ${JSON.stringify(databases)}`)
+    assert.ok(!roles.includes(credential.user), `${credential.user} still in ${JSON.stringify(roles)}`)
+    assert.ok(!roles.includes(`pmgmt_${databaseId}_owner`), `pmgmt_${databaseId}_owner still in ${JSON.stringify(roles)}`)
     // A second drop, and dropping an id it never made, do nothing.
     await backend.drop(databaseId)
     await backend.drop('never_made')
@@ -228,14 +228,15 @@ describe('postgres database backend', {skip}, () => {
     await assert.rejects(backend.provision('squatter'), /pmgmt_squatter already exists .* did not create it/)
     await backend.drop('squatter')
     const {databases, roles} = await serverObjects()
-    assert.ok(databases.includes('pmgmt_squatter'))
-    assert.ok(roles.includes('pmgmt_squatter_owner'))
+    assert.ok(databases.includes('pmgmt_squatter'), `pmgmt_squatter not in ${JSON.stringify(databases)}`)
+    assert.ok(roles.includes('pmgmt_squatter_owner'), `pmgmt_squatter_owner not in ${JSON.stringify(roles)}`)
 
     const databaseId = newId('db')
     await backend.provision(databaseId)
     await assert.rejects(backend.createCredential(databaseId, 'foreign'), /pmgmt_foreign already exists .* did not create it/)
     await backend.dropCredential(databaseId, 'foreign')
-    assert.ok((await serverObjects()).roles.includes('pmgmt_foreign'))
+    const {roles: rolesAfter} = await serverObjects()
+    assert.ok(rolesAfter.includes('pmgmt_foreign'), `pmgmt_foreign not in ${JSON.stringify(rolesAfter)}`)
   })
 
   it('rejects bad ids before they reach SQL', async () => {
@@ -268,7 +269,8 @@ describe('postgres database backend', {skip}, () => {
       assert.equal(await canConnect(connectionString(rotated, endpoints)), true)
       await second.drop(databaseId)
       await second.close()
-      assert.ok(!(await serverObjects()).databases.includes(endpoints.direct.database))
+      const {databases} = await serverObjects()
+      assert.ok(!databases.includes(endpoints.direct.database), `${endpoints.direct.database} still in ${JSON.stringify(databases)}`)
     } finally {
       await rm(dataDir, {recursive: true, force: true})
     }

@@ -73,7 +73,7 @@ describe('emulator endpoints', () => {
       assert.equal(workspace.id, me.body.data.workspace?.id)
       assert.equal(workspace.type, 'workspace')
       assert.equal(workspace.url, `${url}/v1/workspaces/${workspace.id}`)
-      assert.ok(!Number.isNaN(Date.parse(workspace.createdAt)))
+      assert.ok(!Number.isNaN(Date.parse(workspace.createdAt)), `createdAt is a date: ${workspace.createdAt}`)
       assert.deepEqual(list.body.pagination, {nextCursor: null, hasMore: false})
     })
 
@@ -84,7 +84,7 @@ describe('emulator endpoints', () => {
       for (const region of list.body.data) {
         assert.equal(region.type, 'region')
         assert.equal(region.status, 'available')
-        assert.ok(region.name.length > 0)
+        assert.ok(region.name.length > 0, `region ${region.id} has a name`)
       }
     })
 
@@ -99,7 +99,9 @@ describe('emulator endpoints', () => {
 
   describe('projects', () => {
     it('POST /v1/projects: 201 with the project and its first database, secrets and deprecated fields alike', async () => {
+      const before = Date.now()
       const project = await createProject({name: 'shop', region: 'eu-central-1'})
+      const after = Date.now()
       assert.equal(project.type, 'project')
       assert.match(project.id, /^c[a-z0-9]{24}$/)
       assert.equal(project.url, `${url}/v1/projects/${project.id}`)
@@ -108,7 +110,9 @@ describe('emulator endpoints', () => {
       assert.equal(project.defaultRegion, 'eu-central-1')
       assert.equal(project.workspace.url, `${url}/v1/workspaces/${project.workspace.id}`)
       assert.equal(project.workspace.name, 'Emulator Workspace')
-      assert.ok(Math.abs(Date.parse(project.createdAt) - Date.now()) < 60_000)
+      // The emulator runs in this process: its clock is ours, so createdAt falls within the call.
+      const createdAt = Date.parse(project.createdAt)
+      assert.ok(createdAt >= before && createdAt <= after, `createdAt ${project.createdAt} within the call (${new Date(before).toISOString()} to ${new Date(after).toISOString()})`)
 
       const database = project.database!
       assert.equal(database.type, 'database')
@@ -132,8 +136,8 @@ describe('emulator endpoints', () => {
       assert.equal(parsed.hostname, direct.host)
       assert.equal(Number(parsed.port), direct.port)
       assert.equal(parsed.searchParams.get('sslmode'), 'disable')
-      assert.ok(parsed.username && parsed.password)
-      assert.ok(connection.endpoints.pooled?.connectionString?.startsWith('postgres://'))
+      assert.ok(parsed.username && parsed.password, `a user and a password in ${direct.connectionString}`)
+      assert.ok(connection.endpoints.pooled?.connectionString?.startsWith('postgres://'), `pooled endpoint: ${JSON.stringify(connection.endpoints.pooled)}`)
       assert.equal(connection.endpoints.accelerate, undefined, 'the none backend serves no accelerate endpoint')
       // Deprecated fields say the same thing.
       assert.equal(database.connectionString, direct.connectionString)
@@ -193,7 +197,7 @@ describe('emulator endpoints', () => {
       const none = await call<List<Project>>('GET', '/v1/projects?logicalId=nothing')
       assert.deepEqual(none.body.data, [])
       const error = await expectError(call('POST', '/v1/projects', {logicalId: 'app/main'}), 409, 'conflict', /app\/main/)
-      assert.ok(error.message.includes(project.id))
+      assert.ok(error.message.includes(project.id), error.message)
     })
 
     it('a workspaceId other than the token\'s is 404; its own is fine', async () => {
@@ -213,7 +217,7 @@ describe('emulator endpoints', () => {
       assert.equal(second.body.data.project.id, project.id)
       assert.equal(second.body.data.project.url, `${url}/v1/projects/${project.id}`)
       assert.equal(second.body.data.name, 'analytics')
-      assert.ok(second.body.data.connections[0].endpoints.direct?.connectionString)
+      assert.ok(second.body.data.connections[0].endpoints.direct?.connectionString, `a connection string in ${second.text}`)
       const third = await call<Data<CreatedDatabase>>('POST', `/v1/projects/${project.id}/databases`, {isDefault: true, region: 'ap-southeast-1'})
       assert.equal(third.body.data.isDefault, true)
       assert.match(third.body.data.name, /^p-3$/)
@@ -256,7 +260,7 @@ describe('emulator endpoints', () => {
       const project = await createProject()
       const extra = await call<Data<CreatedDatabase>>('POST', `/v1/projects/${project.id}/databases`, {name: 'extra'})
       const all = await call<List<Database>>('GET', '/v1/databases')
-      assert.ok(all.body.data.some((d) => d.id === extra.body.data.id))
+      assert.ok(all.body.data.some((d) => d.id === extra.body.data.id), `${extra.body.data.id} not in ${JSON.stringify(all.body.data.map((d) => d.id))}`)
       const narrowed = await call<List<Database>>('GET', `/v1/databases?projectId=${project.id}`)
       assert.deepEqual(narrowed.body.data.map((d) => d.id), [project.database!.id, extra.body.data.id])
       const unknown = await call<List<Database>>('GET', '/v1/databases?projectId=nope')
@@ -297,7 +301,7 @@ describe('emulator endpoints', () => {
       const all = await call<List<Connection>>(`GET`, `/v1/connections?databaseId=${databaseId}`)
       assert.deepEqual(all.body.data.map((c) => c.id), listed.body.data.map((c) => c.id))
       const everywhere = await call<List<Connection>>('GET', '/v1/connections')
-      assert.ok(everywhere.body.data.some((c) => c.id === connection.id))
+      assert.ok(everywhere.body.data.some((c) => c.id === connection.id), `${connection.id} not in ${JSON.stringify(everywhere.body.data.map((c) => c.id))}`)
 
       const shown = await call<Data<Connection>>('GET', `/v1/connections/${connection.id}`)
       assert.equal(shown.status, 200)
@@ -327,16 +331,16 @@ describe('emulator endpoints', () => {
       const path = `/v1/databases/${project.database!.id}/backups`
       const all = await call<BackupList>('GET', path)
       assert.equal(all.status, 200)
-      assert.ok(all.body.data.length >= 3)
-      assert.ok(all.body.meta.backupRetentionDays > 0)
+      assert.ok(all.body.data.length >= 3, `${all.body.data.length} backups`)
+      assert.ok(all.body.meta.backupRetentionDays > 0, `backupRetentionDays ${all.body.meta.backupRetentionDays}`)
       assert.deepEqual(all.body.pagination, {hasMore: false, limit: null})
       for (const backup of all.body.data) {
         assert.equal(backup.status, 'completed')
-        assert.ok(['full', 'incremental'].includes(backup.backupType))
-        assert.ok((backup.size ?? 0) > 0)
-        assert.ok(!Number.isNaN(Date.parse(backup.createdAt)))
+        assert.ok(['full', 'incremental'].includes(backup.backupType), `backupType ${backup.backupType}`)
+        assert.ok((backup.size ?? 0) > 0, `size ${backup.size}`)
+        assert.ok(!Number.isNaN(Date.parse(backup.createdAt)), `createdAt is a date: ${backup.createdAt}`)
       }
-      assert.ok(all.body.data.some((b) => b.backupType === 'full'))
+      assert.ok(all.body.data.some((b) => b.backupType === 'full'), `no full backup among ${JSON.stringify(all.body.data.map((b) => b.backupType))}`)
       const times = all.body.data.map((b) => Date.parse(b.createdAt))
       assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first')
       const two = await call<BackupList>('GET', `${path}?limit=2`)
@@ -350,15 +354,19 @@ describe('emulator endpoints', () => {
       const project = await createProject()
       const databaseId = project.database!.id
       const path = `/v1/databases/${databaseId}/usage`
+      const before = Date.now()
       const first = await call<Usage>('GET', path)
+      const after = Date.now()
       assert.equal(first.status, 200)
       assert.equal(first.body.metrics.operations.unit, 'ops')
       assert.equal(first.body.metrics.storage.unit, 'GiB')
-      assert.ok(first.body.metrics.storage.used > 0)
+      assert.ok(first.body.metrics.storage.used > 0, `storage used ${first.body.metrics.storage.used}`)
       const now = new Date()
       assert.equal(first.body.period.start, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString())
-      assert.ok(Math.abs(Date.parse(first.body.period.end) - Date.now()) < 60_000)
-      assert.ok(!Number.isNaN(Date.parse(first.body.generatedAt)))
+      // Without endDate the period ends when the answer is made (the emulator's clock is ours).
+      const end = Date.parse(first.body.period.end)
+      assert.ok(end >= before && end <= after, `period end ${first.body.period.end} within the call (${new Date(before).toISOString()} to ${new Date(after).toISOString()})`)
+      assert.equal(first.body.generatedAt, first.body.period.end, 'generated at the end of the period')
       await call('GET', `/v1/databases/${databaseId}`)
       await call('GET', `/v1/databases/${databaseId}/connections`)
       const second = await call<Usage>('GET', path)
@@ -369,7 +377,7 @@ describe('emulator endpoints', () => {
       assert.equal(past.body.metrics.operations.used, 0)
       const iso = await call<Usage>('GET', `${path}?startDate=2020-01-01T10:00:00Z&endDate=2099-01-01T00:00:00.000Z`)
       assert.equal(iso.body.period.start, '2020-01-01T10:00:00.000Z')
-      assert.ok(iso.body.metrics.operations.used >= second.body.metrics.operations.used)
+      assert.ok(iso.body.metrics.operations.used >= second.body.metrics.operations.used, `operations ${iso.body.metrics.operations.used} (2020 to 2099) < ${second.body.metrics.operations.used} (this month)`)
       await expectError(call('GET', `${path}?startDate=yesterday`), 400, 'validation-error', /startDate.*yesterday/)
       await expectError(call('GET', `${path}?endDate=2025-02-30`), 400, 'validation-error', /endDate/)
       await expectError(call('GET', `${path}?startDate=2025-03-01&endDate=2025-02-01`), 400, 'validation-error', /after/)
@@ -406,7 +414,7 @@ describe('emulator endpoints', () => {
       const error = await expectError(call('GET', `/v1/projects/${encodeURIComponent(odd)}`), 404, 'not-found')
       assert.ok(error.message.includes(JSON.stringify(odd)), error.message)
       const slash = await expectError(call('GET', `/v1/projects/${encodeURIComponent(`${project.id}/databases`)}`), 404, 'not-found')
-      assert.ok(slash.message.includes(`${project.id}/databases`))
+      assert.ok(slash.message.includes(`${project.id}/databases`), slash.message)
       await expectError(call('GET', `/v1/databases/${encodeURIComponent('a?b')}`), 404, 'not-found', /"a\?b"/)
       await expectError(call('GET', `/v1/connections/${encodeURIComponent('../me')}`), 404, 'not-found')
       await expectError(call('GET', '/v1/projects/%E0%A4%A'), 400, 'validation-error', /percent-encoding/)

@@ -84,12 +84,12 @@ describe('secrets', () => {
     const project = created.body.data
     const database = project.database!
     const password = new URL(database.connections[0].endpoints.direct!.connectionString!).password
-    assert.ok(secretsIn(created.body).length > 0)
+    assert.ok(secretsIn(created.body).length > 0, `no secret in the create answer: ${created.text}`)
     const minted = await client.call<Data<CreatedConnection>>('POST', `/v1/databases/${database.id}/connections`, {name: 'app'})
-    assert.ok(secretsIn(minted.body).length > 0)
+    assert.ok(secretsIn(minted.body).length > 0, `no secret in the connection create answer: ${minted.text}`)
     const mintedPassword = minted.body.data.pass!
     const extra = await client.call<Data<CreatedDatabase>>('POST', `/v1/projects/${project.id}/databases`, {name: 'second'})
-    assert.ok(secretsIn(extra.body).length > 0)
+    assert.ok(secretsIn(extra.body).length > 0, `no secret in the database create answer: ${extra.text}`)
 
     const reads = [
       `/v1/projects/${project.id}`,
@@ -131,7 +131,7 @@ describe('secrets', () => {
     assert.equal(data.connectionString, data.endpoints.direct!.connectionString)
     assert.equal(data.pass, after.password)
     assert.deepEqual(data.directConnection, {host: `${after.hostname}:${after.port}`, user: after.username, pass: after.password})
-    assert.ok(!rotated.text.includes(before.password))
+    assert.ok(!rotated.text.includes(before.password), 'the old password is not in the rotate answer')
     const again = await client.call<Data<RotatedConnection>>('POST', `/v1/connections/${connection.id}/rotate`)
     assert.notEqual(new URL(again.body.data.connectionString).password, after.password)
   })
@@ -186,8 +186,9 @@ describe('database lifecycle with a backend', () => {
     try {
       const started = Date.now()
       const created = await client.call<Data<CreatedProject>>('POST', '/v1/projects', {name: 'slower'})
-      assert.ok(Date.now() - started >= 380)
-      assert.ok(created.body.data.database!.connections[0].endpoints.direct!.connectionString)
+      const waited = Date.now() - started
+      assert.ok(waited >= 380, `answered after ${waited} ms`)
+      assert.ok(created.body.data.database!.connections[0].endpoints.direct!.connectionString, `a connection string in the answer: ${created.text}`)
     } finally {
       backend.provisionDelayMs = 0
     }
@@ -207,12 +208,12 @@ describe('database lifecycle with a backend', () => {
     assert.equal(database.connectionString, null)
     const shown = await client.call<Data<Database>>('GET', `/v1/databases/${database.id}`)
     assert.equal(shown.body.data.status, 'failure')
-    assert.ok(lines.some((line) => line.includes(database.id) && line.includes('no space left on device')))
+    assert.ok(lines.some((line) => line.includes(database.id) && line.includes('no space left on device')), `the log names the database and the reason:\n${lines.join('\n')}`)
     const minted = await client.call<ErrorBody>('POST', `/v1/databases/${database.id}/connections`, {name: 'x'})
     assert.equal(minted.status, 409)
     assert.match(minted.body.error.hint ?? '', /no space left on device/)
     assert.equal((await client.call('DELETE', `/v1/projects/${created.data.id}`)).status, 204)
-    assert.ok(backend.calls.includes(`drop ${database.id}`))
+    assert.ok(backend.calls.includes(`drop ${database.id}`), `backend calls: ${JSON.stringify(backend.calls)}`)
   })
 
   it('deleting a connection revokes it first; when the backend cannot, the answer is 500 and it stays', async () => {
@@ -243,8 +244,8 @@ describe('database lifecycle with a backend', () => {
     assert.equal((await client.call('DELETE', `/v1/databases/${third.id}`)).status, 204)
     assert.equal(backend.calls.at(-1), `drop ${third.id}`)
     assert.equal((await client.call('DELETE', `/v1/projects/${project.id}`)).status, 204)
-    assert.ok(backend.calls.includes(`drop ${project.database!.id}`))
-    assert.ok(backend.calls.includes(`drop ${second.id}`))
+    assert.ok(backend.calls.includes(`drop ${project.database!.id}`), `backend calls: ${JSON.stringify(backend.calls)}`)
+    assert.ok(backend.calls.includes(`drop ${second.id}`), `backend calls: ${JSON.stringify(backend.calls)}`)
     const listed = await client.call<List<Connection>>('GET', `/v1/connections?databaseId=${second.id}`)
     assert.deepEqual(listed.body.data, [])
   })

@@ -46,7 +46,7 @@ describe('data dir', () => {
     assert.deepEqual((await readdir(dataDir)).filter((name) => name.endsWith('.tmp')), [], 'no temp file is left behind')
     const saved = await readFile(file, 'utf8')
     assert.ok(!saved.includes(minted.pass!), 'passwords are never saved')
-    assert.ok(!saved.includes(new URL(created.database!.connections[0].endpoints.direct!.connectionString!).password))
+    assert.ok(!saved.includes(new URL(created.database!.connections[0].endpoints.direct!.connectionString!).password), 'the first connection\'s password is not saved')
 
     const second = clientFor(await startEmulator({port: 0, dataDir}))
     try {
@@ -125,7 +125,7 @@ describe('data dir', () => {
     assert.equal(fixed.token, 'my-fixed-token')
     assert.equal(fixed.tokenGenerated, false)
     await fixed.close()
-    assert.ok(!(await readFile(join(dataDir, STATE_FILE), 'utf8')).includes('my-fixed-token'))
+    assert.ok(!(await readFile(join(dataDir, STATE_FILE), 'utf8')).includes('my-fixed-token'), `a token passed in is not saved in ${STATE_FILE}`)
     const again = await startEmulator({port: 0, dataDir})
     assert.notEqual(again.token, 'my-fixed-token')
     await again.close()

@@ -48,7 +48,7 @@ describe('test hooks', () => {
       assert.equal(post.headers['user-agent'], 'prisma-mgmt/0.1.0 node/20.20.2 linux')
       assert.equal(post.headers.accept, 'application/json')
       assert.equal(post.headers['content-type'], 'application/json')
-      assert.ok(!Number.isNaN(Date.parse(post.at)))
+      assert.ok(!Number.isNaN(Date.parse(post.at)), `at is a date: ${post.at}`)
       assert.equal(get.path, '/v1/projects/a%2Fb')
       assert.equal(get.body, null)
       assert.equal(get.status, 404)
@@ -133,7 +133,8 @@ describe('test hooks', () => {
       await faults([{method: 'GET', path: '/v1/me', status: 200, delayMs: 300}])
       const started = Date.now()
       const slow = await client.call<Data<{credential: {type: string}}>>('GET', '/v1/me')
-      assert.ok(Date.now() - started >= 280)
+      const waited = Date.now() - started
+      assert.ok(waited >= 280, `answered after ${waited} ms`)
       assert.equal(slow.status, 200)
       assert.equal(slow.body.data.credential.type, 'service_token')
       assert.deepEqual((await client.call<Data<ActiveFault[]>>('GET', '/__emulator/faults')).body.data, [], 'the rule was used up')

@@ -100,6 +100,11 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
       return this.fail(error instanceof Error ? error.message : String(error), 1)
     }
 
+    // Listening before the export lines go out: a script may signal as soon as it reads them.
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
     process.stdout.write(
       [
         `Prisma Management API emulator listening on ${emulator.url}`,
@@ -113,10 +118,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
       ].join('\n'),
     )
 
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-    })
+    const signal = await stopped
     // A second signal while closing means "now".
     const force = (): never => process.exit(1)
     process.once('SIGINT', force)

@@ -43,6 +43,8 @@ export interface BackendOptions {
   host: string
   /** When set, databases keep their data under `<dataDir>/databases/`; otherwise in a temp dir removed on close. */
   dataDir?: string
+  /** Where that temp dir is made (the OS temp dir by default); tests give each backend its own. */
+  tempDir?: string
   /** For `postgres` mode: an admin URL of a real server (superuser or CREATEDB+CREATEROLE). */
   postgresUrl?: string
   /** Log a line (the emulator's log on stderr). */

@@ -83,7 +83,7 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
   const rootDir = (): Promise<string> => {
     root ??= opts.dataDir
       ? mkdir(join(opts.dataDir, 'databases'), {recursive: true}).then(() => join(opts.dataDir as string, 'databases'))
-      : mkdtemp(join(tmpdir(), 'prisma-mgmt-local-'))
+      : mkdtemp(join(opts.tempDir ?? tmpdir(), 'prisma-mgmt-local-'))
     return root
   }
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Prints the test files of one tier, space-separated, so the npm scripts and .ci/run share one list:
+//   unit         in process; nothing spawns the CLI (a fake or an in-process emulator at most)
+//   e2e          the CLI as a separate process (bin/run.js, or bin/dev.js) against an emulator
+//   integration  real databases: PGlite through @prisma/dev, and a PostgreSQL server
+//   all          every test file once
+// Usage: node scripts/test-files.js unit|e2e|integration|all
+import {readdirSync, readFileSync} from 'node:fs'
+import {join, relative, resolve} from 'node:path'
+
+const ROOT = resolve(import.meta.dirname, '..')
+
+const INTEGRATION = ['test/emulator/databases-local.test.ts', 'test/emulator/databases-postgres.test.ts', 'test/e2e/real-databases.test.ts']
+/** Outside test/e2e but spawning the CLI all the same. */
+const E2E_ELSEWHERE = ['test/bench-fast-path.test.ts', 'test/emulator/command.test.ts', 'test/emulator/detach.test.ts']
+
+function walk(dir) {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    return entry.isDirectory() ? walk(path) : [path]
+  })
+}
+
+function tierOf(file) {
+  if (INTEGRATION.includes(file)) return 'integration'
+  if (file.startsWith('test/e2e/') || E2E_ELSEWHERE.includes(file)) return 'e2e'
+  return 'unit'
+}
+
+/** Why a file put in the unit tier starts the CLI after all, or undefined. */
+function spawnsCli(file) {
+  const text = readFileSync(join(ROOT, file), 'utf8')
+  const fromHarness = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'[./]*(?:e2e\/)?harness\.js'/g)].flatMap((match) => match[1].split(',').map((name) => name.trim()))
+  const spawning = fromHarness.filter((name) => ['BIN', 'run', 'start', 'Emulator', 'Started'].includes(name))
+  if (spawning.length > 0) return `imports ${spawning.join(', ')} from the e2e harness`
+  if (/['"`](?:\.\/)?bin\/(?:run|dev)\.js['"`]/.test(text)) return 'names bin/run.js or bin/dev.js'
+  return undefined
+}
+
+const tier = process.argv[2]
+if (!['unit', 'e2e', 'integration', 'all'].includes(tier)) {
+  process.stderr.write('Usage: node scripts/test-files.js unit|e2e|integration|all\n')
+  process.exit(2)
+}
+
+const files = walk(join(ROOT, 'test'))
+  .map((path) => relative(ROOT, path).split('\\').join('/'))
+  .filter((file) => file.endsWith('.test.ts'))
+  .sort()
+// A spawning file in the unit tier would get the wrong timeout and blur what "unit" promises.
+const misplaced = files.filter((file) => tierOf(file) === 'unit').flatMap((file) => {
+  const reason = spawnsCli(file)
+  return reason ? [`${file} ${reason}: list it in E2E_ELSEWHERE in scripts/test-files.js`] : []
+})
+if (misplaced.length > 0) {
+  process.stderr.write(`${misplaced.join('\n')}\n`)
+  process.exit(1)
+}
+const chosen = tier === 'all' ? files : files.filter((file) => tierOf(file) === tier)
+if (chosen.length === 0) {
+  process.stderr.write(`No test files in the ${tier} tier.\n`)
+  process.exit(1)
+}
+process.stdout.write(`${chosen.join(' ')}\n`)
