@@ -138,7 +138,10 @@ export function describeFailure(error: unknown): Failure {
     if (status === 404) return {...base, exitCode: EXIT.notFound, next: 'Check the id; the `list` commands show what exists.'}
     if (status === 409) return {...base, exitCode: EXIT.conflict}
     if (status === 429 || status >= 500) return {...base, exitCode: EXIT.unavailable, next: 'The API is unavailable or busy; try again in a moment.'}
-    if (status === 400 || status === 413 || status === 422) return {...base, exitCode: EXIT.usage}
+    // The API's hint may speak of raw endpoints; the CLI's own next step follows it.
+    if (status === 400 || status === 413 || status === 422) {
+      return {...base, exitCode: EXIT.usage, next: 'Check the values you passed: `prisma-mgmt <command> --help` shows what each flag takes.'}
+    }
     return {...base, exitCode: EXIT.unexpected}
   }
   if (named(error, 'NetworkError', 'TimeoutError')) {

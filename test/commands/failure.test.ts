@@ -36,6 +36,12 @@ describe('describeFailure: one place maps every error to the contract\'s exit co
     })
   }
 
+  it('a 400 keeps the API\'s hint, then gives the CLI\'s own next step', () => {
+    const failure = describeFailure(new ApiError(400, 'validation-error', 'Invalid region.', 'See GET /v1/regions/postgres for the list.'))
+    assert.equal(failure.hint, 'See GET /v1/regions/postgres for the list.')
+    assert.equal(failure.next, 'Check the values you passed: `prisma-mgmt <command> --help` shows what each flag takes.')
+  })
+
   it('keeps the API\'s hint and status', () => {
     const failure = describeFailure(new ApiError(404, 'not-found', 'Project p1 not found', 'List projects first'))
     assert.deepEqual({hint: failure.hint, status: failure.status, message: failure.message}, {hint: 'List projects first', status: 404, message: 'Project p1 not found'})
