@@ -5,6 +5,13 @@ import {after, before, describe, it} from 'node:test'
 
 import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
 
+/** whoami off a terminal: a header line and one tab-separated row, as header → value. */
+function whoamiRow(stdout: string): Record<string, string> {
+  const [header, row] = stdout.trimEnd().split('\n')
+  const values = (row ?? '').split('\t')
+  return Object.fromEntries(header.split('\t').map((name, i) => [name, values[i]]))
+}
+
 describe('login, logout, whoami', () => {
   let emulator: Emulator
   let home: string
@@ -42,8 +49,9 @@ describe('login, logout, whoami', () => {
     // The stored profile now serves later commands without any token in the environment.
     const whoami = await run(['whoami'], {env: {XDG_CONFIG_HOME: home}, emulator})
     assert.equal(whoami.code, 0, whoami.stderr)
-    assert.match(whoami.stdout, /Token from\s+│ the stored profile \(\S{4}…\S{4}\)/)
-    assert.match(whoami.stdout, new RegExp(`API URL\\s+│ ${emulator.url.replaceAll('.', '\\.')}`))
+    assert.match(whoamiRow(whoami.stdout)['TOKEN FROM'], /^the stored profile \(\S{4}…\S{4}\)$/, whoami.stdout)
+    assert.equal(whoamiRow(whoami.stdout)['API URL'], emulator.url, whoami.stdout)
+    assert.equal(whoamiRow(whoami.stdout).CREDENTIAL, 'service token', whoami.stdout)
     await removeDir(home)
   })
 
@@ -74,7 +82,7 @@ describe('login, logout, whoami', () => {
     home = await tempDir()
     const result = await run(['login'], {env: bare(), emulator})
     assert.equal(result.code, 2)
-    assert.match(result.stderr, /^Error: No token given and no terminal to ask for one\.\nPass --token <token>, or pipe it in with --with-token\.\n$/)
+    assert.match(result.stderr, /^Error: No token given and no terminal to ask for one\.\nPass --token <token>, pipe it in with --with-token, or log in with a browser: --browser\.\n$/)
     await assert.rejects(stat(configFile()), {code: 'ENOENT'})
     await removeDir(home)
   })
@@ -86,7 +94,7 @@ describe('login, logout, whoami', () => {
     assert.match(login.stdout, /as profile "staging"\./)
     const viaEnv = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MGMT_PROFILE: 'staging'}, emulator})
     assert.equal(viaEnv.code, 0, viaEnv.stderr)
-    assert.match(viaEnv.stdout, /Profile\s+│ staging/)
+    assert.equal(whoamiRow(viaEnv.stdout).PROFILE, 'staging', viaEnv.stdout)
     // A profile with no token is an auth error that says which profile.
     const other = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator: emulator}).then(() =>
       run(['whoami', '--profile', 'nobody'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator}),
@@ -119,13 +127,13 @@ describe('login, logout, whoami', () => {
     await run(['login', '--token', emulator.token], {env: bare(), emulator})
     const fromEnv = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_SERVICE_TOKEN: `${emulator.token}\n`}, emulator})
     assert.equal(fromEnv.code, 0, fromEnv.stderr)
-    assert.match(fromEnv.stdout, /Token from\s+│ PRISMA_SERVICE_TOKEN/)
+    assert.match(whoamiRow(fromEnv.stdout)['TOKEN FROM'], /^PRISMA_SERVICE_TOKEN /, fromEnv.stdout)
     // A wrong flag wins over a good environment variable: 401, exit 3.
     const wrongFlag = await run(['whoami', '--token', 'wrong-token-abcdef'], {env: {XDG_CONFIG_HOME: home, PRISMA_SERVICE_TOKEN: emulator.token}, emulator, secrets: ['wrong-token-abcdef']})
     assert.equal(wrongFlag.code, 3)
     const fromFlag = await run(['whoami', '--token', emulator.token], {env: {XDG_CONFIG_HOME: home, PRISMA_SERVICE_TOKEN: 'wrong-token-abcdef'}, emulator})
     assert.equal(fromFlag.code, 0, fromFlag.stderr)
-    assert.match(fromFlag.stdout, /Token from\s+│ --token/)
+    assert.match(whoamiRow(fromFlag.stdout)['TOKEN FROM'], /^--token /, fromFlag.stdout)
     await removeDir(home)
   })
 
@@ -147,7 +155,7 @@ describe('login, logout, whoami', () => {
     await run(['login', '--token', emulator.token], {env: bare(), emulator})
     const result = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: '', PRISMA_MGMT_PROFILE: ''}, emulator})
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stdout, /Profile\s+│ default/)
+    assert.equal(whoamiRow(result.stdout).PROFILE, 'default', result.stdout)
     await removeDir(home)
   })
 
