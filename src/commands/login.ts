@@ -26,7 +26,7 @@ A service token is checked with the API (GET /v1/me) before it is saved. Nothing
 
   static override examples = [
     {description: 'Log in interactively (asks: browser or token)', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'Log in with a browser, with your OAuth app\'s client id', command: '<%= config.bin %> <%= command.id %> --browser --client-id "$PRISMA_OAUTH_CLIENT_ID"'},
+    {description: 'Log in with a browser against Prisma\'s API, with the client id of your OAuth app', command: '<%= config.bin %> <%= command.id %> --browser --client-id <your-app-client-id>'},
     {description: 'Log in on a machine without a browser: open the URL elsewhere, paste the result', command: '<%= config.bin %> <%= command.id %> --no-browser'},
     {description: 'Log in from a script, reading the token from stdin', command: 'echo "$TOKEN" | <%= config.bin %> <%= command.id %> --with-token'},
     {description: 'Save a token to a second profile', command: '<%= config.bin %> <%= command.id %> --profile staging --token "$STAGING_TOKEN"'},

@@ -184,6 +184,6 @@ export const profileFields: FieldSpec<ProfileRow> = [
   {name: 'name', header: 'NAME', text: (p) => p.name, whole: true},
   {name: 'credential', header: 'CREDENTIAL', text: (p) => p.credential},
   {name: 'workspace', header: 'WORKSPACE', text: (p) => orDash(p.workspace?.name), plain: (p) => plainOrEmpty(p.workspace?.name)},
-  {name: 'api-url', header: 'API URL', text: (p) => p.apiUrl},
+  {name: 'api-url', header: 'API URL', text: (p) => p.apiUrl, whole: true},
   {name: 'current', header: 'CURRENT', text: (p) => (p.current ? '*' : ''), plain: (p) => (p.current ? '*' : '')},
 ]
