@@ -171,6 +171,7 @@ A service token is checked with the API (GET /v1/me) before it is saved. Nothing
   }
 
   private loggedIn(me: Me, profile: string, apiUrl: Resolved<string>): Promise<Me> {
+    if (this.io.env[ENV.token]?.trim()) this.note(`Note: ${ENV.token} is set in your environment and is used before any profile.`)
     return this.document(me, () => {
       const where = me.workspace ? safe`workspace ${me.workspace.name} (${me.workspace.id})` : 'the API'
       const lines = [`Logged in to ${where} as profile ${safe`"${profile}"`}.`]

@@ -129,6 +129,25 @@ describe('login with a browser (OAuth) through the built binary', () => {
     await noTokens(home, whoami)
   })
 
+  it('with DEBUG=* no access or refresh token appears, at login or at a refresh', async () => {
+    const home = await newHome()
+    server.accessTtlSeconds = 1
+    let loggedIn: RunResult
+    try {
+      loggedIn = await run(['login', '--browser'], {env: env(home, 'approve', {DEBUG: '*'})})
+    } finally {
+      server.accessTtlSeconds = 3600
+    }
+    assert.equal(loggedIn.code, 0, `login failed: ${loggedIn.stderr}`)
+    await remember(home)
+    const before = server.counters.refreshes
+    const listed = await run(['projects', 'list'], {env: {XDG_CONFIG_HOME: home, DEBUG: '*'}})
+    assert.equal(listed.code, 0, `projects list failed: ${listed.stderr}`)
+    assert.equal(server.counters.refreshes - before, 1, 'the expiring token was refreshed')
+    assert.match(listed.stderr, /prisma-mgmt:http|oclif/, 'debug output was on')
+    await noTokens(home, loggedIn, listed)
+  })
+
   it('login --browser --json: stdout holds the API object alone; the URL still goes to stderr', async () => {
     const home = await newHome()
     const result = await run(['login', '--browser', '--json'], {env: env(home)})
