@@ -394,6 +394,26 @@ describe('login with a browser (OAuth) through the built binary', () => {
     for (const token of tokensSeen) assert.ok(!end.includes(token), 'no token on the screen')
   })
 
+  it('on a real terminal: with --no-browser, a browser on this machine still completes the login and the prompt goes', async () => {
+    const home = await newHome()
+    const term = await Terminal.start(['login', '--no-browser'], {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: server.url})
+    terminals.push(term)
+    const screen = await term.waitFor(/Callback URL:/)
+    const shown = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(screen)
+    assert.ok(shown, `the authorization URL is on the screen:\n${screen}`)
+    const authorize = new URL(shown[1])
+    authorize.searchParams.set('auto', 'approve')
+    const consent = await fetch(authorize, {redirect: 'manual'})
+    // This time the browser reaches the listener itself: nothing is pasted.
+    const page = await fetch(consent.headers.get('location')!)
+    assert.equal(page.status, 200, 'the callback page says it worked')
+    const code = await term.exitCode()
+    const end = await term.screen()
+    assert.equal(code, 0, `login --no-browser exited ${code}:\n${end}`)
+    assert.match(end, /Logged in to workspace OAuth Test Workspace/, 'it says so')
+    assert.equal((await stored(home)).profiles!.default.credential, 'oauth', 'the session is saved')
+  })
+
   it('on a real terminal, plain login asks how; the browser is the default', async () => {
     const home = await newHome()
     const term = await Terminal.start(['login'], {
