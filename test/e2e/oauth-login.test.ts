@@ -86,6 +86,12 @@ describe('login with a browser (OAuth) through the built binary', () => {
     }
   }
 
+  /** Waits until the profile's access token no longer works at the server: it has expired. */
+  const expired = async (home: string, profile = 'default') => {
+    const token = (await stored(home)).profiles![profile].accessToken!
+    await eventually(`the access token of ${profile} to expire`, () => !server.accessTokenValid(token))
+  }
+
   const login = async (home: string, args: string[] = [], extra: Record<string, string | undefined> = {}) => {
     const result = await run(['login', '--browser', ...args], {env: env(home, 'approve', extra)})
     assert.equal(result.code, 0, `login --browser ${args.join(' ')} failed: ${result.stderr}`)
@@ -140,6 +146,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     }
     assert.equal(loggedIn.code, 0, `login failed: ${loggedIn.stderr}`)
     await remember(home)
+    await expired(home)
     const before = server.counters.refreshes
     const listed = await run(['projects', 'list'], {env: {XDG_CONFIG_HOME: home, DEBUG: '*'}})
     assert.equal(listed.code, 0, `projects list failed: ${listed.stderr}`)
@@ -207,6 +214,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     } finally {
       server.accessTtlSeconds = 3600
     }
+    await expired(home)
     const first = (await stored(home)).profiles!.default
     const before = server.counters.refreshes
     const result = await run(['projects', 'list', '--json'], {env: {XDG_CONFIG_HOME: home}})
@@ -247,6 +255,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     } finally {
       server.accessTtlSeconds = 3600
     }
+    await expired(home)
     // The current profile is the one the twenty use; "second" and a service token profile must survive them.
     const config = await stored(home)
     config.currentProfile = 'default'
@@ -282,6 +291,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     } finally {
       server.accessTtlSeconds = 3600
     }
+    await expired(home)
     server.revokeAll()
     const result = await run(['projects', 'list'], {env: {XDG_CONFIG_HOME: home}})
     assert.equal(result.code, 3, `exit 3: ${result.stderr}`)

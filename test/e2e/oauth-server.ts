@@ -55,6 +55,7 @@ export class OAuthTestServer {
   readonly tokenRequests: Record<string, string>[] = []
   readonly revoked: string[] = []
   private readonly grants = new Map<string, Grant>()
+  private readonly accessExpiry = new Map<string, number>()
   private readonly codes = new Map<string, PendingCode>()
   private readonly refreshTokens = new Map<string, RefreshRecord>()
   private readonly secret = randomBytes(32)
@@ -83,9 +84,13 @@ export class OAuthTestServer {
 
   /** A JWT for the workspace, signed with this server's key, living `ttl` seconds. */
   mintAccessToken(grant: Grant, ttl = this.accessTtlSeconds): string {
-    const now = Math.floor(Date.now() / 1000)
+    const now = Date.now()
+    const jti = randomBytes(8).toString('hex')
+    // Kept to the millisecond: `exp` counts whole seconds, and a one-second token must live a whole second.
+    this.accessExpiry.set(jti, now + ttl * 1000)
     const header = Buffer.from(JSON.stringify({alg: 'HS256', typ: 'JWT'})).toString('base64url')
-    const payload = Buffer.from(JSON.stringify({sub: 'usr_test', workspace_id: WORKSPACE.id, grant: grant.id, iat: now, exp: now + ttl, jti: randomBytes(8).toString('hex')})).toString('base64url')
+    const claims = {sub: 'usr_test', workspace_id: WORKSPACE.id, grant: grant.id, iat: Math.floor(now / 1000), exp: Math.ceil((now + ttl * 1000) / 1000), jti}
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url')
     const signature = createHmac('sha256', this.secret).update(`${header}.${payload}`).digest('base64url')
     return `${header}.${payload}.${signature}`
   }
@@ -95,8 +100,8 @@ export class OAuthTestServer {
     const [header, payload, signature] = token.split('.')
     if (!header || !payload || !signature) return false
     if (createHmac('sha256', this.secret).update(`${header}.${payload}`).digest('base64url') !== signature) return false
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {exp: number; grant: string}
-    if (claims.exp * 1000 <= Date.now()) return false
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {jti: string; grant: string}
+    if ((this.accessExpiry.get(claims.jti) ?? 0) <= Date.now()) return false
     return this.grants.get(claims.grant)?.revoked === false && !this.rejected.has(token)
   }
 
