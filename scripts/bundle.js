@@ -39,8 +39,9 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  // oclif requires typescript only to run a plugin from source (bin/dev.js, which does not use this bundle).
-  external: ['typescript'],
+  // oclif requires typescript only to run a plugin from source (bin/dev.js, which does not use this bundle);
+  // `open` runs the xdg-open script it ships beside its own module, so it stays in node_modules.
+  external: ['typescript', 'open'],
   // CommonJS dependencies require Node's built-in modules; an ES module has no `require` of its own.
   banner: {js: "import {createRequire as __bundleCreateRequire} from 'node:module';\nconst require = __bundleCreateRequire(import.meta.url);"},
   // oclif checks Node against @oclif/core's own engines (>=18), which our engines (>=20.18.1) already imply; it costs semver's load.

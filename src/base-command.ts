@@ -188,7 +188,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.exitCode = await reportFailure(error, {
       io,
       format: this.output?.format ?? formatInArgv(this.argv),
-      secrets: [this.deps?.token(), ...tokensInArgv(this.argv), io.env.PRISMA_SERVICE_TOKEN],
+      secrets: [...(this.deps?.secrets() ?? []), ...tokensInArgv(this.argv), io.env.PRISMA_SERVICE_TOKEN],
       flagNames: Object.keys({...this.ctor.baseFlags, ...this.ctor.flags}),
     })
   }

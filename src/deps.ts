@@ -4,9 +4,13 @@
 import type {Dispatcher} from 'undici'
 
 import type {ManagementApi} from './api/management-api.js'
+import type {TokenProvider} from './api/transport.js'
+import type {OAuthHttp} from './auth/oauth/http.js'
+import type {OAuthSession} from './auth/oauth/session.js'
 import {Settings, ENV, type Resolved} from './auth/settings.js'
 import {ProfileStore} from './auth/store.js'
-import {UsageError} from './errors.js'
+import {AuthError, UsageError} from './errors.js'
+import {systemBrowser, type BrowserOpener} from './io/browser.js'
 import {systemClock, type Clock} from './io/clock.js'
 import {inquirerPrompter, type Prompter} from './io/prompts.js'
 import {processStreams, type IOStreams} from './io/streams.js'
@@ -19,6 +23,9 @@ export interface GlobalFlagValues {
   profile?: string
   timeout: number
   insecure: boolean
+  /** login's: the authorization server and the OAuth client id. */
+  'auth-url'?: string
+  'client-id'?: string
 }
 
 export interface Deps {
@@ -26,10 +33,16 @@ export interface Deps {
   settings: Settings
   prompter: Prompter
   clock: Clock
-  /** The API client for the resolved URL and token, built once; `token` builds one for that token instead (login). */
+  /** Opens the browser for a login. */
+  browser: BrowserOpener
+  /** The API client for the resolved URL and credential, built once; `token` builds one for that token instead (login). */
   api(token?: Resolved<string>): Promise<ManagementApi>
-  /** The token the client was built with, when one was (to scrub it from errors). */
-  token(): string | undefined
+  /** A client for the OAuth authorization server, with the command's timeout, proxy rules and HTTP stub; the caller closes it. */
+  oauthHttp(): Promise<OAuthHttp>
+  /** The OAuth session the API client uses, when the credential is one (after api()). */
+  session(): OAuthSession | undefined
+  /** Every token this command has held (service token, access and refresh tokens), to scrub them from errors. */
+  secrets(): string[]
 }
 
 export interface DepsInput {
@@ -44,11 +57,12 @@ export interface DepsOverrides {
   clock?: Clock
   /** Every request goes through this dispatcher (a stub in tests). */
   dispatcher?: Dispatcher
+  browser?: BrowserOpener
 }
 
 /** Where a setting came from, as the user would name it. */
-export function describeSource(source: string, setting: 'api-url' | 'token' | 'profile'): string {
-  const env = {'api-url': ENV.apiUrl, token: ENV.token, profile: ENV.profile}[setting]
+export function describeSource(source: string, setting: 'api-url' | 'token' | 'profile' | 'auth-url' | 'client-id'): string {
+  const env = {'api-url': ENV.apiUrl, token: ENV.token, profile: ENV.profile, 'auth-url': ENV.authUrl, 'client-id': ENV.clientId}[setting]
   switch (source) {
     case 'flag':
       return `--${setting}`
@@ -64,9 +78,53 @@ export function describeSource(source: string, setting: 'api-url' | 'token' | 'p
 export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps {
   const io = overrides.io ?? processStreams()
   const settings = new Settings({flags: input.flags, env: io.env, store: new ProfileStore(input.configDir)})
-  const clock = overrides.clock ?? systemClock
   let client: ManagementApi | undefined
-  let usedToken: string | undefined
+  const usedTokens = new Set<string>()
+  let session: OAuthSession | undefined
+  const clock = overrides.clock ?? systemClock
+
+  async function oauthHttp(): Promise<OAuthHttp> {
+    const {OAuthHttp} = await import('./auth/oauth/http.js')
+    return new OAuthHttp({timeoutSeconds: input.flags.timeout, userAgent: input.userAgent, insecure: input.flags.insecure, dispatcher: overrides.dispatcher})
+  }
+
+  /** A fixed token, or the stored OAuth session that refreshes itself under the store's lock. */
+  async function tokenProvider(token: Resolved<string> | undefined): Promise<string | TokenProvider> {
+    if (token) {
+      usedTokens.add(token.value)
+      return token.value
+    }
+    const credential = await settings.credential()
+    if (credential.kind === 'token') {
+      usedTokens.add(credential.value)
+      return credential.value
+    }
+    const [{OAuthSession}, {discover}, {refreshTokens}] = await Promise.all([
+      import('./auth/oauth/session.js'),
+      import('./auth/oauth/discovery.js'),
+      import('./auth/oauth/tokens.js'),
+    ])
+    session = new OAuthSession({
+      store: settings.store,
+      profile: credential.profile,
+      session: credential.session,
+      now: () => clock.now(),
+      // The session goes back to the server and client that issued it, whatever --auth-url or the environment say now.
+      refresh: async (refreshToken, stored) => {
+        if (!stored.authUrl || !stored.clientId) {
+          throw new AuthError(`The session of profile "${credential.profile}" does not say which authorization server and client issued it.`, 'Log in again with `prisma-mgmt login`.')
+        }
+        const http = await oauthHttp()
+        try {
+          const server = await discover(stored.authUrl, http)
+          return await refreshTokens(http, {tokenEndpoint: server.tokenEndpoint, refreshToken, clientId: stored.clientId}, () => clock.now())
+        } finally {
+          await http.close()
+        }
+      },
+    })
+    return session
+  }
 
   async function api(token?: Resolved<string>): Promise<ManagementApi> {
     if (client && !token) return client
@@ -92,13 +150,12 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
     }
     if (warning) io.stderr.write(`Warning: ${terminalSafe(warning)}\n`)
     const {traceEnabled} = await import('./api/trace.js')
-    const resolved = token ?? (await settings.token())
-    usedToken = resolved.value
+    const provider = await tokenProvider(token)
     // V8 optimises undici's WebAssembly HTTP parser in the background and Node waits for that at exit (100-200 ms); set late, as a flag change voids the code cache of built-ins loaded after it.
     setFlagsFromString('--liftoff-only')
     const built = new ManagementApi({
       apiUrl: url.toString(),
-      token: resolved.value,
+      token: provider,
       timeoutSeconds: input.flags.timeout,
       userAgent: input.userAgent,
       dispatcher: overrides.dispatcher,
@@ -119,8 +176,11 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
     settings,
     prompter: overrides.prompter ?? inquirerPrompter(io),
     clock,
+    browser: overrides.browser ?? systemBrowser(io.env),
     api,
-    token: () => usedToken,
+    oauthHttp,
+    session: () => session,
+    secrets: () => [...usedTokens, ...(session?.seen ?? [])],
   }
 }
 

@@ -37,6 +37,34 @@ export class AuthError extends CliError {
   readonly exitCode = EXIT.auth
 }
 
+/** A browser login that did not end with a session: denied, refused, the wrong state, not finished in time (exit 3). */
+export class LoginError extends CliError {
+  override readonly name = 'LoginError'
+  readonly exitCode = EXIT.auth
+  constructor(
+    message: string,
+    next?: string,
+    /** The authorization server's error code (`access_denied`, `invalid_grant`), or the CLI's own. */
+    readonly code: string = 'auth-required',
+  ) {
+    super(message, next)
+  }
+}
+
+/** The OAuth authorization server could not be reached, or did not answer as OAuth 2.0 says (exit 6). */
+export class AuthServerError extends CliError {
+  override readonly name = 'AuthServerError'
+  readonly exitCode = EXIT.unavailable
+  constructor(
+    message: string,
+    next?: string,
+    /** `network`, `timeout` or `invalid-response`, as for the API. */
+    readonly code: string = 'invalid-response',
+  ) {
+    super(message, next)
+  }
+}
+
 /** The stored configuration cannot be read or written; it is never overwritten behind the user's back. */
 export class ConfigError extends CliError {
   override readonly name = 'ConfigError'

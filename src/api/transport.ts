@@ -26,9 +26,20 @@ export interface RetryInfo {
   status?: number
 }
 
+/**
+ * Where the bearer token comes from when it can change while the command runs (an OAuth session):
+ * `current()` before each request, and `refresh(failed)` once when the API answers 401 with
+ * `failed`; it returns the token to retry with, or undefined when there is none better.
+ */
+export interface TokenProvider {
+  current(): Promise<string>
+  refresh(failed: string): Promise<string | undefined>
+}
+
 export interface TransportOptions {
   apiUrl: string
-  token: string
+  /** A fixed token (a service token), or a provider of one that can be refreshed. */
+  token: string | TokenProvider
   timeoutSeconds: number
   userAgent: string
   /** Retries after the first attempt (default 4). */
@@ -104,6 +115,13 @@ const CONNECTION_CODES: Record<string, string> = {
   ETIMEDOUT: 'connection timed out',
   UND_ERR_SOCKET: 'socket closed',
   UND_ERR_CLOSED: 'socket closed',
+}
+
+// A provider's own failure (an ended session) is the command's failure, never a network error to retry.
+class ProviderFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the token provider failed')
+  }
 }
 
 /** Which attempt an exchange belongs to, for the trace: 0 first, with the wait before a retry and its reason. */
@@ -186,7 +204,9 @@ async function readBody(body: AsyncIterable<Buffer | string>, url: URL, status: 
 
 export class Transport {
   readonly baseUrl: URL
-  private readonly token: string
+  private readonly tokens: TokenProvider
+  /** Every token this transport sent, so none of them is ever shown (a refresh adds one). */
+  private readonly sent = new Set<string>()
   private readonly timeoutMs: number
   private readonly timeoutSeconds: number
   private readonly userAgent: string
@@ -203,7 +223,8 @@ export class Transport {
 
   constructor(options: TransportOptions) {
     this.baseUrl = normalizeApiUrl(options.apiUrl)
-    this.token = options.token
+    const {token} = options
+    this.tokens = typeof token === 'string' ? {current: async () => token, refresh: async () => undefined} : token
     if (!(options.timeoutSeconds > 0)) throw new RangeError(`The timeout must be a positive number of seconds, not ${options.timeoutSeconds}.`)
     this.timeoutSeconds = options.timeoutSeconds
     this.timeoutMs = Math.ceil(options.timeoutSeconds * 1000)
@@ -247,15 +268,28 @@ export class Transport {
 
     // What the trace says of a retry's exchange: the wait before it and why.
     let retried: AttemptTrace['retried']
+    // A 401 is answered by one refresh of the token and one repeat of the request, never more.
+    let refreshed = false
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new RequestAbortedError(method, url.href)
+      let token = await this.currentToken()
       let failure: Error
       let retryable: boolean
       let retryAfterMs: number | undefined
       let reason: string
       let status: number | undefined
       try {
-        const answer = await this.follow(method, url, body, {attempt, retried}, signal)
+        let answer = await this.follow(method, url, body, token, {attempt, retried}, signal)
+        if (answer.status === 401 && !refreshed) {
+          refreshed = true
+          const next = await this.tokens.refresh(token).catch((error: unknown) => {
+            throw new ProviderFailure(error)
+          })
+          if (next !== undefined && next !== token) {
+            token = this.remember(next)
+            answer = await this.follow(method, url, body, token, {attempt, retried}, signal)
+          }
+        }
         if (answer.status >= 200 && answer.status < 300) return this.parseSuccess<T>(answer)
         status = answer.status
         retryAfterMs = parseRetryAfter(headerValue(answer.headers, 'retry-after'))
@@ -263,6 +297,7 @@ export class Transport {
         retryable = RETRYABLE_STATUSES.has(answer.status) && IDEMPOTENT_METHODS.has(method)
         reason = `HTTP ${statusLine(answer.status)}`
       } catch (error) {
+        if (error instanceof ProviderFailure) throw error.cause
         if (error instanceof TimeoutError || error instanceof InvalidResponseError || error instanceof RequestAbortedError) throw error
         const codes = errorCodes(error)
         const known = codes.find((code) => code in CONNECTION_CODES)
@@ -275,7 +310,7 @@ export class Transport {
       if (!retryable || attempt >= this.maxRetries) throw failure
       if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_SECONDS * 1000) throw failure
       const delayMs = retryAfterMs ?? this.backoff(attempt)
-      if (this.trace) this.emit(() => formatRetry({method, url: url.href, attempt: attempt + 1, maxRetries: this.maxRetries, delayMs, reason}, [this.token]))
+      if (this.trace) this.emit(() => formatRetry({method, url: url.href, attempt: attempt + 1, maxRetries: this.maxRetries, delayMs, reason}, [...this.sent]))
       retried = {delayMs, reason}
       this.onRetry?.({attempt: attempt + 1, maxRetries: this.maxRetries, delayMs, reason, method, url: url.href, ...(status === undefined ? {} : {status})})
       try {
@@ -325,26 +360,36 @@ export class Transport {
     }
   }
 
+  /** Asked outside the request's try: a provider that cannot give a token (an ended session) fails the command as it is. */
+  private async currentToken(): Promise<string> {
+    return this.remember(await this.tokens.current())
+  }
+
+  private remember(token: string): string {
+    if (token !== '') this.sent.add(token)
+    return token
+  }
+
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.maxRetryDelayMs, this.retryBaseDelayMs * 2 ** attempt)
     return Math.floor(Math.random() * ceiling)
   }
 
-  private headers(url: URL, hasBody: boolean): Record<string, string> {
+  private headers(url: URL, hasBody: boolean, token: string): Record<string, string> {
     const headers: Record<string, string> = {accept: 'application/json', 'user-agent': this.userAgent}
     // The token belongs to the API's origin alone; a redirect elsewhere must not carry it.
-    if (url.origin === this.baseUrl.origin) headers.authorization = `Bearer ${this.token}`
+    if (url.origin === this.baseUrl.origin) headers.authorization = `Bearer ${token}`
     if (hasBody) headers['content-type'] = 'application/json'
     return headers
   }
 
   /** One request, following redirects ourselves so the Authorization header stays under our control. */
-  private async follow(method: HttpMethod, start: URL, body: string | undefined, attempt: AttemptTrace, signal?: AbortSignal): Promise<Answer> {
+  private async follow(method: HttpMethod, start: URL, body: string | undefined, token: string, attempt: AttemptTrace, signal?: AbortSignal): Promise<Answer> {
     let url = start
     let currentMethod = method
     let currentBody = body
     for (let redirects = 0; ; redirects++) {
-      const answer = await this.exchange(currentMethod, url, currentBody, attempt, signal)
+      const answer = await this.exchange(currentMethod, url, currentBody, token, attempt, signal)
       const location = headerValue(answer.headers, 'location')
       if (!REDIRECT_STATUSES.has(answer.status) || !location) return answer
       if (redirects >= MAX_REDIRECTS) {
@@ -369,12 +414,12 @@ export class Transport {
   }
 
   /** One HTTP exchange bounded by the timeout: connect, headers and the whole body. */
-  private async exchange(method: HttpMethod, url: URL, body: string | undefined, attempt: AttemptTrace, signal?: AbortSignal): Promise<Answer> {
+  private async exchange(method: HttpMethod, url: URL, body: string | undefined, token: string, attempt: AttemptTrace, signal?: AbortSignal): Promise<Answer> {
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(), this.timeoutMs)
     const abort = () => controller.abort()
     signal?.addEventListener('abort', abort, {once: true})
-    const headers = this.headers(url, body !== undefined)
+    const headers = this.headers(url, body !== undefined, token)
     const started = this.trace ? performance.now() : 0
     let response: Dispatcher.ResponseData | undefined
     try {
@@ -491,7 +536,7 @@ export class Transport {
           responseBody: exchange.text,
           failure,
         },
-        [this.token],
+        [...this.sent],
       )
     })
   }
@@ -506,6 +551,8 @@ export class Transport {
 
   /** Servers and libraries sometimes echo request headers back; never let the token through. */
   private redact(text: string): string {
-    return this.token === '' ? text : text.split(this.token).join('***')
+    let out = text
+    for (const token of this.sent) out = out.split(token).join('***')
+    return out
   }
 }

@@ -14,7 +14,18 @@ const profileSchema = v.pipe(
   plainObject,
   v.looseObject({
     apiUrl: v.optional(v.string()),
+    /** A service token (login --token, --with-token, or pasted). */
     token: v.optional(v.string()),
+    /** `oauth` for a browser login; absent for a service token. A string, so a newer kind does not make the file unreadable here. */
+    credential: v.optional(v.string()),
+    /** The OAuth session's tokens: the access token sent to the API and the single-use refresh token that renews it. */
+    accessToken: v.optional(v.string()),
+    refreshToken: v.optional(v.string()),
+    /** ISO time the access token expires. */
+    expiresAt: v.optional(v.string()),
+    /** The OAuth client the session belongs to, and its authorization server: a refresh must go back to both. */
+    clientId: v.optional(v.string()),
+    authUrl: v.optional(v.string()),
     /** The workspace the token belonged to at login. */
     workspace: v.optional(workspaceSchema),
     /** ISO time the profile was last saved by login. */

@@ -1,20 +1,26 @@
 // Where each setting comes from: flag, then environment, then the stored profile, then the default.
+import {isLoopbackHost} from '../api/url.js'
 import {AuthError} from '../errors.js'
 import type {Profile, ProfileStore} from './store.js'
 
 export const DEFAULT_API_URL = 'https://api.prisma.io'
+export const DEFAULT_AUTH_URL = 'https://auth.prisma.io'
 export const DEFAULT_PROFILE = 'default'
+/** The client id the emulator knows; never sent to any other server. */
+export const EMULATOR_CLIENT_ID = 'prisma-mgmt-emulator'
 
 export const ENV = {
   apiUrl: 'PRISMA_MANAGEMENT_API_URL',
   token: 'PRISMA_SERVICE_TOKEN',
   profile: 'PRISMA_MGMT_PROFILE',
+  authUrl: 'PRISMA_AUTH_BASE_URL',
+  clientId: 'PRISMA_OAUTH_CLIENT_ID',
 } as const
 
 export type Source = 'flag' | 'env' | 'profile' | 'default'
 
 export interface SettingsInput {
-  flags: {'api-url'?: string; token?: string; profile?: string}
+  flags: {'api-url'?: string; token?: string; profile?: string; 'auth-url'?: string; 'client-id'?: string}
   env: NodeJS.ProcessEnv
   store: ProfileStore
 }
@@ -23,6 +29,11 @@ export interface Resolved<T> {
   value: T
   source: Source
 }
+
+/** What a command authenticates with: a service token, or the stored profile's OAuth session. */
+export type Credential =
+  | {kind: 'token'; value: string; source: Source}
+  | {kind: 'oauth'; profile: string; session: Profile}
 
 /** An environment variable that is set but empty counts as unset. */
 function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -75,6 +86,46 @@ export class Settings {
     return {value: DEFAULT_API_URL, source: 'default'}
   }
 
+  /**
+   * The OAuth authorization server for a login: flag, environment, profile; by default Prisma's,
+   * or for an API on this machine (the emulator) the API's own URL, which serves OAuth too.
+   */
+  async authUrl(): Promise<Resolved<string>> {
+    const {flags, env} = this.input
+    if (flags['auth-url']?.trim()) return {value: flags['auth-url'].trim(), source: 'flag'}
+    const fromEnv = envValue(env, ENV.authUrl)
+    if (fromEnv) return {value: fromEnv, source: 'env'}
+    const stored = (await this.profile())?.authUrl
+    if (stored) return {value: stored, source: 'profile'}
+    const apiUrl = await this.apiUrl()
+    if (isLoopbackUrl(apiUrl.value)) return {value: apiUrl.value.replace(/\/+$/, '').replace(/\/v1$/, ''), source: 'default'}
+    return {value: DEFAULT_AUTH_URL, source: 'default'}
+  }
+
+  /** The OAuth client id: flag, environment, profile; the emulator's own for an API on this machine; else none. */
+  async clientId(): Promise<Resolved<string> | undefined> {
+    const {flags, env} = this.input
+    if (flags['client-id']?.trim()) return {value: flags['client-id'].trim(), source: 'flag'}
+    const fromEnv = envValue(env, ENV.clientId)
+    if (fromEnv) return {value: fromEnv, source: 'env'}
+    const stored = (await this.profile())?.clientId
+    if (stored) return {value: stored, source: 'profile'}
+    if (isLoopbackUrl((await this.apiUrl()).value)) return {value: EMULATOR_CLIENT_ID, source: 'default'}
+    return undefined
+  }
+
+  /** A service token from the flag or environment first; else the stored profile's session or token. */
+  async credential(): Promise<Credential> {
+    const {flags, env} = this.input
+    if (flags.token !== undefined || env[ENV.token] !== undefined) return {kind: 'token', ...(await this.token())}
+    const profile = await this.profile()
+    if (profile?.credential === 'oauth') {
+      if (!profile.accessToken && !profile.refreshToken) throw sessionEnded()
+      return {kind: 'oauth', profile: (await this.profileName()).value, session: profile}
+    }
+    return {kind: 'token', ...(await this.token())}
+  }
+
   /** The token and where it came from; an auth error when there is none or it is blank. */
   async token(): Promise<Resolved<string>> {
     const {flags, env} = this.input
@@ -101,6 +152,20 @@ export class Settings {
       `Not logged in: no token for profile "${profileName.value}".`,
       `Run \`prisma-mgmt login\`, pass --token, or set ${ENV.token}.`,
     )
+  }
+}
+
+/** An OAuth session that can no longer be renewed (its refresh token was refused, or cleared). */
+export function sessionEnded(): AuthError {
+  return new AuthError('Your session has ended; log in again with `prisma-mgmt login`.')
+}
+
+/** Whether a URL names this machine (the emulator); a URL that does not parse is not. */
+function isLoopbackUrl(text: string): boolean {
+  try {
+    return isLoopbackHost(new URL(text.trim()).hostname)
+  } catch {
+    return false
   }
 }
 

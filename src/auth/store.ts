@@ -29,6 +29,20 @@ export const DEFAULT_LOCK_TIMING: LockTiming = {
   retries: {retries: 40, factor: 1.3, minTimeout: 10, maxTimeout: 500, randomize: true},
 }
 
+/** A service token or an OAuth session's tokens. */
+export function hasCredential(profile: Profile): boolean {
+  return Boolean(profile.token || profile.accessToken || profile.refreshToken)
+}
+
+/** Drops the credentials from a profile in place; the API URL, workspace, client id and auth URL stay. */
+export function clearCredentials(profile: Profile): void {
+  delete profile.token
+  delete profile.credential
+  delete profile.accessToken
+  delete profile.refreshToken
+  delete profile.expiresAt
+}
+
 export class ProfileStore {
   readonly path: string
   /** A directory proper-lockfile creates while a writer holds the lock; the config file itself may not exist yet. */
@@ -62,7 +76,11 @@ export class ProfileStore {
     const problems = configProblems(parsed)
     if (problems.length > 0) throw this.#unreadable(new Error(problems.join('; ')))
     const config = parsed as StoredConfig
-    for (const profile of Object.values(config.profiles ?? {})) hideFromDebugOutput(profile.token)
+    for (const profile of Object.values(config.profiles ?? {})) {
+      hideFromDebugOutput(profile.token)
+      hideFromDebugOutput(profile.accessToken)
+      hideFromDebugOutput(profile.refreshToken)
+    }
     return config
   }
 
@@ -89,6 +107,32 @@ export class ProfileStore {
       if (!profile?.token) return false
       delete profile.token
       return true
+    })
+  }
+
+  /**
+   * Removes every credential of the profile (a service token, an OAuth session's tokens) and keeps
+   * the rest; returns what was removed, read under the lock, so the caller can revoke it.
+   */
+  async removeCredentials(name: string): Promise<Profile | undefined> {
+    return this.update((config) => {
+      const profile = config.profiles?.[name]
+      if (!profile || !hasCredential(profile)) return undefined
+      const removed = {...profile}
+      clearCredentials(profile)
+      return removed
+    })
+  }
+
+  /** Removes the whole profile (and makes no profile current if it was); returns it as it was, or undefined when there is none. */
+  async removeProfile(name: string): Promise<{profile: Profile; wasCurrent: boolean} | undefined> {
+    return this.update((config) => {
+      const profile = config.profiles?.[name]
+      if (!profile || !config.profiles) return undefined
+      const wasCurrent = config.currentProfile === name
+      delete config.profiles[name]
+      if (wasCurrent) delete config.currentProfile
+      return {profile, wasCurrent}
     })
   }
 

@@ -4,30 +4,75 @@ import type {Me} from '../api/contract.js'
 import {ApiError} from '../api/errors.js'
 import {BaseCommand} from '../base-command.js'
 import {hideFromDebugOutput} from '../auth/debug-output.js'
-import {cleanToken} from '../auth/settings.js'
+import type {OAuthHttp} from '../auth/oauth/http.js'
+import type {TokenSet} from '../auth/oauth/tokens.js'
+import {cleanToken, ENV, type Resolved} from '../auth/settings.js'
 import {describeSource} from '../deps.js'
-import {AuthError, UsageError} from '../errors.js'
+import {AuthError, LoginError, UsageError} from '../errors.js'
 import {safe} from '../output/safe-text.js'
 
+type Method = 'token' | 'browser' | 'paste'
+
 export default class Login extends BaseCommand<typeof Login> {
-  static override summary = 'Log in with a service token and save it to a profile'
+  static override summary = 'Log in with a browser or a service token and save it to a profile'
 
-  static override description = `Prompts for a Prisma service token (masked), checks it with the API (GET /v1/me) and saves it, with the API URL, in the profile (file mode 0600). A token the API rejects is not saved.
+  static override description = `On a terminal, asks how to log in: with a browser (the default) or by pasting a service token.
 
-Create a service token in the Prisma Console under your workspace's settings.`
+The browser login (OAuth 2.0 with PKCE) opens the authorization server's page, waits for the browser on http://127.0.0.1:<port>/auth/callback and saves the session (an access token and a refresh token, renewed automatically) in the profile. The URL is always printed too; with --no-browser, or where no browser can be opened (SSH, no display), open it anywhere and paste the address the browser ends on. BROWSER chooses the browser command.
+
+Against Prisma's API, the browser login needs the client id of an OAuth app you registered in the Prisma Console (Integrations → Published Applications): --client-id or PRISMA_OAUTH_CLIENT_ID. Against the emulator it needs nothing.
+
+A service token is checked with the API (GET /v1/me) before it is saved. Nothing is saved when a login fails. The profile file has mode 0600.`
 
   static override examples = [
-    {description: 'Log in interactively', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Log in interactively (asks: browser or token)', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Log in with a browser against Prisma\'s API, with the client id of your OAuth app', command: '<%= config.bin %> <%= command.id %> --browser --client-id <your-app-client-id>'},
+    {description: 'Log in on a machine without a browser: open the URL elsewhere, paste the result', command: '<%= config.bin %> <%= command.id %> --no-browser'},
     {description: 'Log in from a script, reading the token from stdin', command: 'echo "$TOKEN" | <%= config.bin %> <%= command.id %> --with-token'},
     {description: 'Save a token to a second profile', command: '<%= config.bin %> <%= command.id %> --profile staging --token "$STAGING_TOKEN"'},
   ]
 
   static override flags = {
-    'with-token': Flags.boolean({description: 'Read the token from standard input', default: false}),
+    'with-token': Flags.boolean({description: 'Read a service token from standard input', default: false}),
+    browser: Flags.boolean({
+      description: 'Log in with a browser (OAuth); --no-browser prints the URL and takes the callback address pasted back',
+      allowNo: true,
+    }),
+    'login-timeout': Flags.integer({description: 'Seconds to wait for the browser login before giving up', default: 300, min: 1, helpValue: '<seconds>'}),
+    'auth-url': Flags.string({
+      description: `OAuth authorization server [env: ${ENV.authUrl}] (default https://auth.prisma.io; for an emulator, its own URL)`,
+      helpValue: '<url>',
+    }),
+    'client-id': Flags.string({
+      description: `Client id of your OAuth app [env: ${ENV.clientId}] (default: the profile's; the emulator's own for an emulator)`,
+      helpValue: '<id>',
+    }),
   }
 
   public async run(): Promise<Me> {
-    const token = await this.readToken()
+    const method = await this.method()
+    if (method === 'token') return this.tokenLogin(await this.readToken())
+    return this.browserLogin(method)
+  }
+
+  /** How to log in: a token given, a browser asked for, or (on a terminal) the person's choice. */
+  private async method(): Promise<Method> {
+    const tokenGiven = this.flags['with-token'] || this.flags.token !== undefined
+    if (tokenGiven && this.flags.browser !== undefined) {
+      throw new UsageError(`Pass either a service token (--token, --with-token) or --${this.flags.browser ? '' : 'no-'}browser, not both.`)
+    }
+    if (tokenGiven) return 'token'
+    if (this.flags.browser !== undefined) return this.flags.browser ? 'browser' : 'paste'
+    if (!this.interactive) {
+      throw new UsageError('No token given and no terminal to ask for one.', 'Pass --token <token>, pipe it in with --with-token, or log in with a browser: --browser.')
+    }
+    return this.deps.prompter.choose<Method>('How do you want to log in?', [
+      {name: 'With a browser', value: 'browser', description: 'Approve prisma-mgmt in your browser; the session renews itself'},
+      {name: 'With a service token', value: 'token', description: 'Paste a token created in the Prisma Console'},
+    ])
+  }
+
+  private async tokenLogin(token: string): Promise<Me> {
     // bin/run.js finds --token in argv; a token from stdin or the prompt is known only here.
     hideFromDebugOutput(token)
     const profile = await this.settings.profileName()
@@ -42,16 +87,94 @@ Create a service token in the Prisma Console under your workspace's settings.`
       }
       throw error
     }
-    // Merged under the store's lock into the profile as it is then, keeping keys this version does not know.
+    // Merged under the store's lock into the profile as it is then, keeping keys this version does not know; a browser session it replaces goes.
     await this.settings.store.saveProfile(profile.value, {
       apiUrl: apiUrl.source === 'default' ? undefined : apiUrl.value,
       token,
+      credential: undefined,
+      accessToken: undefined,
+      refreshToken: undefined,
+      expiresAt: undefined,
       workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,
       savedAt: this.deps.clock.now().toISOString(),
     })
+    return this.loggedIn(me, profile.value, apiUrl)
+  }
+
+  private async browserLogin(mode: 'browser' | 'paste'): Promise<Me> {
+    const profile = await this.settings.profileName()
+    const apiUrl = await this.settings.apiUrl()
+    const authUrl = await this.settings.authUrl()
+    const clientId = await this.settings.clientId()
+    if (!clientId) {
+      throw new UsageError(
+        `No OAuth client id for ${authUrl.value}: prisma-mgmt has none of its own for Prisma's API.`,
+        [
+          'Register an app in the Prisma Console (Integrations → Published Applications) with the redirect URI',
+          'http://127.0.0.1/auth/callback (a loopback URI: prisma-mgmt picks the port), then pass its client id:',
+          `--client-id <id>, or ${ENV.clientId}=<id> (login saves it in the profile). Or log in with a service token: --token.`,
+        ].join('\n'),
+      )
+    }
+    const [{browserLogin}, {parseAuthBase}] = await Promise.all([import('../flows/browser-login.js'), import('../auth/oauth/discovery.js')])
+    const http = await this.deps.oauthHttp()
+    let me: Me | undefined
+    try {
+      await browserLogin({
+        authUrl: authUrl.value,
+        clientId: clientId.value,
+        mode,
+        canPrompt: this.interactive,
+        timeoutSeconds: this.flags['login-timeout'],
+        http,
+        browser: this.deps.browser,
+        prompter: this.deps.prompter,
+        clock: this.deps.clock,
+        // The URL and the waiting are said even with --json: stdout carries only the document.
+        say: (line) => this.io.stderr.write(`${line}\n`),
+        finish: async (tokens) => {
+          me = await this.checkSession(tokens, http, authUrl.value, clientId.value)
+          await this.settings.store.saveProfile(profile.value, {
+            credential: 'oauth',
+            token: undefined,
+            accessToken: tokens.accessToken,
+            refreshToken: tokens.refreshToken,
+            expiresAt: tokens.expiresAt?.toISOString(),
+            clientId: clientId.value,
+            authUrl: parseAuthBase(authUrl.value).href.replace(/\/+$/, ''),
+            apiUrl: apiUrl.source === 'default' ? undefined : apiUrl.value,
+            workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,
+            savedAt: new Date().toISOString(),
+          })
+          return me.workspace ? safe`Logged in to workspace ${me.workspace.name}.` : 'Logged in.'
+        },
+      })
+    } finally {
+      await http.close()
+    }
+    return this.loggedIn(me!, profile.value, apiUrl)
+  }
+
+  /** GET /v1/me with the new access token; a session the API refuses is revoked (when the server can) and not saved. */
+  private async checkSession(tokens: TokenSet, http: OAuthHttp, authUrl: string, clientId: string): Promise<Me> {
+    const api = await this.api({value: tokens.accessToken, source: 'flag'})
+    try {
+      return await api.getMe()
+    } catch (error) {
+      const {revokeSession} = await import('../auth/oauth/revoke.js')
+      await revokeSession(http, {authUrl, clientId, refreshToken: tokens.refreshToken}).catch(() => undefined)
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        throw new LoginError(`The API rejected the new session (${error.status}); nothing was saved.`, 'Check that --api-url and --auth-url belong together, then log in again.')
+      }
+      throw error
+    }
+  }
+
+  private loggedIn(me: Me, profile: string, apiUrl: Resolved<string>): Promise<Me> {
+    if (this.io.env[ENV.token]?.trim()) this.note(`Note: ${ENV.token} is set in your environment and is used before any profile.`)
     return this.document(me, () => {
       const where = me.workspace ? safe`workspace ${me.workspace.name} (${me.workspace.id})` : 'the API'
-      const lines = [`Logged in to ${where} as profile ${safe`"${profile.value}"`}.`]
+      const lines = [`Logged in to ${where} as profile ${safe`"${profile}"`}.`]
       if (apiUrl.source !== 'default') lines.push(safe`API URL: ${apiUrl.value} (from ${describeSource(apiUrl.source, 'api-url')})`)
       return lines.join('\n')
     })
@@ -69,9 +192,6 @@ Create a service token in the Prisma Console under your workspace's settings.`
       const token = cleanToken(this.flags.token)
       if (!token) throw new AuthError('The --token flag is empty.', 'Pass a service token: --token <token>.')
       return token
-    }
-    if (!this.interactive) {
-      throw new UsageError('No token given and no terminal to ask for one.', 'Pass --token <token>, or pipe it in with --with-token.')
     }
     return cleanToken(await this.deps.prompter.secret('Paste your Prisma service token:'))
   }

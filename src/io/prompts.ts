@@ -17,6 +17,13 @@ export interface Prompter {
   choose<T>(message: string, choices: readonly Choice<T>[]): Promise<T>
   /** Asks to type `expected` (a resource's name); true only when it matches exactly. */
   confirmName(message: string, expected: string): Promise<boolean>
+  /** A line of text (a pasted URL). `validate` returns true or what is wrong; aborting `signal` withdraws the question (it then rejects). */
+  input(message: string, options?: InputOptions): Promise<string>
+}
+
+export interface InputOptions {
+  validate?: (value: string) => true | string
+  signal?: AbortSignal
 }
 
 async function guard<T>(ask: () => Promise<T>): Promise<T> {
@@ -60,6 +67,13 @@ export function inquirerPrompter(io: IOStreams): Prompter {
       // The answer is checked after Enter; the prompt's own done mark must not look like a success.
       const answer = await guard(() => input({message: terminalSafe(message), theme: {prefix: {idle: '?', done: '›'}}}, context()))
       return answer.trim() === expected
+    },
+    async input(message, options = {}) {
+      const {input} = await import('@inquirer/prompts')
+      const validate = options.validate
+      return guard(() =>
+        input({message: terminalSafe(message), validate: validate ? (value: string) => validate(value) : undefined}, {...context(), signal: options.signal}),
+      )
     },
   }
 }

@@ -107,9 +107,15 @@ export const usageFields: FieldSpec<Usage> = [
   {name: 'generated', header: 'GENERATED', text: (u) => shortTime(u.generatedAt), plain: (u) => u.generatedAt},
 ]
 
+/** How the CLI authenticates, as people call it. */
+export type CredentialKind = 'oauth' | 'service token'
+
 /** `whoami`: the API's answer and where the CLI's settings came from. */
 export interface WhoAmI {
   me: Me
+  credential: CredentialKind
+  /** When the OAuth access token expires (it is renewed on its own); none for a service token. */
+  expiresAt?: string
   apiUrl: string
   tokenSource: string
   profile: string
@@ -117,8 +123,14 @@ export interface WhoAmI {
 
 export const whoamiFields: FieldSpec<WhoAmI> = [
   {name: 'workspace', header: 'WORKSPACE', text: (w) => (w.me.workspace ? `${w.me.workspace.name} (${w.me.workspace.id})` : '-')},
-  {name: 'user', header: 'USER', text: (w) => (w.me.user ? `${w.me.user.name ?? w.me.user.email} <${w.me.user.email}>` : '- (service token)')},
-  {name: 'credential', header: 'CREDENTIAL', text: (w) => [w.me.credential.type, w.me.credential.name].filter(Boolean).join(' · ')},
+  {name: 'user', header: 'USER', text: (w) => (w.me.user ? `${w.me.user.name ?? w.me.user.email} <${w.me.user.email}>` : w.credential === 'service token' ? '- (service token)' : '-')},
+  {name: 'credential', header: 'CREDENTIAL', text: (w) => [w.credential, w.me.credential.name].filter(Boolean).join(' · '), plain: (w) => w.credential},
+  {
+    name: 'expires',
+    header: 'EXPIRES',
+    text: (w) => (w.expiresAt ? `${shortTime(w.expiresAt)} (renewed automatically)` : '-'),
+    plain: (w) => plainOrEmpty(w.expiresAt),
+  },
   {name: 'api-url', header: 'API URL', text: (w) => w.apiUrl},
   {name: 'token-from', header: 'TOKEN FROM', text: (w) => w.tokenSource},
   {name: 'profile', header: 'PROFILE', text: (w) => w.profile},
@@ -153,3 +165,25 @@ export const createdEndpointFields: FieldSpec<EndpointRow> = [
 export function endpointRows(connections: readonly ConnectionDetails[], ids: {project?: string; database?: string} = {}): EndpointRow[] {
   return connections.flatMap((connection) => connection.endpoints.map((endpoint) => ({...ids, connection, endpoint})))
 }
+
+/** A stored profile as `profiles list` shows it: never a token. */
+export interface ProfileRow {
+  name: string
+  credential: CredentialKind | 'none'
+  workspace: {id: string; name: string} | null
+  apiUrl: string
+  authUrl: string | null
+  clientId: string | null
+  /** The OAuth access token's expiry (it is renewed on its own). */
+  expiresAt: string | null
+  savedAt: string | null
+  current: boolean
+}
+
+export const profileFields: FieldSpec<ProfileRow> = [
+  {name: 'name', header: 'NAME', text: (p) => p.name, whole: true},
+  {name: 'credential', header: 'CREDENTIAL', text: (p) => p.credential},
+  {name: 'workspace', header: 'WORKSPACE', text: (p) => orDash(p.workspace?.name), plain: (p) => plainOrEmpty(p.workspace?.name)},
+  {name: 'api-url', header: 'API URL', text: (p) => p.apiUrl, whole: true},
+  {name: 'current', header: 'CURRENT', text: (p) => (p.current ? '*' : ''), plain: (p) => (p.current ? '*' : '')},
+]

@@ -42,12 +42,13 @@ describe('login, logout, whoami', () => {
     // The stored profile now serves later commands without any token in the environment.
     const whoami = await run(['whoami'], {env: {XDG_CONFIG_HOME: home}, emulator})
     assert.equal(whoami.code, 0, whoami.stderr)
-    assert.deepEqual(tsvHeader(whoami.stdout), ['WORKSPACE', 'USER', 'CREDENTIAL', 'API URL', 'TOKEN FROM', 'PROFILE'], `whoami header line: ${whoami.stdout}`)
+    assert.deepEqual(tsvHeader(whoami.stdout), ['WORKSPACE', 'USER', 'CREDENTIAL', 'EXPIRES', 'API URL', 'TOKEN FROM', 'PROFILE'], `whoami header line: ${whoami.stdout}`)
     const [row, ...more] = tsv(whoami.stdout)
     assert.equal(more.length, 0, `whoami printed more than one row: ${whoami.stdout}`)
     assert.match(row['TOKEN FROM'], /^the stored profile \(\S{4}…\S{4}\)$/, `TOKEN FROM in: ${whoami.stdout}`)
     assert.equal(row['API URL'], emulator.url, `API URL in: ${whoami.stdout}`)
     assert.equal(row.WORKSPACE, `${me.body.data.workspace.name} (${me.body.data.workspace.id})`, `WORKSPACE in: ${whoami.stdout}`)
+    assert.equal(row.CREDENTIAL, 'service token', `CREDENTIAL in: ${whoami.stdout}`)
     await removeDir(home)
   })
 
@@ -78,7 +79,7 @@ describe('login, logout, whoami', () => {
     home = await tempDir()
     const result = await run(['login'], {env: bare(), emulator})
     assert.equal(result.code, 2, result.stderr)
-    assert.match(result.stderr, /^Error: No token given and no terminal to ask for one\.\nPass --token <token>, or pipe it in with --with-token\.\n$/)
+    assert.match(result.stderr, /^Error: No token given and no terminal to ask for one\.\nPass --token <token>, pipe it in with --with-token, or log in with a browser: --browser\.\n$/)
     await assert.rejects(stat(configFile()), {code: 'ENOENT'})
     await removeDir(home)
   })

@@ -26,8 +26,11 @@ describe('prompts on a real terminal', () => {
     await removeDir(home)
   })
 
-  it('login asks for the token with a masked prompt and saves the profile', async () => {
+  it('login asks how, then for the token with a masked prompt, and saves the profile', async () => {
     const term = await open(['login'], {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url})
+    await term.waitFor(/How do you want to log in\?/)
+    // The browser is first (the default); the service token is the second choice.
+    await term.press('Down', 'Enter')
     await term.waitFor(/Paste your Prisma service token:/)
     await term.type(emulator.token)
     const typed = await term.waitFor(/Paste your Prisma service token: \*{8,}/)
@@ -45,6 +48,8 @@ describe('prompts on a real terminal', () => {
   it('Ctrl-C at the login prompt exits 130 and saves nothing', async () => {
     const dir = await tempDir()
     const term = await open(['login'], {XDG_CONFIG_HOME: dir, PRISMA_MANAGEMENT_API_URL: emulator.url})
+    await term.waitFor(/How do you want to log in\?/)
+    await term.press('Down', 'Enter')
     await term.waitFor(/Paste your Prisma service token:/)
     await term.type('half-typed')
     await term.press('C-c')
@@ -57,7 +62,7 @@ describe('prompts on a real terminal', () => {
     const dir = await tempDir()
     const term = await open(['login'], {XDG_CONFIG_HOME: dir, PRISMA_MANAGEMENT_API_URL: emulator.url, CI: 'true'})
     assert.equal(await term.exitCode(), 2, await term.screen())
-    assert.match(await term.screen(), /Error: No token given and no terminal to ask for one\.\nPass --token <token>, or pipe it in with --with-token\./)
+    assert.match(await term.screen(), /Error: No token given and no terminal to ask for one\.\nPass --token <token>, pipe it in with --with-token, or log in with a browser: --browser\./)
     await removeDir(dir)
   })
 

@@ -23,6 +23,7 @@ export interface Answers {
   secret?: string[]
   choose?: ((choices: readonly Choice<unknown>[]) => unknown)[]
   confirmName?: string[]
+  input?: string[]
 }
 
 /** A prompter that answers from a script, and fails the test when asked something unscripted. */
@@ -47,6 +48,14 @@ export function scriptedPrompter(answers: Answers): Prompter & {asked: string[]}
       const answer = answers.confirmName?.shift()
       assert.ok(answer !== undefined, `an unscripted name confirmation: ${message}`)
       return answer === expected
+    },
+    async input(message, options = {}) {
+      asked.push(message)
+      const answer = answers.input?.shift()
+      assert.ok(answer !== undefined, `an unscripted input prompt: ${message}`)
+      const verdict = options.validate?.(answer) ?? true
+      assert.equal(verdict, true, `the scripted answer to "${message}" was refused: ${String(verdict)}`)
+      return answer
     },
   }
 }

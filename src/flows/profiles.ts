@@ -1,0 +1,37 @@
+// Stored profiles as rows, and the one way to name one that does not exist.
+import type {Profile, StoredConfig} from '../auth/store.js'
+import {DEFAULT_API_URL} from '../auth/settings.js'
+import {UsageError} from '../errors.js'
+import {safe} from '../output/safe-text.js'
+import type {CredentialKind, ProfileRow} from '../output/resources.js'
+
+export function credentialOf(profile: Profile): CredentialKind | 'none' {
+  if (profile.credential === 'oauth') return profile.refreshToken || profile.accessToken ? 'oauth' : 'none'
+  return profile.token ? 'service token' : 'none'
+}
+
+/** Every stored profile, by name, without its tokens; `current` is the profile commands use now. */
+export function profileRows(config: StoredConfig, current: string): ProfileRow[] {
+  return Object.entries(config.profiles ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, profile]) => ({
+      name,
+      credential: credentialOf(profile),
+      workspace: profile.workspace ? {id: profile.workspace.id, name: profile.workspace.name} : null,
+      apiUrl: profile.apiUrl ?? DEFAULT_API_URL,
+      authUrl: profile.authUrl ?? null,
+      clientId: profile.clientId ?? null,
+      expiresAt: credentialOf(profile) === 'oauth' ? (profile.expiresAt ?? null) : null,
+      savedAt: profile.savedAt ?? null,
+      current: name === current,
+    }))
+}
+
+/** A usage error for a profile name that is not stored, listing the ones that are. */
+export function unknownProfile(name: string, config: StoredConfig): UsageError {
+  const names = Object.keys(config.profiles ?? {}).sort()
+  return new UsageError(
+    safe`There is no profile named "${name}".`,
+    names.length > 0 ? safe`Profiles: ${names.join(', ')}.` : 'There are no profiles yet; `prisma-mgmt login` creates one.',
+  )
+}
