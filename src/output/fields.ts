@@ -13,6 +13,8 @@ export interface Field<T> {
   plain?: (row: T) => string
   /** Never shortened to fit a terminal (ids, connection strings, secrets). */
   whole?: boolean
+  /** The narrowest it may be shortened to (a date keeps its day: 11 shows `2026-11-28…`); default its header's width, at least 8. */
+  min?: number
 }
 
 export type FieldSpec<T> = readonly Field<T>[]

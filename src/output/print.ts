@@ -159,7 +159,7 @@ export async function boxedTable<T>(io: IOStreams, all: FieldSpec<T>, rows: read
     let width = await widthOf(field.header)
     for (const row of allCells) width = Math.max(width, await widthOf(row[i]))
     natural.push(width)
-    minimum.push(Math.min(width, Math.max(field.header.length, 8)))
+    minimum.push(Math.min(width, field.min ?? Math.max(field.header.length, 8)))
   }
   const available = terminalWidth(io) ?? Number.POSITIVE_INFINITY
   const count = options.keepColumns ? all.length : columnsThatFit(all.map((f, i) => (f.whole ? natural[i] : minimum[i])), available)

@@ -36,7 +36,7 @@ export const projectFields: FieldSpec<Project> = [
   {name: 'name', header: 'NAME', text: (p) => p.name},
   {name: 'workspace', header: 'WORKSPACE', text: (p) => p.workspace.name},
   {name: 'region', header: 'REGION', text: (p) => orDash(p.defaultRegion), plain: (p) => plainOrEmpty(p.defaultRegion)},
-  {name: 'created', header: 'CREATED', text: (p) => shortTime(p.createdAt), plain: (p) => p.createdAt, whole: true},
+  {name: 'created', header: 'CREATED', text: (p) => shortTime(p.createdAt), plain: (p) => p.createdAt, min: 11},
 ]
 
 /** Databases as lists answer them; single GETs share these fields. */
@@ -52,7 +52,7 @@ export const databaseFields: FieldSpec<DatabaseRow> = [
   {name: 'region', header: 'REGION', text: (d) => orDash(d.region?.id), plain: (d) => plainOrEmpty(d.region?.id)},
   {name: 'status', header: 'STATUS', text: (d) => d.status},
   {name: 'default', header: 'DEFAULT', text: (d) => (d.isDefault ? 'yes' : 'no'), plain: (d) => String(d.isDefault)},
-  {name: 'created', header: 'CREATED', text: (d) => shortTime(d.createdAt), plain: (d) => d.createdAt, whole: true},
+  {name: 'created', header: 'CREATED', text: (d) => shortTime(d.createdAt), plain: (d) => d.createdAt, min: 11},
 ]
 
 function endpointSummary(endpoints: Connection['endpoints'], separator: string): string {
@@ -69,13 +69,13 @@ export const connectionFields: FieldSpec<Connection> = [
   {name: 'name', header: 'NAME', text: (c) => c.name},
   {name: 'kind', header: 'KIND', text: (c) => c.kind},
   {name: 'endpoints', header: 'ENDPOINTS', text: (c) => endpointSummary(c.endpoints, '\n') || '-', plain: (c) => endpointSummary(c.endpoints, ' ')},
-  {name: 'created', header: 'CREATED', text: (c) => shortTime(c.createdAt), plain: (c) => c.createdAt, whole: true},
+  {name: 'created', header: 'CREATED', text: (c) => shortTime(c.createdAt), plain: (c) => c.createdAt, min: 11},
 ]
 
 export const workspaceFields: FieldSpec<Workspace> = [
   {name: 'id', header: 'ID', text: (w) => w.id, whole: true},
   {name: 'name', header: 'NAME', text: (w) => w.name},
-  {name: 'created', header: 'CREATED', text: (w) => shortTime(w.createdAt), plain: (w) => w.createdAt, whole: true},
+  {name: 'created', header: 'CREATED', text: (w) => shortTime(w.createdAt), plain: (w) => w.createdAt, min: 11},
 ]
 
 export const regionFields: FieldSpec<PostgresRegion> = [
@@ -89,7 +89,7 @@ export const backupFields: FieldSpec<Backup> = [
   {name: 'type', header: 'TYPE', text: (b) => b.backupType},
   {name: 'status', header: 'STATUS', text: (b) => b.status},
   {name: 'size', header: 'SIZE', text: (b) => humanBytes(b.size), plain: (b) => plainOrEmpty(b.size)},
-  {name: 'created', header: 'CREATED', text: (b) => shortTime(b.createdAt), plain: (b) => b.createdAt, whole: true},
+  {name: 'created', header: 'CREATED', text: (b) => shortTime(b.createdAt), plain: (b) => b.createdAt, min: 11},
 ]
 
 /** Groups digits the way people read them (`1,234,567`), without loading ICU's number formatting. */
