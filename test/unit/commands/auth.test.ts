@@ -37,20 +37,30 @@ async function readConfig(configDir: string): Promise<Record<string, unknown>> {
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8)
 
 describe('login in process', () => {
-  it('on a terminal: asks for the token (masked), checks it with GET /v1/me, saves the profile 0600 in a 0700 folder', async () => {
+  it('on a terminal: asks how, then for the token (masked), checks it with GET /v1/me, saves the profile 0600 in a 0700 folder', async () => {
     const configDir = freshConfigDir()
     let sent: ReturnType<typeof reply> = []
+    let offered: string[] = []
     const result = await runCommand(Login, [], {
       tty: true,
       env: {NO_COLOR: '1', ...noEnvToken},
       configDir,
-      answers: {secret: [`  ${NEW_TOKEN}\n`]},
+      answers: {
+        choose: [
+          (choices) => {
+            offered = choices.map((c) => String(c.value))
+            return 'token'
+          },
+        ],
+        secret: [`  ${NEW_TOKEN}\n`],
+      },
       stub: (api) => {
         sent = reply(api, 'GET', '/v1/me', {data: me})
       },
     })
     assert.equal(result.code, 0, result.stderr)
-    assert.deepEqual(result.asked, ['Paste your Prisma service token:'])
+    assert.deepEqual(result.asked, ['How do you want to log in?', 'Paste your Prisma service token:'])
+    assert.deepEqual(offered, ['browser', 'token'], 'the browser first, as the default')
     assert.equal(result.stdout, `Logged in to workspace Acme (ws_1) as profile "default".\nAPI URL: ${API} (from PRISMA_MANAGEMENT_API_URL)\n`)
     assert.equal(result.stderr, '')
     assert.equal(sent[0]?.headers.authorization, `Bearer ${NEW_TOKEN}`, 'the trimmed token from the prompt is what was checked')
@@ -123,7 +133,7 @@ describe('login in process', () => {
   it('off a terminal without a token: exit 2 naming the flags, no request', async () => {
     const result = await runCommand(Login, [], {env: noEnvToken})
     assert.equal(result.code, 2, result.stderr)
-    assert.equal(result.stderr, 'Error: No token given and no terminal to ask for one.\nPass --token <token>, or pipe it in with --with-token.\n')
+    assert.equal(result.stderr, 'Error: No token given and no terminal to ask for one.\nPass --token <token>, pipe it in with --with-token, or log in with a browser: --browser.\n')
     assert.equal(result.stdout, '')
   })
 
@@ -222,7 +232,8 @@ describe('whoami in process', () => {
         '┌────────────┬──────────────────────────────────┐',
         '│ WORKSPACE  │ Acme (ws_1)                      │',
         '│ USER       │ - (service token)                │',
-        '│ CREDENTIAL │ service_token · CI token         │',
+        '│ CREDENTIAL │ service token · CI token         │',
+        '│ EXPIRES    │ -                                │',
         '│ API URL    │ https://api.example.test         │',
         '│ TOKEN FROM │ PRISMA_SERVICE_TOKEN (sk_u…5d1e) │',
         '│ PROFILE    │ default                          │',
@@ -239,7 +250,7 @@ describe('whoami in process', () => {
     assert.equal(result.code, 0, result.stderr)
     assert.equal(
       result.stdout,
-      'WORKSPACE\tUSER\tCREDENTIAL\tAPI URL\tTOKEN FROM\tPROFILE\nAcme (ws_1)\tAda <ada@example.test>\tuser\thttps://api.example.test\t--token (sk_f…abcd)\tdefault\n',
+      'WORKSPACE\tUSER\tCREDENTIAL\tEXPIRES\tAPI URL\tTOKEN FROM\tPROFILE\nAcme (ws_1)\tAda <ada@example.test>\tservice token\t\thttps://api.example.test\t--token (sk_f…abcd)\tdefault\n',
     )
   })
 
@@ -258,7 +269,7 @@ describe('whoami in process', () => {
     const yaml = await runCommand(WhoAmI, ['-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), me)
     const csv = await runCommand(WhoAmI, ['-o', 'csv', '--columns', 'workspace,credential'], {stub})
-    assert.equal(csv.stdout, 'WORKSPACE,CREDENTIAL\r\nAcme (ws_1),service_token · CI token\r\n')
+    assert.equal(csv.stdout, 'WORKSPACE,CREDENTIAL\r\nAcme (ws_1),service token\r\n')
   })
 
   it('a 401 is exit 3; with --json one error document', async () => {
@@ -292,7 +303,7 @@ describe('whoami in process', () => {
   it('usage errors: an unknown column, an unknown flag, --json with -o yaml (no request)', async () => {
     const column = await runCommand(WhoAmI, ['--columns', 'workspace,email'])
     assert.equal(column.code, 2, column.stderr)
-    assert.equal(column.stderr, 'Error: Unknown column for --columns: email.\nValid columns: workspace, user, credential, api-url, token-from, profile.\n')
+    assert.equal(column.stderr, 'Error: Unknown column for --columns: email.\nValid columns: workspace, user, credential, expires, api-url, token-from, profile.\n')
     const flag = await runCommand(WhoAmI, ['--jsno'])
     assert.equal(flag.code, 2, flag.stderr)
     assert.match(flag.stderr, /^Error: Nonexistent flag: --jsno\nDid you mean --json\?\n/, flag.stderr)
