@@ -46,13 +46,15 @@ export default class TokensCreate extends BaseCommand<typeof TokensCreate> {
     const api = await this.api()
     const workspaceId = await tokenWorkspace(api, this.flags.workspace)
     const token = await api.createServiceToken(workspaceId, name)
-    // A secret from now on: never in an error, and masked in DEBUG output.
+    // A secret from now on: never in an error. The trace already hides `value`.
     this.learntSecrets.push(token.value)
-    hideFromDebugOutput(token.value)
     try {
       await this.present(token, envFile)
     } catch (error) {
       throw new DeliveredError(token, error)
+    } finally {
+      // With DEBUG set, everything written after this masks the value; the one delivery above keeps it.
+      hideFromDebugOutput(token.value)
     }
     return token
   }
