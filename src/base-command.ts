@@ -53,6 +53,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected args!: CommandArgs<T>
   protected deps!: Deps
   protected output!: Omit<OutputContext, 'format'> & {format: Format}
+  /** Secrets the command learnt (a token it created): scrubbed from every error like the token used. */
+  protected readonly learntSecrets: string[] = []
 
   public override async init(): Promise<void> {
     await super.init()
@@ -188,7 +190,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.exitCode = await reportFailure(error, {
       io,
       format: this.output?.format ?? formatInArgv(this.argv),
-      secrets: [...(this.deps?.secrets() ?? []), ...tokensInArgv(this.argv), io.env.PRISMA_SERVICE_TOKEN],
+      secrets: [...(this.deps?.secrets() ?? []), ...this.learntSecrets, ...tokensInArgv(this.argv), io.env.PRISMA_SERVICE_TOKEN],
       flagNames: Object.keys({...this.ctor.baseFlags, ...this.ctor.flags}),
     })
   }

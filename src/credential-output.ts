@@ -1,5 +1,6 @@
 // How a freshly minted or rotated credential leaves the CLI: a table, the API's JSON, one URL,
-// dotenv lines, or merged into a .env file. Shared by `db credentials` and `db connections rotate`.
+// dotenv lines, or merged into a .env file. Shared by `db credentials` and `db connections rotate`;
+// `tokens create` shares the dotenv parts (envFileFlag, mergeIntoEnvFile, writeEnvLine) for its own key.
 import {Flags} from '@oclif/core'
 
 import {ENDPOINT_ORDER} from './api/contract.js'
@@ -18,6 +19,14 @@ export const ENV_KEY = 'DATABASE_URL'
 const formatDescription =
   'table: every endpoint\'s details (tab-separated rows when piped); json or yaml: the API object; csv: a row per endpoint; url: one connection string alone; env: a DATABASE_URL line'
 
+/** --env-file for a command that delivers the secret `key` (DATABASE_URL, PRISMA_SERVICE_TOKEN). */
+export function envFileFlag(key: string) {
+  return Flags.string({
+    description: `Merge ${key} into this dotenv file: replaces that key, keeps every other line; a new file gets mode 0600`,
+    helpValue: '<path>',
+  })
+}
+
 export const credentialFlags = {
   output: Flags.option({char: 'o', options: FORMATS, description: formatDescription, helpGroup: 'GLOBAL'})(),
   // The name this flag had first; scripts that use it keep working.
@@ -26,10 +35,7 @@ export const credentialFlags = {
     options: ENDPOINT_ORDER,
     description: 'Endpoint for -o url|env and --env-file [default: the first the API returned of direct, pooled, accelerate]',
   })(),
-  'env-file': Flags.string({
-    description: `Merge ${ENV_KEY} into this dotenv file: replaces that key, keeps every other line; a new file gets mode 0600`,
-    helpValue: '<path>',
-  }),
+  'env-file': envFileFlag(ENV_KEY),
 }
 
 /** The endpoint asked for, or the first the API returned; a usage error when it is missing. */
@@ -90,23 +96,14 @@ export async function presentCredential(view: ConnectionView, options: Credentia
   }
   let confirmation: string | undefined
   if (envFile && chosen) {
-    const {EnvFileError, EnvValueError, fsReason, writeEnvFile} = await import('./env-file.js')
-    try {
-      const {created} = await writeEnvFile(envFile.path, ENV_KEY, chosen.connectionString)
-      // A confirmation without the secret; it goes to stderr when stdout carries a format.
-      confirmation = `${created ? 'Created' : 'Updated'} ${envFile.given}: ${ENV_KEY} set to the ${chosen.endpoint} endpoint of connection ${view.name} (${view.id}).`
-    } catch (error) {
-      failure =
-        error instanceof EnvValueError
-          ? new UsageError(
-              `Did not write ${envFile.given}: the ${chosen.endpoint} connection string holds ${error.problem}, which bash, dotenv and Node's --env-file would not read back alike. ${delivered}`,
-              `Set ${ENV_KEY} in ${envFile.given} by hand from that connection string.`,
-            )
-          : new EnvFileError(
-              `Could not write ${envFile.given}: ${fsReason(error)}. ${delivered}`,
-              `Fix ${envFile.given} (its folder must exist and be writable), then set ${ENV_KEY} in it by hand from that connection string.`,
-            )
-    }
+    const merged = await mergeIntoEnvFile(envFile, ENV_KEY, chosen.connectionString, {
+      what: `the ${chosen.endpoint} connection string`,
+      from: 'that connection string',
+      setTo: `the ${chosen.endpoint} endpoint of connection ${view.name} (${view.id})`,
+      delivered,
+    })
+    confirmation = merged.confirmation
+    failure ??= merged.failure
   }
   if (confirmation && !options.explicit) {
     write(confirmation)
@@ -118,18 +115,7 @@ export async function presentCredential(view: ConnectionView, options: Credentia
   if (format === 'url' && chosen) {
     write(chosen.connectionString)
   } else if (format === 'env' && chosen) {
-    const {EnvValueError, envLine} = await import('./env-file.js')
-    try {
-      write(envLine(ENV_KEY, chosen.connectionString))
-    } catch (error) {
-      if (!(error instanceof EnvValueError)) throw error
-      // Printed alone rather than lost; the exit code tells a script it is not a dotenv line.
-      write(chosen.connectionString)
-      failure ??= new UsageError(
-        `Cannot print a ${ENV_KEY} line: the ${chosen.endpoint} connection string holds ${error.problem}, which bash, dotenv and Node's --env-file would not read back alike, so it is printed alone. ${delivered}`,
-        'Use --format url to get the connection string alone.',
-      )
-    }
+    failure ??= await writeEnvLine(ENV_KEY, chosen.connectionString, {what: `the ${chosen.endpoint} connection string`, delivered, alone: 'Use --format url to get the connection string alone.'}, write)
   } else if (shown === 'csv' || (shown === 'table' && options.io.stdout.isTTY !== true)) {
     const [{printList}, {endpointFields, endpointRows}] = await Promise.all([import('./output/print.js'), import('./output/resources.js')])
     await printList({io: options.io, format: shown}, endpointFields, endpointRows([view]))
@@ -138,4 +124,61 @@ export async function presentCredential(view: ConnectionView, options: Credentia
     write(await renderConnectionDetails(options.io, view))
   }
   if (failure) throw failure
+}
+
+/** How a secret is named in what mergeIntoEnvFile and writeEnvLine say; never the secret itself. */
+export interface SecretWords {
+  /** `the pooled connection string`, `the token's value`. */
+  what: string
+  /** `that connection string`: where to copy it from by hand. */
+  from?: string
+  /** Completes "KEY set to …" in the confirmation. */
+  setTo?: string
+  /** Ends every failure: the secret exists, and where it was shown. */
+  delivered: string
+  /** The next step when the value cannot be a dotenv line. */
+  alone?: string
+}
+
+/**
+ * Merges `key` into the env file checked by checkEnvFileFlag: a confirmation without the
+ * secret, or the failure to throw once the secret has been shown (it must not be lost).
+ */
+export async function mergeIntoEnvFile(envFile: EnvFileTarget, key: string, value: string, words: SecretWords): Promise<{confirmation?: string; failure?: CliError}> {
+  const {EnvFileError, EnvValueError, fsReason, writeEnvFile} = await import('./env-file.js')
+  const from = words.from ?? 'that value'
+  try {
+    const {created} = await writeEnvFile(envFile.path, key, value)
+    return {confirmation: `${created ? 'Created' : 'Updated'} ${envFile.given}: ${key} set to ${words.setTo ?? words.what}.`}
+  } catch (error) {
+    return {
+      failure:
+        error instanceof EnvValueError
+          ? new UsageError(
+              `Did not write ${envFile.given}: ${words.what} holds ${error.problem}, which bash, dotenv and Node's --env-file would not read back alike. ${words.delivered}`,
+              `Set ${key} in ${envFile.given} by hand from ${from}.`,
+            )
+          : new EnvFileError(
+              `Could not write ${envFile.given}: ${fsReason(error)}. ${words.delivered}`,
+              `Fix ${envFile.given} (its folder must exist and be writable), then set ${key} in it by hand from ${from}.`,
+            ),
+    }
+  }
+}
+
+/** Writes `KEY='value'`; a value no quoting carries is printed alone rather than lost, and the failure returned. */
+export async function writeEnvLine(key: string, value: string, words: SecretWords, write: (text: string) => void): Promise<CliError | undefined> {
+  const {EnvValueError, envLine} = await import('./env-file.js')
+  try {
+    write(envLine(key, value))
+    return undefined
+  } catch (error) {
+    if (!(error instanceof EnvValueError)) throw error
+    // Printed alone rather than lost; the exit code tells a script it is not a dotenv line.
+    write(value)
+    return new UsageError(
+      `Cannot print a ${key} line: ${words.what} holds ${error.problem}, which bash, dotenv and Node's --env-file would not read back alike, so it is printed alone. ${words.delivered}`,
+      words.alone,
+    )
+  }
 }

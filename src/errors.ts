@@ -30,6 +30,13 @@ export class UsageError extends CliError {
   readonly exitCode: number = EXIT.usage
 }
 
+/** Something the CLI looked for itself (not through a GET of its own) and did not find. */
+export class NotFoundError extends CliError {
+  override readonly name = 'NotFoundError'
+  readonly code = 'not-found'
+  readonly exitCode = EXIT.notFound
+}
+
 /** No usable token: none anywhere, or one set but empty. */
 export class AuthError extends CliError {
   override readonly name = 'AuthError'

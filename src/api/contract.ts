@@ -67,3 +67,7 @@ export const ENDPOINT_ORDER = ['direct', 'pooled', 'accelerate'] as const satisf
 type MustHold<T extends true> = T
 /** Compiles only while ENDPOINT_ORDER names every endpoint of the contract. */
 export type EndpointOrderIsComplete = MustHold<[Exclude<EndpointName, (typeof ENDPOINT_ORDER)[number]>] extends [never] ? true : false>
+
+export type ServiceToken = Item<ResponseBody<'getV1WorkspacesByWorkspaceIdService-tokens', 200>['data']>
+/** A service token just created: the only answer that carries its `value`. */
+export type CreatedServiceToken = ResponseBody<'postV1WorkspacesByWorkspaceIdService-tokens', 201>['data']

@@ -20,6 +20,8 @@ import type {
   Region,
   RenamedProject,
   RotatedConnection,
+  CreatedServiceToken,
+  ServiceToken,
   Usage,
   UsageQuery,
   Workspace,
@@ -116,6 +118,20 @@ export class ManagementApi {
 
   async deleteConnection(id: string): Promise<void> {
     await this.transport.request<undefined>('DELETE', apiPath`/v1/connections/${id}`)
+  }
+
+  /** Newest first, as the API serves them; never their values. */
+  listServiceTokens(workspaceId: string, options: ListOptions = {}): AsyncGenerator<ServiceToken> {
+    return this.paginate(apiPath`/v1/workspaces/${workspaceId}/service-tokens`, expected.serviceTokens, options)
+  }
+
+  /** The answer holds the token's value, which the API never shows again. */
+  createServiceToken(workspaceId: string, name: string): Promise<CreatedServiceToken> {
+    return this.data('POST', apiPath`/v1/workspaces/${workspaceId}/service-tokens`, expected.createdServiceToken, {body: {name}})
+  }
+
+  async deleteServiceToken(workspaceId: string, id: string): Promise<void> {
+    await this.transport.request<undefined>('DELETE', apiPath`/v1/workspaces/${workspaceId}/service-tokens/${id}`)
   }
 
   /** The whole body: backups have `meta.backupRetentionDays` and a pagination without cursors. */

@@ -21,6 +21,8 @@ import type {
   Region,
   RenamedProject,
   RotatedConnection,
+  CreatedServiceToken,
+  ServiceToken,
   Usage,
   Workspace,
 } from './contract.js'
@@ -230,6 +232,17 @@ const backup = v.looseObject({
   createdAt: v.string(),
 })
 
+const serviceTokenFields = {
+  id,
+  name: v.string(),
+  valueHint: v.string(),
+  createdAt: v.string(),
+  expiresAt: v.optional(nullableString),
+}
+const serviceToken = v.looseObject(serviceTokenFields)
+/** Created: the one answer with the token's value. */
+const createdServiceToken = v.looseObject({...serviceTokenFields, value: v.string()})
+
 const backupList = v.looseObject({data: v.array(backup), meta: v.looseObject({backupRetentionDays: v.number()})})
 
 const usage = v.looseObject({
@@ -261,6 +274,8 @@ export const expected = {
   connection: data<FetchedConnection>()('a connection', connection),
   createdConnection: data<CreatedConnection>()('a connection', connectionWithSecrets),
   rotatedConnection: data<RotatedConnection>()('a connection', connectionWithSecrets),
+  serviceTokens: page<ServiceToken>()('a service token list', serviceToken),
+  createdServiceToken: data<CreatedServiceToken>()('a service token', createdServiceToken),
   backups: whole<BackupList>()('a backup list', backupList),
   usage: whole<Usage>()('a usage report', usage),
 }

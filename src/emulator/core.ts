@@ -18,7 +18,7 @@ export interface EmulatorCore {
 
 /** Who sent a request: the service token, or an OAuth access token; each sees one workspace. */
 export type Principal =
-  | {kind: 'service_token'; workspace: WorkspaceRecord}
+  | {kind: 'service_token'; workspace: WorkspaceRecord; tokenId: string; tokenName: string}
   | {kind: 'oauth'; workspace: WorkspaceRecord; authorizationId: string; clientId: string}
 
 /** One API request, as a handler sees it. Path parameters are already percent-decoded. */

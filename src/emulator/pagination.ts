@@ -65,3 +65,12 @@ export function pageOfArray<T extends Sequenced>(items: readonly T[], request: P
   const more = from + request.limit < items.length
   return {items: slice, pagination: {nextCursor: more ? encodeCursor(slice[slice.length - 1].seq) : null, hasMore: more}}
 }
+
+/** A page over a list in memory served newest first (descending seq): a cursor names the last item served. */
+export function pageOfNewestFirst<T extends Sequenced>(items: readonly T[], request: PageRequest): Page<T> {
+  const start = request.afterSeq === undefined ? 0 : items.findIndex((item) => item.seq < request.afterSeq!)
+  const from = start === -1 ? items.length : start
+  const slice = items.slice(from, from + request.limit)
+  const more = from + request.limit < items.length
+  return {items: slice, pagination: {nextCursor: more ? encodeCursor(slice[slice.length - 1].seq) : null, hasMore: more}}
+}

@@ -58,6 +58,22 @@ export interface ConnectionRecord extends Sequenced {
   user: string
 }
 
+/**
+ * A service token minted through the API. Its value is shown once, in the answer that creates it;
+ * only its SHA-256 digest is kept, which is all that checking a bearer token needs.
+ */
+export interface ServiceTokenRecord extends Sequenced {
+  workspaceId: string
+  name: string
+  /** Hex SHA-256 of the value. */
+  digest: string
+  /** The value's first and last characters (`emu_…9f2c`), as the API's `valueHint`. */
+  valueHint: string
+  createdAt: string
+  /** Null: tokens minted through the API do not expire; a state file may set one. */
+  expiresAt: string | null
+}
+
 export interface StateSnapshot {
   version: 1
   /** Kept only when the emulator generated it, so a restart serves the same token. */
@@ -74,6 +90,8 @@ export interface StateSnapshot {
   projects: ProjectRecord[]
   databases: DatabaseRecord[]
   connections: ConnectionRecord[]
+  /** Service tokens minted through the API (digests, never values); absent in older files. */
+  serviceTokens?: ServiceTokenRecord[]
   /** The authorization server's grants and signing secret; absent in older files. */
   oauth?: OAuthState
 }

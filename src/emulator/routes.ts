@@ -5,6 +5,7 @@ import {getMe, listPostgresRegions, listRegions, listWorkspaces} from './handler
 import {createConnection, deleteConnection, getConnection, listConnections, listDatabaseConnections, rotateConnection} from './handlers/connections.js'
 import {createProjectDatabase, deleteDatabase, getDatabase, listDatabases, listProjectDatabases} from './handlers/databases.js'
 import {getUsage, listBackups} from './handlers/metrics.js'
+import {createServiceToken, deleteServiceToken, listServiceTokens} from './handlers/service-tokens.js'
 import {createProject, deleteProject, getProject, listProjects, renameProject} from './handlers/projects.js'
 import {invalid} from './problems.js'
 
@@ -22,6 +23,9 @@ function route(method: string, path: string, handler: Handler): Route {
 const ROUTES: readonly Route[] = [
   route('GET', '/v1/me', getMe),
   route('GET', '/v1/workspaces', listWorkspaces),
+  route('GET', '/v1/workspaces/:workspaceId/service-tokens', listServiceTokens),
+  route('POST', '/v1/workspaces/:workspaceId/service-tokens', createServiceToken),
+  route('DELETE', '/v1/workspaces/:workspaceId/service-tokens/:serviceTokenId', deleteServiceToken),
   route('GET', '/v1/regions', listRegions),
   route('GET', '/v1/regions/postgres', listPostgresRegions),
   route('GET', '/v1/projects', listProjects),

@@ -12,6 +12,7 @@ import type {FaultInjector} from './faults.js'
 import {API_SCOPE} from './oauth/authorization-server.js'
 import type {AuthorizationServer} from './oauth/authorization-server.js'
 import {handleOAuth, isOAuthPath, loggedForm} from './oauth/endpoints.js'
+import {SERVICE_TOKEN_NAME} from './handlers/account.js'
 import {ApiProblem, UNAUTHORIZED_HINT, forbidden} from './problems.js'
 import {loggedBody, loggedHeaders} from './request-log.js'
 import type {RequestLog, TokenCheck} from './request-log.js'
@@ -56,7 +57,16 @@ function authenticate(header: string | undefined, expected: Buffer, core: Emulat
   const match = /^Bearer\s+(.+)$/i.exec(header.trim())
   if (!match) return {check: 'not-bearer'}
   const token = match[1].trim()
-  if (timingSafeEqual(digest(token), expected)) return {check: 'valid', principal: {kind: 'service_token', workspace: core.store.workspace}}
+  const tokenDigest = digest(token)
+  const {store} = core
+  if (timingSafeEqual(tokenDigest, expected)) return {check: 'valid', principal: {kind: 'service_token', workspace: store.workspace, tokenId: store.credentialId, tokenName: SERVICE_TOKEN_NAME}}
+  // A token minted through the API: found by its digest, the only thing kept of it.
+  const minted = store.serviceTokenByDigest(tokenDigest.toString('hex'))
+  const workspace = minted && store.workspaceById(minted.workspaceId)
+  if (minted && workspace) {
+    if (minted.expiresAt !== null && !(Date.parse(minted.expiresAt) > Date.now())) return {check: 'invalid', failure: 'expired'}
+    return {check: 'valid', principal: {kind: 'service_token', workspace, tokenId: minted.id, tokenName: minted.name}}
+  }
   const access = oauth.checkAccessToken(token)
   if (access.kind === 'valid') return {check: 'valid', principal: access.principal, scope: access.scope}
   return {check: 'invalid', failure: access.kind === 'invalid' ? undefined : access.kind}
@@ -136,10 +146,13 @@ function unauthorized({check, failure}: Authentication): ApiProblem {
 }
 
 /** Who may make this request: anyone authenticated for the API, only the service token for the test hooks. */
-function authorizedPrincipal(auth: Authentication, hook: boolean): Principal {
+function authorizedPrincipal(auth: Authentication, hook: boolean, core: EmulatorCore): Principal {
   const {principal} = auth
   if (!principal) throw unauthorized(auth)
-  if (hook && principal.kind !== 'service_token') throw forbidden("The test endpoints under /__emulator take the emulator's service token, not an OAuth access token.")
+  if (hook) {
+    if (principal.kind !== 'service_token') throw forbidden("The test endpoints under /__emulator take the emulator's service token, not an OAuth access token.")
+    if (principal.tokenId !== core.store.credentialId) throw forbidden("The test endpoints under /__emulator take the emulator's own service token, not one minted through the API.")
+  }
   if (principal.kind === 'oauth' && !auth.scope?.includes(API_SCOPE)) throw forbidden(`The access token was not granted the ${API_SCOPE} scope.`, `Log in again asking for the ${API_SCOPE} scope.`)
   return principal
 }
@@ -207,7 +220,7 @@ export function createApiServer({core, faults, requests, oauth, hooks}: ServerPa
         sendRaw(res, answer.status, answer.headers, answer.body)
         return finish(answer.status)
       }
-      const principal = authorizedPrincipal(auth, hook)
+      const principal = authorizedPrincipal(auth, hook, core)
       if (received.tooLarge) throw new ApiProblem(413, 'payload-too-large', `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`)
       if (jsonError !== undefined) throw new ApiProblem(400, 'invalid-json', `The request body is not valid JSON: ${jsonError}`)
       const body = parsed?.value

@@ -3,7 +3,7 @@
 // and remove. No I/O: `onChange` tells the persistence layer that something changed.
 import {newId} from './ids.js'
 import {OrderedCollection, OrderedGroups} from './ordered-collection.js'
-import type {ConnectionRecord, DatabaseRecord, ProjectRecord, StateSnapshot, UserRecord, WorkspaceRecord} from './records.js'
+import type {ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, StateSnapshot, UserRecord, WorkspaceRecord} from './records.js'
 
 export const DEFAULT_WORKSPACE_NAME = 'Emulator Workspace'
 
@@ -15,6 +15,7 @@ export class Store {
   readonly projects = new OrderedCollection<ProjectRecord>()
   readonly databases = new OrderedCollection<DatabaseRecord>()
   readonly connections = new OrderedCollection<ConnectionRecord>()
+  readonly serviceTokens = new OrderedCollection<ServiceTokenRecord>()
   /** Insertion order: the first workspace, then the ones added, oldest first. */
   private readonly workspaces = new Map<string, WorkspaceRecord>()
   /** Keyed by workspace id and logicalId: a logicalId is unique within its workspace. */
@@ -24,6 +25,8 @@ export class Store {
   private readonly connectionsByWorkspace = new OrderedGroups<ConnectionRecord>()
   private readonly databasesByProject = new OrderedGroups<DatabaseRecord>()
   private readonly connectionsByDatabase = new OrderedGroups<ConnectionRecord>()
+  private readonly serviceTokensByWorkspace = new OrderedGroups<ServiceTokenRecord>()
+  private readonly serviceTokensByDigest = new Map<string, ServiceTokenRecord>()
   private seq: number
   onChange: () => void = () => undefined
 
@@ -52,8 +55,10 @@ export class Store {
     for (const project of snapshot.projects) store.addProject({...project, workspaceId: project.workspaceId ?? snapshot.workspace.id})
     for (const database of snapshot.databases) store.addDatabase(database)
     for (const connection of snapshot.connections) store.addConnection(connection)
+    const serviceTokens = snapshot.serviceTokens ?? []
+    for (const token of serviceTokens) store.addServiceToken(token)
     // A state file edited by hand could hold a seq at or below one in use.
-    for (const record of [...snapshot.projects, ...snapshot.databases, ...snapshot.connections]) store.seq = Math.max(store.seq, record.seq + 1)
+    for (const record of [...snapshot.projects, ...snapshot.databases, ...snapshot.connections, ...serviceTokens]) store.seq = Math.max(store.seq, record.seq + 1)
     return store
   }
 
@@ -69,6 +74,7 @@ export class Store {
       projects: [...this.projects.values()],
       databases: [...this.databases.values()],
       connections: [...this.connections.values()],
+      serviceTokens: [...this.serviceTokens.values()],
     }
   }
 
@@ -160,6 +166,33 @@ export class Store {
     if (database?.defaultConnectionId === id) database.defaultConnectionId = null
     this.changed()
     return connection
+  }
+
+  serviceTokensIn(workspaceId: string): OrderedCollection<ServiceTokenRecord> | undefined {
+    return this.serviceTokensByWorkspace.of(workspaceId)
+  }
+
+  /** The minted token whose value has this hex SHA-256 digest. */
+  serviceTokenByDigest(digest: string): ServiceTokenRecord | undefined {
+    return this.serviceTokensByDigest.get(digest)
+  }
+
+  addServiceToken(token: ServiceTokenRecord): void {
+    if (!this.workspaces.has(token.workspaceId)) throw new Error(`service token ${token.id} names unknown workspace ${token.workspaceId}`)
+    if (this.serviceTokensByDigest.has(token.digest)) throw new Error(`service token ${token.id} repeats the digest of another`)
+    this.serviceTokens.add(token)
+    this.serviceTokensByWorkspace.add(token.workspaceId, token)
+    this.serviceTokensByDigest.set(token.digest, token)
+    this.changed()
+  }
+
+  removeServiceToken(id: string): ServiceTokenRecord | undefined {
+    const token = this.serviceTokens.delete(id)
+    if (!token) return undefined
+    this.serviceTokensByWorkspace.delete(token.workspaceId, id)
+    this.serviceTokensByDigest.delete(token.digest)
+    this.changed()
+    return token
   }
 
   /** Removes the database and its connections. */

@@ -8,12 +8,13 @@ import type {
   Database,
   EndpointName,
   Project,
+  ResponseBody,
   Workspace,
 } from '../api/contract.js'
 import {ENDPOINT_ORDER} from '../api/contract.js'
 import {hostInUrl} from '../url-host.js'
 import type {Credential, DatabaseEndpoints} from './databases/backend.js'
-import type {ConnectionRecord, DatabaseRecord, ProjectRecord, WorkspaceRecord} from './records.js'
+import type {ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, WorkspaceRecord} from './records.js'
 import {regionName} from './regions.js'
 
 export interface ViewContext {
@@ -198,4 +199,22 @@ export function createdProjectDatabaseView(context: ViewContext, database: Datab
 
 export function createdDatabaseView(context: ViewContext, database: DatabaseRecord, minted: Minted | undefined): CreatedDatabase {
   return {...createdProjectDatabaseView(context, database, minted), project: projectReference(context, database)}
+}
+
+type ListedServiceToken = ResponseBody<'getV1WorkspacesByWorkspaceIdService-tokens', 200>['data'][number]
+type CreatedServiceToken = ResponseBody<'postV1WorkspacesByWorkspaceIdService-tokens', 201>['data']
+
+/** What the API shows of a token's value: its first and last four characters, or nothing of a short one. */
+export function valueHint(value: string): string {
+  return value.length >= 16 ? `${value.slice(0, 4)}…${value.slice(-4)}` : '…'
+}
+
+/** A service token as lists show it: never its value, which is not even kept. */
+export function serviceTokenView(token: Pick<ServiceTokenRecord, 'id' | 'name' | 'valueHint' | 'createdAt' | 'expiresAt'>): ListedServiceToken {
+  return {id: token.id, type: 'serviceToken', name: token.name, valueHint: token.valueHint, createdAt: token.createdAt, expiresAt: token.expiresAt}
+}
+
+/** The one answer that carries a token's value: the one that created it. */
+export function createdServiceTokenView(token: ServiceTokenRecord, value: string): CreatedServiceToken {
+  return {...serviceTokenView(token), value}
 }

@@ -1,6 +1,6 @@
 // The field spec of every resource the CLI prints. A table, TSV, CSV and the names --columns
 // accepts all come from here; JSON and YAML print the API objects themselves.
-import type {Backup, Connection, ListedDatabase, Me, PostgresRegion, Project, Usage, Workspace} from '../api/contract.js'
+import type {Backup, Connection, CreatedServiceToken, ListedDatabase, Me, PostgresRegion, Project, ServiceToken, Usage, Workspace} from '../api/contract.js'
 import {ENDPOINT_ORDER, type ConnectionDetails, type EndpointDetails} from '../api/connection-details.js'
 import type {FieldSpec} from './fields.js'
 
@@ -186,4 +186,22 @@ export const profileFields: FieldSpec<ProfileRow> = [
   {name: 'workspace', header: 'WORKSPACE', text: (p) => orDash(p.workspace?.name), plain: (p) => plainOrEmpty(p.workspace?.name)},
   {name: 'api-url', header: 'API URL', text: (p) => p.apiUrl, whole: true},
   {name: 'current', header: 'CURRENT', text: (p) => (p.current ? '*' : ''), plain: (p) => (p.current ? '*' : '')},
+]
+
+/** A service token as lists show it: the API's hint of its value, never the value. */
+export const serviceTokenFields: FieldSpec<ServiceToken> = [
+  {name: 'id', header: 'ID', text: (t) => t.id, whole: true},
+  {name: 'name', header: 'NAME', text: (t) => t.name},
+  {name: 'hint', header: 'HINT', text: (t) => t.valueHint, whole: true},
+  {name: 'created', header: 'CREATED', text: (t) => shortTime(t.createdAt), plain: (t) => t.createdAt, min: 11},
+  {name: 'expires', header: 'EXPIRES', text: (t) => (t.expiresAt ? shortTime(t.expiresAt) : 'never'), plain: (t) => plainOrEmpty(t.expiresAt), min: 11},
+]
+
+/** A service token just created: its value, which the API shows this once. */
+export const createdServiceTokenFields: FieldSpec<CreatedServiceToken> = [
+  {name: 'id', header: 'ID', text: (t) => t.id, whole: true},
+  {name: 'name', header: 'NAME', text: (t) => t.name},
+  {name: 'value', header: 'VALUE', text: (t) => t.value, whole: true},
+  {name: 'created', header: 'CREATED', text: (t) => shortTime(t.createdAt), plain: (t) => t.createdAt, min: 11},
+  {name: 'expires', header: 'EXPIRES', text: (t) => (t.expiresAt ? shortTime(t.expiresAt) : 'never'), plain: (t) => plainOrEmpty(t.expiresAt), min: 11},
 ]

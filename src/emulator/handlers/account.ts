@@ -28,7 +28,7 @@ export function getMe({core, principal}: Call): Reply {
     status: 200,
     // A service token belongs to a workspace, not to a user.
     body: {
-      data: {user: null, workspace: {id: workspace.id, name: workspace.name}, credential: {type: 'service_token', id: core.store.credentialId, name: SERVICE_TOKEN_NAME}},
+      data: {user: null, workspace: {id: workspace.id, name: workspace.name}, credential: {type: 'service_token', id: principal.tokenId, name: principal.tokenName}},
     } satisfies ResponseBody<'getV1Me', 200>,
   }
 }
