@@ -89,6 +89,13 @@ export class CancelledError extends CliError {
   }
 }
 
+/** An external program the CLI runs (psql) could not be started (exit 1). */
+export class ToolError extends CliError {
+  override readonly name = 'ToolError'
+  readonly code = 'tool'
+  readonly exitCode = EXIT.unexpected
+}
+
 /** A database that ended in `failure` or never became ready in time. */
 export class ProvisioningError extends CliError {
   override readonly name = 'ProvisioningError'
