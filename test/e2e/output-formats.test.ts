@@ -204,7 +204,9 @@ function cases(emulator: Emulator): Case<unknown>[] {
       columns: [
         {name: 'workspace', header: 'WORKSPACE', value: (m) => `${m.workspace.name} (${m.workspace.id})`},
         {name: 'user', header: 'USER', value: () => '- (service token)'},
-        {name: 'credential', header: 'CREDENTIAL', value: (m) => [m.credential.type, m.credential.name].filter(Boolean).join(' · ')},
+        // How the CLI authenticated: a service token here (an OAuth session says oauth); no expiry for it.
+        {name: 'credential', header: 'CREDENTIAL', value: () => 'service token'},
+        {name: 'expires', header: 'EXPIRES', value: () => ''},
         {name: 'api-url', header: 'API URL', value: () => emulator.url},
         // The token masked: its first four and last four characters.
         {name: 'token-from', header: 'TOKEN FROM', value: () => /^PRISMA_SERVICE_TOKEN \(\S{4}…\S{4}\)$/},
