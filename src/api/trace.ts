@@ -1,6 +1,7 @@
 // The HTTP trace that DEBUG=prisma-mgmt:http turns on: one block of lines per exchange and one
 // line per retry, with every secret redacted and every control character made visible. Pure: no
 // I/O, no undici, so the transport builds nothing of it unless a trace sink was given.
+import {grouped} from './digits.js'
 
 /** The `debug` namespace of the trace: DEBUG=prisma-mgmt:http, prisma-mgmt:*, * turn it on. */
 export const TRACE_NAMESPACE = 'prisma-mgmt:http'
@@ -131,7 +132,7 @@ export function redactBody(body: string, secrets: readonly string[] = []): strin
 export function truncate(text: string, max = MAX_TRACED_BODY): string {
   if (text.length <= max) return text
   const end = /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max
-  return `${text.slice(0, end)}… [${(text.length - end).toLocaleString('en-US')} more characters]`
+  return `${text.slice(0, end)}… [${grouped(text.length - end)} more characters]`
 }
 
 /** A body ready for one trace line: redacted, cut to MAX_TRACED_BODY, control characters escaped. */

@@ -5,6 +5,7 @@ import {STATUS_CODES} from 'node:http'
 import {performance} from 'node:perf_hooks'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {Agent, EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
+import {grouped} from './digits.js'
 import {ApiError, InvalidResponseError, NetworkError, RequestAbortedError, TimeoutError} from './errors.js'
 import {formatExchange, formatRetry} from './trace.js'
 import {isLoopbackHost, normalizeApiUrl} from './url.js'
@@ -337,7 +338,7 @@ export class Transport {
     // Digests, not the cursors: a server may send long ones, and at most maxPages are kept.
     const seen = new Set<string>()
     for (let pageNumber = 1; remaining > 0; pageNumber++) {
-      const request = `GET ${path} (page ${pageNumber.toLocaleString('en-US')})`
+      const request = `GET ${path} (page ${grouped(pageNumber)})`
       const page = read(await this.request<unknown>('GET', path, {query: {...query, cursor, limit: Math.min(MAX_PAGE_SIZE, remaining)}}), request)
       for (const item of page.data) {
         yield item
@@ -350,7 +351,7 @@ export class Transport {
       if (page.data.length === 0) throw new InvalidResponseError(`${request}: the API answered an empty page that says more follow (hasMore).`)
       if (typeof next !== 'string' || next === '') throw new InvalidResponseError(`${request}: the API says more follow (hasMore) but gave no cursor to fetch them.`)
       if (pageNumber >= this.maxPages) {
-        const counts = `${pageNumber.toLocaleString('en-US')} pages (${items.toLocaleString('en-US')} items)`
+        const counts = `${grouped(pageNumber)} pages (${grouped(items)} items)`
         throw new InvalidResponseError(`GET ${path}: stopped after ${counts}; the API kept answering hasMore.`)
       }
       const digest = createHash('sha256').update(next).digest('base64')

@@ -1,6 +1,7 @@
 // The field spec of every resource the CLI prints. A table, TSV, CSV and the names --columns
 // accepts all come from here; JSON and YAML print the API objects themselves.
 import type {Backup, Connection, CreatedServiceToken, ListedDatabase, Me, PostgresRegion, Project, ServiceToken, Usage, Workspace} from '../api/contract.js'
+import {grouped} from '../api/digits.js'
 import {ENDPOINT_ORDER, type ConnectionDetails, type EndpointDetails} from '../api/connection-details.js'
 import type {FieldSpec} from './fields.js'
 
@@ -91,13 +92,6 @@ export const backupFields: FieldSpec<Backup> = [
   {name: 'size', header: 'SIZE', text: (b) => humanBytes(b.size), plain: (b) => plainOrEmpty(b.size)},
   {name: 'created', header: 'CREATED', text: (b) => shortTime(b.createdAt), plain: (b) => b.createdAt, min: 11},
 ]
-
-/** Groups digits the way people read them (`1,234,567`), without loading ICU's number formatting. */
-export function grouped(value: number): string {
-  const [whole, fraction] = String(value).split('.')
-  const digits = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  return fraction === undefined ? digits : `${digits}.${fraction.slice(0, 3)}`
-}
 
 export const usageFields: FieldSpec<Usage> = [
   {name: 'start', header: 'START', text: (u) => shortTime(u.period.start), plain: (u) => u.period.start},
