@@ -11,6 +11,7 @@ import type {Emulator} from '../../emulator/index.js'
 import {EmulatorError, UsageError} from '../../errors.js'
 import {processStreams} from '../../io/streams.js'
 import {reportFailure} from '../../output/failure.js'
+import {terminalSafe} from '../../output/safe-text.js'
 
 // `--databases local` with a --data-dir restarts every saved database before it listens.
 const READY_TIMEOUT_MS = 120_000
@@ -20,6 +21,9 @@ function logTail(text: string, lines = 20): string {
 }
 
 export default class EmulatorStart extends Command {
+  // The same streams every command writes through.
+  private readonly io = processStreams()
+
   static override summary = 'Serve the Prisma Management API on this machine'
 
   static override description = `A faithful local peer of https://api.prisma.io for tests, demos and offline scripting: projects, databases, connections, pagination, errors and statuses behave as the real API documents them.
@@ -94,7 +98,8 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
         provisionDelayMs: flags['provision-delay-ms'],
         oauthClientId: flags['oauth-client-id'],
         accessTokenTtlSeconds: flags['access-token-ttl'],
-        log: (line) => process.stderr.write(`${line}\n`),
+        // Request paths, database output and error text come from outside: shown, never obeyed.
+        log: (line) => this.io.stderr.write(`${terminalSafe(line)}\n`),
       })
     } catch (error) {
       return this.fail(error instanceof Error ? error.message : String(error), 1)
@@ -105,7 +110,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
       process.once('SIGINT', () => resolve('SIGINT'))
       process.once('SIGTERM', () => resolve('SIGTERM'))
     })
-    process.stdout.write(
+    this.io.stdout.write(
       [
         `Prisma Management API emulator listening on ${emulator.url}`,
         `Token: ${emulator.token}`,
@@ -123,7 +128,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
     const force = (): never => process.exit(1)
     process.once('SIGINT', force)
     process.once('SIGTERM', force)
-    process.stderr.write(`${signal}: stopping the emulator\n`)
+    this.io.stderr.write(`${signal}: stopping the emulator\n`)
     await emulator.close()
     // Whatever a backend left behind must not keep a stopped emulator alive.
     setTimeout(() => process.exit(0), 2000).unref()
@@ -183,7 +188,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
       await removeDetachedRecord(dataDir, pid)
       const tail = logTail(await readFile(logFile, 'utf8').catch(() => ''))
       if (outcome.kind === 'interrupted') {
-        process.stderr.write('Interrupted: stopped the emulator that was starting.\n')
+        this.io.stderr.write('Interrupted: stopped the emulator that was starting.\n')
         return this.exit(130)
       }
       const why = outcome.kind === 'exited' ? `exited (${outcome.how}) before it listened` : `did not listen within ${READY_TIMEOUT_MS / 1000} s`
@@ -192,8 +197,8 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
 
     await writeDetachedRecord(dataDir, {...record, url: outcome.url}, false)
     child.unref()
-    process.stdout.write(`export PRISMA_MANAGEMENT_API_URL=${outcome.url}\nexport PRISMA_SERVICE_TOKEN=${outcome.token}\n`)
-    process.stderr.write(`Emulator running at ${outcome.url} (pid ${pid}), logging to ${logFile}. Stop it with: ${bin} emulator stop\n`)
+    this.io.stdout.write(`export PRISMA_MANAGEMENT_API_URL=${outcome.url}\nexport PRISMA_SERVICE_TOKEN=${outcome.token}\n`)
+    this.io.stderr.write(`Emulator running at ${outcome.url} (pid ${pid}), logging to ${logFile}. Stop it with: ${bin} emulator stop\n`)
   }
 
   /** Reads the log until both export lines are there, or the child exits, or time runs out, or Ctrl-C. */
@@ -240,6 +245,6 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
   // Parse errors and failures read like every other command's: `Error: ...`, then what to do.
   public override async catch(error: Error & {exitCode?: number}): Promise<void> {
     if (error instanceof Errors.ExitError) throw error
-    process.exitCode = await reportFailure(error, {io: processStreams(), flagNames: Object.keys(EmulatorStart.flags)})
+    process.exitCode = await reportFailure(error, {io: this.io, flagNames: Object.keys(EmulatorStart.flags)})
   }
 }

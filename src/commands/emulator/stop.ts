@@ -10,6 +10,9 @@ const STOP_TIMEOUT_MS = 30_000
 const KILL_TIMEOUT_MS = 5_000
 
 export default class EmulatorStop extends Command {
+  // The same streams every command writes through.
+  private readonly io = processStreams()
+
   static override summary = 'Stop the emulator started with "emulator start --detach"'
 
   static override description = `Sends SIGTERM to the emulator that "emulator start --detach" recorded, waits until it has exited (its databases closed cleanly) and removes the record. If it has not exited after 30 seconds, it is killed, with a warning.
@@ -25,7 +28,7 @@ Succeeds also when no detached emulator is running.`
     if (!record || !isEmulatorProcess(record.pid)) {
       // A record of a process that is gone stops nothing; the next `start --detach` would replace it anyway.
       if (record) await removeDetachedRecord(dataDir, record.pid)
-      process.stdout.write('No detached emulator is running.\n')
+      this.io.stdout.write('No detached emulator is running.\n')
       return
     }
 
@@ -36,20 +39,20 @@ Succeeds also when no detached emulator is running.`
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
     }
     if (!(await exited(pid, STOP_TIMEOUT_MS))) {
-      process.stderr.write(`Warning: the emulator (pid ${pid}) did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; killing it. Its databases may not have closed cleanly.\n`)
+      this.io.stderr.write(`Warning: the emulator (pid ${pid}) did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; killing it. Its databases may not have closed cleanly.\n`)
       killEmulatorGroup(pid)
       if (!(await exited(pid, KILL_TIMEOUT_MS))) {
         throw new EmulatorError(`The emulator (pid ${pid}) is still running after SIGKILL; its record stays in ${dataDir}.`)
       }
     }
     await removeDetachedRecord(dataDir, pid)
-    process.stdout.write(url ? `Stopped the emulator at ${url} (pid ${pid}).\n` : `Stopped the emulator (pid ${pid}), which had not started listening yet.\n`)
+    this.io.stdout.write(url ? `Stopped the emulator at ${url} (pid ${pid}).\n` : `Stopped the emulator (pid ${pid}), which had not started listening yet.\n`)
   }
 
   // Failures read like every other command's: `Error: ...`, then what to do.
   public override async catch(error: Error & {exitCode?: number}): Promise<void> {
     if (error instanceof Errors.ExitError) throw error
-    process.exitCode = await reportFailure(error, {io: processStreams(), flagNames: Object.keys(EmulatorStop.flags)})
+    process.exitCode = await reportFailure(error, {io: this.io, flagNames: Object.keys(EmulatorStop.flags)})
   }
 }
 
