@@ -2,43 +2,20 @@
 // psql's output and exit code, a password no process's command line shows, and a connection
 // that is gone afterwards however psql ended. Runs in the integration tier.
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {chmod, readFile, writeFile} from 'node:fs/promises'
-import {createServer} from 'node:net'
-import type {AddressInfo} from 'node:net'
 import {basename, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {promisify} from 'node:util'
 
 import pg from 'pg'
 
-import {Emulator, ROOT, eventually, parseJson, removeDir, run, start, tempDir} from './harness.js'
+import {Emulator, eventually, parseJson, removeDir, run, start, tempDir} from './harness.js'
+import {hasPostgres, PSQL, startCluster, type Cluster} from './postgres-cluster.js'
 
-const exec = promisify(execFile)
-const CLUSTER = join(ROOT, 'scripts/postgres-cluster.sh')
-const hasPostgres = readdirSafe('/usr/lib/postgresql').some((v) => readdirSafe(`/usr/lib/postgresql/${v}/bin`).includes('initdb'))
-const PSQL = ['/usr/bin/psql', ...readdirSafe('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin/psql`)].find((path) => existsSync(path))
-
-function readdirSafe(path: string): string[] {
-  try {
-    return readdirSync(path)
-  } catch {
-    return []
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
-  const {port} = server.address() as AddressInfo
-  await new Promise((ok) => server.close(ok))
-  return port
-}
 
 /** Every process's command line, NUL-separated arguments as /proc has them. */
 function commandLines(): {pid: string; argv: string[]; raw: string}[] {
-  return readdirSafe('/proc')
+  return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((pid) => {
       try {
@@ -69,7 +46,7 @@ async function connect(seen: Seen): Promise<void> {
 }
 
 describe('db psql against a real PostgreSQL', {skip: hasPostgres && PSQL ? false : 'PostgreSQL server and client are not installed (apt-get install postgresql postgresql-client)', timeout: 240_000}, () => {
-  let clusterDir: string
+  let cluster: Cluster | undefined
   let adminUrl: string
   let emulator: Emulator
   let home: string
@@ -95,9 +72,8 @@ describe('db psql against a real PostgreSQL', {skip: hasPostgres && PSQL ? false
   }
 
   before(async () => {
-    clusterDir = await tempDir('prisma-mgmt-pg-')
-    const {stdout} = await exec(CLUSTER, ['start', clusterDir, String(await freePort())])
-    adminUrl = stdout.trim()
+    cluster = await startCluster()
+    adminUrl = cluster.adminUrl
     home = await tempDir()
     scratch = await tempDir('prisma-mgmt-psql-')
     // A psql that records the environment it was given (to learn the password), then becomes the real psql.
@@ -114,8 +90,7 @@ describe('db psql against a real PostgreSQL', {skip: hasPostgres && PSQL ? false
   })
   after(async () => {
     await emulator?.stop()
-    await exec(CLUSTER, ['stop', clusterDir]).catch(() => {})
-    await removeDir(clusterDir)
+    await cluster?.stop()
     await removeDir(home)
     await removeDir(scratch)
   })

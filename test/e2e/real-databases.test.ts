@@ -2,36 +2,16 @@
 // that revokes, data that survives a restart, and nothing left running after SIGTERM.
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {readdirSync} from 'node:fs'
-import {createServer, createConnection} from 'node:net'
-import type {AddressInfo} from 'node:net'
-import {join} from 'node:path'
+import {createConnection} from 'node:net'
 import {after, before, describe, it} from 'node:test'
 import {promisify} from 'node:util'
 
 import pg from 'pg'
 
-import {Emulator, ROOT, parseJson, removeDir, run, tempDir} from './harness.js'
+import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {hasPostgres, startCluster, type Cluster} from './postgres-cluster.js'
 
 const exec = promisify(execFile)
-const CLUSTER = join(ROOT, 'scripts/postgres-cluster.sh')
-const hasPostgres = readdirSafe('/usr/lib/postgresql').some((v) => readdirSafe(`/usr/lib/postgresql/${v}/bin`).includes('initdb'))
-
-function readdirSafe(path: string): string[] {
-  try {
-    return readdirSync(path)
-  } catch {
-    return []
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
-  const {port} = server.address() as AddressInfo
-  await new Promise((ok) => server.close(ok))
-  return port
-}
 
 async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 20_000})
@@ -125,23 +105,21 @@ describe('real databases: local (PGlite through @prisma/dev)', {timeout: 240_000
 })
 
 describe('real databases: postgres (a real server, a role per connection)', {skip: hasPostgres ? false : 'PostgreSQL server binaries are not installed (apt-get install postgresql)', timeout: 240_000}, () => {
-  let clusterDir: string
+  let cluster: Cluster | undefined
   let adminUrl: string
   let emulator: Emulator
   let home: string
   const env = () => emulator.env(home)
 
   before(async () => {
-    clusterDir = await tempDir('prisma-mgmt-pg-')
-    const {stdout} = await exec(CLUSTER, ['start', clusterDir, String(await freePort())])
-    adminUrl = stdout.trim()
+    cluster = await startCluster()
+    adminUrl = cluster.adminUrl
     home = await tempDir()
     emulator = await Emulator.start(['--databases', 'postgres', '--postgres-url', adminUrl])
   })
   after(async () => {
     await emulator?.stop()
-    await exec(CLUSTER, ['stop', clusterDir]).catch(() => {})
-    await removeDir(clusterDir)
+    await cluster?.stop()
     await removeDir(home)
   })
 
