@@ -55,13 +55,17 @@ export function connection(i: number): Connection {
   } as unknown as Connection
 }
 
+/** The connection strings createdConnection(…, password) carries. */
+export const directUrl = (password: string) => `postgres://u_9:${password}@db.example.test:5432/postgres?sslmode=require`
+export const pooledUrl = (password: string) => `postgres://u_9:${password}@pool.example.test:6543/postgres?sslmode=require`
+
 export function createdConnection(name: string, password = 's3cret-pass'): CreatedConnection {
   return {
     ...connection(9),
     name,
     endpoints: {
-      direct: {host: 'db.example.test', port: 5432, connectionString: `postgres://u_9:${password}@db.example.test:5432/postgres?sslmode=require`},
-      pooled: {host: 'pool.example.test', port: 6543, connectionString: `postgres://u_9:${password}@pool.example.test:6543/postgres?sslmode=require`},
+      direct: {host: 'db.example.test', port: 5432, connectionString: directUrl(password)},
+      pooled: {host: 'pool.example.test', port: 6543, connectionString: pooledUrl(password)},
     },
   } as unknown as CreatedConnection
 }
@@ -112,3 +116,23 @@ export const usage: Usage = {
 } as Usage
 
 export const workspaces: Workspace[] = [workspace, {...workspace, id: 'ws_2', url: 'https://api.example.test/v1/workspaces/ws_2', name: 'Side project', createdAt: '2026-10-01T08:00:00.000Z'}]
+
+/** What a terminal (80 columns, no colour) shows for its two endpoints: each string, too wide for a row, stands above its table. */
+export function endpointTables(password: string): string[] {
+  const table = (host: string, url: string) => {
+    const width = host.length
+    const row = (label: string, value: string) => `│ ${label.padEnd(8)} │ ${value.padEnd(width)} │`
+    return [
+      'Connection string:',
+      url,
+      `┌──────────┬${'─'.repeat(width + 2)}┐`,
+      row('Host', host),
+      row('Port', host.startsWith('db') ? '5432' : '6543'),
+      row('User', 'u_9'),
+      row('Password', password),
+      row('Database', 'postgres'),
+      `└──────────┴${'─'.repeat(width + 2)}┘`,
+    ]
+  }
+  return ['Direct connection', ...table('db.example.test', directUrl(password)), '', 'Pooled connection', ...table('pool.example.test', pooledUrl(password))]
+}

@@ -7,14 +7,14 @@ import DbConnectionsDelete from '../../../src/commands/db/connections/delete.js'
 import DbConnectionsList from '../../../src/commands/db/connections/list.js'
 import DbConnectionsRotate from '../../../src/commands/db/connections/rotate.js'
 import type {Choice} from '../../../src/io/prompts.js'
-import {connection, createdConnection, database, page, project} from '../fixtures.js'
+import {connection, createdConnection, database, directUrl, endpointTables, page, pooledUrl, project} from '../fixtures.js'
 import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
 
 const UNAVAILABLE = 'Error: Service unavailable.\nThe API is unavailable or busy; try again in a moment.\n'
-const DIRECT = 'postgres://u_9:n3w-pass@db.example.test:5432/postgres?sslmode=require'
-const POOLED = 'postgres://u_9:n3w-pass@pool.example.test:6543/postgres?sslmode=require'
+const DIRECT = directUrl('n3w-pass')
+const POOLED = pooledUrl('n3w-pass')
 
 describe('db connections list in process', () => {
   const two = [connection(1), connection(2)]
@@ -147,27 +147,7 @@ describe('db connections rotate in process', () => {
       [
         'Connection app-1 (conn_1)',
         '',
-        'Direct connection',
-        'Connection string:',
-        DIRECT,
-        '┌──────────┬─────────────────┐',
-        '│ Host     │ db.example.test │',
-        '│ Port     │ 5432            │',
-        '│ User     │ u_9             │',
-        '│ Password │ n3w-pass        │',
-        '│ Database │ postgres        │',
-        '└──────────┴─────────────────┘',
-        '',
-        'Pooled connection',
-        'Connection string:',
-        POOLED,
-        '┌──────────┬───────────────────┐',
-        '│ Host     │ pool.example.test │',
-        '│ Port     │ 6543              │',
-        '│ User     │ u_9               │',
-        '│ Password │ n3w-pass          │',
-        '│ Database │ postgres          │',
-        '└──────────┴───────────────────┘',
+        ...endpointTables('n3w-pass'),
         '',
       ].join('\n'),
     )

@@ -6,14 +6,14 @@ import {parse as parseYaml} from 'yaml'
 import DbCreate from '../../../src/commands/db/create.js'
 import ProjectsCreate from '../../../src/commands/projects/create.js'
 import type {Choice} from '../../../src/io/prompts.js'
-import {createdDatabase, createdProject, regions} from '../fixtures.js'
+import {createdDatabase, createdProject, directUrl, endpointTables, pooledUrl, regions} from '../fixtures.js'
 import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
 
 const NAME = 'project-20261129-102030'
-const DIRECT = 'postgres://u_9:first-pass@db.example.test:5432/postgres?sslmode=require'
-const POOLED = 'postgres://u_9:first-pass@pool.example.test:6543/postgres?sslmode=require'
+const DIRECT = directUrl('first-pass')
+const POOLED = pooledUrl('first-pass')
 const ENDPOINT_HEADER = 'PROJECT\tDATABASE\tCONNECTION\tENDPOINT\tCONNECTION STRING\tHOST\tPORT\tUSER\tPASSWORD\tDATABASE NAME\n'
 const ENDPOINT_ROWS =
   `proj_9\tdb_9\tconn_9\tdirect\t${DIRECT}\tdb.example.test\t5432\tu_9\tfirst-pass\tpostgres\n` +
@@ -42,27 +42,7 @@ function databaseBlock(status: string): string {
     '',
     'Connection default (conn_9)',
     '',
-    'Direct connection',
-    'Connection string:',
-    DIRECT,
-    '┌──────────┬─────────────────┐',
-    '│ Host     │ db.example.test │',
-    '│ Port     │ 5432            │',
-    '│ User     │ u_9             │',
-    '│ Password │ first-pass      │',
-    '│ Database │ postgres        │',
-    '└──────────┴─────────────────┘',
-    '',
-    'Pooled connection',
-    'Connection string:',
-    POOLED,
-    '┌──────────┬───────────────────┐',
-    '│ Host     │ pool.example.test │',
-    '│ Port     │ 6543              │',
-    '│ User     │ u_9               │',
-    '│ Password │ first-pass        │',
-    '│ Database │ postgres          │',
-    '└──────────┴───────────────────┘',
+    ...endpointTables('first-pass'),
     '',
     'These secrets are shown only once. Store them now.',
     '',

@@ -9,14 +9,14 @@ import {parse as parseYaml} from 'yaml'
 
 import DbCredentials from '../../../src/commands/db/credentials.js'
 import type {Choice} from '../../../src/io/prompts.js'
-import {connection, createdConnection, database, page, project} from '../fixtures.js'
+import {connection, createdConnection, database, directUrl, endpointTables, page, pooledUrl, project} from '../fixtures.js'
 import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
 
 const NAME = 'prisma-mgmt-20261129-102030'
-const DIRECT = 'postgres://u_9:s3cret-pass@db.example.test:5432/postgres?sslmode=require'
-const POOLED = 'postgres://u_9:s3cret-pass@pool.example.test:6543/postgres?sslmode=require'
+const DIRECT = directUrl('s3cret-pass')
+const POOLED = pooledUrl('s3cret-pass')
 const LIST = '/v1/databases/db_1/connections?limit=100'
 const POST = '/v1/databases/db_1/connections'
 
@@ -54,27 +54,7 @@ describe('db credentials in process', () => {
       [
         `Connection ${NAME} (conn_9)`,
         '',
-        'Direct connection',
-        'Connection string:',
-        DIRECT,
-        '┌──────────┬─────────────────┐',
-        '│ Host     │ db.example.test │',
-        '│ Port     │ 5432            │',
-        '│ User     │ u_9             │',
-        '│ Password │ s3cret-pass     │',
-        '│ Database │ postgres        │',
-        '└──────────┴─────────────────┘',
-        '',
-        'Pooled connection',
-        'Connection string:',
-        POOLED,
-        '┌──────────┬───────────────────┐',
-        '│ Host     │ pool.example.test │',
-        '│ Port     │ 6543              │',
-        '│ User     │ u_9               │',
-        '│ Password │ s3cret-pass       │',
-        '│ Database │ postgres          │',
-        '└──────────┴───────────────────┘',
+        ...endpointTables('s3cret-pass'),
         aside(1),
       ].join('\n'),
     )
