@@ -128,9 +128,10 @@ async function newTable(options: {head?: string[]; colWidths?: number[]}) {
   return new Table({...options, wordWrap: false, style: {head: [], border: [], compact: true}})
 }
 
-async function widthOf(text: string): Promise<number> {
+/** Measures display width (of the widest line); loaded once per table, not once per cell. */
+async function widthMeter(): Promise<(text: string) => number> {
   const {default: stringWidth} = await import('string-width')
-  return Math.max(0, ...text.split('\n').map((line) => stringWidth(line)))
+  return (text) => Math.max(0, ...text.split('\n').map((line) => stringWidth(line)))
 }
 
 /** Bold on a coloured stdout, plain elsewhere. */
@@ -153,11 +154,12 @@ export async function dim(io: IOStreams, text: string): Promise<string> {
  */
 export async function boxedTable<T>(io: IOStreams, all: FieldSpec<T>, rows: readonly T[], options: {keepColumns?: boolean} = {}): Promise<string> {
   const allCells = rows.map((row) => all.map((f) => terminalSafe(f.text(row))))
+  const widthOf = await widthMeter()
   const natural: number[] = []
   const minimum: number[] = []
   for (const [i, field] of all.entries()) {
-    let width = await widthOf(field.header)
-    for (const row of allCells) width = Math.max(width, await widthOf(row[i]))
+    let width = widthOf(field.header)
+    for (const row of allCells) width = Math.max(width, widthOf(row[i]))
     natural.push(width)
     minimum.push(Math.min(width, field.min ?? Math.max(field.header.length, 8)))
   }
@@ -181,7 +183,8 @@ export async function boxedTable<T>(io: IOStreams, all: FieldSpec<T>, rows: read
  */
 export async function boxedFields(io: IOStreams, rows: readonly [label: string, value: string, whole: boolean][]): Promise<string> {
   const available = terminalWidth(io) ?? Number.POSITIVE_INFINITY
-  const labelWidth = Math.max(0, ...(await Promise.all(rows.map(([label]) => widthOf(label)))))
+  const widthOf = await widthMeter()
+  const labelWidth = Math.max(0, ...rows.map(([label]) => widthOf(label)))
   // Two columns: borders and padding take 7 characters.
   const valueRoom = Math.max(8, available - labelWidth - 7)
   const above: string[] = []
@@ -189,7 +192,7 @@ export async function boxedFields(io: IOStreams, rows: readonly [label: string, 
   let valueWidth = 0
   for (const [label, raw, whole] of rows) {
     const value = terminalSafe(raw)
-    const width = await widthOf(value)
+    const width = widthOf(value)
     if (whole && width > valueRoom && Number.isFinite(available)) {
       above.push(`${label}:\n${value}`)
       continue
@@ -198,7 +201,7 @@ export async function boxedFields(io: IOStreams, rows: readonly [label: string, 
     valueWidth = Math.max(valueWidth, Math.min(width, valueRoom))
   }
   // The labels of values moved above no longer widen the table.
-  const keptLabelWidth = Math.max(0, ...(await Promise.all(kept.map(([label]) => widthOf(label)))))
+  const keptLabelWidth = Math.max(0, ...kept.map(([label]) => widthOf(label)))
   const table = await newTable({colWidths: [keptLabelWidth + PADDING, valueWidth + PADDING]})
   for (const [label, value] of kept) table.push([await bold(io, label), value])
   return [...above, ...(kept.length > 0 ? [table.toString()] : [])].join('\n')
