@@ -76,14 +76,19 @@ export class Settings {
     return this.#profile ?? undefined
   }
 
-  async apiUrl(): Promise<Resolved<string>> {
-    const {flags, env} = this.input
-    if (flags['api-url']?.trim()) return {value: flags['api-url'].trim(), source: 'flag'}
-    const fromEnv = envValue(env, ENV.apiUrl)
+  /** A setting from its flag, then its environment variable, then the stored profile; undefined when none sets it. */
+  async #layered(flag: 'api-url' | 'auth-url' | 'client-id', variable: string, key: 'apiUrl' | 'authUrl' | 'clientId'): Promise<Resolved<string> | undefined> {
+    const fromFlag = this.input.flags[flag]?.trim()
+    if (fromFlag) return {value: fromFlag, source: 'flag'}
+    const fromEnv = envValue(this.input.env, variable)
     if (fromEnv) return {value: fromEnv, source: 'env'}
-    const stored = (await this.profile())?.apiUrl
+    const stored = (await this.profile())?.[key]
     if (stored) return {value: stored, source: 'profile'}
-    return {value: DEFAULT_API_URL, source: 'default'}
+    return undefined
+  }
+
+  async apiUrl(): Promise<Resolved<string>> {
+    return (await this.#layered('api-url', ENV.apiUrl, 'apiUrl')) ?? {value: DEFAULT_API_URL, source: 'default'}
   }
 
   /**
@@ -91,12 +96,8 @@ export class Settings {
    * or for an API on this machine (the emulator) the API's own URL, which serves OAuth too.
    */
   async authUrl(): Promise<Resolved<string>> {
-    const {flags, env} = this.input
-    if (flags['auth-url']?.trim()) return {value: flags['auth-url'].trim(), source: 'flag'}
-    const fromEnv = envValue(env, ENV.authUrl)
-    if (fromEnv) return {value: fromEnv, source: 'env'}
-    const stored = (await this.profile())?.authUrl
-    if (stored) return {value: stored, source: 'profile'}
+    const set = await this.#layered('auth-url', ENV.authUrl, 'authUrl')
+    if (set) return set
     const apiUrl = await this.apiUrl()
     if (isLoopbackUrl(apiUrl.value)) return {value: apiUrl.value.replace(/\/+$/, '').replace(/\/v1$/, ''), source: 'default'}
     return {value: DEFAULT_AUTH_URL, source: 'default'}
@@ -104,12 +105,8 @@ export class Settings {
 
   /** The OAuth client id: flag, environment, profile; the emulator's own for an API on this machine; else none. */
   async clientId(): Promise<Resolved<string> | undefined> {
-    const {flags, env} = this.input
-    if (flags['client-id']?.trim()) return {value: flags['client-id'].trim(), source: 'flag'}
-    const fromEnv = envValue(env, ENV.clientId)
-    if (fromEnv) return {value: fromEnv, source: 'env'}
-    const stored = (await this.profile())?.clientId
-    if (stored) return {value: stored, source: 'profile'}
+    const set = await this.#layered('client-id', ENV.clientId, 'clientId')
+    if (set) return set
     if (isLoopbackUrl((await this.apiUrl()).value)) return {value: EMULATOR_CLIENT_ID, source: 'default'}
     return undefined
   }
