@@ -3,7 +3,7 @@
 import type {Backup, Connection, CreatedServiceToken, ListedDatabase, Me, PostgresRegion, Project, ServiceToken, Usage, Workspace} from '../api/contract.js'
 import {grouped} from '../api/digits.js'
 import {ENDPOINT_ORDER, type ConnectionDetails, type EndpointDetails} from '../api/connection-details.js'
-import type {FieldSpec} from './fields.js'
+import type {Field, FieldSpec} from './fields.js'
 
 /** `2026-11-28T09:58:12.345Z` → `2026-11-28 09:58 UTC`; anything unparsable is shown as given. */
 export function shortTime(iso: string | null | undefined): string {
@@ -32,12 +32,17 @@ export function orDash(value: string | number | null | undefined): string {
 
 const plainOrEmpty = (value: string | number | boolean | null | undefined) => (value === null || value === undefined ? '' : String(value))
 
+/** When it was created: short on a terminal (a shrunk date keeps its day), ISO 8601 in TSV and CSV. */
+function createdField<T extends {createdAt: string}>(): Field<T> {
+  return {name: 'created', header: 'CREATED', text: (row) => shortTime(row.createdAt), plain: (row) => row.createdAt, min: 11}
+}
+
 export const projectFields: FieldSpec<Project> = [
   {name: 'id', header: 'ID', text: (p) => p.id, whole: true},
   {name: 'name', header: 'NAME', text: (p) => p.name},
   {name: 'workspace', header: 'WORKSPACE', text: (p) => p.workspace.name},
   {name: 'region', header: 'REGION', text: (p) => orDash(p.defaultRegion), plain: (p) => plainOrEmpty(p.defaultRegion)},
-  {name: 'created', header: 'CREATED', text: (p) => shortTime(p.createdAt), plain: (p) => p.createdAt, min: 11},
+  createdField(),
 ]
 
 /** Databases as lists answer them; single GETs share these fields. */
@@ -53,7 +58,7 @@ export const databaseFields: FieldSpec<DatabaseRow> = [
   {name: 'region', header: 'REGION', text: (d) => orDash(d.region?.id), plain: (d) => plainOrEmpty(d.region?.id)},
   {name: 'status', header: 'STATUS', text: (d) => d.status},
   {name: 'default', header: 'DEFAULT', text: (d) => (d.isDefault ? 'yes' : 'no'), plain: (d) => String(d.isDefault)},
-  {name: 'created', header: 'CREATED', text: (d) => shortTime(d.createdAt), plain: (d) => d.createdAt, min: 11},
+  createdField(),
 ]
 
 function endpointSummary(endpoints: Connection['endpoints'], separator: string): string {
@@ -70,13 +75,13 @@ export const connectionFields: FieldSpec<Connection> = [
   {name: 'name', header: 'NAME', text: (c) => c.name},
   {name: 'kind', header: 'KIND', text: (c) => c.kind},
   {name: 'endpoints', header: 'ENDPOINTS', text: (c) => endpointSummary(c.endpoints, '\n') || '-', plain: (c) => endpointSummary(c.endpoints, ' ')},
-  {name: 'created', header: 'CREATED', text: (c) => shortTime(c.createdAt), plain: (c) => c.createdAt, min: 11},
+  createdField(),
 ]
 
 export const workspaceFields: FieldSpec<Workspace> = [
   {name: 'id', header: 'ID', text: (w) => w.id, whole: true},
   {name: 'name', header: 'NAME', text: (w) => w.name},
-  {name: 'created', header: 'CREATED', text: (w) => shortTime(w.createdAt), plain: (w) => w.createdAt, min: 11},
+  createdField(),
 ]
 
 export const regionFields: FieldSpec<PostgresRegion> = [
@@ -90,7 +95,7 @@ export const backupFields: FieldSpec<Backup> = [
   {name: 'type', header: 'TYPE', text: (b) => b.backupType},
   {name: 'status', header: 'STATUS', text: (b) => b.status},
   {name: 'size', header: 'SIZE', text: (b) => humanBytes(b.size), plain: (b) => plainOrEmpty(b.size)},
-  {name: 'created', header: 'CREATED', text: (b) => shortTime(b.createdAt), plain: (b) => b.createdAt, min: 11},
+  createdField(),
 ]
 
 export const usageFields: FieldSpec<Usage> = [
@@ -187,7 +192,7 @@ export const serviceTokenFields: FieldSpec<ServiceToken> = [
   {name: 'id', header: 'ID', text: (t) => t.id, whole: true},
   {name: 'name', header: 'NAME', text: (t) => t.name},
   {name: 'hint', header: 'HINT', text: (t) => t.valueHint, whole: true},
-  {name: 'created', header: 'CREATED', text: (t) => shortTime(t.createdAt), plain: (t) => t.createdAt, min: 11},
+  createdField(),
   {name: 'expires', header: 'EXPIRES', text: (t) => (t.expiresAt ? shortTime(t.expiresAt) : 'never'), plain: (t) => plainOrEmpty(t.expiresAt), min: 11},
 ]
 
@@ -196,6 +201,6 @@ export const createdServiceTokenFields: FieldSpec<CreatedServiceToken> = [
   {name: 'id', header: 'ID', text: (t) => t.id, whole: true},
   {name: 'name', header: 'NAME', text: (t) => t.name},
   {name: 'value', header: 'VALUE', text: (t) => t.value, whole: true},
-  {name: 'created', header: 'CREATED', text: (t) => shortTime(t.createdAt), plain: (t) => t.createdAt, min: 11},
+  createdField(),
   {name: 'expires', header: 'EXPIRES', text: (t) => (t.expiresAt ? shortTime(t.expiresAt) : 'never'), plain: (t) => plainOrEmpty(t.expiresAt), min: 11},
 ]
