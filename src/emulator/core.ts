@@ -14,6 +14,8 @@ export interface EmulatorCore {
   token: string
   databases: DatabaseMode
   log: (line: string) => void
+  /** Who a bare token authenticates as for the API (a transfer's recipient token), or undefined. */
+  authenticate: (token: string) => Principal | undefined
 }
 
 /** Who sent a request: the service token, or an OAuth access token; each sees one workspace. */
