@@ -19,8 +19,10 @@ import type {
   Project,
   ProjectDatabase,
   Region,
+  RenamedDatabase,
   RenamedProject,
   RotatedConnection,
+  Subscription,
   CreatedServiceToken,
   ServiceToken,
   Usage,
@@ -243,6 +245,8 @@ const serviceToken = v.looseObject(serviceTokenFields)
 /** Created: the one answer with the token's value. */
 const createdServiceToken = v.looseObject({...serviceTokenFields, value: v.string()})
 
+const subscription = v.looseObject({planName: v.string(), usageBlocked: v.boolean(), upgradeUrl: v.string()})
+
 const backupList = v.looseObject({data: v.array(backup), meta: v.looseObject({backupRetentionDays: v.number()})})
 
 const usage = v.looseObject({
@@ -269,6 +273,8 @@ export const expected = {
   databases: page<ListedDatabase>()('a database list', database),
   projectDatabases: page<ProjectDatabase>()('a database list', database),
   database: data<Database>()('a database', database),
+  renamedDatabase: data<RenamedDatabase>()('a database', database),
+  subscription: data<Subscription>()('a workspace subscription', subscription),
   createdDatabase: data<CreatedDatabase>()('a database', createdDatabase),
   connections: page<Connection>()('a connection list', connection),
   connection: data<FetchedConnection>()('a connection', connection),

@@ -187,7 +187,7 @@ describe('emulator: rename, transfer, subscription', () => {
       const project = await as(token, 'POST', '/v1/projects', {name: 'refused'})
       assert.equal(project.status, 403, project.text)
       assert.equal((project.body as Error).error.code, 'usage-blocked')
-      assert.match((project.body as Error).error.message, /Usage is blocked for workspace \S+ on the Starter plan/)
+      assert.deepEqual(project.body, {error: {code: 'usage-blocked', message: "No project can be created while the workspace's usage is blocked.", hint: 'Upgrade the Starter plan to lift the block.'}})
       const database = await as(token, 'POST', `/v1/projects/${projectId}/databases`, {})
       assert.equal(database.status, 403, database.text)
       assert.equal((database.body as Error).error.code, 'usage-blocked')

@@ -35,7 +35,7 @@ export function refuseWhileUsageBlocked({principal}: Scope, what: 'project' | 'd
   throw new ApiProblem(
     403,
     'usage-blocked',
-    `Usage is blocked for workspace ${principal.workspace.id} on the ${subscription.planName} plan; no ${what} can be created.`,
-    `GET /v1/workspaces/${principal.workspace.id}/subscription shows the plan and where to upgrade it.`,
+    `No ${what} can be created while the workspace's usage is blocked.`,
+    `Upgrade the ${subscription.planName} plan to lift the block.`,
   )
 }
