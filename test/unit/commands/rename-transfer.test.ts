@@ -152,7 +152,7 @@ describe('projects transfer in process', () => {
   it('--to-profile and --recipient-token together: exit 2', async () => {
     const result = await runCommand(ProjectsTransfer, ['proj_1', '--to-profile', 'globex', '--recipient-token', RECIPIENT, '--yes'])
     assert.equal(result.code, 2)
-    assert.match(result.stderr, /--recipient-token=\S+ cannot also be provided when using --to-profile|cannot also be provided/)
+    assert.equal(result.stderr, 'Error: --recipient-token=[token] cannot also be provided when using --to-profile\nSee more help with --help\n')
     assertHidden(result)
   })
 
