@@ -1,6 +1,10 @@
 // The emulator's database rename, project transfer and workspace subscription, with the test hooks
 // that mint a token for another workspace and block a workspace's usage.
 import assert from 'node:assert/strict'
+import {createHash, randomBytes} from 'node:crypto'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import type {Client, Json} from './emulator-client.js'
@@ -20,6 +24,31 @@ interface Database {
   status: string
   project: {id: string}
   logicalId: string | null
+}
+
+/** A browser login through the emulator's OAuth server that picks `workspace`; its access token. */
+async function oauthAccessToken(url: string, clientId: string, workspace: string): Promise<string> {
+  const verifier = randomBytes(32).toString('base64url')
+  const redirectUri = 'http://127.0.0.1:53682/auth/callback'
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    scope: 'workspace:admin offline_access',
+    state: 's1',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  })
+  const page = await (await fetch(`${url}/authorize?${query}`)).text()
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)?.[1]
+  assert.ok(csrf, page)
+  const form = (fields: Record<string, string>) => ({method: 'POST', redirect: 'manual' as const, headers: {'content-type': 'application/x-www-form-urlencoded'}, body: new URLSearchParams(fields)})
+  const approved = await fetch(`${url}/authorize`, form({csrf_token: csrf, decision: 'approve', workspace}))
+  const code = new URL(approved.headers.get('location') ?? '').searchParams.get('code')
+  assert.ok(code, `approved: ${approved.status}`)
+  const tokens = await fetch(`${url}/token`, form({grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier}))
+  assert.equal(tokens.status, 200)
+  return ((await tokens.json()) as {access_token: string}).access_token
 }
 
 describe('emulator: rename, transfer, subscription', () => {
@@ -118,6 +147,14 @@ describe('emulator: rename, transfer, subscription', () => {
       assert.equal((await as(other.token, 'PATCH', `/v1/databases/${databaseId}`, {name: 'theirs'})).status, 200)
     })
 
+    it('takes an OAuth access token of the receiving workspace as well', async () => {
+      const {project} = await newProject('moving-by-oauth')
+      const access = await oauthAccessToken(client.emulator.url, client.emulator.oauthClientId, other.id)
+      const answer = await client.call('POST', `/v1/projects/${project.id}/transfer`, {recipientAccessToken: access})
+      assert.equal(answer.status, 204, answer.text)
+      assert.equal((((await as(access, 'GET', `/v1/projects/${project.id}`)).body) as Data<Project>).data.workspace.id, other.id)
+    })
+
     it('answers 409 for a project already in the recipient\'s workspace', async () => {
       const {project} = await newProject('stay')
       const answer = await client.call<Error>('POST', `/v1/projects/${project.id}/transfer`, {recipientAccessToken: client.emulator.token})
@@ -160,6 +197,31 @@ describe('emulator: rename, transfer, subscription', () => {
         await slow.emulator.close()
       }
     })
+  })
+
+  it('with --data-dir, a transferred project and a blocked plan are still so after a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'prisma-mgmt-emulator-transfer-'))
+    let emulator = await startEmulator({port: 0, dataDir, token: 'emu_persist_token_0001'})
+    try {
+      const workspace = emulator.addWorkspace('Kept')
+      const token = emulator.mintServiceToken(workspace.id, 'kept')!.value
+      const first = clientFor(emulator)
+      const created = await first.call<Data<{id: string; database: {id: string}}>>('POST', '/v1/projects', {name: 'kept'})
+      assert.equal((await first.call('POST', `/v1/projects/${created.body.data.id}/transfer`, {recipientAccessToken: token})).status, 204)
+      assert.equal(emulator.setSubscription(workspace.id, {planName: 'Team', usageBlocked: true})?.usageBlocked, true)
+      await emulator.close()
+      emulator = await startEmulator({port: 0, dataDir, token: 'emu_persist_token_0001'})
+      const again = clientFor(emulator)
+      const as2 = (method: string, path: string, body?: unknown) => again.call(method, path, body, {authorization: `Bearer ${token}`})
+      assert.equal(((await as2('GET', `/v1/projects/${created.body.data.id}`)).body as Data<Project>).data.workspace.id, workspace.id)
+      assert.equal((await as2('GET', `/v1/databases/${created.body.data.database.id}`)).status, 200)
+      assert.equal((await again.call('GET', `/v1/projects/${created.body.data.id}`)).status, 404)
+      assert.equal(((await as2('GET', `/v1/workspaces/${workspace.id}/subscription`)).body as Data<Json>).data.planName, 'Team')
+      assert.equal((await as2('POST', '/v1/projects', {name: 'no'})).status, 403)
+    } finally {
+      await emulator.close()
+      await rm(dataDir, {recursive: true, force: true})
+    }
   })
 
   describe('GET /v1/workspaces/{id}/subscription and blocked usage', () => {
