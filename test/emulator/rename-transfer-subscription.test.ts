@@ -2,17 +2,17 @@
 // that mint a token for another workspace and block a workspace's usage.
 import assert from 'node:assert/strict'
 import {createHash, randomBytes} from 'node:crypto'
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import type {Client, Json} from './emulator-client.js'
 import {clientFor, startClient} from './emulator-client.js'
-import {startEmulator} from '../../src/emulator/index.js'
+import {STATE_FILE, startEmulator} from '../../src/emulator/index.js'
 
 type Data<T> = {data: T}
-type Error = {error: {code: string; message: string; hint?: string}}
+type Problem = {error: {code: string; message: string; hint?: string}}
 interface Project {
   id: string
   name: string
@@ -92,7 +92,7 @@ describe('emulator: rename, transfer, subscription', () => {
       const {project, databaseId} = await newProject('logical')
       const second = await client.call<Data<Database>>('POST', `/v1/projects/${project.id}/databases`, {name: 'second'})
       assert.equal((await client.call('PATCH', `/v1/databases/${databaseId}`, {logicalId: 'main'})).status, 200)
-      const clash = await client.call<Error>('PATCH', `/v1/databases/${second.body.data.id}`, {logicalId: 'main'})
+      const clash = await client.call<Problem>('PATCH', `/v1/databases/${second.body.data.id}`, {logicalId: 'main'})
       assert.equal(clash.status, 409, clash.text)
       assert.equal(clash.body.error.code, 'conflict')
     })
@@ -100,7 +100,7 @@ describe('emulator: rename, transfer, subscription', () => {
     it('answers 400 for an empty or non-string name, naming the field, and changes nothing', async () => {
       const {databaseId} = await newProject('keep-name')
       for (const name of ['', '   ', 42]) {
-        const answer = await client.call<Error>('PATCH', `/v1/databases/${databaseId}`, {name})
+        const answer = await client.call<Problem>('PATCH', `/v1/databases/${databaseId}`, {name})
         assert.equal(answer.status, 400, answer.text)
         assert.equal(answer.body.error.code, 'validation-error')
         assert.match(answer.body.error.message, /^name must/)
@@ -109,12 +109,12 @@ describe('emulator: rename, transfer, subscription', () => {
     })
 
     it('answers 404 for an unknown database and for one of another workspace, 422 for a branch move', async () => {
-      const missing = await client.call<Error>('PATCH', '/v1/databases/cnosuchdatabase0000000000', {name: 'x'})
+      const missing = await client.call<Problem>('PATCH', '/v1/databases/cnosuchdatabase0000000000', {name: 'x'})
       assert.equal(missing.status, 404, missing.text)
       const {databaseId} = await newProject('not-yours')
       const foreign = await as(other.token, 'PATCH', `/v1/databases/${databaseId}`, {name: 'mine'})
       assert.equal(foreign.status, 404, foreign.text)
-      const branch = await client.call<Error>('PATCH', `/v1/databases/${databaseId}`, {branchId: 'b1'})
+      const branch = await client.call<Problem>('PATCH', `/v1/databases/${databaseId}`, {branchId: 'b1'})
       assert.equal(branch.status, 422, branch.text)
     })
   })
@@ -157,14 +157,14 @@ describe('emulator: rename, transfer, subscription', () => {
 
     it('answers 409 for a project already in the recipient\'s workspace', async () => {
       const {project} = await newProject('stay')
-      const answer = await client.call<Error>('POST', `/v1/projects/${project.id}/transfer`, {recipientAccessToken: client.emulator.token})
+      const answer = await client.call<Problem>('POST', `/v1/projects/${project.id}/transfer`, {recipientAccessToken: client.emulator.token})
       assert.equal(answer.status, 409, answer.text)
       assert.match(answer.body.error.message, /already in workspace/)
     })
 
     it('answers 401 for a recipient token that authenticates no workspace, and never repeats it', async () => {
       const {project} = await newProject('bad-recipient')
-      const answer = await client.call<Error>('POST', `/v1/projects/${project.id}/transfer`, {recipientAccessToken: 'not-a-token-of-anyone'})
+      const answer = await client.call<Problem>('POST', `/v1/projects/${project.id}/transfer`, {recipientAccessToken: 'not-a-token-of-anyone'})
       assert.equal(answer.status, 401, answer.text)
       assert.equal(answer.body.error.code, 'invalid-recipient-token')
       assert.ok(!answer.text.includes('not-a-token-of-anyone'))
@@ -174,7 +174,7 @@ describe('emulator: rename, transfer, subscription', () => {
     it('answers 400 without a recipientAccessToken, 404 for a project the caller cannot see', async () => {
       const {project} = await newProject('no-body')
       for (const body of [undefined, {}, {recipientAccessToken: ' '}, {recipientAccessToken: 7}]) {
-        const answer = await client.call<Error>('POST', `/v1/projects/${project.id}/transfer`, body)
+        const answer = await client.call<Problem>('POST', `/v1/projects/${project.id}/transfer`, body)
         assert.equal(answer.status, 400, `${JSON.stringify(body)}: ${answer.text}`)
         assert.match(answer.body.error.message, /recipientAccessToken/)
       }
@@ -190,7 +190,7 @@ describe('emulator: rename, transfer, subscription', () => {
         const workspace = await slow.call<Data<{id: string}>>('POST', '/__emulator/workspaces', {name: 'B'})
         const minted = await slow.call<Data<{value: string}>>('POST', `/__emulator/workspaces/${workspace.body.data.id}/service-tokens`, {name: 'b'})
         const created = await slow.call<Data<{id: string}>>('POST', '/v1/projects', {name: 'busy'})
-        const answer = await slow.call<Error>('POST', `/v1/projects/${created.body.data.id}/transfer`, {recipientAccessToken: minted.body.data.value})
+        const answer = await slow.call<Problem>('POST', `/v1/projects/${created.body.data.id}/transfer`, {recipientAccessToken: minted.body.data.value})
         assert.equal(answer.status, 409, answer.text)
         assert.match(answer.body.error.message, /cannot be transferred in its current state: database \S+ is provisioning/)
       } finally {
@@ -218,6 +218,13 @@ describe('emulator: rename, transfer, subscription', () => {
       assert.equal((await again.call('GET', `/v1/projects/${created.body.data.id}`)).status, 404)
       assert.equal(((await as2('GET', `/v1/workspaces/${workspace.id}/subscription`)).body as Data<Json>).data.planName, 'Team')
       assert.equal((await as2('POST', '/v1/projects', {name: 'no'})).status, 403)
+      await emulator.close()
+      // A plan of the wrong shape in the state file stops the start, naming the file.
+      const file = join(dataDir, STATE_FILE)
+      const state = JSON.parse(await readFile(file, 'utf8')) as {otherWorkspaces: {subscription: Record<string, unknown>}[]}
+      state.otherWorkspaces[0].subscription.usageBlocked = 'yes'
+      await writeFile(file, JSON.stringify(state), {mode: 0o600})
+      await assert.rejects(startEmulator({port: 0, dataDir, token: 'emu_persist_token_0001'}), (error: Error) => error.message.includes(file))
     } finally {
       await emulator.close()
       await rm(dataDir, {recursive: true, force: true})
@@ -248,11 +255,11 @@ describe('emulator: rename, transfer, subscription', () => {
 
       const project = await as(token, 'POST', '/v1/projects', {name: 'refused'})
       assert.equal(project.status, 403, project.text)
-      assert.equal((project.body as Error).error.code, 'usage-blocked')
+      assert.equal((project.body as Problem).error.code, 'usage-blocked')
       assert.deepEqual(project.body, {error: {code: 'usage-blocked', message: "No project can be created while the workspace's usage is blocked.", hint: 'Upgrade the Starter plan to lift the block.'}})
       const database = await as(token, 'POST', `/v1/projects/${projectId}/databases`, {})
       assert.equal(database.status, 403, database.text)
-      assert.equal((database.body as Error).error.code, 'usage-blocked')
+      assert.equal((database.body as Problem).error.code, 'usage-blocked')
       assert.ok(!((await as(token, 'GET', '/v1/projects')).body as Data<Project[]>).data.some((p) => p.name === 'refused'), 'nothing was created')
       // Other workspaces are not affected.
       assert.equal((await client.call('POST', '/v1/projects', {name: 'elsewhere', createDatabase: false})).status, 201)
