@@ -159,7 +159,7 @@ describe('GitHub Actions OIDC exchange: configuration', () => {
 
   it("fetches the issuer's key set from a JWKS URL, and checks the issuer given", async () => {
     const issuer = await testIssuer('http://issuer.example.test')
-    jwksServer = createServer((req, res) => {
+    jwksServer = createServer((_req, res) => {
       res.writeHead(200, {'content-type': 'application/json'})
       res.end(JSON.stringify(issuer.jwks))
     })
