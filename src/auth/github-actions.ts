@@ -158,6 +158,7 @@ export interface MintInput {
 
 /** Asks the runner for an OIDC token and exchanges it; a refusal (401) says the repository must be connected in the Console. */
 export async function mintWithRunner(input: MintInput): Promise<Minted> {
+  input.learnt(input.runner.requestToken)
   const oidcToken = await requestOidcToken(input.runner, input.http)
   input.learnt(oidcToken)
   let answer: GithubActionsToken

@@ -215,6 +215,7 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
       saved: this.flags.save,
       profile: this.flags.save ? profile.value : null,
     }
+    if (this.flags.save && this.io.env[ENV.token]?.trim()) this.note(`Note: ${ENV.token} is set in your environment and is used before any profile.`)
     return this.document(result, () => {
       const where = workspace.name === null ? safe`workspace ${workspace.id}` : safe`workspace ${workspace.name} (${workspace.id})`
       const lines = [`Logged in to ${where} with GitHub Actions OIDC; the token expires at ${result.expiresAt}.`]

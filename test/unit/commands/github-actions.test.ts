@@ -324,3 +324,49 @@ describe('a token saved by login --github-actions --save', () => {
     )
   })
 })
+
+describe('the runner URL', () => {
+  it('a plain http:// runner URL on another machine is refused before the runner token is sent (exit 2)', async () => {
+    const result = await runCommand(Login, ['--github-actions'], {env: {...job, ACTIONS_ID_TOKEN_REQUEST_URL: 'http://runner.example.test/idtoken?api-version=2.0'}})
+    assert.equal(result.code, 2)
+    assert.equal(
+      result.stderr,
+      "Error: ACTIONS_ID_TOKEN_REQUEST_URL must be an https:// URL (plain http:// only on this machine): the request carries the runner's token.\n",
+    )
+  })
+
+  it('a runner URL that is not a URL is exit 2 naming the variable', async () => {
+    const result = await runCommand(Login, ['--github-actions'], {env: {...job, ACTIONS_ID_TOKEN_REQUEST_URL: 'not a url'}})
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /^Error: ACTIONS_ID_TOKEN_REQUEST_URL is not a URL\.\n/)
+  })
+
+  it('--save with PRISMA_SERVICE_TOKEN set notes that the environment wins over the profile', async () => {
+    const result = await runCommand(Login, ['--github-actions', '--save'], {
+      env: {...job, PRISMA_SERVICE_TOKEN: 'sk_env_token_000000cc'},
+      stub: (api) => {
+        stubExchange(api)
+        reply(api, 'GET', '/v1/me', {data: me})
+      },
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stderr, 'Note: PRISMA_SERVICE_TOKEN is set in your environment and is used before any profile.\n')
+    assertNoSecrets(result)
+  })
+})
+
+describe('the HTTP trace of the exchange', () => {
+  it('DEBUG=prisma-mgmt:http shows the exchange and the check with every token redacted', async () => {
+    const result = await runCommand(Login, ['--github-actions'], {
+      env: {...job, DEBUG: 'prisma-mgmt:http'},
+      stub: (api) => {
+        stubExchange(api)
+        reply(api, 'GET', '/v1/me', {data: me})
+      },
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /POST https:\/\/api\.example\.test\/v1\/auth\/github-actions\/token/)
+    assert.match(result.stderr, /GET https:\/\/api\.example\.test\/v1\/me/)
+    assertNoSecrets(result)
+  })
+})
