@@ -188,7 +188,7 @@ export const TOOLS: readonly ToolDeclaration[] = [
   tool({
     name: 'list_workspaces',
     title: 'List workspaces',
-    description: 'Workspaces the token can see, one page at a time.',
+    description: 'Workspaces the token can see, one page at a time (pass nextCursor as cursor for the next).',
     input: {...paging},
     annotations: READ,
     handler: ({cursor, limit = DEFAULT_LIMIT}, {api}) => page('workspace', workspaceFields, api.workspacesPage({cursor, limit})),
@@ -207,7 +207,7 @@ export const TOOLS: readonly ToolDeclaration[] = [
   tool({
     name: 'list_projects',
     title: 'List projects',
-    description: 'Projects of the workspace, one page at a time.',
+    description: 'Projects of the workspace, one page at a time (pass nextCursor as cursor for the next).',
     input: {...paging},
     annotations: READ,
     handler: ({cursor, limit = DEFAULT_LIMIT}, {api}) => page('project', projectFields, api.projectsPage({cursor, limit})),
@@ -215,7 +215,7 @@ export const TOOLS: readonly ToolDeclaration[] = [
   tool({
     name: 'show_project',
     title: 'Show a project',
-    description: 'One project by id.',
+    description: 'One project by id: its name, workspace, default region and when it was created.',
     input: {projectId: id('Project id')},
     annotations: READ,
     handler: async ({projectId}, {api}) => record(projectFields, await api.getProject(projectId)),
@@ -260,7 +260,7 @@ export const TOOLS: readonly ToolDeclaration[] = [
   tool({
     name: 'rename_project',
     title: 'Rename a project',
-    description: 'Gives a project a new name.',
+    description: 'Gives a project a new name; its id, databases and connections stay as they are.',
     input: {projectId: id('Project id'), name: name('name').describe('The new name')},
     annotations: {readOnlyHint: false, destructiveHint: false, idempotentHint: true},
     handler: async ({projectId, name}, {api}) => record(projectFields, await api.renameProject(projectId, name)),
@@ -268,7 +268,7 @@ export const TOOLS: readonly ToolDeclaration[] = [
   tool({
     name: 'list_databases',
     title: 'List databases',
-    description: 'Databases of the workspace, or of one project, one page at a time.',
+    description: 'Databases of the workspace, or of one project, with their status; one page at a time (pass nextCursor as cursor for the next).',
     input: {projectId: id('Project id').optional().describe('Only this project\'s databases'), ...paging},
     annotations: READ,
     handler: ({projectId, cursor, limit = DEFAULT_LIMIT}, {api}) => page('database', databaseFields, api.databasesPage({projectId, cursor, limit})),
@@ -319,7 +319,7 @@ export const TOOLS: readonly ToolDeclaration[] = [
   tool({
     name: 'list_connections',
     title: 'List connections',
-    description: 'Connections (credentials) of a database, one page at a time; never their secrets.',
+    description: 'Connections (credentials) of a database, one page at a time (pass nextCursor as cursor for the next); never their secrets.',
     input: {databaseId: id('Database id'), ...paging},
     annotations: READ,
     handler: ({databaseId, cursor, limit = DEFAULT_LIMIT}, {api}) => page('connection', connectionFields, api.connectionsPage(databaseId, {cursor, limit})),
