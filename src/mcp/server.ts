@@ -66,16 +66,45 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
 
   const transport = new StdioServerTransport(options.stdin as NodeJS.ReadStream, options.stdout as NodeJS.WriteStream)
+  let stdoutBroken = false
   const ended = new Promise<void>((resolve) => {
     options.stdin.once('end', resolve)
     options.stdin.once('close', resolve)
-    // A client that closes its end of our stdout is gone too.
-    options.stdout.once('error', () => resolve())
+    // A client that closes its end of our stdout is gone too: nothing more can reach it.
+    options.stdout.once('error', () => {
+      stdoutBroken = true
+      resolve()
+    })
   })
   await server.connect(transport)
   server.server.onerror = (error) => say(`protocol error: ${error.message}`)
+  const answering = trackRequests(transport)
   say(`prisma-mgmt mcp: serving ${options.tools.length} tools over stdio; it stops when stdin closes.`)
   await ended
+  // Waits for a database end now (their results still carry what was created); calls already read are answered first.
   closing.abort()
+  if (!stdoutBroken) await answering()
   await server.close()
+}
+
+type Message = Parameters<NonNullable<StdioServerTransport['onmessage']>>[0]
+
+/** Counts the requests read but not yet answered; the function returned resolves once none are left. */
+function trackRequests(transport: StdioServerTransport): () => Promise<void> {
+  const open = new Set<string | number>()
+  let drained: (() => void) | undefined
+  const receive = transport.onmessage
+  transport.onmessage = (message: Message) => {
+    if ('method' in message && 'id' in message) open.add(message.id)
+    receive?.(message)
+  }
+  const send = transport.send.bind(transport)
+  transport.send = async (message: Message) => {
+    try {
+      await send(message)
+    } finally {
+      if (!('method' in message) && 'id' in message && message.id !== undefined && open.delete(message.id) && open.size === 0) drained?.()
+    }
+  }
+  return () => (open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve)))
 }

@@ -238,16 +238,22 @@ describe('prisma-mgmt mcp', () => {
     assert.match(result.stderr, /prisma-mgmt login/)
   })
 
-  it('answers on stdout alone and exits 0 by itself when stdin ends', async () => {
+  it('answers every request it read, on stdout alone, then exits 0 by itself when stdin ends', async () => {
     const initialize = {jsonrpc: '2.0', id: 1, method: 'initialize', params: {protocolVersion: '2025-06-18', capabilities: {}, clientInfo: {name: 'raw', version: '1'}}}
     const list = {jsonrpc: '2.0', id: 2, method: 'tools/list'}
-    const input = [initialize, {jsonrpc: '2.0', method: 'notifications/initialized'}, list].map((m) => `${JSON.stringify(m)}\n`).join('')
+    // Still waiting for the API when stdin ends: it is answered before the server closes.
+    const call = {jsonrpc: '2.0', id: 3, method: 'tools/call', params: {name: 'whoami', arguments: {}}}
+    const input = [initialize, {jsonrpc: '2.0', method: 'notifications/initialized'}, list, call].map((m) => `${JSON.stringify(m)}\n`).join('')
     const result = await run(['mcp'], {env: emulator.env(home), emulator, input, timeoutMs: 30_000})
     assert.equal(result.code, 0, result.stderr)
-    const lines = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as {id: number; result: {serverInfo?: {name: string}; tools?: {name: string}[]}})
-    assert.deepEqual(lines.map((l) => l.id), [1, 2], result.stdout)
-    assert.equal(lines[0].result.serverInfo?.name, 'prisma-mgmt')
-    assert.equal(lines[1].result.tools?.length, READ_ONLY.length + CHANGING.length)
+    type Line = {id: number; result: {serverInfo?: {name: string}; tools?: {name: string}[]; structuredContent?: unknown; isError?: boolean}}
+    const lines = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Line)
+    assert.deepEqual(lines.map((l) => l.id).sort(), [1, 2, 3], result.stdout)
+    const byId = new Map(lines.map((l) => [l.id, l.result]))
+    assert.equal(byId.get(1)!.serverInfo?.name, 'prisma-mgmt')
+    assert.equal(byId.get(2)!.tools?.length, READ_ONLY.length + CHANGING.length)
+    assert.notEqual(byId.get(3)!.isError, true)
+    assert.deepEqual(byId.get(3)!.structuredContent, (await emulator.call<{data: unknown}>('GET', '/v1/me')).body.data)
     // Nothing but the protocol: log lines are on stderr.
     assert.match(result.stderr, /serving 15 tools/)
   })
