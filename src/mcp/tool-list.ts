@@ -14,7 +14,8 @@ function exposure(tool: ToolDeclaration): string {
 
 function hints(tool: ToolDeclaration): string {
   const {readOnlyHint, destructiveHint, idempotentHint} = tool.annotations
-  return [readOnlyHint && 'read-only', destructiveHint && 'destructive', idempotentHint && 'idempotent'].filter(Boolean).join(', ') || '-'
+  const kind = readOnlyHint ? 'read-only' : destructiveHint ? 'destructive' : 'not destructive'
+  return idempotentHint ? `${kind}, idempotent` : kind
 }
 
 function argumentsOf(tool: ToolDeclaration): string {
