@@ -332,6 +332,29 @@ describe('prisma-mgmt mcp', () => {
     }
   })
 
+  it('waits for a provisioning database, telling a client that asked for progress what it waits for', async () => {
+    const slow = await Emulator.start(['--databases', 'none', '--provision-delay-ms', '1500'])
+    try {
+      const session = await connectMcp(slow, home)
+      sessions.push(session)
+      const progress: string[] = []
+      const result = await session.client.callTool({name: 'create_project', arguments: {name: 'patient'}}, undefined, {
+        onprogress: (update) => progress.push(update.message ?? ''),
+      })
+      assert.notEqual(result.isError, true, JSON.stringify(result))
+      const project = result.structuredContent as ProjectJson
+      assert.equal(project.database?.status, 'ready')
+      assert.ok(progress.length > 0, 'no progress notification arrived')
+      assert.ok(progress.every((line) => line === `Waiting for database ${project.database!.id} (provisioning)`), JSON.stringify(progress))
+      const polls = (await slow.call<{data: ReceivedRequest[]}>('GET', '/__emulator/requests')).body.data.filter((r) => r.method === 'GET' && r.path === `/v1/databases/${project.database!.id}`)
+      assert.ok(polls.length >= 2, `polls of the database: ${polls.length}`)
+      sessions.splice(sessions.indexOf(session), 1)
+      assert.deepEqual(await session.close(), {code: 0, signal: null})
+    } finally {
+      await slow.stop()
+    }
+  })
+
   it('does not load the MCP SDK for `mcp --help`: the bundled command reaches it only by a dynamic import', async () => {
     const seen = new Set<string>()
     const staticChunks = async (file: string): Promise<string[]> => {
