@@ -125,6 +125,11 @@ export class ManagementApi {
     return this.data('POST', apiPath`/v1/projects/${projectId}/databases`, expected.createdDatabase, {body: input})
   }
 
+  /** Overwrites the target's data with the backup's; the answer has the target `recovering` until it is done. */
+  restoreDatabase(targetDatabaseId: string, source: {type: 'backup'; databaseId: string; backupId: string}): Promise<Database> {
+    return this.data('POST', apiPath`/v1/databases/${targetDatabaseId}/restore`, expected.database, {body: {source}})
+  }
+
   async deleteDatabase(id: string): Promise<void> {
     await this.transport.request<undefined>('DELETE', apiPath`/v1/databases/${id}`)
   }
@@ -165,11 +170,6 @@ export class ManagementApi {
 
   async deleteServiceToken(workspaceId: string, id: string): Promise<void> {
     await this.transport.request<undefined>('DELETE', apiPath`/v1/workspaces/${workspaceId}/service-tokens/${id}`)
-  }
-
-  /** Restores a backup into the target database, replacing its data. */
-  restoreDatabase(targetDatabaseId: string, source: {type: 'backup'; databaseId: string; backupId: string}): Promise<Database> {
-    return this.data('POST', apiPath`/v1/databases/${targetDatabaseId}/restore`, expected.database, {body: {source}})
   }
 
   /** The whole body: backups have `meta.backupRetentionDays` and a pagination without cursors. */
