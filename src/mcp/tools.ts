@@ -74,8 +74,8 @@ const DESTROY: Hints = {readOnlyHint: false, destructiveHint: true, idempotentHi
 /** The largest page a list tool returns (the API's own page size). */
 export const MAX_LIMIT = 100
 const DEFAULT_LIMIT = 20
-/** How long create tools wait for a database by default, and at most (MCP clients time calls out). */
-const DEFAULT_WAIT_SECONDS = 120
+/** How long create tools wait for a database by default (under the SDK client's 60 s call timeout, so the created object still arrives), and at most. */
+const DEFAULT_WAIT_SECONDS = 45
 const MAX_WAIT_SECONDS = 600
 
 const id = (what: string) =>
