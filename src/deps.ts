@@ -71,7 +71,6 @@ export function describeSource(source: string, setting: 'api-url' | 'token' | 'p
   switch (source) {
     case 'github-actions':
       return 'GitHub Actions OIDC (ACTIONS_ID_TOKEN_REQUEST_URL)'
-
     case 'flag':
       return `--${setting}`
     case 'env':
