@@ -21,6 +21,8 @@ import type {
   RenamedProject,
   RotatedConnection,
   CreatedServiceToken,
+  GithubActionsToken,
+  GithubActionsTokenInput,
   ServiceToken,
   Usage,
   UsageQuery,
@@ -170,6 +172,11 @@ export class ManagementApi {
 
   async deleteServiceToken(workspaceId: string, id: string): Promise<void> {
     await this.transport.request<undefined>('DELETE', apiPath`/v1/workspaces/${workspaceId}/service-tokens/${id}`)
+  }
+
+  /** Exchanges a GitHub Actions OIDC token for a short-lived service token; sent without one of ours (build this client with the empty token). */
+  exchangeGithubActionsToken(input: GithubActionsTokenInput): Promise<GithubActionsToken> {
+    return this.data('POST', '/v1/auth/github-actions/token', expected.githubActionsToken, {body: input})
   }
 
   /** The whole body: backups have `meta.backupRetentionDays` and a pagination without cursors. */
