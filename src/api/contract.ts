@@ -78,3 +78,6 @@ export type RenameDatabaseInput = RequestBody<'patchV1DatabasesByDatabaseId'>
 /** The body of POST /v1/projects/{id}/transfer: the receiving workspace's access token. */
 export type TransferProjectInput = RequestBody<'postV1ProjectsByIdTransfer'>
 export type Subscription = ResponseBody<'getV1WorkspacesByIdSubscription', 200>['data']
+/** A short-lived workspace service token minted for a GitHub Actions OIDC token. */
+export type GithubActionsToken = ResponseBody<'postV1AuthGithub-actionsToken', 201>['data']
+export type GithubActionsTokenInput = NonNullable<RequestBody<'postV1AuthGithub-actionsToken'>>

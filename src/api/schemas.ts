@@ -24,6 +24,7 @@ import type {
   RotatedConnection,
   Subscription,
   CreatedServiceToken,
+  GithubActionsToken,
   ServiceToken,
   Usage,
   Workspace,
@@ -246,6 +247,14 @@ const serviceToken = v.looseObject(serviceTokenFields)
 const createdServiceToken = v.looseObject({...serviceTokenFields, value: v.string()})
 
 const subscription = v.looseObject({planName: v.string(), usageBlocked: v.boolean(), upgradeUrl: v.string()})
+/** Minted for a GitHub Actions OIDC token: its value, and when it stops working (a time the CLI compares with now). */
+const githubActionsToken = v.looseObject({
+  id,
+  type: v.string(),
+  value: v.string(),
+  expiresAt: v.pipe(v.string(), v.check((text) => !Number.isNaN(Date.parse(text)), 'is not a date and time')),
+  workspaceId: id,
+})
 
 const backupList = v.looseObject({data: v.array(backup), meta: v.looseObject({backupRetentionDays: v.number()})})
 
@@ -282,6 +291,7 @@ export const expected = {
   rotatedConnection: data<RotatedConnection>()('a connection', connectionWithSecrets),
   serviceTokens: page<ServiceToken>()('a service token list', serviceToken),
   createdServiceToken: data<CreatedServiceToken>()('a service token', createdServiceToken),
+  githubActionsToken: data<GithubActionsToken>()('a minted service token', githubActionsToken),
   backups: whole<BackupList>()('a backup list', backupList),
   usage: whole<Usage>()('a usage report', usage),
 }

@@ -226,6 +226,14 @@ describe('projects transfer in process', () => {
       assert.equal(result.stderr, 'Error: There is no profile named "initech".\nProfiles: globex.\n')
     })
 
+    it('a saved token past its expiresAt (login --github-actions --save) is exit 3 before any request', async () => {
+      await profiles({ci: {apiUrl: API, credential: 'github-actions', token: RECIPIENT, expiresAt: '2026-11-29T10:00:00.000Z'}})
+      const result = await runCommand(ProjectsTransfer, ['proj_1', '--to-profile', 'ci', '--yes'], {configDir})
+      assert.equal(result.code, 3)
+      assert.equal(result.stderr, 'Error: The token saved in profile "ci" expired at 2026-11-29T10:00:00.000Z.\nLog in to it again: prisma-mgmt login --profile ci\n')
+      assertHidden(result)
+    })
+
     it('a profile of another API is exit 2; one without a token is exit 3', async () => {
       await profiles({elsewhere: {apiUrl: 'https://api.other.test', token: RECIPIENT}, empty: {apiUrl: API}})
       const other = await runCommand(ProjectsTransfer, ['proj_1', '--to-profile', 'elsewhere', '--yes'], {configDir})
