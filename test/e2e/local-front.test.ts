@@ -117,7 +117,7 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
     const minted = await mint()
     const oldUrl = minted.endpoints.direct.connectionString
     const open = new pg.Client({connectionString: oldUrl})
-    const ended = new Promise<{code?: string}>((resolve) => open.on('error', resolve))
+    const ended = new Promise<Error & {code?: string}>((resolve) => open.on('error', (error) => resolve(error as Error & {code?: string})))
     await open.connect()
     assert.deepEqual((await open.query('select 1 as one')).rows, [{one: 1}])
     const rotated = await run(['db', 'connections', 'rotate', minted.id, '--output', 'url'], {env: env(), emulator})
@@ -141,7 +141,7 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
     const minted = await mint()
     const url = minted.endpoints.direct.connectionString
     const open = new pg.Client({connectionString: url})
-    const ended = new Promise<{code?: string; message?: string}>((resolve) => open.on('error', resolve))
+    const ended = new Promise<Error & {code?: string}>((resolve) => open.on('error', (error) => resolve(error as Error & {code?: string})))
     await open.connect()
     await open.query('select 1')
     const deleted = await run(['db', 'connections', 'delete', minted.id, '--yes'], {env: env(), emulator})

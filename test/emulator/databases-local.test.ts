@@ -183,7 +183,7 @@ describe('local database backend (@prisma/dev)', () => {
     await assert.rejects(queryAs(urlOf(first, {...endpoints.direct, database: 'template1'}), 'SELECT 1'), /database "template1" does not exist/)
 
     const open = new pg.Client({connectionString: urlOf(first, endpoints.direct)})
-    const ended = new Promise<{code?: string}>((resolve) => open.on('error', resolve))
+    const ended = new Promise<Error & {code?: string}>((resolve) => open.on('error', (error) => resolve(error as Error & {code?: string})))
     await open.connect()
     const rotated = await backend.rotateCredential('alpha', 'con2')
     assert.equal(rotated.user, first.user)

@@ -108,7 +108,7 @@ describe('the front of local databases (against a stand-in database)', () => {
     const url = await urlFor('db1', 'c1')
     const client = await open(url)
     assert.equal((await client.query('select 1')).command, 'SELECT')
-    assert.equal(client.connectionParameters.user, 'u_c1')
+    assert.equal(client.user, 'u_c1')
     const wrong = new URL(url)
     wrong.password = 'not-the-password'
     await assert.rejects(open(wrong.toString()), {code: '28P01', message: 'password authentication failed for user "u_c1"'})
@@ -182,7 +182,7 @@ describe('the front of local databases (against a stand-in database)', () => {
     const url = await urlFor('db1', 'c1')
     const bystander = await open(await urlFor('db1', 'c2'))
     const client = await open(url)
-    const ended = new Promise<{code?: string}>((resolve) => client.once('error', resolve))
+    const ended = new Promise<Error & {code?: string}>((resolve) => client.once('error', (error) => resolve(error as Error & {code?: string})))
     const rotated = await front.rotateLogin('db1', 'c1')
     assert.equal((await ended).code, '57P01')
     await assert.rejects(open(url), {code: '28P01'})
@@ -209,7 +209,7 @@ describe('the front of local databases (against a stand-in database)', () => {
   it('closing a database\'s front ends its sessions and frees its ports', async () => {
     const url = await urlFor('db1', 'c1')
     const client = await open(url)
-    const ended = new Promise<{code?: string}>((resolve) => client.once('error', resolve))
+    const ended = new Promise<Error & {code?: string}>((resolve) => client.once('error', (error) => resolve(error as Error & {code?: string})))
     await front.closeDatabase('db1', true)
     assert.equal((await ended).code, '57P01')
     await assert.rejects(open(url), /ECONNREFUSED/)
