@@ -156,7 +156,7 @@ describe('the front of local databases (against a stand-in database)', () => {
       ['begin', 'commit', 'select 3'],
       'the waiter\'s statement never reached the database',
     )
-    assert.equal(upstream.sessions, 2, 'one session to learn its parameters, then one shared by all clients')
+    assert.equal(upstream.sessions, 1, 'one session, shared by all clients')
   })
 
   it('applies the PostgreSQL default for notices and each client\'s application_name on the shared session', async () => {
@@ -168,7 +168,6 @@ describe('the front of local databases (against a stand-in database)', () => {
     const other = await open(url)
     await other.query('select 2')
     assert.deepEqual(upstream.queries, [
-      'SET client_min_messages TO notice',
       'SET client_min_messages TO notice',
       "SET application_name TO 'psql'",
       "SET client_encoding TO 'UTF8'",
@@ -204,6 +203,14 @@ describe('the front of local databases (against a stand-in database)', () => {
     await next.query('select 1')
     const seen = upstream.queries.filter((sql) => !sql.startsWith('SET '))
     assert.deepEqual(seen, ['begin', 'insert 1', 'ROLLBACK', 'select 1'])
+  })
+
+  it('a database that is not running refuses a login with 57P03 after checking the password', async () => {
+    const url = await urlFor('stopped', 'c1')
+    await assert.rejects(open(url), {code: '57P03', message: /the database behind the emulator's front is not available: the database is not running/})
+    const wrong = new URL(url)
+    wrong.password = 'not-the-password'
+    await assert.rejects(open(wrong.toString()), {code: '28P01'})
   })
 
   it('closing a database\'s front ends its sessions and frees its ports', async () => {

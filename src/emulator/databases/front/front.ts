@@ -78,6 +78,7 @@ class DatabaseFront {
   private waiting: Session[] = []
   private holder: Session | undefined
   private upstream: Upstream | undefined
+  private connecting: Promise<Upstream> | undefined
   private pumping = false
   private params = new Map<string, string>()
   private applied = new Map<string, string>()
@@ -92,11 +93,8 @@ class DatabaseFront {
     return this.opts.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS
   }
 
-  /** Listens (on the last ports when free) and learns the database's parameters from one login. */
+  /** Listens, on the last ports when free; the database behind is first reached at a client's login. */
   async open(last: FrontPorts | undefined): Promise<FrontPorts> {
-    const probe = await this.connectUpstream()
-    for (const [name, value] of probe.params) this.params.set(name, value)
-    probe.close()
     const direct = await this.listen(last?.direct)
     const pooled = await this.listen(last?.pooled)
     return {direct, pooled}
@@ -225,7 +223,7 @@ class DatabaseFront {
         session.fatal('3D000', `database "${database}" does not exist`)
         return this.end(session)
       }
-      this.loggedIn(session)
+      void this.loggedIn(session)
     } catch (error) {
       if (!(error instanceof ScramError)) throw error
       session.fatal('08P01', error.message)
@@ -233,7 +231,26 @@ class DatabaseFront {
     }
   }
 
-  private loggedIn(session: Session): void {
+  private async loggedIn(session: Session): Promise<void> {
+    // The database's own parameters (server_version, ...) are learnt from the front's first login to it.
+    if (this.params.size === 0) {
+      try {
+        const upstream = await this.ready()
+        for (const [name, value] of upstream.params) this.params.set(name, value)
+      } catch (error) {
+        session.fatal('57P03', `the database behind the emulator's front is not available: ${(error as Error).message}`)
+        return this.end(session)
+      }
+      if (session.phase === 'ended') {
+        if (this.sessions.size === 0 && !this.holder) this.closeUpstream()
+        return
+      }
+      // Rotated or deleted while the front logged in to the database.
+      if (this.opts.records.login(session.connectionId ?? '')?.verifier !== session.verifier) {
+        session.fatal('28P01', `password authentication failed for user "${session.user}"`)
+        return this.end(session)
+      }
+    }
     const shown = new Map(this.params)
     shown.set('application_name', session.params.get('application_name') ?? '')
     const encoding = session.params.get('client_encoding')
@@ -303,12 +320,19 @@ class DatabaseFront {
 
   private async ready(): Promise<Upstream> {
     if (this.upstream && !this.upstream.isClosed) return this.upstream
-    const upstream = await this.connectUpstream()
-    this.applied.clear()
-    upstream.onFrame = (frame) => this.fromUpstream(frame)
-    upstream.onClose = () => this.upstreamClosed(upstream)
-    this.upstream = upstream
-    return upstream
+    // One login at a time: a first client's login and its first statement may both ask.
+    this.connecting ??= this.connectUpstream()
+      .then((upstream) => {
+        this.applied.clear()
+        upstream.onFrame = (frame) => this.fromUpstream(frame)
+        upstream.onClose = () => this.upstreamClosed(upstream)
+        this.upstream = upstream
+        return upstream
+      })
+      .finally(() => {
+        this.connecting = undefined
+      })
+    return this.connecting
   }
 
   /** The settings a client asked for at login, applied when they differ from the last session's. */
