@@ -8,6 +8,10 @@
 // it from its first message until the database is idle again ('I' in ReadyForQuery) with nothing
 // of the client's half-sent. Others queue meanwhile, each for at most `queueTimeoutMs`. What a
 // session sets for itself (SET, named prepared statements, temp tables) is therefore shared.
+//
+// The protocol pieces are our own (wire.ts, scram.ts: node:crypto and a few message builders)
+// rather than pg-gateway's (0.2.4, its 0.3 rewrite still in beta, no tests in the package): after
+// the login the front relays bytes and only watches message boundaries.
 
 import {randomBytes, randomInt} from 'node:crypto'
 import {createServer} from 'node:net'
