@@ -121,6 +121,7 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
   let emulator: Emulator | undefined
   let client: ManagementApiClient
   let databaseId = ''
+  let projectId = ''
   let primary: Minted
   const minted: Minted[] = []
   /** Every password an answer has shown, which later answers must not show again. */
@@ -139,6 +140,16 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     if (data.pass != null) assert.equal(data.pass, password)
     if (data.directConnection) assert.equal(data.directConnection.pass, password)
     return {id: data.id, direct, pooled}
+  }
+
+  /** A session that has run a query, and the error that ends it. */
+  async function openSession(url: string): Promise<{session: pg.Client; ended: Promise<Error & {code?: string}>}> {
+    const session = new pg.Client({connectionString: url, connectionTimeoutMillis: 20_000})
+    open.push(session)
+    const ended = new Promise<Error & {code?: string}>((resolve) => session.on('error', (error) => resolve(error as Error & {code?: string})))
+    await session.connect()
+    assert.deepEqual((await session.query('select 1 as one')).rows, [{one: 1}])
+    return {session, ended}
   }
 
   before(async () => {
@@ -161,6 +172,7 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     assert.equal(project.name, 'sdk-check')
     assert.ok(project.database, 'a project is created with its database')
     databaseId = project.database.id
+    projectId = project.id
     const ready = await eventually(
       'the database to be ready',
       async () => {
@@ -226,6 +238,17 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     assert.equal(database.data!.data.connections.length, 3)
     answers.push({what: 'GET /v1/databases/{databaseId}', data: database.data})
 
+    const databases = await client.GET('/v1/databases', {params: {query: {projectId}}})
+    assert.equal(databases.error, undefined)
+    conforms(databases.data, {data: {array: databaseShape}, pagination: paginationShape}, 'GET /v1/databases')
+    assert.deepEqual(databases.data!.data.map((listed) => listed.id), [databaseId])
+    answers.push({what: 'GET /v1/databases?projectId=', data: databases.data})
+
+    const project = await client.GET('/v1/projects/{id}', {params: {path: {id: projectId}}})
+    assert.equal(project.error, undefined)
+    conforms(project.data, {data: {id: 'string', type: {const: 'project'}, url: 'uri', name: 'string', logicalId: 'string|null', createdAt: 'date-time', defaultRegion: 'string|null', workspace: ref}}, 'GET /v1/projects/{id}')
+    answers.push({what: 'GET /v1/projects/{id}', data: project.data})
+
     for (const {what, data} of answers) {
       const text = JSON.stringify(data)
       for (const password of passwords) assert.ok(!text.includes(password), `${what} shows a connection's password`)
@@ -246,13 +269,9 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     await assert.rejects(selectOne(crossed.toString()), refusedWith28P01)
   })
 
-  it('rotating a connection answers a new password, refuses the old with 28P01 and ends its open session', async () => {
+  it('rotating a connection answers a new password, refuses the old with 28P01 and ends its open sessions (direct and pooled)', async () => {
     const before = minted[0]!
-    const session = new pg.Client({connectionString: before.direct})
-    open.push(session)
-    const ended = new Promise<Error & {code?: string}>((resolve) => session.on('error', (error) => resolve(error as Error & {code?: string})))
-    await session.connect()
-    assert.deepEqual((await session.query('select 1 as one')).rows, [{one: 1}])
+    const sessions = await Promise.all([openSession(before.direct), openSession(before.pooled)])
 
     const rotated = await client.POST('/v1/connections/{id}/rotate', {params: {path: {id: before.id}}})
     assert.equal(rotated.error, undefined)
@@ -265,8 +284,10 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     assert.ok(!passwords.has(newPassword), 'the new password is no other connection\'s')
     assert.equal(new URL(after.direct).username, new URL(before.direct).username, 'the same user')
 
-    const error = await ended
-    assert.equal(error.code, '57P01', `the open session is ended as by an administrator: ${error.message}`)
+    for (const {ended} of sessions) {
+      const error = await ended
+      assert.equal(error.code, '57P01', `an open session is ended as by an administrator: ${error.message}`)
+    }
     await assert.rejects(selectOne(before.direct), refusedWith28P01)
     await assert.rejects(selectOne(before.pooled), refusedWith28P01)
     await selectOne(after.direct)
@@ -275,11 +296,13 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     minted[0] = after
   })
 
-  it('deleting a connection refuses its string with 28P01; the others still work', async () => {
+  it('deleting a connection ends its open session and refuses its string with 28P01; the others still work', async () => {
     const doomed = minted[1]!
+    const session = await openSession(doomed.direct)
     const deleted = await client.DELETE('/v1/connections/{id}', {params: {path: {id: doomed.id}}})
     assert.equal(deleted.error, undefined)
     assert.equal(deleted.response.status, 204)
+    assert.equal((await session.ended).code, '57P01', 'the open session of a deleted connection is ended')
     await assert.rejects(selectOne(doomed.direct), refusedWith28P01)
     await assert.rejects(selectOne(doomed.pooled), refusedWith28P01)
     const gone = await client.GET('/v1/connections/{id}', {params: {path: {id: doomed.id}}})
@@ -287,5 +310,11 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     conforms(gone.error, {error: {code: 'string', message: 'string', hint: {optional: 'string'}}}, 'GET /v1/connections/{id} (404)')
     await selectOne(primary.direct)
     await selectOne(minted[0]!.direct)
+    // The rotated password, too, was shown once.
+    const database = await client.GET('/v1/databases/{databaseId}', {params: {path: {databaseId}}})
+    conforms(database.data, {data: databaseShape}, 'GET /v1/databases/{databaseId}')
+    assert.deepEqual(database.data!.data.connections.map((connection) => connection.id).sort(), [primary.id, minted[0]!.id].sort())
+    const text = JSON.stringify(database.data)
+    for (const password of passwords) assert.ok(!text.includes(password), 'GET /v1/databases/{databaseId} shows a password after rotation')
   })
 })
