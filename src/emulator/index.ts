@@ -13,6 +13,7 @@ import type {EmulatorCore} from './core.js'
 import type {DatabaseBackend, DatabaseMode} from './databases/backend.js'
 import {createBackend, isDatabaseMode} from './databases/index.js'
 import {FaultInjector} from './faults.js'
+import {takeBackupNow} from './handlers/backups.js'
 import type {ActiveFault} from './faults.js'
 import {newId, newToken} from './ids.js'
 import {AuthorizationServer} from './oauth/authorization-server.js'
@@ -189,6 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     workspaces: () => store.allWorkspaces().map((workspace) => workspaceView(views, workspace)),
     addWorkspace,
     oauthCounters: () => oauth.counters(),
+    takeBackup: (databaseId: string) => takeBackupNow(core, databaseId),
   }
   const server = createApiServer({core, faults, requests, oauth, hooks})
 

@@ -4,7 +4,8 @@ import type {Handler} from './core.js'
 import {getMe, listPostgresRegions, listRegions, listWorkspaces} from './handlers/account.js'
 import {createConnection, deleteConnection, getConnection, listConnections, listDatabaseConnections, rotateConnection} from './handlers/connections.js'
 import {createProjectDatabase, deleteDatabase, getDatabase, listDatabases, listProjectDatabases} from './handlers/databases.js'
-import {getUsage, listBackups} from './handlers/metrics.js'
+import {listBackups, restoreDatabase} from './handlers/backups.js'
+import {getUsage} from './handlers/metrics.js'
 import {createServiceToken, deleteServiceToken, listServiceTokens} from './handlers/service-tokens.js'
 import {createProject, deleteProject, getProject, listProjects, renameProject} from './handlers/projects.js'
 import {invalid} from './problems.js'
@@ -41,6 +42,7 @@ const ROUTES: readonly Route[] = [
   route('GET', '/v1/databases/:databaseId/connections', listDatabaseConnections),
   route('POST', '/v1/databases/:databaseId/connections', createConnection),
   route('GET', '/v1/databases/:databaseId/backups', listBackups),
+  route('POST', '/v1/databases/:targetDatabaseId/restore', restoreDatabase),
   route('GET', '/v1/databases/:databaseId/usage', getUsage),
   route('GET', '/v1/connections', listConnections),
   route('GET', '/v1/connections/:id', getConnection),

@@ -8,6 +8,7 @@
 //   GET    /__emulator/workspaces  -> 200 {data: Workspace[]}         every workspace, the service token's first
 //   POST   /__emulator/workspaces  -> 201 {data: Workspace}           body: {name}; OAuth logins can then pick it
 //   GET    /__emulator/oauth       -> 200 OAuthCounters               {authorizationCodesIssued, tokenExchanges, ...}
+//   POST   /__emulator/databases/{id}/backups -> 201 {data: Backup & {databaseId}}  a real backup now, once complete
 // Rules are described in faults.ts, log entries in request-log.ts, counters in oauth/authorization-server.ts.
 import type {Workspace} from '../api/contract.js'
 import type {Reply} from './core.js'
@@ -25,13 +26,17 @@ export interface HookParts {
   workspaces(): Workspace[]
   addWorkspace(name: string): Workspace
   oauthCounters(): OAuthCounters
+  /** Takes a backup of the database now; resolves once it is complete. */
+  takeBackup(databaseId: string): Promise<unknown>
 }
 
 export function isHookPath(rawPath: string): boolean {
   return rawPath === HOOK_PREFIX || rawPath.startsWith(`${HOOK_PREFIX}/`)
 }
 
-export function handleHook(method: string, rawPath: string, body: unknown, {faults, requests, workspaces, addWorkspace, oauthCounters}: HookParts): Reply {
+const BACKUP_HOOK = /^\/databases\/([^/]+)\/backups$/
+
+export async function handleHook(method: string, rawPath: string, body: unknown, {faults, requests, workspaces, addWorkspace, oauthCounters, takeBackup}: HookParts): Promise<Reply> {
   const resource = rawPath.slice(HOOK_PREFIX.length).replace(/\/$/, '')
   if (resource === '/faults') {
     if (method === 'GET') return {status: 200, body: {data: faults.list()}}
@@ -56,10 +61,12 @@ export function handleHook(method: string, rawPath: string, body: unknown, {faul
     if (method === 'POST') return {status: 201, body: {data: addWorkspace(requiredName(objectBody(body)))}}
   }
   if (resource === '/oauth' && method === 'GET') return {status: 200, body: oauthCounters()}
+  const backupOf = BACKUP_HOOK.exec(resource)
+  if (backupOf && method === 'POST') return {status: 201, body: {data: await takeBackup(decodeURIComponent(backupOf[1]))}}
   throw new ApiProblem(
     404,
     'not-found',
     `No such emulator endpoint: ${method} ${rawPath}.`,
-    'The test endpoints are /__emulator/faults, /__emulator/requests, /__emulator/workspaces and /__emulator/oauth.',
+    'The test endpoints are /__emulator/faults, /__emulator/requests, /__emulator/workspaces, /__emulator/oauth and /__emulator/databases/{id}/backups.',
   )
 }

@@ -14,6 +14,7 @@ import {fileURLToPath} from 'node:url'
 
 import {checkIds} from '../ids.js'
 import type {BackendOptions, Credential, DatabaseBackend, DatabaseEndpoints} from './backend.js'
+import {backupData, backupDir, copyToBackup, dataFolderOf, replaceData} from './local-copies.js'
 import type {LocalServerCommand, LocalServerConfig, LocalServerMessage} from './local-protocol.js'
 
 /** The only user @prisma/dev's PGlite knows; its password is not checked. */
@@ -185,20 +186,70 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
     await starting.get(databaseId)?.catch(() => undefined)
   }
 
+  const provision = async (databaseId: string): Promise<DatabaseEndpoints> => {
+    checkIds('local', {database: databaseId})
+    if (closing) throw new Error('the local database backend is closed')
+    const server = running.get(databaseId)
+    if (server) return server.endpoints
+    let pending = starting.get(databaseId)
+    if (!pending) {
+      pending = start(databaseId).finally(() => starting.delete(databaseId))
+      starting.set(databaseId, pending)
+    }
+    return pending
+  }
+
+  /** Runs `work` with these databases stopped (PGlite's files are still only then), and starts the ones that ran again. */
+  const whileStopped = async <T>(databaseIds: readonly string[], work: () => Promise<T>): Promise<T> => {
+    const stopped: string[] = []
+    try {
+      for (const databaseId of databaseIds) {
+        await settled(databaseId)
+        const server = running.get(databaseId)
+        if (!server) continue
+        running.delete(databaseId)
+        stopped.push(databaseId)
+        await stopChild(server.child)
+      }
+      return await work()
+    } finally {
+      // Started again on their last ports (reusePorts), so connection strings already given keep working.
+      for (const databaseId of stopped) if (!closing) await provision(databaseId)
+    }
+  }
+
+  const databaseDir = async (databaseId: string): Promise<string> => join(await rootDir(), databaseId)
+
   return {
     mode: 'local',
 
-    async provision(databaseId) {
-      checkIds('local', {database: databaseId})
-      if (closing) throw new Error('the local database backend is closed')
-      const server = running.get(databaseId)
-      if (server) return server.endpoints
-      let pending = starting.get(databaseId)
-      if (!pending) {
-        pending = start(databaseId).finally(() => starting.delete(databaseId))
-        starting.set(databaseId, pending)
-      }
-      return pending
+    provision,
+
+    async backup(databaseId, backupId) {
+      checkIds('local', {database: databaseId, connection: backupId})
+      const target = backupDir(await rootDir(), backupId)
+      const size = await whileStopped([databaseId], async () => copyToBackup(await databaseDir(databaseId), target))
+      opts.log(`database ${databaseId}: backup ${backupId} copied to ${target}`)
+      return {size}
+    },
+
+    async restore(databaseId, backupId) {
+      checkIds('local', {database: databaseId, connection: backupId})
+      const data = await backupData(backupDir(await rootDir(), backupId))
+      await whileStopped([databaseId], async () => replaceData(await databaseDir(databaseId), data))
+      opts.log(`database ${databaseId}: restored from backup ${backupId}`)
+    },
+
+    async cloneFrom(databaseId, sourceId) {
+      checkIds('local', {database: databaseId, connection: sourceId})
+      await whileStopped([databaseId, sourceId], async () => replaceData(await databaseDir(databaseId), await dataFolderOf(await databaseDir(sourceId), `database ${sourceId}`)))
+      opts.log(`database ${databaseId}: copied from database ${sourceId}`)
+    },
+
+    async dropBackup(backupId) {
+      checkIds('local', {database: backupId})
+      if (!opts.dataDir && !root) return
+      await rm(backupDir(await rootDir(), backupId), {recursive: true, force: true})
     },
 
     async createCredential(databaseId, connectionId) {
