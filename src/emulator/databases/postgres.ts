@@ -276,12 +276,19 @@ export function createPostgresBackend(opts: BackendOptions): DatabaseBackend {
     return roles
   }
 
-  /** In the copy, everything the source's roles owned becomes the new owner's: the source's roles can then go. */
+  /**
+   * In the copy, everything the source's roles owned becomes the new owner's, so the source's roles
+   * can go. REASSIGN OWNED moves the databases those roles own too (shared objects): they are given back.
+   */
   const reassign = async (c: Connected, database: string, from: readonly string[], to: string): Promise<void> => {
     if (from.length === 0) return
     await inDatabase(c, database, async (client) => {
       await client.query(`REASSIGN OWNED BY ${from.map((role) => ident(c, role)).join(', ')} TO ${ident(c, to)}`)
     })
+    for (const [, record] of c.records.all()) {
+      if (record.database === database || !from.includes(record.owner) || !(await exists(c, 'database', record.database))) continue
+      await c.pool.query(`ALTER DATABASE ${ident(c, record.database)} OWNER TO ${ident(c, record.owner)}`)
+    }
   }
 
   const recordOf = async (c: Connected, id: string, what: string): Promise<DatabaseRecord> => {
