@@ -19,6 +19,7 @@ import type {
   ProjectDatabase,
   Region,
   RenamedProject,
+  RestoredDatabase,
   RotatedConnection,
   CreatedServiceToken,
   ServiceToken,
@@ -94,6 +95,11 @@ export class ManagementApi {
 
   createDatabase(projectId: string, input: CreateDatabaseInput): Promise<CreatedDatabase> {
     return this.data('POST', apiPath`/v1/projects/${projectId}/databases`, expected.createdDatabase, {body: input})
+  }
+
+  /** Overwrites the target's data with the backup's; the answer has the target `recovering` until it is done. */
+  restoreDatabase(targetDatabaseId: string, source: {type: 'backup'; databaseId: string; backupId: string}): Promise<RestoredDatabase> {
+    return this.data('POST', apiPath`/v1/databases/${targetDatabaseId}/restore`, expected.restoredDatabase, {body: {source}})
   }
 
   async deleteDatabase(id: string): Promise<void> {
