@@ -92,7 +92,7 @@ describe('db restore in process', () => {
     assert.equal(posts[0].length, 1)
     assert.match(yes.stderr, /Restored database db-1 \(db_1\) from backup bk_1; ready/)
     // A terminal gets the record as a two-column table.
-    assert.match(yes.stdout, /│ STATUS  │ ready +│/)
+    assert.match(yes.stdout, /│ STATUS {2}│ ready +│/)
     assert.match(yes.stdout, /│ ID +│ db_1 +│/)
 
     const no = await runCommand(DbRestore, ['db_1', '--backup', 'bk_1'], {
