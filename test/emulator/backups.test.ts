@@ -202,3 +202,32 @@ describe('emulator backups: 409 for a database still provisioning', () => {
     assert.match(clone.body.error.message, /provisioning; it can be cloned once it is ready/)
   })
 })
+
+describe('emulator backups: --backup-interval', () => {
+  let client: Client
+  before(async () => {
+    client = await startClient({backupIntervalSeconds: 1})
+  })
+  after(async () => {
+    await client.emulator.close()
+  })
+
+  it('backs up every ready database on its own, newest first, each after its database was created', async () => {
+    const created = await client.call<Data<CreatedProject>>('POST', '/v1/projects', {name: 'scheduled'})
+    const databaseId = created.body.data.database!.id
+    let list: BackupList = {data: [], meta: {backupRetentionDays: 0}, pagination: {hasMore: false, limit: null}} as unknown as BackupList
+    // Polled, not timed: the test ends as soon as two rounds have run.
+    for (let i = 0; i < 100 && list.data.length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      list = (await client.call<BackupList>('GET', `/v1/databases/${databaseId}/backups`)).body
+    }
+    assert.ok(list.data.length >= 2, `backups after waiting: ${JSON.stringify(list.data)}`)
+    const times = list.data.map((b) => Date.parse(b.createdAt))
+    assert.deepEqual(times, [...times].sort((a, b) => b - a))
+    for (const time of times) assert.ok(time >= Date.parse(created.body.data.database!.createdAt))
+  })
+
+  it('refuses an interval below one second', async () => {
+    await assert.rejects(startClient({backupIntervalSeconds: 0}), /backupIntervalSeconds must be a whole number of 1 or more/)
+  })
+})

@@ -57,6 +57,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
       env: 'PRISMA_EMULATOR_POSTGRES_URL',
     }),
     'provision-delay-ms': Flags.integer({description: 'How long new databases stay "provisioning" at least', default: 0, min: 0}),
+    'backup-interval': Flags.integer({description: 'Back up every ready database this often, in seconds [default: only on request]', min: 1}),
     'oauth-client-id': Flags.string({description: 'The public OAuth client id browser logins must use', default: 'prisma-mgmt-emulator'}),
     'access-token-ttl': Flags.integer({description: 'Lifetime of OAuth access tokens, in seconds', default: 3600, min: 1}),
     detach: Flags.boolean({description: 'Run in the background; print only the export lines once it listens (stop it with "emulator stop")'}),
@@ -81,6 +82,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
       args.push('--oauth-client-id', flags['oauth-client-id'], '--access-token-ttl', String(flags['access-token-ttl']))
       if (flags.token !== undefined) args.push('--token', flags.token)
       if (flags['data-dir'] !== undefined) args.push('--data-dir', resolve(flags['data-dir']))
+      if (flags['backup-interval'] !== undefined) args.push('--backup-interval', String(flags['backup-interval']))
       return this.detach(args, postgresUrl)
     }
 
@@ -96,6 +98,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
         databases,
         postgresUrl,
         provisionDelayMs: flags['provision-delay-ms'],
+        backupIntervalSeconds: flags['backup-interval'],
         oauthClientId: flags['oauth-client-id'],
         accessTokenTtlSeconds: flags['access-token-ttl'],
         // Request paths, database output and error text come from outside: shown, never obeyed.
