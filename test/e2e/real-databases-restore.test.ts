@@ -35,7 +35,7 @@ async function query(url: string, sql: string): Promise<Record<string, unknown>[
 const bodies = async (url: string) => (await query(url, 'select body from notes order by id')).map((row) => row.body)
 
 /** The whole story, the same in both modes. */
-async function restoreAndClone(emulator: Emulator, home: string, timeoutMs: number): Promise<void> {
+async function restoreAndClone(emulator: Emulator, home: string, timeoutMs: number): Promise<{databaseId: string; backupId: string; url: string}> {
   const cli = (args: string[]) => run(args, {env: emulator.env(home), emulator, timeoutMs})
   const created = await cli(['projects', 'create', '--name', 'real-restore', '--region', 'us-east-1', '--json'])
   assert.equal(created.code, 0, created.stderr)
@@ -80,6 +80,7 @@ async function restoreAndClone(emulator: Emulator, home: string, timeoutMs: numb
   assert.deepEqual(copy.source, {type: 'backup', databaseId, backupId})
   assert.deepEqual(await bodies(copy.connections[0].endpoints.direct.connectionString), ['written before the backup'])
   assert.equal((await cli(['db', 'delete', copy.id, '--yes'])).code, 0)
+  return {databaseId, backupId, url}
 }
 
 describe('restore and clone with real rows: local (PGlite)', {timeout: 300_000}, () => {
@@ -97,9 +98,22 @@ describe('restore and clone with real rows: local (PGlite)', {timeout: 300_000},
     await removeDir(dataDir)
   })
 
-  it('a row written before the backup is back after the restore, in a database made from the backup, and in a clone', async () => {
+  it('a row written before the backup is back after the restore, in a database made from the backup, and in a clone; backups survive a restart', async () => {
     emulator = await Emulator.start(['--databases', 'local', '--data-dir', dataDir])
-    await restoreAndClone(emulator, home, 180_000)
+    const {databaseId, backupId, url} = await restoreAndClone(emulator, home, 180_000)
+    await query(url, "insert into notes (body) values ('written before the restart')")
+    await emulator.stop()
+
+    emulator = await Emulator.start(['--databases', 'local', '--data-dir', dataDir])
+    const cli = (args: string[]) => run(args, {env: emulator!.env(home), emulator, timeoutMs: 180_000})
+    const listed = parseJson<{id: string}[]>(await cli(['db', 'backups', 'list', databaseId, '--json']))
+    assert.deepEqual(listed.map((b) => b.id), [backupId])
+    // Minting a credential waits for the database to start again; then it is ready to be restored.
+    const fresh = (await cli(['db', 'credentials', databaseId, '--format', 'url'])).stdout.trim()
+    assert.deepEqual(await bodies(fresh), ['written before the backup', 'written before the restart'])
+    const again = await cli(['db', 'restore', databaseId, '--backup', backupId, '--yes', '--json'])
+    assert.equal(again.code, 0, again.stderr)
+    assert.deepEqual(await bodies(fresh), ['written before the backup'])
   })
 })
 
