@@ -5,6 +5,7 @@ import type {Dispatcher} from 'undici'
 
 import type {ManagementApi} from './api/management-api.js'
 import type {TokenProvider} from './api/transport.js'
+import type {GithubActionsTokenProvider, Minted, Runner} from './auth/github-actions.js'
 import type {OAuthHttp} from './auth/oauth/http.js'
 import type {OAuthSession} from './auth/oauth/session.js'
 import {Settings, ENV, type Resolved} from './auth/settings.js'
@@ -41,6 +42,10 @@ export interface Deps {
   oauthHttp(): Promise<OAuthHttp>
   /** The OAuth session the API client uses, when the credential is one (after api()). */
   session(): OAuthSession | undefined
+  /** The provider of a token minted from the GitHub Actions runner's OIDC token, when the credential is one (after api()). */
+  githubActions(): GithubActionsTokenProvider | undefined
+  /** Asks the runner for an OIDC token and exchanges it for a service token (login --github-actions). */
+  mintGithubActionsToken(input: {runner: Runner; expiresInSeconds?: number}): Promise<Minted>
   /** Every token this command has held (service token, access and refresh tokens), to scrub them from errors. */
   secrets(): string[]
 }
@@ -64,6 +69,8 @@ export interface DepsOverrides {
 export function describeSource(source: string, setting: 'api-url' | 'token' | 'profile' | 'auth-url' | 'client-id'): string {
   const env = {'api-url': ENV.apiUrl, token: ENV.token, profile: ENV.profile, 'auth-url': ENV.authUrl, 'client-id': ENV.clientId}[setting]
   switch (source) {
+    case 'github-actions':
+      return 'GitHub Actions OIDC (ACTIONS_ID_TOKEN_REQUEST_URL)'
     case 'flag':
       return `--${setting}`
     case 'env':
@@ -77,27 +84,59 @@ export function describeSource(source: string, setting: 'api-url' | 'token' | 'p
 
 export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps {
   const io = overrides.io ?? processStreams()
-  const settings = new Settings({flags: input.flags, env: io.env, store: new ProfileStore(input.configDir)})
+  const clock = overrides.clock ?? systemClock
+  const settings = new Settings({flags: input.flags, env: io.env, store: new ProfileStore(input.configDir), now: () => clock.now()})
   let client: ManagementApi | undefined
   const usedTokens = new Set<string>()
   let session: OAuthSession | undefined
-  const clock = overrides.clock ?? systemClock
+  let githubActions: GithubActionsTokenProvider | undefined
 
   async function oauthHttp(): Promise<OAuthHttp> {
     const {OAuthHttp} = await import('./auth/oauth/http.js')
     return new OAuthHttp({timeoutSeconds: input.flags.timeout, userAgent: input.userAgent, insecure: input.flags.insecure, dispatcher: overrides.dispatcher})
   }
 
-  /** A fixed token, or the stored OAuth session that refreshes itself under the store's lock. */
+  async function mintGithubActionsToken({runner, expiresInSeconds}: {runner: Runner; expiresInSeconds?: number}): Promise<Minted> {
+    const {mintWithRunner} = await import('./auth/github-actions.js')
+    // The exchange is the one request sent without a token of ours: the OIDC token in its body is the credential.
+    const anonymous = await api({value: '', source: 'default'})
+    try {
+      return await mintWithRunner({
+        runner,
+        expiresInSeconds,
+        http: {timeoutSeconds: input.flags.timeout, userAgent: input.userAgent, dispatcher: overrides.dispatcher},
+        exchange: (body) => anonymous.exchangeGithubActionsToken(body),
+        learnt: (secret) => usedTokens.add(secret),
+        env: io.env,
+      })
+    } finally {
+      await anonymous.close()
+    }
+  }
+
+  /** A fixed token, the stored OAuth session that refreshes itself under the store's lock, or a token minted from the runner's OIDC token. */
   async function tokenProvider(token: Resolved<string> | undefined): Promise<string | TokenProvider> {
     if (token) {
-      usedTokens.add(token.value)
+      if (token.value) usedTokens.add(token.value)
       return token.value
     }
     const credential = await settings.credential()
     if (credential.kind === 'token') {
       usedTokens.add(credential.value)
       return credential.value
+    }
+    if (credential.kind === 'github-actions') {
+      const {GithubActionsTokenProvider, GITHUB_ACTIONS_CREDENTIAL} = await import('./auth/github-actions.js')
+      const {saveTo} = credential
+      githubActions = new GithubActionsTokenProvider(
+        () => mintGithubActionsToken({runner: credential.runner}),
+        () => clock.now(),
+        // An expired token saved by login --github-actions --save is replaced by the new one; a token minted on the fly stays in memory.
+        async (minted) => {
+          if (saveTo) await settings.store.saveProfile(saveTo, {credential: GITHUB_ACTIONS_CREDENTIAL, token: minted.value, expiresAt: minted.expiresAt.toISOString()}, {makeCurrent: false})
+        },
+      )
+      return githubActions
     }
     const [{OAuthSession}, {discover}, {refreshTokens}] = await Promise.all([
       import('./auth/oauth/session.js'),
@@ -180,6 +219,8 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
     api,
     oauthHttp,
     session: () => session,
+    githubActions: () => githubActions,
+    mintGithubActionsToken,
     secrets: () => [...usedTokens, ...(session?.seen ?? [])],
   }
 }

@@ -74,3 +74,7 @@ export type EndpointOrderIsComplete = MustHold<[Exclude<EndpointName, (typeof EN
 export type ServiceToken = Item<ResponseBody<'getV1WorkspacesByWorkspaceIdService-tokens', 200>['data']>
 /** A service token just created: the only answer that carries its `value`. */
 export type CreatedServiceToken = ResponseBody<'postV1WorkspacesByWorkspaceIdService-tokens', 201>['data']
+
+/** A short-lived workspace service token minted for a GitHub Actions OIDC token. */
+export type GithubActionsToken = ResponseBody<'postV1AuthGithub-actionsToken', 201>['data']
+export type GithubActionsTokenInput = NonNullable<RequestBody<'postV1AuthGithub-actionsToken'>>

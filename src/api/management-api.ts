@@ -22,18 +22,35 @@ import type {
   RestoredDatabase,
   RotatedConnection,
   CreatedServiceToken,
+  GithubActionsToken,
+  GithubActionsTokenInput,
   ServiceToken,
   Usage,
   UsageQuery,
   Workspace,
 } from './contract.js'
+import {InvalidResponseError} from './errors.js'
 import {apiPath} from './path.js'
 import {check, expected, type Expected} from './schemas.js'
-import {Transport, type Page, type RequestOptions, type TransportOptions} from './transport.js'
+import {MAX_PAGE_SIZE, Transport, type Page, type RequestOptions, type TransportOptions} from './transport.js'
 
 export interface ListOptions {
   /** Stop after this many items (all pages otherwise). */
   limit?: number
+}
+
+/** One page of a list, for callers that page themselves (the MCP tools). */
+export interface PageOptions {
+  /** The `nextCursor` of the previous page; absent for the first. */
+  cursor?: string
+  /** At most this many items (the API's own bound applies too). */
+  limit?: number
+}
+
+export interface OnePage<T> {
+  data: T[]
+  /** The cursor of the next page, or null when this was the last. */
+  nextCursor: string | null
 }
 
 export class ManagementApi {
@@ -55,6 +72,10 @@ export class ManagementApi {
     return this.paginate('/v1/workspaces', expected.workspaces, options)
   }
 
+  workspacesPage(options: PageOptions = {}): Promise<OnePage<Workspace>> {
+    return this.onePage('/v1/workspaces', expected.workspaces, options)
+  }
+
   listPostgresRegions(): Promise<PostgresRegion[]> {
     return this.data('GET', '/v1/regions/postgres', expected.postgresRegions)
   }
@@ -65,6 +86,10 @@ export class ManagementApi {
 
   listProjects(options: ListOptions = {}): AsyncGenerator<Project> {
     return this.paginate('/v1/projects', expected.projects, options)
+  }
+
+  projectsPage(options: PageOptions = {}): Promise<OnePage<Project>> {
+    return this.onePage('/v1/projects', expected.projects, options)
   }
 
   createProject(input: CreateProjectInput): Promise<CreatedProject> {
@@ -89,6 +114,12 @@ export class ManagementApi {
     return this.paginate('/v1/databases', expected.databases, {limit})
   }
 
+  databasesPage(options: PageOptions & {projectId?: string} = {}): Promise<OnePage<ListedDatabase | ProjectDatabase>> {
+    const {projectId, ...page} = options
+    if (projectId !== undefined) return this.onePage(apiPath`/v1/projects/${projectId}/databases`, expected.projectDatabases, page)
+    return this.onePage('/v1/databases', expected.databases, page)
+  }
+
   getDatabase(id: string, options: {signal?: AbortSignal} = {}): Promise<Database> {
     return this.data('GET', apiPath`/v1/databases/${id}`, expected.database, {signal: options.signal})
   }
@@ -108,6 +139,10 @@ export class ManagementApi {
 
   listConnections(databaseId: string, options: ListOptions = {}): AsyncGenerator<Connection> {
     return this.paginate(apiPath`/v1/databases/${databaseId}/connections`, expected.connections, options)
+  }
+
+  connectionsPage(databaseId: string, options: PageOptions = {}): Promise<OnePage<Connection>> {
+    return this.onePage(apiPath`/v1/databases/${databaseId}/connections`, expected.connections, options)
   }
 
   getConnection(id: string): Promise<FetchedConnection> {
@@ -140,6 +175,11 @@ export class ManagementApi {
     await this.transport.request<undefined>('DELETE', apiPath`/v1/workspaces/${workspaceId}/service-tokens/${id}`)
   }
 
+  /** Exchanges a GitHub Actions OIDC token for a short-lived service token; sent without one of ours (build this client with the empty token). */
+  exchangeGithubActionsToken(input: GithubActionsTokenInput): Promise<GithubActionsToken> {
+    return this.data('POST', '/v1/auth/github-actions/token', expected.githubActionsToken, {body: input})
+  }
+
   /** The whole body: backups have `meta.backupRetentionDays` and a pagination without cursors. */
   listBackups(databaseId: string, options: ListOptions = {}): Promise<BackupList> {
     return this.data('GET', apiPath`/v1/databases/${databaseId}/backups`, expected.backups, {query: {limit: options.limit}})
@@ -155,6 +195,17 @@ export class ManagementApi {
   private async data<T>(method: 'GET' | 'POST' | 'PATCH', path: string, shape: Expected<T>, options: RequestOptions = {}): Promise<T> {
     const answer = await this.transport.request<unknown>(method, path, options)
     return check(shape, answer, `${method} ${path}`)
+  }
+
+  /** One page; a page that says more follow must name the cursor to fetch them. */
+  private async onePage<T>(path: string, shape: Expected<Page<T>>, options: PageOptions): Promise<OnePage<T>> {
+    const request = `GET ${path}`
+    const limit = Math.min(MAX_PAGE_SIZE, options.limit ?? MAX_PAGE_SIZE)
+    const page = check(shape, await this.transport.request<unknown>('GET', path, {query: {cursor: options.cursor, limit}}), request)
+    if (!page.pagination?.hasMore) return {data: page.data, nextCursor: null}
+    const next = page.pagination.nextCursor
+    if (typeof next !== 'string' || next === '') throw new InvalidResponseError(`${request}: the API says more follow (hasMore) but gave no cursor to fetch them.`)
+    return {data: page.data, nextCursor: next}
   }
 
   private paginate<T>(path: string, shape: Expected<Page<T>>, options: ListOptions): AsyncGenerator<T> {

@@ -23,6 +23,7 @@ import type {
   RestoredDatabase,
   RotatedConnection,
   CreatedServiceToken,
+  GithubActionsToken,
   ServiceToken,
   Usage,
   Workspace,
@@ -244,6 +245,15 @@ const serviceToken = v.looseObject(serviceTokenFields)
 /** Created: the one answer with the token's value. */
 const createdServiceToken = v.looseObject({...serviceTokenFields, value: v.string()})
 
+/** Minted for a GitHub Actions OIDC token: its value, and when it stops working (a time the CLI compares with now). */
+const githubActionsToken = v.looseObject({
+  id,
+  type: v.string(),
+  value: v.string(),
+  expiresAt: v.pipe(v.string(), v.check((text) => !Number.isNaN(Date.parse(text)), 'is not a date and time')),
+  workspaceId: id,
+})
+
 const backupList = v.looseObject({data: v.array(backup), meta: v.looseObject({backupRetentionDays: v.number()})})
 
 const usage = v.looseObject({
@@ -278,6 +288,7 @@ export const expected = {
   rotatedConnection: data<RotatedConnection>()('a connection', connectionWithSecrets),
   serviceTokens: page<ServiceToken>()('a service token list', serviceToken),
   createdServiceToken: data<CreatedServiceToken>()('a service token', createdServiceToken),
+  githubActionsToken: data<GithubActionsToken>()('a minted service token', githubActionsToken),
   backups: whole<BackupList>()('a backup list', backupList),
   usage: whole<Usage>()('a usage report', usage),
 }

@@ -378,8 +378,8 @@ export class Transport {
 
   private headers(url: URL, hasBody: boolean, token: string): Record<string, string> {
     const headers: Record<string, string> = {accept: 'application/json', 'user-agent': this.userAgent}
-    // The token belongs to the API's origin alone; a redirect elsewhere must not carry it.
-    if (url.origin === this.baseUrl.origin) headers.authorization = `Bearer ${token}`
+    // The token belongs to the API's origin alone; a redirect elsewhere must not carry it. The empty token is none (the OIDC exchange).
+    if (token !== '' && url.origin === this.baseUrl.origin) headers.authorization = `Bearer ${token}`
     if (hasBody) headers['content-type'] = 'application/json'
     return headers
   }

@@ -1,6 +1,7 @@
 // Where each setting comes from: flag, then environment, then the stored profile, then the default.
 import {isLoopbackHost} from '../api/url.js'
 import {AuthError} from '../errors.js'
+import {automaticRunner, GITHUB_ACTIONS_CREDENTIAL, RENEW_MARGIN_MS, type Runner} from './github-actions.js'
 import type {Profile, ProfileStore} from './store.js'
 
 export const DEFAULT_API_URL = 'https://api.prisma.io'
@@ -23,6 +24,8 @@ export interface SettingsInput {
   flags: {'api-url'?: string; token?: string; profile?: string; 'auth-url'?: string; 'client-id'?: string}
   env: NodeJS.ProcessEnv
   store: ProfileStore
+  /** The time a stored token's expiry is compared with; the system clock by default. */
+  now?: () => Date
 }
 
 export interface Resolved<T> {
@@ -30,10 +33,15 @@ export interface Resolved<T> {
   source: Source
 }
 
-/** What a command authenticates with: a service token, or the stored profile's OAuth session. */
+/**
+ * What a command authenticates with: a service token (`githubActions` when login --github-actions
+ * minted and saved it, with its expiry), the stored profile's OAuth session, or a token to mint
+ * from the GitHub Actions runner's OIDC token (`saveTo`: the profile whose expired one it replaces).
+ */
 export type Credential =
-  | {kind: 'token'; value: string; source: Source}
+  | {kind: 'token'; value: string; source: Source; githubActions?: {expiresAt: string}}
   | {kind: 'oauth'; profile: string; session: Profile}
+  | {kind: 'github-actions'; runner: Runner; saveTo?: string}
 
 /** An environment variable that is set but empty counts as unset. */
 function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -120,7 +128,29 @@ export class Settings {
       if (!profile.accessToken && !profile.refreshToken) throw sessionEnded()
       return {kind: 'oauth', profile: (await this.profileName()).value, session: profile}
     }
+    if (profile?.credential === GITHUB_ACTIONS_CREDENTIAL && profile.token?.trim()) return this.#storedGithubActions(profile)
+    // No token configured anywhere: inside a GitHub Actions job, mint one from the runner's OIDC token.
+    const runner = profile?.token?.trim() ? undefined : automaticRunner(env)
+    if (runner) return {kind: 'github-actions', runner}
     return {kind: 'token', ...(await this.token())}
+  }
+
+  /** A token login --github-actions saved: used until it is about to expire, then minted again if the runner is there. */
+  async #storedGithubActions(profile: Profile): Promise<Credential> {
+    const name = (await this.profileName()).value
+    const now = (this.input.now ?? (() => new Date()))().getTime()
+    const expiresAt = Date.parse(profile.expiresAt ?? '')
+    const value = cleanToken(profile.token!)
+    const left = Number.isNaN(expiresAt) ? 0 : expiresAt - now
+    if (left > RENEW_MARGIN_MS) return {kind: 'token', value, source: 'profile', githubActions: {expiresAt: new Date(expiresAt).toISOString()}}
+    const runner = automaticRunner(this.input.env)
+    if (runner) return {kind: 'github-actions', runner, saveTo: name}
+    if (left > 0) return {kind: 'token', value, source: 'profile', githubActions: {expiresAt: new Date(expiresAt).toISOString()}}
+    const when = Number.isNaN(expiresAt) ? '' : ` at ${new Date(expiresAt).toISOString()}`
+    throw new AuthError(
+      `The GitHub Actions token saved in profile "${name}" expired${when}.`,
+      'Run `prisma-mgmt login --github-actions --save` again inside the workflow (the runner mints a new one), or log in another way.',
+    )
   }
 
   /** The token and where it came from; an auth error when there is none or it is blank. */

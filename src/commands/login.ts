@@ -4,6 +4,7 @@ import type {Me} from '../api/contract.js'
 import {ApiError} from '../api/errors.js'
 import {BaseCommand} from '../base-command.js'
 import {hideFromDebugOutput} from '../auth/debug-output.js'
+import {GITHUB_ACTIONS_CREDENTIAL, GITHUB_ACTIONS_ENV, MAX_EXPIRES_IN, MIN_EXPIRES_IN, RUNNER_MISSING_NEXT, runnerFromEnv} from '../auth/github-actions.js'
 import type {OAuthHttp} from '../auth/oauth/http.js'
 import type {TokenSet} from '../auth/oauth/tokens.js'
 import {cleanToken, ENV, type Resolved} from '../auth/settings.js'
@@ -12,6 +13,17 @@ import {AuthError, LoginError, UsageError} from '../errors.js'
 import {safe} from '../output/safe-text.js'
 
 type Method = 'token' | 'browser' | 'paste'
+
+/** What login --github-actions prints with --json: never the token itself. */
+export interface GithubActionsLogin {
+  credential: 'github-actions'
+  workspace: {id: string; name: string | null}
+  tokenId: string
+  expiresAt: string
+  saved: boolean
+  /** The profile it was saved to; null when it was not saved. */
+  profile: string | null
+}
 
 export default class Login extends BaseCommand<typeof Login> {
   static override summary = 'Log in with a browser or a service token and save it to a profile'
@@ -22,7 +34,9 @@ The browser login (OAuth 2.0 with PKCE) opens the authorization server's page, w
 
 Against Prisma's API, the browser login needs the client id of an OAuth app you registered in the Prisma Console (Integrations → Published Applications): --client-id or PRISMA_OAUTH_CLIENT_ID. Against the emulator it needs nothing.
 
-A service token is checked with the API (GET /v1/me) before it is saved. Nothing is saved when a login fails. The profile file has mode 0600.`
+A service token is checked with the API (GET /v1/me) before it is saved. Nothing is saved when a login fails. The profile file has mode 0600.
+
+Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-actions asks the runner for an OIDC token (audience prisma-cloud, from ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN) and exchanges it for a short-lived service token of the workspace the repository is connected to in the Prisma Console. The token is never printed; it is saved (with its expiry) only with --save. Without any token configured, every command does the same exchange on its own in such a job, for itself only (PRISMA_MGMT_OIDC=0 turns that off).`
 
   static override examples = [
     {description: 'Log in interactively (asks: browser or token)', command: '<%= config.bin %> <%= command.id %>'},
@@ -30,6 +44,7 @@ A service token is checked with the API (GET /v1/me) before it is saved. Nothing
     {description: 'Log in on a machine without a browser: open the URL elsewhere, paste the result', command: '<%= config.bin %> <%= command.id %> --no-browser'},
     {description: 'Log in from a script, reading the token from stdin', command: 'echo "$TOKEN" | <%= config.bin %> <%= command.id %> --with-token'},
     {description: 'Save a token to a second profile', command: '<%= config.bin %> <%= command.id %> --profile staging --token "$STAGING_TOKEN"'},
+    {description: 'In a GitHub Actions job (permissions: id-token: write): mint a token for 15 minutes and save it', command: '<%= config.bin %> <%= command.id %> --github-actions --save --expires-in 900'},
   ]
 
   static override flags = {
@@ -47,9 +62,16 @@ A service token is checked with the API (GET /v1/me) before it is saved. Nothing
       description: `Client id of your OAuth app [env: ${ENV.clientId}] (default: the profile's; the emulator's own for an emulator)`,
       helpValue: '<id>',
     }),
+    'github-actions': Flags.boolean({description: 'Exchange the GitHub Actions runner\'s OIDC token (audience prisma-cloud) for a short-lived service token', default: false}),
+    save: Flags.boolean({description: 'With --github-actions: save the minted token and its expiry in the profile', default: false}),
+    'expires-in': Flags.integer({description: `With --github-actions: the token's lifetime in seconds, ${MIN_EXPIRES_IN} to ${MAX_EXPIRES_IN} (default: the API's, 1800)`, helpValue: '<seconds>'}),
   }
 
-  public async run(): Promise<Me> {
+  public async run(): Promise<Me | GithubActionsLogin> {
+    if (this.flags['github-actions']) return this.githubActionsLogin()
+    if (this.flags.save || this.flags['expires-in'] !== undefined) {
+      throw new UsageError(`--${this.flags.save ? 'save' : 'expires-in'} goes with --github-actions.`, 'A token or browser login is always saved; for a GitHub Actions job pass --github-actions.')
+    }
     const method = await this.method()
     if (method === 'token') return this.tokenLogin(await this.readToken())
     return this.browserLogin(method)
@@ -153,6 +175,54 @@ A service token is checked with the API (GET /v1/me) before it is saved. Nothing
       await http.close()
     }
     return this.loggedIn(me!, profile.value, apiUrl)
+  }
+
+  /** The runner's OIDC token exchanged for a service token, checked with GET /v1/me, saved only with --save. */
+  private async githubActionsLogin(): Promise<GithubActionsLogin> {
+    const other = this.flags['with-token'] ? '--with-token' : this.flags.token === undefined ? (this.flags.browser === undefined ? undefined : `--${this.flags.browser ? '' : 'no-'}browser`) : '--token'
+    if (other) throw new UsageError(`Pass either --github-actions or ${other}, not both.`)
+    const expiresIn = this.flags['expires-in']
+    if (expiresIn !== undefined && !(expiresIn >= MIN_EXPIRES_IN && expiresIn <= MAX_EXPIRES_IN)) {
+      throw new UsageError(`--expires-in must be from ${MIN_EXPIRES_IN} to ${MAX_EXPIRES_IN} seconds (the API's limits), not ${expiresIn}.`)
+    }
+    const runner = runnerFromEnv(this.io.env)
+    if (!runner) {
+      const missing = [GITHUB_ACTIONS_ENV.requestUrl, GITHUB_ACTIONS_ENV.requestToken].filter((name) => !this.io.env[name]?.trim())
+      throw new UsageError(`--github-actions needs ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not set.`, RUNNER_MISSING_NEXT)
+    }
+    const profile = await this.settings.profileName()
+    const apiUrl = await this.settings.apiUrl()
+    const minted = await this.deps.mintGithubActionsToken({runner, expiresInSeconds: expiresIn})
+    const me = await (await this.api({value: minted.value, source: 'flag'})).getMe()
+    const workspace = me.workspace ? {id: me.workspace.id, name: me.workspace.name} : {id: minted.workspaceId, name: null}
+    if (this.flags.save) {
+      await this.settings.store.saveProfile(profile.value, {
+        apiUrl: apiUrl.source === 'default' ? undefined : apiUrl.value,
+        credential: GITHUB_ACTIONS_CREDENTIAL,
+        token: minted.value,
+        expiresAt: minted.expiresAt.toISOString(),
+        accessToken: undefined,
+        refreshToken: undefined,
+        workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,
+        savedAt: this.deps.clock.now().toISOString(),
+      })
+    }
+    const result: GithubActionsLogin = {
+      credential: 'github-actions',
+      workspace,
+      tokenId: minted.id,
+      expiresAt: minted.expiresAt.toISOString(),
+      saved: this.flags.save,
+      profile: this.flags.save ? profile.value : null,
+    }
+    if (this.flags.save && this.io.env[ENV.token]?.trim()) this.note(`Note: ${ENV.token} is set in your environment and is used before any profile.`)
+    return this.document(result, () => {
+      const where = workspace.name === null ? safe`workspace ${workspace.id}` : safe`workspace ${workspace.name} (${workspace.id})`
+      const lines = [`Logged in to ${where} with GitHub Actions OIDC; the token expires at ${result.expiresAt}.`]
+      lines.push(this.flags.save ? safe`Saved to profile "${profile.value}".` : 'Not saved: pass --save to keep it in a profile for later commands of this job.')
+      if (apiUrl.source !== 'default') lines.push(safe`API URL: ${apiUrl.value} (from ${describeSource(apiUrl.source, 'api-url')})`)
+      return lines.join('\n')
+    })
   }
 
   /** GET /v1/me with the new access token; a session the API refuses is revoked (when the server can) and not saved. */

@@ -1,9 +1,9 @@
 import type {Me} from '../api/contract.js'
-import {maskToken} from '../auth/settings.js'
+import {maskToken, type Credential} from '../auth/settings.js'
 import {BaseCommand} from '../base-command.js'
 import {describeSource} from '../deps.js'
 import {columnsFlag} from '../flags.js'
-import {whoamiFields} from '../output/resources.js'
+import {whoamiFields, type WhoAmI as WhoAmIRow} from '../output/resources.js'
 
 export default class WhoAmI extends BaseCommand<typeof WhoAmI> {
   static override summary = 'Show the workspace and credential the token belongs to'
@@ -27,12 +27,33 @@ export default class WhoAmI extends BaseCommand<typeof WhoAmI> {
     const expiresAt = this.deps.session()?.expiresAt
     await this.record(whoamiFields, {
       me,
-      credential: credential.kind === 'oauth' ? 'oauth' : 'service token',
-      expiresAt: credential.kind === 'oauth' ? expiresAt?.toISOString() : undefined,
+      ...this.credential(credential, expiresAt),
       apiUrl: apiUrl.value,
-      tokenSource: credential.kind === 'oauth' ? 'the stored profile (browser login)' : `${describeSource(credential.source, 'token')} (${maskToken(credential.value)})`,
       profile: profile.value,
     })
     return me
+  }
+
+  /** How the command authenticated, where that came from, and when it expires (an OAuth session, a GitHub Actions token). */
+  private credential(credential: Credential, sessionExpiresAt: Date | undefined): Pick<WhoAmIRow, 'credential' | 'expiresAt' | 'tokenSource'> {
+    switch (credential.kind) {
+      case 'oauth':
+        return {credential: 'oauth', expiresAt: sessionExpiresAt?.toISOString(), tokenSource: 'the stored profile (browser login)'}
+      case 'github-actions': {
+        // Minted by this command from the runner's OIDC token.
+        const minted = this.deps.githubActions()?.minted
+        const where = credential.saveTo ? `, saved to profile "${credential.saveTo}"` : ', for this command only'
+        return {
+          credential: 'github-actions',
+          expiresAt: minted?.expiresAt.toISOString(),
+          tokenSource: `${describeSource('github-actions', 'token')}${where}${minted ? ` (${maskToken(minted.value)})` : ''}`,
+        }
+      }
+      default:
+        if (credential.githubActions) {
+          return {credential: 'github-actions', expiresAt: credential.githubActions.expiresAt, tokenSource: `the stored profile (login --github-actions) (${maskToken(credential.value)})`}
+        }
+        return {credential: 'service token', tokenSource: `${describeSource(credential.source, 'token')} (${maskToken(credential.value)})`}
+    }
   }
 }

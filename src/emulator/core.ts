@@ -1,6 +1,7 @@
 // What every handler works with: the state, the database lifecycle, the views' context and the
 // token. Built once by startEmulator(); handlers get it through `Call`, with who is calling.
 import type {DatabaseMode} from './databases/backend.js'
+import type {GithubActionsIssuer} from './github-actions.js'
 import {notFound} from './problems.js'
 import type {Provisioning} from './provisioning.js'
 import type {ConnectionRecord, DatabaseRecord, ProjectRecord, WorkspaceRecord} from './records.js'
@@ -14,6 +15,8 @@ export interface EmulatorCore {
   token: string
   databases: DatabaseMode
   log: (line: string) => void
+  /** What POST /v1/auth/github-actions/token checks OIDC tokens against. */
+  githubActions?: GithubActionsIssuer
 }
 
 /** Who sent a request: the service token, or an OAuth access token; each sees one workspace. */

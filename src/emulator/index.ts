@@ -13,6 +13,8 @@ import type {EmulatorCore} from './core.js'
 import type {DatabaseBackend, DatabaseMode} from './databases/backend.js'
 import {createBackend, isDatabaseMode} from './databases/index.js'
 import {FaultInjector} from './faults.js'
+import {GithubActionsIssuer} from './github-actions.js'
+import type {GithubActionsOptions} from './github-actions.js'
 import {takeBackupNow} from './handlers/backups.js'
 import type {ActiveFault} from './faults.js'
 import {newId, newToken} from './ids.js'
@@ -34,6 +36,7 @@ export type {ReceivedRequest} from './request-log.js'
 export type {DatabaseMode} from './databases/backend.js'
 export {STATE_FILE} from './persistence.js'
 export type {OAuthCounters} from './oauth/authorization-server.js'
+export type {GithubActionsOptions} from './github-actions.js'
 export {DEFAULT_ACCESS_TOKEN_TTL_SECONDS, DEFAULT_CLIENT_ID as DEFAULT_OAUTH_CLIENT_ID} from './oauth/authorization-server.js'
 
 export const DEFAULT_HOST = '127.0.0.1'
@@ -66,6 +69,8 @@ export interface EmulatorOptions {
   accessTokenTtlSeconds?: number
   /** Lifetime of authorization codes; default 60,000 (tests of expiry pass 0). */
   authorizationCodeTtlMs?: number
+  /** The GitHub Actions OIDC exchange: the issuer's key set, its `iss`, and the linked repositories. */
+  githubActions?: GithubActionsOptions
 }
 
 export interface SeedOptions {
@@ -165,6 +170,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokenGenerated = options.token === undefined
   const store = snapshot ? Store.fromSnapshot(snapshot, tokenGenerated ? token : undefined) : Store.empty(tokenGenerated ? token : undefined)
 
+  // Before the backend starts: a wrong key set file or link fails the start at once.
+  const githubActions = options.githubActions ? new GithubActionsIssuer(options.githubActions, store) : undefined
   const endpointHost = reachableHost(host)
   const backend = options.backend ?? (await createBackend(mode, {host: endpointHost, dataDir, postgresUrl: options.postgresUrl, log}))
   const provisioning = new Provisioning(store, backend, options.provisionDelayMs ?? 0, log)
@@ -175,7 +182,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     database: (id) => store.databases.get(id),
     connectionsOf: (databaseId) => store.connectionsOf(databaseId)?.values() ?? [],
   }
-  const core: EmulatorCore = {store, provisioning, views, token, databases: mode, log}
+  const core: EmulatorCore = {store, provisioning, views, token, databases: mode, log, githubActions}
   const faults = new FaultInjector()
   const requests = new RequestLog()
   const oauth = new AuthorizationServer(store, snapshot?.oauth, {

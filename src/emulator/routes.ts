@@ -1,12 +1,13 @@
 // The API's endpoints. Paths are matched segment by segment on the raw (still encoded) path, and
 // only then are parameters decoded: an id holding an encoded "/" or "?" stays one segment.
-import type {Handler} from './core.js'
+import type {Call, Handler, Reply} from './core.js'
 import {getMe, listPostgresRegions, listRegions, listWorkspaces} from './handlers/account.js'
 import {createConnection, deleteConnection, getConnection, listConnections, listDatabaseConnections, rotateConnection} from './handlers/connections.js'
 import {createProjectDatabase, deleteDatabase, getDatabase, listDatabases, listProjectDatabases} from './handlers/databases.js'
 import {listBackups, restoreDatabase} from './handlers/backups.js'
 import {getUsage} from './handlers/metrics.js'
 import {createServiceToken, deleteServiceToken, listServiceTokens} from './handlers/service-tokens.js'
+import {exchangeGithubActionsToken} from './github-actions.js'
 import {createProject, deleteProject, getProject, listProjects, renameProject} from './handlers/projects.js'
 import {invalid} from './problems.js'
 
@@ -49,6 +50,16 @@ const ROUTES: readonly Route[] = [
   route('DELETE', '/v1/connections/:id', deleteConnection),
   route('POST', '/v1/connections/:id/rotate', rotateConnection),
 ]
+
+/** An endpoint that takes no token of ours: what authenticates is in its body. */
+export type PublicHandler = (call: Pick<Call, 'core' | 'body'>) => Reply | Promise<Reply>
+
+const PUBLIC_ROUTES: ReadonlyMap<string, PublicHandler> = new Map([['POST /v1/auth/github-actions/token', exchangeGithubActionsToken]])
+
+/** The handler of a public endpoint for this method and raw path, or undefined. */
+export function matchPublicRoute(method: string, rawPath: string): PublicHandler | undefined {
+  return PUBLIC_ROUTES.get(`${method} ${rawPath}`)
+}
 
 export interface Matched {
   handler: Handler

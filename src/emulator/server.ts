@@ -16,7 +16,7 @@ import {SERVICE_TOKEN_NAME} from './handlers/account.js'
 import {ApiProblem, UNAUTHORIZED_HINT, forbidden} from './problems.js'
 import {loggedBody, loggedHeaders} from './request-log.js'
 import type {RequestLog, TokenCheck} from './request-log.js'
-import {matchRoute} from './routes.js'
+import {matchPublicRoute, matchRoute} from './routes.js'
 import {handleHook, isHookPath} from './test-hooks.js'
 import type {HookParts} from './test-hooks.js'
 
@@ -219,6 +219,13 @@ export function createApiServer({core, faults, requests, oauth, hooks}: ServerPa
         const answer = handleOAuth(oauth, {method, rawPath, query, contentType, body: received.text}, core.store.user)
         sendRaw(res, answer.status, answer.headers, answer.body)
         return finish(answer.status)
+      }
+      const publicHandler = hook ? undefined : matchPublicRoute(method, rawPath)
+      if (publicHandler) {
+        // The API answers every failure of the exchange with its generic 401, a body it cannot read included.
+        reply = received.tooLarge ? {status: 413, body: new ApiProblem(413, 'payload-too-large', `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`).body()} : await publicHandler({core, body: parsed?.value})
+        send(res, reply)
+        return finish(reply.status)
       }
       const principal = authorizedPrincipal(auth, hook, core)
       if (received.tooLarge) throw new ApiProblem(413, 'payload-too-large', `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`)

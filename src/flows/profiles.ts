@@ -7,6 +7,7 @@ import type {CredentialKind, ProfileRow} from '../output/resources.js'
 
 export function credentialOf(profile: Profile): CredentialKind | 'none' {
   if (profile.credential === 'oauth') return profile.refreshToken || profile.accessToken ? 'oauth' : 'none'
+  if (profile.credential === 'github-actions') return profile.token ? 'github-actions' : 'none'
   return profile.token ? 'service token' : 'none'
 }
 
@@ -21,7 +22,7 @@ export function profileRows(config: StoredConfig, current: string): ProfileRow[]
       apiUrl: profile.apiUrl ?? DEFAULT_API_URL,
       authUrl: profile.authUrl ?? null,
       clientId: profile.clientId ?? null,
-      expiresAt: credentialOf(profile) === 'oauth' ? (profile.expiresAt ?? null) : null,
+      expiresAt: ['oauth', 'github-actions'].includes(credentialOf(profile)) ? (profile.expiresAt ?? null) : null,
       savedAt: profile.savedAt ?? null,
       current: name === current,
     }))

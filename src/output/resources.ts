@@ -107,13 +107,13 @@ export const usageFields: FieldSpec<Usage> = [
 ]
 
 /** How the CLI authenticates, as people call it. */
-export type CredentialKind = 'oauth' | 'service token'
+export type CredentialKind = 'oauth' | 'service token' | 'github-actions'
 
 /** `whoami`: the API's answer and where the CLI's settings came from. */
 export interface WhoAmI {
   me: Me
   credential: CredentialKind
-  /** When the OAuth access token expires (it is renewed on its own); none for a service token. */
+  /** When the OAuth access token (renewed on its own) or the GitHub Actions token expires; none for a service token. */
   expiresAt?: string
   apiUrl: string
   tokenSource: string
@@ -127,7 +127,8 @@ export const whoamiFields: FieldSpec<WhoAmI> = [
   {
     name: 'expires',
     header: 'EXPIRES',
-    text: (w) => (w.expiresAt ? `${shortTime(w.expiresAt)} (renewed automatically)` : '-'),
+    // A GitHub Actions token is minted again only where the runner is there to ask.
+    text: (w) => (w.expiresAt ? `${shortTime(w.expiresAt)} (${w.credential === 'github-actions' ? 'minted again in a GitHub Actions job' : 'renewed automatically'})` : '-'),
     plain: (w) => plainOrEmpty(w.expiresAt),
   },
   {name: 'api-url', header: 'API URL', text: (w) => w.apiUrl},

@@ -115,6 +115,39 @@ describe('ManagementApi pagination', () => {
   })
 })
 
+describe('ManagementApi one page at a time', () => {
+  beforeEach(() => route('GET /v1/projects', (request) => [200, page(PROJECTS, new URL(request.url, 'http://local').searchParams)]))
+
+  it('fetches one page with the cursor and limit given, and names the next cursor', async () => {
+    const first = await client.projectsPage({limit: 2})
+    assert.deepEqual([first.data.map((p) => p.id), first.nextCursor], [['proj_0', 'proj_1'], '2'])
+    const last = await client.projectsPage({cursor: '248', limit: 100})
+    assert.deepEqual([last.data.map((p) => p.id), last.nextCursor], [['proj_248', 'proj_249'], null])
+    assert.deepEqual(requests(), ['GET /v1/projects?limit=2', 'GET /v1/projects?cursor=248&limit=100'])
+  })
+
+  it('asks for at most the API\'s page size, and for it when no limit is given', async () => {
+    await client.projectsPage({limit: 500})
+    await client.projectsPage()
+    assert.deepEqual(requests(), ['GET /v1/projects?limit=100', 'GET /v1/projects?limit=100'])
+  })
+
+  it('has no next cursor when hasMore is false, and refuses hasMore without one', async () => {
+    route('GET /v1/workspaces', () => [200, {data: [workspace('w1')], pagination: {nextCursor: 'next', hasMore: false}}])
+    assert.deepEqual(await client.workspacesPage(), {data: [workspace('w1')], nextCursor: null})
+    route('GET /v1/workspaces', () => [200, {data: [workspace('w1')], pagination: {nextCursor: null, hasMore: true}}])
+    await assert.rejects(client.workspacesPage(), InvalidResponseError)
+  })
+
+  it('pages the databases of one project, and the connections of a database', async () => {
+    route('GET /v1/projects/p1/databases', () => [200, {data: [database('d1')], pagination: {nextCursor: null, hasMore: false}}])
+    route('GET /v1/databases/d1/connections', () => [200, {data: [connection('c1')], pagination: {nextCursor: 'c2', hasMore: true}}])
+    assert.deepEqual((await client.databasesPage({projectId: 'p1', limit: 5})).data.map((d) => d.id), ['d1'])
+    assert.deepEqual(await client.connectionsPage('d1', {cursor: 'c0'}), {data: [connection('c1')], nextCursor: 'c2'})
+    assert.deepEqual(requests(), ['GET /v1/projects/p1/databases?limit=5', 'GET /v1/databases/d1/connections?cursor=c0&limit=100'])
+  })
+})
+
 describe('ManagementApi endpoints', () => {
   it('getMe returns the data', async () => {
     const me = {user: null, workspace: {id: 'w1', name: 'Acme'}, credential: {type: 'service_token', id: 't1', name: 'ci'}}

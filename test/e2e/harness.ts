@@ -9,6 +9,8 @@ import {join, resolve} from 'node:path'
 import {createInterface} from 'node:readline'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
+/** A GitHub Actions job's OIDC variables: inherited, they would make every command without a token exchange one. */
+const GITHUB_ACTIONS_RUNNER_ENV = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'PRISMA_MGMT_OIDC']
 export const BIN = join(ROOT, 'bin/run.js')
 
 export interface RunResult {
@@ -104,7 +106,7 @@ function described(args: string[], options: RunOptions & {emulator?: Emulator}):
 export async function run(args: string[], options: RunOptions & {emulator?: Emulator} = {}): Promise<RunResult> {
   const env: Record<string, string | undefined> = {...process.env}
   // A test's outcome must not depend on the developer's shell.
-  for (const key of ['PRISMA_MANAGEMENT_API_URL', 'PRISMA_SERVICE_TOKEN', 'PRISMA_MGMT_PROFILE', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy', 'CI', 'FORCE_COLOR', 'DEBUG']) {
+  for (const key of ['PRISMA_MANAGEMENT_API_URL', 'PRISMA_SERVICE_TOKEN', 'PRISMA_MGMT_PROFILE', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy', 'CI', 'FORCE_COLOR', 'DEBUG', ...GITHUB_ACTIONS_RUNNER_ENV]) {
     delete env[key]
   }
   for (const [key, value] of Object.entries(options.env ?? {})) {
@@ -212,7 +214,7 @@ export interface Started {
 /** Starts `prisma-mgmt <args>` like `run`, for a test that acts while it runs (signals, races). */
 export function start(args: string[], options: RunOptions & {emulator?: Emulator} = {}): Started {
   const env: Record<string, string | undefined> = {...process.env}
-  for (const key of ['PRISMA_MANAGEMENT_API_URL', 'PRISMA_SERVICE_TOKEN', 'PRISMA_MGMT_PROFILE', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy', 'CI', 'FORCE_COLOR', 'DEBUG']) {
+  for (const key of ['PRISMA_MANAGEMENT_API_URL', 'PRISMA_SERVICE_TOKEN', 'PRISMA_MGMT_PROFILE', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy', 'CI', 'FORCE_COLOR', 'DEBUG', ...GITHUB_ACTIONS_RUNNER_ENV]) {
     delete env[key]
   }
   for (const [key, value] of Object.entries(options.env ?? {})) {

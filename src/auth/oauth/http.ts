@@ -117,7 +117,7 @@ export class OAuthHttp {
 }
 
 /** A network failure in a few words, e.g. `ECONNREFUSED`; never a body or a header. */
-function networkReason(error: unknown): string {
+export function networkReason(error: unknown): string {
   let current: unknown = error
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const {code, cause} = current as {code?: unknown; cause?: unknown}

@@ -34,6 +34,8 @@ With --detach it runs in the background instead: once it listens, only the two e
 
 --databases chooses what stands behind connection strings: "none" (endpoints where nothing listens; fast), "local" (a real PostgreSQL per database, started in-process) or "postgres" (databases and roles on the server named by --postgres-url).
 
+POST /v1/auth/github-actions/token exchanges a GitHub Actions OIDC token for a short-lived service token when --github-oidc-jwks names the issuer's key set (a JWKS URL or file) and --github-repository links the token's repository to a workspace.
+
 The same URL is an OAuth 2.0 authorization server for browser logins (/authorize, /token, /revoke, and its metadata at /.well-known/oauth-authorization-server), with one public client, --oauth-client-id; its access tokens work on the API like the service token.`
 
   static override examples = [
@@ -42,6 +44,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
     '<%= config.bin %> <%= command.id %> --data-dir .emulator --token dev-token',
     '<%= config.bin %> <%= command.id %> --port 0 --databases none --oauth-client-id my-cli --access-token-ttl 5',
     '<%= config.bin %> <%= command.id %> --databases postgres --postgres-url postgres://postgres:secret@127.0.0.1:5432/postgres',
+    '<%= config.bin %> <%= command.id %> --github-oidc-jwks ./jwks.json --github-oidc-issuer http://127.0.0.1:9000 --github-repository acme/web',
     'eval "$(<%= config.bin %> <%= command.id %> --detach --port 0)"',
     '<%= config.bin %> emulator stop',
   ]
@@ -60,6 +63,16 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
     'backup-interval': Flags.integer({description: 'Back up every ready database this often, in seconds [default: only on request]', min: 1}),
     'oauth-client-id': Flags.string({description: 'The public OAuth client id browser logins must use', default: 'prisma-mgmt-emulator'}),
     'access-token-ttl': Flags.integer({description: 'Lifetime of OAuth access tokens, in seconds', default: 3600, min: 1}),
+    'github-oidc-jwks': Flags.string({
+      description: 'The GitHub Actions OIDC issuer\'s key set, a JWKS URL or file, for POST /v1/auth/github-actions/token [default: exchanges are refused]',
+      helpValue: '<url|file>',
+    }),
+    'github-oidc-issuer': Flags.string({description: 'The "iss" GitHub Actions OIDC tokens must carry', default: 'https://token.actions.githubusercontent.com', helpValue: '<url>'}),
+    'github-repository': Flags.string({
+      description: 'A repository connected to a workspace for the OIDC exchange: owner/name (the first workspace) or owner/name=<workspace-id>; repeat for more',
+      multiple: true,
+      helpValue: '<owner/name>',
+    }),
     detach: Flags.boolean({description: 'Run in the background; print only the export lines once it listens (stop it with "emulator stop")'}),
   }
 
@@ -82,6 +95,11 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
       args.push('--oauth-client-id', flags['oauth-client-id'], '--access-token-ttl', String(flags['access-token-ttl']))
       if (flags.token !== undefined) args.push('--token', flags.token)
       if (flags['data-dir'] !== undefined) args.push('--data-dir', resolve(flags['data-dir']))
+      if (flags['github-oidc-jwks'] !== undefined) {
+        const jwks = flags['github-oidc-jwks']
+        args.push('--github-oidc-jwks', /^https?:\/\//i.test(jwks) ? jwks : resolve(jwks), '--github-oidc-issuer', flags['github-oidc-issuer'])
+      }
+      for (const repository of flags['github-repository'] ?? []) args.push('--github-repository', repository)
       if (flags['backup-interval'] !== undefined) args.push('--backup-interval', String(flags['backup-interval']))
       return this.detach(args, postgresUrl)
     }
@@ -101,6 +119,10 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
         backupIntervalSeconds: flags['backup-interval'],
         oauthClientId: flags['oauth-client-id'],
         accessTokenTtlSeconds: flags['access-token-ttl'],
+        githubActions:
+          flags['github-oidc-jwks'] === undefined && flags['github-repository'] === undefined
+            ? undefined
+            : {jwks: flags['github-oidc-jwks'], issuer: flags['github-oidc-issuer'], repositories: flags['github-repository']},
         // Request paths, database output and error text come from outside: shown, never obeyed.
         log: (line) => this.io.stderr.write(`${terminalSafe(line)}\n`),
       })
@@ -119,6 +141,9 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
         `Token: ${emulator.token}`,
         `Databases: ${emulator.databases}`,
         `OAuth client: ${emulator.oauthClientId}`,
+        ...(flags['github-oidc-jwks'] === undefined
+          ? []
+          : [terminalSafe(`GitHub Actions OIDC: issuer ${flags['github-oidc-issuer']}, repositories ${flags['github-repository']?.join(', ') ?? 'none'}`)]),
         '',
         `export PRISMA_MANAGEMENT_API_URL=${emulator.url}`,
         `export PRISMA_SERVICE_TOKEN=${emulator.token}`,

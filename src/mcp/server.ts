@@ -1,0 +1,110 @@
+// The MCP server over stdio: registers the chosen tools (tools.ts) with the official SDK, turns every
+// outcome into a result and every failure into a tool error (results.ts), and ends when stdin ends.
+// stdout carries the protocol alone; the few log lines go to stderr. Loaded only when `mcp` serves.
+import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js'
+import {StdioServerTransport} from '@modelcontextprotocol/sdk/server/stdio.js'
+
+import type {ManagementApi} from '../api/management-api.js'
+import {describeFailure} from '../errors.js'
+import {terminalSafe} from '../output/safe-text.js'
+import {errorResult, successResult, type Scrub} from './results.js'
+import type {ToolDeclaration} from './tools.js'
+
+export interface ServeOptions {
+  api: ManagementApi
+  version: string
+  tools: readonly ToolDeclaration[]
+  scrub: Scrub
+  stdin: NodeJS.ReadableStream
+  stdout: NodeJS.WritableStream
+  /** One line on stderr. */
+  log: (line: string) => void
+  now: () => Date
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+const INSTRUCTIONS = `Tools for the Prisma Management API: projects, Prisma Postgres databases and their connections.
+create_project, create_database, create_connection and rotate_connection return connection strings (with passwords) that the API never shows again: keep them.
+List tools return one page: pass the nextCursor of a result as cursor to get the next.
+Deleting and restoring exist only when the server was started with --allow-destructive, and need the resource's exact name as confirm.`
+
+/** Serves until stdin ends (the client went away), then closes; resolves once closed. */
+export async function serve(options: ServeOptions): Promise<void> {
+  const {scrub, log} = options
+  const say = (line: string) => log(terminalSafe(scrub(line)))
+  const closing = new AbortController()
+  const server = new McpServer({name: 'prisma-mgmt', version: options.version}, {instructions: INSTRUCTIONS})
+
+  for (const declaration of options.tools) {
+    server.registerTool(
+      declaration.name,
+      {title: declaration.title, description: declaration.description, inputSchema: declaration.input, annotations: {title: declaration.title, ...declaration.annotations}},
+      async (args: Record<string, unknown>, extra) => {
+        const progressToken = extra._meta?.progressToken
+        let progress = 0
+        try {
+          const outcome = await declaration.handler(args, {
+            api: options.api,
+            now: options.now,
+            sleep: options.sleep,
+            signal: AbortSignal.any([extra.signal, closing.signal]),
+            progress: (message) => {
+              if (progressToken === undefined) return
+              progress += 1
+              // A progress line that cannot be sent is not worth failing the call for.
+              extra.sendNotification({method: 'notifications/progress', params: {progressToken, progress, message: scrub(message)}}).catch(() => {})
+            },
+          })
+          return successResult(outcome, scrub)
+        } catch (error) {
+          const failure = describeFailure(error)
+          say(`${declaration.name}: ${failure.code}: ${failure.message}`)
+          return errorResult(error, scrub)
+        }
+      },
+    )
+  }
+
+  const transport = new StdioServerTransport(options.stdin as NodeJS.ReadStream, options.stdout as NodeJS.WriteStream)
+  let stdoutBroken = false
+  const ended = new Promise<void>((resolve) => {
+    options.stdin.once('end', resolve)
+    options.stdin.once('close', resolve)
+    // A client that closes its end of our stdout is gone too: nothing more can reach it.
+    options.stdout.once('error', () => {
+      stdoutBroken = true
+      resolve()
+    })
+  })
+  await server.connect(transport)
+  server.server.onerror = (error) => say(`protocol error: ${error.message}`)
+  const answering = trackRequests(transport)
+  say(`prisma-mgmt mcp: serving ${options.tools.length} tools over stdio; it stops when stdin closes.`)
+  await ended
+  // Waits for a database end now (their results still carry what was created); calls already read are answered first.
+  closing.abort()
+  if (!stdoutBroken) await answering()
+  await server.close()
+}
+
+type Message = Parameters<NonNullable<StdioServerTransport['onmessage']>>[0]
+
+/** Counts the requests read but not yet answered; the function returned resolves once none are left. */
+function trackRequests(transport: StdioServerTransport): () => Promise<void> {
+  const open = new Set<string | number>()
+  let drained: (() => void) | undefined
+  const receive = transport.onmessage
+  transport.onmessage = (message: Message) => {
+    if ('method' in message && 'id' in message) open.add(message.id)
+    receive?.(message)
+  }
+  const send = transport.send.bind(transport)
+  transport.send = async (message: Message) => {
+    try {
+      await send(message)
+    } finally {
+      if (!('method' in message) && 'id' in message && message.id !== undefined && open.delete(message.id) && open.size === 0) drained?.()
+    }
+  }
+  return () => (open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve)))
+}

@@ -1,0 +1,454 @@
+// Every tool of `prisma-mgmt mcp`, one declaration each: name, description, input schema,
+// annotations and handler. The server (server.ts), the README's tool list and the tests all read
+// this one list. Handlers call the same api/ and flows/ the commands use and return the API
+// objects as `--json` prints them; a throw becomes a tool error (results.ts).
+import {z} from 'zod'
+
+import {ApiError} from '../api/errors.js'
+import type {AnyDatabase} from '../api/connection-details.js'
+import type {CreatedConnection, RotatedConnection, CreatedDatabase, CreatedProject, CreateDatabaseInput, CreateProjectInput, RegionId} from '../api/contract.js'
+import type {ManagementApi, OnePage} from '../api/management-api.js'
+import {DeliveredError, UsageError} from '../errors.js'
+import {checkRegion} from '../flows/check-region.js'
+import {timestampName, unusedName} from '../names.js'
+import type {FieldSpec} from '../output/fields.js'
+import {toTsv} from '../output/print.js'
+import {
+  backupFields,
+  connectionFields,
+  createdEndpointFields,
+  databaseFields,
+  endpointFields,
+  endpointRows,
+  projectFields,
+  regionFields,
+  usageFields,
+  workspaceFields,
+} from '../output/resources.js'
+import {safe} from '../output/safe-text.js'
+
+/** What a handler works with. */
+export interface ToolContext {
+  api: ManagementApi
+  now: () => Date
+  /** Waits between status polls; rejects when the signal aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Aborted when the client cancels the call or the server closes. */
+  signal: AbortSignal
+  /** A progress line for a long call (sent only when the client asked for progress). */
+  progress: (message: string) => void
+}
+
+/** A tool's answer: the API objects as `--json` has them, and a rendering for people. */
+export interface ToolOutcome {
+  structured: Record<string, unknown>
+  text: string
+}
+
+/** The MCP tool annotations, always all three stated. */
+export interface Hints {
+  readOnlyHint: boolean
+  destructiveHint: boolean
+  idempotentHint: boolean
+}
+
+export interface ToolDeclaration<S extends z.ZodRawShape = z.ZodRawShape> {
+  name: string
+  title: string
+  description: string
+  input: S
+  /** destructiveHint true: the tool exists only with --allow-destructive and takes a `confirm` name. */
+  annotations: Hints
+  handler: (args: z.infer<z.ZodObject<S>>, context: ToolContext) => Promise<ToolOutcome>
+}
+
+// Type-checks each handler against its own schema, then joins the list.
+function tool<S extends z.ZodRawShape>(declaration: ToolDeclaration<S>): ToolDeclaration {
+  return declaration as unknown as ToolDeclaration
+}
+
+const READ: Hints = {readOnlyHint: true, destructiveHint: false, idempotentHint: true}
+const ADD: Hints = {readOnlyHint: false, destructiveHint: false, idempotentHint: false}
+const DESTROY: Hints = {readOnlyHint: false, destructiveHint: true, idempotentHint: false}
+
+/** The largest page a list tool returns (the API's own page size). */
+export const MAX_LIMIT = 100
+const DEFAULT_LIMIT = 20
+/** How long create tools wait for a database by default (under the SDK client's 60 s call timeout, so the created object still arrives), and at most. */
+const DEFAULT_WAIT_SECONDS = 45
+const MAX_WAIT_SECONDS = 600
+
+const id = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} cannot be empty`)
+    .describe(`${what}, as the list tools return it`)
+
+const name = (what: string) => z.string().trim().min(1, `${what} cannot be empty`).max(255)
+
+const paging = {
+  cursor: z.string().min(1).optional().describe('The nextCursor of the previous page; leave it out for the first page'),
+  limit: z.number().int().min(1).max(MAX_LIMIT).optional().describe(`At most this many items (1 to ${MAX_LIMIT}, default ${DEFAULT_LIMIT})`),
+}
+
+const confirm = (what: string) => z.string().describe(`The ${what}'s exact name, to confirm; anything else deletes nothing`)
+
+const waitSeconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_WAIT_SECONDS)
+  .optional()
+  .describe(`Seconds to wait until the database is ready (default ${DEFAULT_WAIT_SECONDS}, at most ${MAX_WAIT_SECONDS})`)
+
+function rows<T>(fields: FieldSpec<T>, items: readonly T[]): string {
+  return toTsv(fields, items).trimEnd()
+}
+
+async function page<T>(what: string, fields: FieldSpec<T>, load: Promise<OnePage<T>>): Promise<ToolOutcome> {
+  const {data, nextCursor} = await load
+  const count = `${data.length} ${what}${data.length === 1 ? '' : 's'}`
+  const more = nextCursor ? `; more follow: call again with cursor ${JSON.stringify(nextCursor)}` : ''
+  return {structured: {data, nextCursor}, text: `${count}${more}.\n${rows(fields, data)}`}
+}
+
+function record<T extends object>(fields: FieldSpec<T>, item: T): ToolOutcome {
+  return {structured: item as Record<string, unknown>, text: rows(fields, [item])}
+}
+
+/** A real calendar day as YYYY-MM-DD. */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`)
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+  }, 'not a calendar date')
+
+/** Looks the resource up and deletes it only when `confirm` is its exact name. */
+async function confirmed<R extends {id: string; name: string}>(what: string, resource: R, given: string, lookup: string): Promise<R> {
+  if (given !== resource.name) {
+    throw new UsageError(
+      `confirm does not match the name of ${what} ${resource.id}; nothing was changed.`,
+      `Pass the ${what}'s exact name as confirm (${lookup} shows it).`,
+    )
+  }
+  return resource
+}
+
+/** Waits for the created database; what was created is never lost, even when the wait fails. */
+async function waitForDatabase<C extends object>(
+  context: ToolContext,
+  created: C,
+  database: {id: string; status: string} | undefined,
+  withStatus: (created: C, status: string) => C,
+  timeoutSeconds: number,
+  check: string,
+): Promise<C> {
+  if (!database) return created
+  const {waitUntilReady} = await import('../flows/wait-until-ready.js')
+  let current = created
+  try {
+    const ready = await waitUntilReady(context.api, database, {
+      timeoutSeconds,
+      signal: context.signal,
+      sleep: context.sleep,
+      spinner: {update: (text) => context.progress(text), succeed() {}, fail() {}, stop() {}},
+      onStatus: (status) => {
+        current = withStatus(current, status)
+      },
+    })
+    return withStatus(current, ready.status)
+  } catch (error) {
+    throw new DeliveredError(current, error, `It was created all the same; this result holds its ids and connection strings. Check it with ${check}.`, `Waiting for database ${database.id} failed`)
+  }
+}
+
+async function connectionStrings(database: AnyDatabase, ids: {project?: string; database?: string}): Promise<string> {
+  const {databaseConnectionDetails} = await import('../api/connection-details.js')
+  const details = databaseConnectionDetails(database)
+  return details.length > 0 ? `\n${rows(createdEndpointFields, endpointRows(details, ids))}` : ''
+}
+
+export const TOOLS: readonly ToolDeclaration[] = [
+  tool({
+    name: 'whoami',
+    title: 'Who am I',
+    description: 'The workspace, user and credential the configured token belongs to (GET /v1/me).',
+    input: {},
+    annotations: READ,
+    handler: async (_args, {api}) => {
+      const me = await api.getMe()
+      const workspace = me.workspace ? safe`${me.workspace.name} (${me.workspace.id})` : '-'
+      const user = me.user ? safe`${me.user.name ?? me.user.email} <${me.user.email}>` : '-'
+      return {structured: me, text: safe`Workspace: ${workspace}\nUser: ${user}\nCredential: ${me.credential.type}${me.credential.name ? safe` (${me.credential.name})` : ''}`}
+    },
+  }),
+  tool({
+    name: 'list_workspaces',
+    title: 'List workspaces',
+    description: 'Workspaces the token can see, one page at a time (pass nextCursor as cursor for the next).',
+    input: {...paging},
+    annotations: READ,
+    handler: ({cursor, limit = DEFAULT_LIMIT}, {api}) => page('workspace', workspaceFields, api.workspacesPage({cursor, limit})),
+  }),
+  tool({
+    name: 'list_regions',
+    title: 'List regions',
+    description: 'Regions where Prisma Postgres databases can be created, with their status (only "available" ones accept new databases).',
+    input: {},
+    annotations: READ,
+    handler: async (_args, {api}) => {
+      const data = await api.listPostgresRegions()
+      return {structured: {data}, text: rows(regionFields, data)}
+    },
+  }),
+  tool({
+    name: 'list_projects',
+    title: 'List projects',
+    description: 'Projects of the workspace, one page at a time (pass nextCursor as cursor for the next).',
+    input: {...paging},
+    annotations: READ,
+    handler: ({cursor, limit = DEFAULT_LIMIT}, {api}) => page('project', projectFields, api.projectsPage({cursor, limit})),
+  }),
+  tool({
+    name: 'show_project',
+    title: 'Show a project',
+    description: 'One project by id: its name, workspace, default region and when it was created.',
+    input: {projectId: id('Project id')},
+    annotations: READ,
+    handler: async ({projectId}, {api}) => record(projectFields, await api.getProject(projectId)),
+  }),
+  tool({
+    name: 'create_project',
+    title: 'Create a project',
+    description:
+      'Creates a project with a Prisma Postgres database, waits until the database is ready, and returns the project with its connection strings. The API shows the connection strings only this once: keep them. If the wait fails, the error result still holds what was created.',
+    input: {
+      name: name('name').optional().describe('Project name (default project-<UTC yyyymmdd-hhmmss>)'),
+      region: z.string().trim().min(1).optional().describe('Region of the database, e.g. us-east-1 (see list_regions; default us-east-1)'),
+      workspaceId: z.string().trim().min(1).optional().describe('Workspace id (default: the token\'s workspace)'),
+      createDatabase: z.boolean().optional().describe('Create the project\'s first database (default true)'),
+      waitSeconds,
+    },
+    annotations: ADD,
+    handler: async (args, context) => {
+      const {api} = context
+      const createDatabase = args.createDatabase ?? true
+      const input: CreateProjectInput = {name: args.name ?? timestampName('project', context.now()), createDatabase}
+      if (createDatabase) {
+        const region = args.region ?? 'us-east-1'
+        await checkRegion(api, region)
+        input.region = region as RegionId
+      }
+      if (args.workspaceId) input.workspaceId = args.workspaceId
+      const created = await api.createProject(input)
+      const project = await waitForDatabase<CreatedProject>(
+        context,
+        created,
+        created.database ?? undefined,
+        (p, status) => (p.database ? {...p, database: {...p.database, status: status as NonNullable<CreatedProject['database']>['status']}} : p),
+        args.waitSeconds ?? DEFAULT_WAIT_SECONDS,
+        created.database ? `show_database ${created.database.id}` : `show_project ${created.id}`,
+      )
+      const database = project.database ? safe`; database ${project.database.id} is ${project.database.status}` : ''
+      const strings = project.database ? await connectionStrings(project.database, {project: project.id, database: project.database.id}) : ''
+      return {structured: project, text: safe`Created project ${project.name} (${project.id})${database}.` + strings}
+    },
+  }),
+  tool({
+    name: 'rename_project',
+    title: 'Rename a project',
+    description: 'Gives a project a new name; its id, databases and connections stay as they are.',
+    input: {projectId: id('Project id'), name: name('name').describe('The new name')},
+    annotations: {readOnlyHint: false, destructiveHint: false, idempotentHint: true},
+    handler: async ({projectId, name}, {api}) => record(projectFields, await api.renameProject(projectId, name)),
+  }),
+  tool({
+    name: 'list_databases',
+    title: 'List databases',
+    description: 'Databases of the workspace, or of one project, with their status; one page at a time (pass nextCursor as cursor for the next).',
+    input: {projectId: id('Project id').optional().describe('Only this project\'s databases'), ...paging},
+    annotations: READ,
+    handler: ({projectId, cursor, limit = DEFAULT_LIMIT}, {api}) => page('database', databaseFields, api.databasesPage({projectId, cursor, limit})),
+  }),
+  tool({
+    name: 'show_database',
+    title: 'Show a database',
+    description: 'One database by id, with its status and region (never its secrets).',
+    input: {databaseId: id('Database id')},
+    annotations: READ,
+    handler: async ({databaseId}, {api}) => record(databaseFields, await api.getDatabase(databaseId)),
+  }),
+  tool({
+    name: 'create_database',
+    title: 'Create a database',
+    description:
+      'Creates a database in a project, waits until it is ready, and returns it with its connection strings. The API shows them only this once: keep them. If the wait fails, the error result still holds what was created.',
+    input: {
+      projectId: id('Project id'),
+      name: name('name').optional().describe('Database name (default: the API\'s)'),
+      region: z.string().trim().min(1).optional().describe('Region id, e.g. us-east-1 (see list_regions), or "inherit" for the project\'s (default: the API\'s)'),
+      isDefault: z.boolean().optional().describe('Make it the project\'s default database'),
+      waitSeconds,
+    },
+    annotations: ADD,
+    handler: async (args, context) => {
+      const {api} = context
+      const input: CreateDatabaseInput = {}
+      if (args.name) input.name = args.name
+      if (args.region) {
+        if (args.region !== 'inherit') await checkRegion(api, args.region)
+        input.region = args.region as NonNullable<CreateDatabaseInput['region']>
+      }
+      if (args.isDefault) input.isDefault = true
+      const created = await api.createDatabase(args.projectId, input)
+      const database = await waitForDatabase<CreatedDatabase>(
+        context,
+        created,
+        created,
+        (d, status) => ({...d, status: status as CreatedDatabase['status']}),
+        args.waitSeconds ?? DEFAULT_WAIT_SECONDS,
+        `show_database ${created.id}`,
+      )
+      const strings = await connectionStrings(database, {project: args.projectId, database: database.id})
+      return {structured: database, text: safe`Created database ${database.name} (${database.id}); it is ${database.status}.` + strings}
+    },
+  }),
+  tool({
+    name: 'list_connections',
+    title: 'List connections',
+    description: 'Connections (credentials) of a database, one page at a time (pass nextCursor as cursor for the next); never their secrets.',
+    input: {databaseId: id('Database id'), ...paging},
+    annotations: READ,
+    handler: ({databaseId, cursor, limit = DEFAULT_LIMIT}, {api}) => page('connection', connectionFields, api.connectionsPage(databaseId, {cursor, limit})),
+  }),
+  tool({
+    name: 'create_connection',
+    title: 'Create a connection',
+    description:
+      'Mints a new connection (credential) for a database and returns its connection strings, host, user and password. The API shows them only this once: keep them.',
+    input: {
+      databaseId: id('Database id'),
+      name: name('name').optional().describe('Connection name (default prisma-mgmt-<UTC yyyymmdd-hhmmss>, unique in the database)'),
+    },
+    annotations: ADD,
+    handler: async ({databaseId, name}, {api, now}) => {
+      let chosen = name
+      if (chosen === undefined) {
+        const {collect} = await import('../api/collect.js')
+        const taken = (await collect(api.listConnections(databaseId))).map((c) => c.name)
+        chosen = unusedName(timestampName('prisma-mgmt', now()), taken)
+      }
+      return credential('Created', await api.createConnection(databaseId, {name: chosen}))
+    },
+  }),
+  tool({
+    name: 'rotate_connection',
+    title: 'Rotate a connection',
+    description: 'Gives a connection a new password and returns its new connection strings once; the old password stops working.',
+    input: {connectionId: id('Connection id')},
+    annotations: ADD,
+    handler: async ({connectionId}, {api}) => credential('Rotated', await api.rotateConnection(connectionId)),
+  }),
+  tool({
+    name: 'list_backups',
+    title: 'List backups',
+    description: 'Backups of a database, newest first, and how many days they are kept. A database without backup support gives an empty list and a note.',
+    input: {databaseId: id('Database id'), limit: paging.limit},
+    annotations: READ,
+    handler: async ({databaseId, limit = DEFAULT_LIMIT}, {api}) => {
+      try {
+        const list = await api.listBackups(databaseId, {limit})
+        return {structured: list, text: `Backups are kept for ${list.meta.backupRetentionDays} days.\n${rows(backupFields, list.data)}`}
+      } catch (error) {
+        // As `db backups list`: a database without backups is not a failure.
+        if (error instanceof ApiError && error.status === 422) {
+          return {structured: {data: [], note: error.message}, text: safe`Backups are not available for database ${databaseId}: ${error.message}`}
+        }
+        throw error
+      }
+    },
+  }),
+  tool({
+    name: 'usage',
+    title: 'Database usage',
+    description: 'A database\'s operations and storage for a period (default: the API\'s, the current billing period).',
+    input: {
+      databaseId: id('Database id'),
+      from: day.optional().describe('First day, YYYY-MM-DD'),
+      to: day.optional().describe('Last day, YYYY-MM-DD'),
+    },
+    annotations: READ,
+    handler: async ({databaseId, from, to}, {api}) => {
+      if (from && to && from > to) throw new UsageError(`from ${from} is after to ${to}.`)
+      return record(usageFields, await api.getUsage(databaseId, {startDate: from, endDate: to}))
+    },
+  }),
+  tool({
+    name: 'delete_project',
+    title: 'Delete a project',
+    description: 'Deletes a project and all its databases for good. confirm must be the project\'s exact name.',
+    input: {projectId: id('Project id'), confirm: confirm('project')},
+    annotations: DESTROY,
+    handler: async ({projectId, confirm}, {api}) => {
+      const project = await confirmed('project', await api.getProject(projectId), confirm, `show_project ${projectId}`)
+      await api.deleteProject(project.id)
+      return {structured: {id: project.id, deleted: true}, text: safe`Deleted project ${project.name} (${project.id}).`}
+    },
+  }),
+  tool({
+    name: 'delete_database',
+    title: 'Delete a database',
+    description: 'Deletes a database and its connections for good. confirm must be the database\'s exact name.',
+    input: {databaseId: id('Database id'), confirm: confirm('database')},
+    annotations: DESTROY,
+    handler: async ({databaseId, confirm}, {api}) => {
+      const database = await confirmed('database', await api.getDatabase(databaseId), confirm, `show_database ${databaseId}`)
+      await api.deleteDatabase(database.id)
+      return {structured: {id: database.id, deleted: true}, text: safe`Deleted database ${database.name} (${database.id}).`}
+    },
+  }),
+  tool({
+    name: 'delete_connection',
+    title: 'Delete a connection',
+    description: 'Deletes a connection; its credential stops working. confirm must be the connection\'s exact name.',
+    input: {connectionId: id('Connection id'), confirm: confirm('connection')},
+    annotations: DESTROY,
+    handler: async ({connectionId, confirm}, {api}) => {
+      const connection = await confirmed('connection', await api.getConnection(connectionId), confirm, 'list_connections')
+      await api.deleteConnection(connection.id)
+      return {structured: {id: connection.id, deleted: true}, text: safe`Deleted connection ${connection.name} (${connection.id}).`}
+    },
+  }),
+  tool({
+    name: 'restore_database',
+    title: 'Restore a backup',
+    description:
+      'Restores a backup into a database, replacing all its data; the database is "recovering" until it is done. confirm must be the target database\'s exact name.',
+    input: {
+      databaseId: id('Target database id'),
+      backupId: id('Backup id (see list_backups)'),
+      sourceDatabaseId: id('Database id').optional().describe('The database the backup belongs to (default: the target)'),
+      confirm: confirm('target database'),
+    },
+    annotations: DESTROY,
+    handler: async ({databaseId, backupId, sourceDatabaseId, confirm}, {api}) => {
+      const target = await confirmed('database', await api.getDatabase(databaseId), confirm, `show_database ${databaseId}`)
+      const restored = await api.restoreDatabase(target.id, {type: 'backup', databaseId: sourceDatabaseId ?? target.id, backupId})
+      return {structured: restored, text: safe`Restoring backup ${backupId} into database ${restored.name} (${restored.id}); it is ${restored.status}.`}
+    },
+  }),
+]
+
+async function credential(verb: string, connection: CreatedConnection | RotatedConnection): Promise<ToolOutcome> {
+  const {connectionDetails} = await import('../api/connection-details.js')
+  const text = `${safe`${verb} connection ${connection.name} (${connection.id}).`}\n${rows(endpointFields, endpointRows([connectionDetails(connection)]))}`
+  return {structured: connection, text}
+}
+
+/** The tools a server exposes with these flags: --read-only keeps the read-only ones; destructive ones need --allow-destructive. */
+export function selectTools(flags: {readOnly: boolean; allowDestructive: boolean}, tools: readonly ToolDeclaration[] = TOOLS): ToolDeclaration[] {
+  return tools.filter((t) => (flags.readOnly ? t.annotations.readOnlyHint : !t.annotations.destructiveHint || flags.allowDestructive))
+}

@@ -1,0 +1,145 @@
+// The MCP tool declarations, the flags that choose them, the results and errors they turn into,
+// and the README's tool table: in process, no server, no emulator.
+import assert from 'node:assert/strict'
+import {readFile} from 'node:fs/promises'
+import {join, resolve} from 'node:path'
+import {describe, it} from 'node:test'
+
+import {z} from 'zod'
+
+import {ApiError} from '../../src/api/errors.js'
+import type {ManagementApi} from '../../src/api/management-api.js'
+import {DeliveredError, UsageError} from '../../src/errors.js'
+import {errorResult, scrubber, successResult} from '../../src/mcp/results.js'
+import {withToolTable} from '../../src/mcp/tool-list.js'
+import {selectTools, TOOLS, type ToolContext} from '../../src/mcp/tools.js'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const DESTRUCTIVE = ['delete_project', 'delete_database', 'delete_connection', 'restore_database']
+const names = (tools: readonly {name: string}[]) => tools.map((t) => t.name).sort()
+const byName = (name: string) => TOOLS.find((t) => t.name === name)!
+
+function context(api: Partial<ManagementApi>): ToolContext {
+  return {api: api as ManagementApi, now: () => new Date('2026-11-29T03:00:00Z'), sleep: async () => {}, signal: new AbortController().signal, progress: () => {}}
+}
+
+describe('MCP tool declarations', () => {
+  it('name every tool once, in snake case, with a description and all three annotations', () => {
+    assert.equal(new Set(TOOLS.map((t) => t.name)).size, TOOLS.length)
+    for (const tool of TOOLS) {
+      assert.match(tool.name, /^[a-z]+(_[a-z]+)*$/)
+      assert.ok(tool.description.length > 20, `${tool.name}'s description`)
+      assert.deepEqual(Object.keys(tool.annotations).sort(), ['destructiveHint', 'idempotentHint', 'readOnlyHint'], tool.name)
+      // A tool that changes nothing can be neither destructive nor anything but idempotent.
+      if (tool.annotations.readOnlyHint) assert.deepEqual([tool.annotations.destructiveHint, tool.annotations.idempotentHint], [false, true], tool.name)
+    }
+  })
+
+  it('mark exactly the deleting and restoring tools destructive, each requiring confirm', () => {
+    assert.deepEqual(names(TOOLS.filter((t) => t.annotations.destructiveHint)), [...DESTRUCTIVE].sort())
+    for (const name of DESTRUCTIVE) {
+      const input = z.object(byName(name).input)
+      assert.equal(input.safeParse({projectId: 'p', databaseId: 'd', connectionId: 'c', backupId: 'b'}).success, false, `${name} without confirm`)
+      assert.equal(input.safeParse({projectId: 'p', databaseId: 'd', connectionId: 'c', backupId: 'b', confirm: 'x'}).success, true, `${name} with confirm`)
+    }
+  })
+
+  it('are chosen by the flags: --read-only keeps the read-only ones, --allow-destructive adds the destructive ones', () => {
+    const readOnly = selectTools({readOnly: true, allowDestructive: false})
+    assert.ok(readOnly.length > 0)
+    assert.ok(readOnly.every((t) => t.annotations.readOnlyHint))
+    assert.deepEqual(names(readOnly), names(TOOLS.filter((t) => t.annotations.readOnlyHint)))
+    const plain = selectTools({readOnly: false, allowDestructive: false})
+    assert.deepEqual(names(plain), names(TOOLS.filter((t) => !t.annotations.destructiveHint)))
+    assert.ok(plain.some((t) => t.name === 'create_project'))
+    assert.deepEqual(names(selectTools({readOnly: false, allowDestructive: true})), names(TOOLS))
+  })
+
+  it('bound list sizes and check ids and dates before any request', () => {
+    const list = z.object(byName('list_projects').input)
+    assert.equal(list.safeParse({limit: 101}).success, false)
+    assert.equal(list.safeParse({limit: 0}).success, false)
+    assert.equal(list.safeParse({limit: 100, cursor: 'abc'}).success, true)
+    assert.equal(z.object(byName('show_project').input).safeParse({projectId: ' '}).success, false)
+    const usage = z.object(byName('usage').input)
+    assert.equal(usage.safeParse({databaseId: 'd', from: '2026-02-30'}).success, false)
+    assert.equal(usage.safeParse({databaseId: 'd', from: '2026-02-28', to: '2026-03-01'}).success, true)
+  })
+
+  it('refuse a confirm that is not the exact name before deleting anything', async () => {
+    const deleted: string[] = []
+    const api = {
+      getProject: async (id: string) => ({id, name: 'billing'}),
+      deleteProject: async (id: string) => {
+        deleted.push(id)
+      },
+    }
+    const tool = byName('delete_project')
+    await assert.rejects(tool.handler({projectId: 'p1', confirm: 'Billing'}, context(api as unknown as ManagementApi)), (error: unknown) => {
+      assert.ok(error instanceof UsageError)
+      assert.equal(error.message, 'confirm does not match the name of project p1; nothing was changed.')
+      return true
+    })
+    assert.deepEqual(deleted, [])
+    const done = await tool.handler({projectId: 'p1', confirm: 'billing'}, context(api as unknown as ManagementApi))
+    assert.deepEqual(done.structured, {id: 'p1', deleted: true})
+    assert.deepEqual(deleted, ['p1'])
+  })
+
+  it('answer a database without backups (HTTP 422) with an empty list and the API\'s note', async () => {
+    const api = {
+      listBackups: async () => {
+        throw new ApiError(422, 'not-supported', 'Backups are not supported for this database.')
+      },
+    }
+    const outcome = await byName('list_backups').handler({databaseId: 'db1'}, context(api as unknown as ManagementApi))
+    assert.deepEqual(outcome.structured, {data: [], note: 'Backups are not supported for this database.'})
+    assert.equal(outcome.text, 'Backups are not available for database db1: Backups are not supported for this database.')
+  })
+})
+
+describe('MCP results', () => {
+  const scrub = scrubber(() => ['tok_"secret\\value', undefined, 'abc'])
+
+  it('hide every secret, as is and JSON-escaped, but not ones too short to be tokens', () => {
+    assert.equal(scrub('a tok_"secret\\value b abc'), 'a [token] b abc')
+    assert.equal(scrub(JSON.stringify({t: 'tok_"secret\\value'})), '{"t":"[token]"}')
+  })
+
+  it('carry the object as structured content, a rendering, and the same JSON as text', () => {
+    const result = successResult({structured: {id: 'p1', note: 'tok_"secret\\value'}, text: 'Project p1'}, scrub)
+    assert.deepEqual(result.structuredContent, {id: 'p1', note: '[token]'})
+    assert.equal(result.content[0].text, 'Project p1')
+    assert.deepEqual(JSON.parse(result.content[1].text), {id: 'p1', note: '[token]'})
+    assert.equal(result.isError, undefined)
+  })
+
+  it('turn an API error into a tool error with its code, message, hint and status', () => {
+    const result = errorResult(new ApiError(409, 'conflict', 'Name taken by tok_"secret\\value.', 'Choose another name.'), scrub)
+    assert.equal(result.isError, true)
+    assert.deepEqual(result.structuredContent, {error: {code: 'conflict', message: 'Name taken by [token].', hint: 'Choose another name.', status: 409}})
+    assert.equal(result.content[0].text, 'Error: Name taken by [token].\nHint: Choose another name.')
+  })
+
+  it('speak of arguments, not flags, for a usage error', () => {
+    const result = errorResult(new UsageError('confirm does not match.'), scrub)
+    assert.deepEqual(result.structuredContent, {error: {code: 'usage', message: 'confirm does not match.'}})
+    assert.equal(result.content[0].text, 'Error: confirm does not match.\nCheck the arguments against the tool\'s input schema.')
+  })
+
+  it('keep what was created beside the error when a create failed afterwards', () => {
+    const created = {id: 'p1', database: {id: 'd1', status: 'provisioning', connections: [{id: 'c1', endpoints: {direct: {connectionString: 'postgres://u:pw@h:5432/db'}}}]}}
+    const error = new DeliveredError(created, new ApiError(503, 'unavailable', 'Down.'), 'It was created all the same.', 'Waiting for database d1 failed')
+    const result = errorResult(error, scrub)
+    assert.equal(result.isError, true)
+    assert.deepEqual(result.structuredContent, {...created, error: {code: 'unavailable', message: 'Waiting for database d1 failed: Down.', status: 503}})
+    assert.equal(result.content[0].text, 'Error: Waiting for database d1 failed: Down.\nIt was created all the same.')
+  })
+})
+
+describe('README.md', () => {
+  it('lists the MCP tools as the declarations say (run `npm run readme:mcp` when this fails)', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+    assert.equal(withToolTable(readme, TOOLS), readme)
+  })
+})
