@@ -186,21 +186,8 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
     await starting.get(databaseId)?.catch(() => undefined)
   }
 
-  const provision = async (databaseId: string): Promise<DatabaseEndpoints> => {
-    checkIds('local', {database: databaseId})
-    if (closing) throw new Error('the local database backend is closed')
-    const server = running.get(databaseId)
-    if (server) return server.endpoints
-    let pending = starting.get(databaseId)
-    if (!pending) {
-      pending = start(databaseId).finally(() => starting.delete(databaseId))
-      starting.set(databaseId, pending)
-    }
-    return pending
-  }
-
   /** Runs `work` with these databases stopped (PGlite's files are still only then), and starts the ones that ran again. */
-  const whileStopped = async <T>(databaseIds: readonly string[], work: () => Promise<T>): Promise<T> => {
+  const whileStopped = async <T>(databaseIds: readonly string[], work: () => Promise<T>, restart: (databaseId: string) => Promise<unknown>): Promise<T> => {
     const stopped: string[] = []
     try {
       for (const databaseId of databaseIds) {
@@ -214,7 +201,7 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
       return await work()
     } finally {
       // Started again on their last ports (reusePorts), so connection strings already given keep working.
-      for (const databaseId of stopped) if (!closing) await provision(databaseId)
+      for (const databaseId of stopped) if (!closing) await restart(databaseId)
     }
   }
 
@@ -223,12 +210,23 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
   return {
     mode: 'local',
 
-    provision,
+    async provision(databaseId) {
+      checkIds('local', {database: databaseId})
+      if (closing) throw new Error('the local database backend is closed')
+      const server = running.get(databaseId)
+      if (server) return server.endpoints
+      let pending = starting.get(databaseId)
+      if (!pending) {
+        pending = start(databaseId).finally(() => starting.delete(databaseId))
+        starting.set(databaseId, pending)
+      }
+      return pending
+    },
 
     async backup(databaseId, backupId) {
       checkIds('local', {database: databaseId, connection: backupId})
       const target = backupDir(await rootDir(), backupId)
-      const size = await whileStopped([databaseId], async () => copyToBackup(await databaseDir(databaseId), target))
+      const size = await whileStopped([databaseId], async () => copyToBackup(await databaseDir(databaseId), target), (id) => this.provision(id))
       opts.log(`database ${databaseId}: backup ${backupId} copied to ${target}`)
       return {size}
     },
@@ -236,13 +234,14 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
     async restore(databaseId, backupId) {
       checkIds('local', {database: databaseId, connection: backupId})
       const data = await backupData(backupDir(await rootDir(), backupId))
-      await whileStopped([databaseId], async () => replaceData(await databaseDir(databaseId), data))
+      await whileStopped([databaseId], async () => replaceData(await databaseDir(databaseId), data), (id) => this.provision(id))
       opts.log(`database ${databaseId}: restored from backup ${backupId}`)
     },
 
     async cloneFrom(databaseId, sourceId) {
       checkIds('local', {database: databaseId, connection: sourceId})
-      await whileStopped([databaseId, sourceId], async () => replaceData(await databaseDir(databaseId), await dataFolderOf(await databaseDir(sourceId), `database ${sourceId}`)))
+      const copy = async (): Promise<void> => replaceData(await databaseDir(databaseId), await dataFolderOf(await databaseDir(sourceId), `database ${sourceId}`))
+      await whileStopped([databaseId, sourceId], copy, (id) => this.provision(id))
       opts.log(`database ${databaseId}: copied from database ${sourceId}`)
     },
 
