@@ -32,12 +32,14 @@ export function resolveFormat(flags: {json?: boolean; output?: string; format?: 
   return (chosen ?? 'table') as Format
 }
 
-/** The values of --token on a command line that may not have parsed, to keep them out of errors. */
+/** The values of --token and --recipient-token on a command line that may not have parsed, to keep them out of errors. */
 function tokensInArgv(argv: readonly string[]): string[] {
   const found: string[] = []
   for (const [i, arg] of argv.entries()) {
-    if (arg === '--token' && argv[i + 1] !== undefined) found.push(argv[i + 1])
-    else if (arg.startsWith('--token=')) found.push(arg.slice('--token='.length))
+    for (const flag of ['--token', '--recipient-token']) {
+      if (arg === flag && argv[i + 1] !== undefined) found.push(argv[i + 1])
+      else if (arg.startsWith(`${flag}=`)) found.push(arg.slice(flag.length + 1))
+    }
   }
   return found
 }

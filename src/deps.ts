@@ -8,8 +8,8 @@ import type {TokenProvider} from './api/transport.js'
 import type {GithubActionsTokenProvider, Minted, Runner} from './auth/github-actions.js'
 import type {OAuthHttp} from './auth/oauth/http.js'
 import type {OAuthSession} from './auth/oauth/session.js'
-import {Settings, ENV, type Resolved} from './auth/settings.js'
-import {ProfileStore} from './auth/store.js'
+import {Settings, ENV, DEFAULT_API_URL, cleanToken, type Resolved} from './auth/settings.js'
+import {ProfileStore, type Profile} from './auth/store.js'
 import {AuthError, UsageError} from './errors.js'
 import {systemBrowser, type BrowserOpener} from './io/browser.js'
 import {systemClock, type Clock} from './io/clock.js'
@@ -48,6 +48,12 @@ export interface Deps {
   mintGithubActionsToken(input: {runner: Runner; expiresInSeconds?: number}): Promise<Minted>
   /** Every token this command has held (service token, access and refresh tokens), to scrub them from errors. */
   secrets(): string[]
+  /**
+   * The token another stored profile authenticates with (a project transfer's recipient): its
+   * service token, or its OAuth session's access token, renewed under the store's lock if due.
+   * The profile must be for the same API URL as this command.
+   */
+  profileToken(name: string): Promise<string>
 }
 
 export interface DepsInput {
@@ -138,31 +144,76 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
       )
       return githubActions
     }
+    session = await openSession(credential.profile, credential.session)
+    return session
+  }
+
+  /** The stored profile's OAuth session, refreshing itself under the store's lock. */
+  async function openSession(profile: string, stored: Profile): Promise<OAuthSession> {
     const [{OAuthSession}, {discover}, {refreshTokens}] = await Promise.all([
       import('./auth/oauth/session.js'),
       import('./auth/oauth/discovery.js'),
       import('./auth/oauth/tokens.js'),
     ])
-    session = new OAuthSession({
+    return new OAuthSession({
       store: settings.store,
-      profile: credential.profile,
-      session: credential.session,
+      profile,
+      session: stored,
       now: () => clock.now(),
       // The session goes back to the server and client that issued it, whatever --auth-url or the environment say now.
-      refresh: async (refreshToken, stored) => {
-        if (!stored.authUrl || !stored.clientId) {
-          throw new AuthError(`The session of profile "${credential.profile}" does not say which authorization server and client issued it.`, 'Log in again with `prisma-mgmt login`.')
+      refresh: async (refreshToken, current) => {
+        if (!current.authUrl || !current.clientId) {
+          throw new AuthError(`The session of profile "${profile}" does not say which authorization server and client issued it.`, 'Log in again with `prisma-mgmt login`.')
         }
         const http = await oauthHttp()
         try {
-          const server = await discover(stored.authUrl, http)
-          return await refreshTokens(http, {tokenEndpoint: server.tokenEndpoint, refreshToken, clientId: stored.clientId}, () => clock.now())
+          const server = await discover(current.authUrl, http)
+          return await refreshTokens(http, {tokenEndpoint: server.tokenEndpoint, refreshToken, clientId: current.clientId}, () => clock.now())
         } finally {
           await http.close()
         }
       },
     })
-    return session
+  }
+
+  async function profileToken(name: string): Promise<string> {
+    const profile = await settings.store.profile(name)
+    if (!profile) {
+      const {unknownProfile} = await import('./flows/profiles.js')
+      throw unknownProfile(name, await settings.store.read())
+    }
+    const {normalizeApiUrl} = await import('./api/url.js')
+    const ours = normalizeApiUrl((await settings.apiUrl()).value).href
+    let theirs: string
+    try {
+      theirs = normalizeApiUrl(profile.apiUrl ?? DEFAULT_API_URL).href
+    } catch {
+      theirs = profile.apiUrl ?? ''
+    }
+    if (theirs !== ours) {
+      throw new UsageError(`Profile "${name}" is for the API at ${theirs}, not ${ours}.`, 'Name a profile of the same API, or pass the token with --recipient-token.')
+    }
+    const relogin = `Log in to it again: prisma-mgmt login --profile ${name}`
+    if (profile.credential === 'oauth') {
+      if (!profile.accessToken && !profile.refreshToken) throw new AuthError(`The session of profile "${name}" has ended.`, relogin)
+      const recipient = await openSession(name, profile)
+      try {
+        return await recipient.current()
+      } catch (error) {
+        if (error instanceof AuthError) throw new AuthError(`The session of profile "${name}" has ended: ${error.message}`, relogin)
+        throw error
+      } finally {
+        for (const token of recipient.seen) usedTokens.add(token)
+      }
+    }
+    const token = profile.token === undefined ? '' : cleanToken(profile.token)
+    if (!token) throw new AuthError(`Profile "${name}" holds no token.`, relogin)
+    // A token saved by login --github-actions --save stops working at its expiresAt; only its own workflow can mint another.
+    if (profile.expiresAt !== undefined && !(Date.parse(profile.expiresAt) > clock.now().getTime())) {
+      throw new AuthError(`The token saved in profile "${name}" expired at ${profile.expiresAt}.`, relogin)
+    }
+    usedTokens.add(token)
+    return token
   }
 
   async function api(token?: Resolved<string>): Promise<ManagementApi> {
@@ -222,6 +273,7 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
     githubActions: () => githubActions,
     mintGithubActionsToken,
     secrets: () => [...usedTokens, ...(session?.seen ?? [])],
+    profileToken,
   }
 }
 

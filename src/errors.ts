@@ -123,6 +123,23 @@ export class DeliveredError extends Error {
   }
 }
 
+/**
+ * A create the API refused (4xx) while the workspace's subscription says its usage is blocked: the
+ * API's error, explained by the plan and where to upgrade it. Exit code and code are the API error's.
+ */
+export class UsageBlockedError extends Error {
+  override readonly name = 'UsageBlockedError'
+  constructor(
+    override readonly cause: unknown,
+    readonly workspace: {id: string; name?: string},
+    readonly planName: string,
+    /** Absent when the API's URL was not an http(s) URL. */
+    readonly upgradeUrl: string | undefined,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), {cause})
+  }
+}
+
 /** `emulator start` could not serve (a port in use, unreadable state, a database server that refuses). */
 export class EmulatorError extends CliError {
   override readonly name = 'EmulatorError'
@@ -138,6 +155,8 @@ export interface Failure {
   hint?: string
   status?: number
   next?: string
+  /** More members of the --json error object (`planName`, `upgradeUrl` of a blocked workspace). */
+  details?: Record<string, string>
 }
 
 // The API client's errors, matched by name and shape so that this module stays free of api/'s code.
@@ -166,6 +185,18 @@ export function describeFailure(error: unknown): Failure {
   if (error instanceof DeliveredError) {
     const inner = describeFailure(error.cause)
     return {...inner, message: error.lead ? `${error.lead}: ${inner.message}` : inner.message, next: error.next ?? inner.next}
+  }
+  if (error instanceof UsageBlockedError) {
+    const inner = describeFailure(error.cause)
+    const {id, name} = error.workspace
+    const details: Record<string, string> = {workspaceId: id, planName: error.planName}
+    if (error.upgradeUrl) details.upgradeUrl = error.upgradeUrl
+    return {
+      ...inner,
+      message: `Usage is blocked for workspace ${name ? `${name} (${id})` : id} on the ${error.planName} plan: ${inner.message}`,
+      next: error.upgradeUrl ? `Upgrade the plan at ${error.upgradeUrl}` : 'Upgrade the workspace\'s plan in the Prisma Console.',
+      details,
+    }
   }
   if (error instanceof CliError) return {exitCode: error.exitCode, code: error.code, message: error.message, next: error.next}
   if (isApiError(error)) {

@@ -75,6 +75,12 @@ export type ServiceToken = Item<ResponseBody<'getV1WorkspacesByWorkspaceIdServic
 /** A service token just created: the only answer that carries its `value`. */
 export type CreatedServiceToken = ResponseBody<'postV1WorkspacesByWorkspaceIdService-tokens', 201>['data']
 
+/** A database after PATCH /v1/databases/{id} (a rename). */
+export type RenamedDatabase = ResponseBody<'patchV1DatabasesByDatabaseId', 200>['data']
+export type RenameDatabaseInput = RequestBody<'patchV1DatabasesByDatabaseId'>
+/** The body of POST /v1/projects/{id}/transfer: the receiving workspace's access token. */
+export type TransferProjectInput = RequestBody<'postV1ProjectsByIdTransfer'>
+export type Subscription = ResponseBody<'getV1WorkspacesByIdSubscription', 200>['data']
 /** A short-lived workspace service token minted for a GitHub Actions OIDC token. */
 export type GithubActionsToken = ResponseBody<'postV1AuthGithub-actionsToken', 201>['data']
 export type GithubActionsTokenInput = NonNullable<RequestBody<'postV1AuthGithub-actionsToken'>>

@@ -18,9 +18,11 @@ import type {
   Project,
   ProjectDatabase,
   Region,
+  RenamedDatabase,
   RenamedProject,
   RestoredDatabase,
   RotatedConnection,
+  Subscription,
   CreatedServiceToken,
   GithubActionsToken,
   GithubActionsTokenInput,
@@ -64,8 +66,8 @@ export class ManagementApi {
     return this.transport.close()
   }
 
-  getMe(): Promise<Me> {
-    return this.data('GET', '/v1/me', expected.me)
+  getMe(options: {signal?: AbortSignal} = {}): Promise<Me> {
+    return this.data('GET', '/v1/me', expected.me, {signal: options.signal})
   }
 
   listWorkspaces(options: ListOptions = {}): AsyncGenerator<Workspace> {
@@ -96,12 +98,17 @@ export class ManagementApi {
     return this.data('POST', '/v1/projects', expected.createdProject, {body: input})
   }
 
-  getProject(id: string): Promise<Project> {
-    return this.data('GET', apiPath`/v1/projects/${id}`, expected.project)
+  getProject(id: string, options: {signal?: AbortSignal} = {}): Promise<Project> {
+    return this.data('GET', apiPath`/v1/projects/${id}`, expected.project, {signal: options.signal})
   }
 
   renameProject(id: string, name: string): Promise<RenamedProject> {
     return this.data('PATCH', apiPath`/v1/projects/${id}`, expected.renamedProject, {body: {name}})
+  }
+
+  /** Moves the project to the workspace `recipientAccessToken` belongs to; the API answers 204. */
+  async transferProject(id: string, recipientAccessToken: string): Promise<void> {
+    await this.transport.request<undefined>('POST', apiPath`/v1/projects/${id}/transfer`, {body: {recipientAccessToken}})
   }
 
   async deleteProject(id: string): Promise<void> {
@@ -126,6 +133,10 @@ export class ManagementApi {
 
   createDatabase(projectId: string, input: CreateDatabaseInput): Promise<CreatedDatabase> {
     return this.data('POST', apiPath`/v1/projects/${projectId}/databases`, expected.createdDatabase, {body: input})
+  }
+
+  renameDatabase(id: string, name: string): Promise<RenamedDatabase> {
+    return this.data('PATCH', apiPath`/v1/databases/${id}`, expected.renamedDatabase, {body: {name}})
   }
 
   /** Overwrites the target's data with the backup's; the answer has the target `recovering` until it is done. */
@@ -173,6 +184,11 @@ export class ManagementApi {
 
   async deleteServiceToken(workspaceId: string, id: string): Promise<void> {
     await this.transport.request<undefined>('DELETE', apiPath`/v1/workspaces/${workspaceId}/service-tokens/${id}`)
+  }
+
+  /** The workspace's plan, whether its usage is blocked, and where to upgrade it. */
+  getSubscription(workspaceId: string, options: {signal?: AbortSignal} = {}): Promise<Subscription> {
+    return this.data('GET', apiPath`/v1/workspaces/${workspaceId}/subscription`, expected.subscription, {signal: options.signal})
   }
 
   /** Exchanges a GitHub Actions OIDC token for a short-lived service token; sent without one of ours (build this client with the empty token). */

@@ -19,9 +19,11 @@ import type {
   Project,
   ProjectDatabase,
   Region,
+  RenamedDatabase,
   RenamedProject,
   RestoredDatabase,
   RotatedConnection,
+  Subscription,
   CreatedServiceToken,
   GithubActionsToken,
   ServiceToken,
@@ -245,6 +247,7 @@ const serviceToken = v.looseObject(serviceTokenFields)
 /** Created: the one answer with the token's value. */
 const createdServiceToken = v.looseObject({...serviceTokenFields, value: v.string()})
 
+const subscription = v.looseObject({planName: v.string(), usageBlocked: v.boolean(), upgradeUrl: v.string()})
 /** Minted for a GitHub Actions OIDC token: its value, and when it stops working (a time the CLI compares with now). */
 const githubActionsToken = v.looseObject({
   id,
@@ -280,6 +283,8 @@ export const expected = {
   databases: page<ListedDatabase>()('a database list', database),
   projectDatabases: page<ProjectDatabase>()('a database list', database),
   database: data<Database>()('a database', database),
+  renamedDatabase: data<RenamedDatabase>()('a database', database),
+  subscription: data<Subscription>()('a workspace subscription', subscription),
   createdDatabase: data<CreatedDatabase>()('a database', createdDatabase),
   restoredDatabase: data<RestoredDatabase>()('a database', database),
   connections: page<Connection>()('a connection list', connection),

@@ -15,6 +15,8 @@ export interface EmulatorCore {
   token: string
   databases: DatabaseMode
   log: (line: string) => void
+  /** Who a bare token authenticates as for the API (a transfer's recipient token), or undefined. */
+  authenticate: (token: string) => Principal | undefined
   /** What POST /v1/auth/github-actions/token checks OIDC tokens against. */
   githubActions?: GithubActionsIssuer
 }

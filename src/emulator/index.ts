@@ -7,7 +7,7 @@
 import {mkdir} from 'node:fs/promises'
 import type {AddressInfo} from 'node:net'
 
-import type {RegionId, Workspace} from '../api/contract.js'
+import type {CreatedServiceToken, RegionId, Workspace} from '../api/contract.js'
 import {hostInUrl, hostWithoutBrackets} from '../url-host.js'
 import type {EmulatorCore} from './core.js'
 import type {DatabaseBackend, DatabaseMode} from './databases/backend.js'
@@ -26,13 +26,19 @@ import type {ProjectRecord} from './records.js'
 import {DEFAULT_REGION, isRegionId} from './regions.js'
 import {RequestLog} from './request-log.js'
 import type {ReceivedRequest} from './request-log.js'
-import {createApiServer} from './server.js'
+import {createApiServer, principalForToken} from './server.js'
 import {Store} from './store.js'
-import {workspaceView} from './views.js'
+import {createdServiceTokenView, workspaceView} from './views.js'
+import {mintServiceToken} from './handlers/service-tokens.js'
+import {subscriptionView} from './handlers/subscriptions.js'
+import type {Subscription} from './handlers/subscriptions.js'
+import type {SubscriptionChange} from './test-hooks.js'
 import type {ViewContext} from './views.js'
 
 export type {ActiveFault, FaultRule} from './faults.js'
 export type {ReceivedRequest} from './request-log.js'
+export type {SubscriptionChange} from './test-hooks.js'
+export type {Subscription} from './handlers/subscriptions.js'
 export type {DatabaseMode} from './databases/backend.js'
 export {STATE_FILE} from './persistence.js'
 export type {OAuthCounters} from './oauth/authorization-server.js'
@@ -103,6 +109,10 @@ export interface Emulator {
   addWorkspace(name: string): Workspace
   /** The same as GET /__emulator/oauth, in process. */
   oauthCounters(): OAuthCounters
+  /** The same as PATCH /__emulator/workspaces/{id}/subscription, in process; undefined for an unknown workspace. */
+  setSubscription(workspaceId: string, change: SubscriptionChange): Subscription | undefined
+  /** The same as POST /__emulator/workspaces/{id}/service-tokens, in process: a token of any workspace. */
+  mintServiceToken(workspaceId: string, name: string): CreatedServiceToken | undefined
   /** Adds projects straight into the state: 10,000 take well under a second. */
   seedProjects(count: number, options?: SeedOptions): Promise<SeededProject[]>
   /** The same as POST /__emulator/faults, in process. */
@@ -182,7 +192,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     database: (id) => store.databases.get(id),
     connectionsOf: (databaseId) => store.connectionsOf(databaseId)?.values() ?? [],
   }
-  const core: EmulatorCore = {store, provisioning, views, token, databases: mode, log, githubActions}
+  const core: EmulatorCore = {store, provisioning, views, token, databases: mode, log, githubActions, authenticate: () => undefined}
   const faults = new FaultInjector()
   const requests = new RequestLog()
   const oauth = new AuthorizationServer(store, snapshot?.oauth, {
@@ -191,6 +201,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     codeTtlMs: options.authorizationCodeTtlMs,
     log,
   })
+  core.authenticate = (candidate) => principalForToken(candidate, core, oauth)
   const addWorkspace = (name: string): Workspace => {
     const trimmed = name.trim()
     if (trimmed === '' || trimmed.length > 255) throw new Error('a workspace name must be 1 to 255 characters, not blank')
@@ -198,11 +209,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store.addWorkspace(workspace)
     return workspaceView(views, workspace)
   }
+  const setSubscription = (workspaceId: string, change: SubscriptionChange): Subscription | undefined => {
+    const workspace = store.workspaceById(workspaceId)
+    if (!workspace) return undefined
+    const current = subscriptionView(workspace)
+    // Without one set, the URL stays derived from the workspace id rather than stored.
+    const upgradeUrl = change.upgradeUrl ?? workspace.subscription?.upgradeUrl
+    workspace.subscription = {
+      planName: change.planName ?? current.planName,
+      usageBlocked: change.usageBlocked ?? current.usageBlocked,
+      ...(upgradeUrl === undefined ? {} : {upgradeUrl}),
+    }
+    store.changed()
+    return subscriptionView(workspace)
+  }
+  const mintToken = (workspaceId: string, name: string): CreatedServiceToken | undefined => {
+    if (!store.workspaceById(workspaceId)) return undefined
+    const {token, value} = mintServiceToken(store, workspaceId, name)
+    return createdServiceTokenView(token, value)
+  }
   const hooks = {
     workspaces: () => store.allWorkspaces().map((workspace) => workspaceView(views, workspace)),
     addWorkspace,
     oauthCounters: () => oauth.counters(),
     takeBackup: (databaseId: string) => takeBackupNow(core, databaseId),
+    setSubscription,
+    mintServiceToken: mintToken,
   }
   const server = createApiServer({core, faults, requests, oauth, hooks})
 
@@ -303,6 +335,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     oauthClientId: oauth.clientId,
     addWorkspace,
     oauthCounters: () => oauth.counters(),
+    setSubscription,
+    mintServiceToken: mintToken,
     seedProjects,
     addFaults: (rules) => faults.add(rules),
     clearFaults: () => faults.clear(),

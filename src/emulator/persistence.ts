@@ -22,11 +22,20 @@ function isListOf(value: unknown, key: string): boolean {
   return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && typeof item[key] === 'string')
 }
 
+/** A workspace's plan (added later, optional): GET /v1/workspaces/{id}/subscription serves it as stored. */
+function subscriptionValid(subscription: unknown): boolean {
+  if (subscription === undefined) return true
+  if (typeof subscription !== 'object' || subscription === null) return false
+  const {planName, usageBlocked, upgradeUrl} = subscription as Record<string, unknown>
+  return typeof planName === 'string' && typeof usageBlocked === 'boolean' && (upgradeUrl === undefined || typeof upgradeUrl === 'string')
+}
+
 /** The parts later versions added are optional; when present they must look right. */
 function optionalPartsValid(state: Partial<StateSnapshot>): boolean {
   const {otherWorkspaces, user, oauth, serviceTokens, backups} = state
   if (otherWorkspaces !== undefined && !isListOf(otherWorkspaces, 'id')) return false
   if (backups !== undefined && !(isRecordList(backups) && isListOf(backups, 'databaseId'))) return false
+  if (![state.workspace, ...(otherWorkspaces ?? [])].every((workspace) => subscriptionValid(workspace?.subscription))) return false
   if (serviceTokens !== undefined && !(isRecordList(serviceTokens) && isListOf(serviceTokens, 'digest') && isListOf(serviceTokens, 'workspaceId'))) return false
   if (user !== undefined && !(typeof user === 'object' && user !== null && typeof user.id === 'string' && typeof user.email === 'string')) return false
   if (oauth === undefined) return true

@@ -16,6 +16,17 @@ export interface WorkspaceRecord {
   id: string
   name: string
   createdAt: string
+  /** Set through the test hook; absent: the free plan with usage not blocked. */
+  subscription?: SubscriptionRecord
+}
+
+/** A workspace's plan, as GET /v1/workspaces/{id}/subscription shows it. */
+export interface SubscriptionRecord {
+  planName: string
+  /** Creates of projects and databases are refused while this is true. */
+  usageBlocked: boolean
+  /** Absent: the console's billing page for the workspace. */
+  upgradeUrl?: string
 }
 
 /** The person OAuth logins act as; service tokens have no user. */

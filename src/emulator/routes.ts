@@ -3,12 +3,13 @@
 import type {Call, Handler, Reply} from './core.js'
 import {getMe, listPostgresRegions, listRegions, listWorkspaces} from './handlers/account.js'
 import {createConnection, deleteConnection, getConnection, listConnections, listDatabaseConnections, rotateConnection} from './handlers/connections.js'
-import {createProjectDatabase, deleteDatabase, getDatabase, listDatabases, listProjectDatabases} from './handlers/databases.js'
 import {listBackups, restoreDatabase} from './handlers/backups.js'
+import {createProjectDatabase, deleteDatabase, getDatabase, listDatabases, listProjectDatabases, renameDatabase} from './handlers/databases.js'
 import {getUsage} from './handlers/metrics.js'
 import {createServiceToken, deleteServiceToken, listServiceTokens} from './handlers/service-tokens.js'
+import {createProject, deleteProject, getProject, listProjects, renameProject, transferProject} from './handlers/projects.js'
+import {getSubscription} from './handlers/subscriptions.js'
 import {exchangeGithubActionsToken} from './github-actions.js'
-import {createProject, deleteProject, getProject, listProjects, renameProject} from './handlers/projects.js'
 import {invalid} from './problems.js'
 
 interface Route {
@@ -28,6 +29,7 @@ const ROUTES: readonly Route[] = [
   route('GET', '/v1/workspaces/:workspaceId/service-tokens', listServiceTokens),
   route('POST', '/v1/workspaces/:workspaceId/service-tokens', createServiceToken),
   route('DELETE', '/v1/workspaces/:workspaceId/service-tokens/:serviceTokenId', deleteServiceToken),
+  route('GET', '/v1/workspaces/:id/subscription', getSubscription),
   route('GET', '/v1/regions', listRegions),
   route('GET', '/v1/regions/postgres', listPostgresRegions),
   route('GET', '/v1/projects', listProjects),
@@ -35,10 +37,12 @@ const ROUTES: readonly Route[] = [
   route('GET', '/v1/projects/:id', getProject),
   route('PATCH', '/v1/projects/:id', renameProject),
   route('DELETE', '/v1/projects/:id', deleteProject),
+  route('POST', '/v1/projects/:id/transfer', transferProject),
   route('GET', '/v1/projects/:projectId/databases', listProjectDatabases),
   route('POST', '/v1/projects/:projectId/databases', createProjectDatabase),
   route('GET', '/v1/databases', listDatabases),
   route('GET', '/v1/databases/:databaseId', getDatabase),
+  route('PATCH', '/v1/databases/:databaseId', renameDatabase),
   route('DELETE', '/v1/databases/:databaseId', deleteDatabase),
   route('GET', '/v1/databases/:databaseId/connections', listDatabaseConnections),
   route('POST', '/v1/databases/:databaseId/connections', createConnection),

@@ -72,6 +72,13 @@ function authenticate(header: string | undefined, expected: Buffer, core: Emulat
   return {check: 'invalid', failure: access.kind === 'invalid' ? undefined : access.kind}
 }
 
+/** The principal a bare token authenticates for the API (OAuth scope checked), or undefined. */
+export function principalForToken(token: string, core: EmulatorCore, oauth: AuthorizationServer): Principal | undefined {
+  const auth = authenticate(`Bearer ${token}`, digest(core.token), core, oauth)
+  if (auth.principal?.kind === 'oauth' && !auth.scope?.includes(API_SCOPE)) return undefined
+  return auth.principal
+}
+
 function readBody(req: IncomingMessage): Promise<ReceivedBody> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []

@@ -235,6 +235,29 @@ export class Store {
     return database
   }
 
+  /** Moves the project, its databases and their connections to another workspace (a transfer). */
+  moveProject(id: string, workspaceId: string): void {
+    const project = this.projects.get(id)
+    if (!project) throw new Error(`unknown project ${id}`)
+    if (!this.workspaces.has(workspaceId)) throw new Error(`unknown workspace ${workspaceId}`)
+    const from = project.workspaceId
+    const databases = [...(this.databasesByProject.of(id)?.values() ?? [])]
+    const connections = databases.flatMap((database) => [...(this.connectionsByDatabase.of(database.id)?.values() ?? [])])
+    for (const connection of connections) this.connectionsByWorkspace.delete(from, connection.id)
+    for (const database of databases) this.databasesByWorkspace.delete(from, database.id)
+    this.projectsByWorkspace.delete(from, id)
+    if (project.logicalId !== null) {
+      const key = logicalIdKey(from, project.logicalId)
+      if (this.projectsByLogicalId.get(key) === project) this.projectsByLogicalId.delete(key)
+    }
+    project.workspaceId = workspaceId
+    this.projectsByWorkspace.add(workspaceId, project)
+    if (project.logicalId !== null) this.projectsByLogicalId.set(logicalIdKey(workspaceId, project.logicalId), project)
+    for (const database of databases) this.databasesByWorkspace.add(workspaceId, database)
+    for (const connection of connections) this.connectionsByWorkspace.add(workspaceId, connection)
+    this.changed()
+  }
+
   /** Removes the project, its databases and their connections; returns the removed databases. */
   removeProject(id: string): {project: ProjectRecord; databases: DatabaseRecord[]} | undefined {
     const project = this.projects.get(id)

@@ -46,6 +46,7 @@ export async function reportFailure(error: unknown, context: FailureContext): Pr
     const body: Record<string, unknown> = {code: failure.code, message: scrub(failure.message)}
     if (failure.hint) body.hint = scrub(failure.hint)
     if (failure.status !== undefined) body.status = failure.status
+    for (const [key, value] of Object.entries(failure.details ?? {})) body[key] = scrub(value)
     // What the API created stays in the one document, beside the error: its secrets are shown only once.
     const document = error instanceof DeliveredError ? {...error.created, error: body} : {error: body}
     if (context.format === 'json') writeJson(io.stdout, document)

@@ -50,14 +50,16 @@ export default class DbCreate extends BaseCommand<typeof DbCreate> {
     const source = await this.source(api)
     if (source) input.source = source
 
-    const [{createAndDeliver}, created, details] = await Promise.all([
+    const [{createAndDeliver}, created, details, {explainRefusedCreate}] = await Promise.all([
       import('../../flows/create-and-deliver.js'),
       import('../../render/created-database.js'),
       import('../../api/connection-details.js'),
+      import('../../flows/usage-blocked.js'),
     ])
     const database = await createAndDeliver<CreatedDatabase>({
       ...(await this.delivery(`Creating a database in project ${this.flags.project}`, this.flags)),
-      create: () => api.createDatabase(this.flags.project, input),
+      // A refusal is explained when the project's workspace has its usage blocked.
+      create: () => explainRefusedCreate(api, async (signal) => (await api.getProject(this.flags.project, {signal})).workspace, () => api.createDatabase(this.flags.project, input)),
       database: (d) => d,
       // A later poll may report a status the POST's answer never has (failure, recovering); JSON shows it as seen.
       withStatus: (d, status) => ({...d, status: status as CreatedDatabase['status']}),

@@ -45,15 +45,22 @@ Without --region, a terminal offers the available regions; elsewhere the region 
     if (this.flags.database) input.region = region as RegionId
     if (this.flags.workspace) input.workspaceId = this.flags.workspace
 
-    const [{createAndDeliver}, created, details, {safe}] = await Promise.all([
+    const [{createAndDeliver}, created, details, {safe}, {explainRefusedCreate}] = await Promise.all([
       import('../../flows/create-and-deliver.js'),
       import('../../render/created-database.js'),
       import('../../api/connection-details.js'),
       import('../../output/safe-text.js'),
+      import('../../flows/usage-blocked.js'),
     ])
     const project = await createAndDeliver<CreatedProject>({
       ...(await this.delivery(`Creating project ${name} in ${region}`, this.flags)),
-      create: () => api.createProject(input),
+      // A refusal is explained when the workspace's usage is blocked: the one named, else the token's.
+      create: () =>
+        explainRefusedCreate(
+          api,
+          async (signal) => (input.workspaceId ? {id: input.workspaceId} : ((await api.getMe({signal})).workspace ?? undefined)),
+          () => api.createProject(input),
+        ),
       database: (p) => p.database ?? undefined,
       // A later poll may report a status the POST's answer never has (failure, recovering); JSON shows it as seen.
       withStatus: (p, status) => (p.database ? {...p, database: {...p.database, status: status as CreatedProjectDatabase['status']}} : p),

@@ -10,6 +10,7 @@ import {objectBody, optionalBoolean, optionalIdentifier, optionalName, optionalR
 import type {Fields} from '../validation.js'
 import {createdDatabaseView, databaseView} from '../views.js'
 import {readCreateSource} from './backups.js'
+import {refuseWhileUsageBlocked} from './subscriptions.js'
 
 function views(core: EmulatorCore, databases: readonly DatabaseRecord[]) {
   return databases.map((database) => databaseView(core.views, database))
@@ -57,6 +58,7 @@ function inheritedRegion(core: EmulatorCore, project: ProjectRecord): RegionId {
 export async function createProjectDatabase(call: Call): Promise<Reply> {
   const {core, params, body} = call
   const project = requireProject(call, params.projectId)
+  refuseWhileUsageBlocked(call, 'database')
   const fields = objectBody(body)
   const siblings = core.store.databasesOf(project.id)
   const name = optionalName(fields) ?? `${project.name}-${(siblings?.size ?? 0) + 1}`
@@ -82,6 +84,24 @@ export async function createProjectDatabase(call: Call): Promise<Reply> {
 export function getDatabase(call: Call): Reply {
   const database = requireDatabase(call, call.params.databaseId)
   return {status: 200, body: {data: databaseView(call.core.views, database)} satisfies ResponseBody<'getV1DatabasesByDatabaseId', 200>}
+}
+
+/** Renames the database, or sets its logicalId; the emulator has no branches to move it to. */
+export function renameDatabase(call: Call): Reply {
+  const {core, params, body} = call
+  const database = requireDatabase(call, params.databaseId)
+  const fields = objectBody(body)
+  const name = optionalName(fields)
+  const logicalId = optionalIdentifier(fields, 'logicalId')
+  readBranch(fields)
+  if (logicalId !== undefined && logicalId !== database.logicalId) {
+    const existing = core.store.databasesOf(database.projectId)?.values().find((other) => other.logicalId === logicalId)
+    if (existing) throw conflict(`A database with logicalId ${JSON.stringify(logicalId)} already exists in project ${database.projectId} (${existing.id}).`)
+    database.logicalId = logicalId
+  }
+  if (name !== undefined) database.name = name
+  core.store.changed()
+  return {status: 200, body: {data: databaseView(core.views, database)} satisfies ResponseBody<'patchV1DatabasesByDatabaseId', 200>}
 }
 
 export async function deleteDatabase(call: Call): Promise<Reply> {

@@ -1,15 +1,16 @@
-// /v1/projects: list, create (with its first database), show, rename, delete.
+// /v1/projects: list, create (with its first database), show, rename, delete, transfer.
 import type {RegionId, ResponseBody} from '../../api/contract.js'
 import type {Call, Reply} from '../core.js'
 import {requireProject} from '../core.js'
 import {newId} from '../ids.js'
 import {pageOf, pageOfArray, readPageRequest} from '../pagination.js'
-import {ApiProblem, conflict, notFound} from '../problems.js'
+import {ApiProblem, conflict, invalid, notFound} from '../problems.js'
 import type {ProjectRecord} from '../records.js'
 import {DEFAULT_REGION} from '../regions.js'
 import {optionalBoolean, optionalIdentifier, optionalName, optionalRegion, optionalString, objectBody} from '../validation.js'
 import type {FieldProblem} from '../validation.js'
 import {createdProjectDatabaseView, projectView} from '../views.js'
+import {refuseWhileUsageBlocked} from './subscriptions.js'
 
 /** The CLI's own default looks like this too: `project-20250102-030405` (UTC). */
 function defaultProjectName(now: Date): string {
@@ -40,6 +41,7 @@ export async function createProject({core, principal, body}: Call): Promise<Repl
   const logicalId = optionalIdentifier(fields, 'logicalId') ?? null
   // A token sees one workspace; any other is, for it, a workspace that does not exist.
   if (workspaceId !== undefined && workspaceId !== principal.workspace.id) throw notFound('Workspace', workspaceId)
+  refuseWhileUsageBlocked({core, principal}, 'project')
   if (logicalId !== null) {
     const existing = store.projectByLogicalId(principal.workspace.id, logicalId)
     if (existing) throw conflict(`A project with logicalId ${JSON.stringify(logicalId)} already exists (${existing.id}).`, 'Use that project, or pick another logicalId.')
@@ -92,5 +94,38 @@ export function renameProject(call: Call): Reply {
 export async function deleteProject(call: Call): Promise<Reply> {
   const project = requireProject(call, call.params.id)
   await call.core.provisioning.deleteProject(project)
+  return {status: 204}
+}
+
+/**
+ * Moves the project, its databases and their connections to the workspace the recipient's access
+ * token (any token the API accepts) belongs to. 204 and no body, as the contract says.
+ */
+export function transferProject(call: Call): Reply {
+  const {core, params, body} = call
+  const project = requireProject(call, params.id)
+  const token = optionalString(objectBody(body), 'recipientAccessToken')?.trim()
+  if (!token) throw invalid('recipientAccessToken is required: an access token of the workspace that is to receive the project.')
+  const recipient = core.authenticate(token)
+  if (!recipient) {
+    throw new ApiProblem(
+      401,
+      'invalid-recipient-token',
+      'The recipient access token is not valid: it authenticates no workspace.',
+      'Send a service token or OAuth access token of the workspace that is to receive the project.',
+    )
+  }
+  const to = recipient.workspace
+  if (to.id === project.workspaceId) throw conflict(`Project ${project.id} is already in workspace ${to.id}; a transfer needs another workspace's token.`)
+  // A database the backend is still starting (or recovering) would change hands halfway.
+  const busy = core.store.databasesOf(project.id)?.values().find((database) => database.status === 'provisioning' || database.status === 'recovering')
+  if (busy) {
+    throw conflict(`Project ${project.id} cannot be transferred in its current state: database ${busy.id} is ${busy.status}.`, 'Wait until its databases are ready, then try again.')
+  }
+  if (project.logicalId !== null && core.store.projectByLogicalId(to.id, project.logicalId)) {
+    throw conflict(`Project ${project.id} cannot be transferred: workspace ${to.id} already has a project with logicalId ${JSON.stringify(project.logicalId)}.`)
+  }
+  core.store.moveProject(project.id, to.id)
+  core.log(`project ${project.id} transferred to workspace ${to.id}`)
   return {status: 204}
 }

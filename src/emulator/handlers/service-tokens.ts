@@ -9,6 +9,7 @@ import {newId, newToken} from '../ids.js'
 import {pageOfNewestFirst, readPageRequest} from '../pagination.js'
 import {notFound, unprocessable} from '../problems.js'
 import type {ServiceTokenRecord, WorkspaceRecord} from '../records.js'
+import type {Store} from '../store.js'
 import {objectBody, requiredName} from '../validation.js'
 import {createdServiceTokenView, serviceTokenView, valueHint} from '../views.js'
 import {SERVICE_TOKEN_NAME} from './account.js'
@@ -43,23 +44,28 @@ export function listServiceTokens(call: Call): Reply {
   return {status: 200, body: {data, pagination: page.pagination} satisfies ResponseBody<'getV1WorkspacesByWorkspaceIdService-tokens', 200>}
 }
 
-export function createServiceToken(call: Call): Reply {
-  const {core, params, body} = call
-  const workspace = callersWorkspace(call, params.workspaceId)
-  if (!workspace) throw notFound('Workspace', params.workspaceId)
-  const name = requiredName(objectBody(body))
+/** A new token for the workspace: the record kept (its digest) and the value, shown once. */
+export function mintServiceToken(store: Store, workspaceId: string, name: string): {token: ServiceTokenRecord; value: string} {
   const value = newToken()
   const token: ServiceTokenRecord = {
     id: newId(),
-    seq: core.store.nextSeq(),
-    workspaceId: workspace.id,
+    seq: store.nextSeq(),
+    workspaceId,
     name,
     digest: tokenDigest(value),
     valueHint: valueHint(value),
     createdAt: new Date().toISOString(),
     expiresAt: null,
   }
-  core.store.addServiceToken(token)
+  store.addServiceToken(token)
+  return {token, value}
+}
+
+export function createServiceToken(call: Call): Reply {
+  const {core, params, body} = call
+  const workspace = callersWorkspace(call, params.workspaceId)
+  if (!workspace) throw notFound('Workspace', params.workspaceId)
+  const {token, value} = mintServiceToken(core.store, workspace.id, requiredName(objectBody(body)))
   return {status: 201, body: {data: createdServiceTokenView(token, value)} satisfies ResponseBody<'postV1WorkspacesByWorkspaceIdService-tokens', 201>}
 }
 
