@@ -68,8 +68,24 @@ async function held(port: number): Promise<boolean> {
 }
 
 function ports(endpoints: DatabaseEndpoints): number[] {
-  return [endpoints.direct.port, ...(endpoints.accelerate ? [endpoints.accelerate.port] : [])]
+  return [endpoints.direct.port, ...(endpoints.pooled ? [endpoints.pooled.port] : []), ...(endpoints.accelerate ? [endpoints.accelerate.port] : [])]
 }
+
+function urlOf(credential: {user: string; password: string}, endpoint: {host: string; port: number; database: string}): string {
+  return `postgres://${credential.user}:${credential.password}@${endpoint.host}:${endpoint.port}/${endpoint.database}?sslmode=disable`
+}
+
+async function queryAs(url: string, sql: string): Promise<unknown[]> {
+  const client = new pg.Client({connectionString: url})
+  await client.connect()
+  try {
+    return (await client.query(sql)).rows
+  } finally {
+    await client.end()
+  }
+}
+
+const refusedWith28P01 = (error: unknown): boolean => (error as {code?: string}).code === '28P01'
 
 async function query<T extends pg.QueryResultRow>(backend: DatabaseBackend, databaseId: string, endpoints: DatabaseEndpoints, sql: string): Promise<T[]> {
   const {user, password} = await backend.createCredential(databaseId, 'con1')
@@ -151,12 +167,43 @@ describe('local database backend (@prisma/dev)', () => {
     assert.equal(health.status, 200)
   })
 
-  it('hands out the one fixed credential PGlite has', async () => {
+  it('gives each connection its own login at the front; rotating and dropping revoke it and end its sessions', async () => {
     const backend = local()
-    const created = await backend.createCredential('alpha', 'con2')
-    assert.deepEqual(created, {user: 'postgres', password: 'postgres'})
-    assert.deepEqual(await backend.rotateCredential('alpha', 'con2'), created)
+    const endpoints = await backend.provision('alpha')
+    assert.equal(endpoints.direct.database, 'postgres')
+    assert.ok(endpoints.pooled, 'a pooled endpoint')
+    const first = await backend.createCredential('alpha', 'con2')
+    const second = await backend.createCredential('alpha', 'con3')
+    assert.notEqual(first.user, second.user)
+    assert.notEqual(first.password, second.password)
+    assert.deepEqual(await queryAs(urlOf(first, endpoints.direct), 'SELECT 1 AS one'), [{one: 1}])
+    assert.deepEqual(await queryAs(urlOf(second, endpoints.pooled), 'SELECT 2 AS two'), [{two: 2}])
+    // PGlite's own fixed pair does not pass the front.
+    await assert.rejects(queryAs(urlOf({user: 'postgres', password: 'postgres'}, endpoints.direct), 'SELECT 1'), refusedWith28P01)
+    await assert.rejects(queryAs(urlOf(first, {...endpoints.direct, database: 'template1'}), 'SELECT 1'), /database "template1" does not exist/)
+
+    const open = new pg.Client({connectionString: urlOf(first, endpoints.direct)})
+    const ended = new Promise<Error & {code?: string}>((resolve) => open.on('error', (error) => resolve(error as Error & {code?: string})))
+    await open.connect()
+    const rotated = await backend.rotateCredential('alpha', 'con2')
+    assert.equal(rotated.user, first.user)
+    assert.notEqual(rotated.password, first.password)
+    assert.equal((await ended).code, '57P01')
+    await open.end().catch(() => undefined)
+    await assert.rejects(queryAs(urlOf(first, endpoints.direct), 'SELECT 1'), refusedWith28P01)
+    assert.deepEqual(await queryAs(urlOf(rotated, endpoints.direct), 'SELECT 1 AS one'), [{one: 1}])
+
     await backend.dropCredential('alpha', 'con2')
+    await assert.rejects(queryAs(urlOf(rotated, endpoints.direct), 'SELECT 1'), refusedWith28P01)
+    assert.deepEqual(await queryAs(urlOf(second, endpoints.direct), 'SELECT 1 AS one'), [{one: 1}], 'the other connection is untouched')
+  })
+
+  it('a login of one database does not open another', async () => {
+    const backend = local()
+    const [alpha, beta] = await Promise.all([backend.provision('alpha'), backend.provision('beta')])
+    const credential = await backend.createCredential('alpha', 'con4')
+    assert.deepEqual(await queryAs(urlOf(credential, alpha.direct), 'SELECT 1 AS one'), [{one: 1}])
+    await assert.rejects(queryAs(urlOf(credential, beta.direct), 'SELECT 1'), refusedWith28P01)
   })
 
   it('keeps databases apart and starts them side by side', async () => {
@@ -164,7 +211,7 @@ describe('local database backend (@prisma/dev)', () => {
     const alpha = await backend.provision('alpha')
     await query(backend, 'alpha', alpha, 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)')
     const [beta, gamma] = await Promise.all([backend.provision('beta'), backend.provision('gamma')])
-    assert.equal(new Set([alpha, beta, gamma].flatMap(ports)).size, 6)
+    assert.equal(new Set([alpha, beta, gamma].flatMap(ports)).size, 9)
     const tables = await query<{name: string}>(backend, 'beta', beta, "SELECT tablename AS name FROM pg_tables WHERE tablename = 'notes'")
     assert.deepEqual(tables, [], 'alpha\'s table is not in beta')
   })
@@ -186,6 +233,7 @@ describe('local database backend (@prisma/dev)', () => {
     await query(backend, 'alpha', alpha, 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)')
     await query(backend, 'alpha', alpha, "INSERT INTO notes (body) VALUES ('one'), ('two')")
     const beta = await backend.provision('beta')
+    const kept = await backend.createCredential('alpha', 'kept')
     await backend.close()
     await backend.close()
     for (const port of [...ports(alpha), ...ports(beta)]) assert.equal(await refusesConnections(port), true, `port ${port}`)
@@ -203,6 +251,9 @@ describe('local database backend (@prisma/dev)', () => {
     else assert.deepEqual({host: again.direct.host, database: again.direct.database}, {host: alpha.direct.host, database: alpha.direct.database})
     const rows = await query<{body: string}>(restarted, 'alpha', again, 'SELECT body FROM notes ORDER BY id')
     assert.deepEqual(rows, [{body: 'one'}, {body: 'two'}])
+    assert.deepEqual(await queryAs(urlOf(kept, again.direct), 'SELECT count(*)::int AS n FROM notes'), [{n: 2}], 'a login made before the restart still works')
+    const stored = readFileSync(join(dataDir, 'databases', 'local-front.json'), 'utf8')
+    assert.ok(!stored.includes(kept.password), 'the front keeps verifiers, not passwords')
   })
 
   it('a restart whose old port was taken meanwhile takes another one', async () => {
@@ -239,7 +290,7 @@ describe('local database backend (@prisma/dev)', () => {
     assert.equal(await refusesConnections(endpoints.direct.port), false)
     assert.equal((await readdir(tempBase)).length, 1, 'the stand-in made its temp dir here')
     emulator.kill('SIGKILL')
-    await until(() => refusesConnections(endpoints.direct.port), 15_000)
+    await until(async () => (await Promise.all(ports(endpoints).map(refusesConnections))).every(Boolean), 15_000)
     for (const port of ports(endpoints)) assert.equal(await refusesConnections(port), true, `port ${port}`)
     // The server process removes them after it closed its port: give it a moment.
     await until(async () => (await readdir(tempBase)).length === 0, 15_000)

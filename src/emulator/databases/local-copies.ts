@@ -1,6 +1,6 @@
 // Backups and copies for the `local` backend. PGlite cannot copy itself while it serves, so the
 // backend stops the databases involved, copies PGlite's data folder (`.pglite`, under the folder
-// @prisma/dev keeps per server) with these, and starts them again on the same ports when free.
+// @prisma/dev keeps per server) with these, and starts them again behind their unchanged front.
 // A backup is `<root>/backups/<backupId>/`: the `.pglite` folder as it was.
 import {cp, mkdir, readdir, rename, rm, stat} from 'node:fs/promises'
 import {join} from 'node:path'

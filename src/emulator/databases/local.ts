@@ -1,10 +1,11 @@
 // The `local` backend: each emulated database is a real PostgreSQL (PGlite through @prisma/dev),
 // run in a child process of its own on free loopback ports, with a `prisma+postgres://` URL too.
 //
-// Credentials: PGlite has one fixed user and checks no password, so every connection gets the same
-// postgres/postgres pair, rotating returns it unchanged and deleting a connection revokes nothing.
-// The `postgres` backend is the one where credentials are real. PGlite also serves one client at a
-// time: a second one waits (up to @prisma/dev's 60 s) until the first disconnects.
+// Credentials: PGlite has one fixed user and checks no password, so clients do not reach it
+// directly. The `direct` and `pooled` endpoints are the emulator's authenticating front
+// (front/front.ts): each connection has its own user and password there, rotating or deleting it
+// refuses the old one and ends its sessions, and the front shares PGlite's one session among many
+// clients a transaction at a time. The `accelerate` URL is @prisma/dev's own and bypasses the front.
 
 import type {ChildProcess} from 'node:child_process'
 import {mkdir, mkdtemp, readdir, rm} from 'node:fs/promises'
@@ -13,14 +14,14 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {checkIds} from '../ids.js'
-import type {BackendOptions, Credential, DatabaseBackend, DatabaseEndpoints} from './backend.js'
+import type {BackendOptions, DatabaseBackend, DatabaseEndpoints} from './backend.js'
+import {loadFrontRecords} from './front/credentials.js'
+import {CLIENT_DATABASE, Front} from './front/front.js'
 import {backupData, backupDir, copyToBackup, dataFolderOf, replaceData} from './local-copies.js'
 import type {LocalServerCommand, LocalServerConfig, LocalServerMessage} from './local-protocol.js'
 
-/** The only user @prisma/dev's PGlite knows; its password is not checked. */
-const FIXED_CREDENTIAL: Credential = {user: 'postgres', password: 'postgres'}
-/** PGlite (and so @prisma/dev) serves this one database. */
-const DATABASE_NAME = 'template1'
+/** The state file of the front's logins and ports, under the data dir's databases folder. */
+const FRONT_FILE = 'local-front.json'
 /** The PGlite socket listens here; naming it rather than `localhost` avoids a refused `::1`. */
 const LOOPBACK = '127.0.0.1'
 /** A cold start compiles PGlite's WebAssembly: a few seconds, more on a busy CI machine. */
@@ -31,7 +32,9 @@ const OUTPUT_TAIL_CHARS = 2000
 
 interface RunningDatabase {
   child: ChildProcess
-  endpoints: DatabaseEndpoints
+  /** PGlite's own socket, reached only by the front. */
+  databasePort: number
+  accelerate: NonNullable<DatabaseEndpoints['accelerate']>
 }
 
 class LocalStartError extends Error {
@@ -79,6 +82,22 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
   const starting = new Map<string, Promise<DatabaseEndpoints>>()
   let root: Promise<string> | undefined
   let closing: Promise<void> | undefined
+  let front: Promise<Front> | undefined
+
+  const frontDoor = (): Promise<Front> => {
+    front ??= loadFrontRecords(opts.dataDir ? join(opts.dataDir, 'databases', FRONT_FILE) : undefined).then(
+      (records) =>
+        new Front({
+          records,
+          log: opts.log,
+          upstreamOf: (databaseId) => {
+            const server = running.get(databaseId)
+            return server && {host: LOOPBACK, port: server.databasePort}
+          },
+        }),
+    )
+    return front
+  }
 
   // Without a data dir, everything goes into one temp dir that close() removes.
   const rootDir = (): Promise<string> => {
@@ -152,10 +171,8 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
         accelerate.hostname = LOOPBACK
         resolve({
           child,
-          endpoints: {
-            direct: {host: LOOPBACK, port: Number(direct.port), database: direct.pathname.slice(1) || DATABASE_NAME},
-            accelerate: {host: LOOPBACK, port: Number(accelerate.port), connectionString: accelerate.toString()},
-          },
+          databasePort: Number(direct.port),
+          accelerate: {host: LOOPBACK, port: Number(accelerate.port), connectionString: accelerate.toString()},
         })
       })
     })
@@ -178,9 +195,23 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
       throw new Error('the local database backend is closed')
     }
     running.set(databaseId, server)
-    opts.log(`database ${databaseId}: PostgreSQL (PGlite) on ${LOOPBACK}:${server.endpoints.direct.port}`)
-    return server.endpoints
+    let ports
+    try {
+      ports = await (await frontDoor()).open(databaseId)
+    } catch (error) {
+      running.delete(databaseId)
+      await stopChild(server.child)
+      throw new Error(`the front of local database ${databaseId} did not start: ${error instanceof Error ? error.message : String(error)}`, {cause: error})
+    }
+    opts.log(`database ${databaseId}: PostgreSQL (PGlite) on ${LOOPBACK}:${server.databasePort}, its front on ${LOOPBACK}:${ports.direct} (direct) and :${ports.pooled} (pooled)`)
+    return endpointsOf(server, ports)
   }
+
+  const endpointsOf = (server: RunningDatabase, ports: {direct: number; pooled: number}): DatabaseEndpoints => ({
+    direct: {host: LOOPBACK, port: ports.direct, database: CLIENT_DATABASE},
+    pooled: {host: LOOPBACK, port: ports.pooled, database: CLIENT_DATABASE},
+    accelerate: server.accelerate,
+  })
 
   const settled = async (databaseId: string): Promise<void> => {
     await starting.get(databaseId)?.catch(() => undefined)
@@ -200,7 +231,7 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
       }
       return await work()
     } finally {
-      // Started again on their last ports (reusePorts), so connection strings already given keep working.
+      // Started again behind the same front ports, so connection strings already given keep working.
       for (const databaseId of stopped) if (!closing) await restart(databaseId)
     }
   }
@@ -214,7 +245,7 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
       checkIds('local', {database: databaseId})
       if (closing) throw new Error('the local database backend is closed')
       const server = running.get(databaseId)
-      if (server) return server.endpoints
+      if (server) return endpointsOf(server, await (await frontDoor()).open(databaseId))
       let pending = starting.get(databaseId)
       if (!pending) {
         pending = start(databaseId).finally(() => starting.delete(databaseId))
@@ -253,22 +284,24 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
 
     async createCredential(databaseId, connectionId) {
       checkIds('local', {database: databaseId, connection: connectionId})
-      return {...FIXED_CREDENTIAL}
+      return (await frontDoor()).createLogin(databaseId, connectionId)
     },
 
-    // PGlite cannot revoke: the "new" credential is the same fixed pair (see the top of this file).
     async rotateCredential(databaseId, connectionId) {
       checkIds('local', {database: databaseId, connection: connectionId})
-      return {...FIXED_CREDENTIAL}
+      return (await frontDoor()).rotateLogin(databaseId, connectionId)
     },
 
     async dropCredential(databaseId, connectionId) {
       checkIds('local', {database: databaseId, connection: connectionId})
+      await (await frontDoor()).dropLogin(databaseId, connectionId)
     },
 
     async drop(databaseId) {
       checkIds('local', {database: databaseId})
       await settled(databaseId)
+      // Logins refused and sessions ended before the database goes.
+      await (await frontDoor()).closeDatabase(databaseId, true)
       const server = running.get(databaseId)
       running.delete(databaseId)
       if (server) await stopChild(server.child)
@@ -281,6 +314,7 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
     close() {
       closing ??= (async () => {
         await Promise.all([...starting.keys()].map(settled))
+        await (await front?.catch(() => undefined))?.close()
         const servers = [...running.values()]
         running.clear()
         await Promise.all(servers.map((server) => stopChild(server.child)))
