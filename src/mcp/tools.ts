@@ -471,7 +471,7 @@ export const TOOLS: readonly ToolDeclaration[] = [
     name: 'restore_database',
     title: 'Restore a backup',
     description:
-      'Overwrites every row of a database with a backup\'s (its own or another database\'s), waits until it is ready again, and returns it. confirm must be the target database\'s exact name. If the wait fails, the restore goes on and the error result holds the database.',
+      'Overwrites every row of a database with a backup\'s (its own or another database\'s), waits until it is ready again, and returns it. confirm must be the target database\'s exact name. If the wait fails, the error result still holds the database.',
     input: {
       databaseId: id('Target database id'),
       backupId: id('Backup id (see list_backups)'),
@@ -488,7 +488,7 @@ export const TOOLS: readonly ToolDeclaration[] = [
       const started = await api.restoreDatabase(target.id, {type: 'backup', databaseId: source, backupId})
       const restored = await waitForDatabase<RestoredDatabase>(context, started, started, (d, status) => ({...d, status: status as RestoredDatabase['status']}), {
         timeoutSeconds: waitSeconds ?? DEFAULT_WAIT_SECONDS,
-        next: `The restore started and goes on; check it with show_database ${target.id}.`,
+        next: `The restore was started; check the database with show_database ${target.id}.`,
         failedTo: 'restore',
       })
       return {structured: restored, text: safe`Restored backup ${backupId} into database ${restored.name} (${restored.id}); it is ${restored.status}.`}

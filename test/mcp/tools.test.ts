@@ -128,6 +128,25 @@ describe('MCP tool declarations', () => {
     assert.deepEqual(done.structured, {...target, status: 'ready'})
     assert.equal(done.text, 'Restored backup bk1 into database shop (db1); it is ready.')
   })
+
+  it('restore: a target that ends in failure is a tool error holding the database, saying the restore failed', async () => {
+    const target = {id: 'db1', name: 'shop', status: 'ready', project: {id: 'p1'}}
+    let restoring = false
+    const api = {
+      getDatabase: async () => (restoring ? {...target, status: 'failure'} : target),
+      restoreDatabase: async () => {
+        restoring = true
+        return {...target, status: 'recovering'}
+      },
+    }
+    const failed = await byName('restore_database')
+      .handler({databaseId: 'db1', backupId: 'bk1', sourceDatabaseId: 'db1', confirm: 'shop'}, context(api as unknown as ManagementApi))
+      .then(() => undefined, (error: unknown) => error)
+    assert.ok(failed instanceof DeliveredError, String(failed))
+    const result = errorResult(failed, scrubber(() => []))
+    assert.deepEqual(result.structuredContent, {...target, status: 'failure', error: {code: 'provisioning', message: 'Waiting for database db1 failed: Database db1 failed to restore.'}})
+    assert.equal(result.content[0].text, 'Error: Waiting for database db1 failed: Database db1 failed to restore.\nThe restore was started; check the database with show_database db1.')
+  })
 })
 
 describe('MCP results', () => {
