@@ -10,7 +10,17 @@ import {join, relative, resolve} from 'node:path'
 
 const ROOT = resolve(import.meta.dirname, '..')
 
-const INTEGRATION = ['test/emulator/databases-local.test.ts', 'test/emulator/databases-postgres.test.ts', 'test/e2e/local-front.test.ts', 'test/e2e/psql.test.ts', 'test/e2e/real-databases.test.ts', 'test/e2e/mcp-databases.test.ts', 'test/e2e/sdk-local.test.ts', 'test/e2e/local-accelerate.test.ts']
+const INTEGRATION = [
+  'test/emulator/databases-local.test.ts',
+  'test/emulator/databases-postgres.test.ts',
+  'test/e2e/local-front.test.ts',
+  'test/e2e/psql.test.ts',
+  'test/e2e/real-databases.test.ts',
+  'test/e2e/real-databases-restore.test.ts',
+  'test/e2e/mcp-databases.test.ts',
+  'test/e2e/sdk-local.test.ts',
+  'test/e2e/local-accelerate.test.ts',
+]
 /** Outside test/e2e but spawning the CLI all the same. */
 const E2E_ELSEWHERE = ['test/bench-fast-path.test.ts', 'test/emulator/command.test.ts', 'test/emulator/detach.test.ts', 'test/emulator/oauth.test.ts']
 

@@ -37,6 +37,9 @@ export type ListedDatabase = Item<ResponseBody<'getV1Databases', 200>['data']>
 export type CreatedDatabase = ResponseBody<'postV1ProjectsByProjectIdDatabases', 201>['data']
 export type CreateDatabaseInput = RequestBody<'postV1ProjectsByProjectIdDatabases'>
 export type DatabaseStatus = ListedDatabase['status']
+/** The answer to a restore: the target database, `recovering` until the copy is done. */
+export type RestoredDatabase = ResponseBody<'postV1DatabasesByTargetDatabaseIdRestore', 200>['data']
+export type RestoreSource = NonNullable<RequestBody<'postV1DatabasesByTargetDatabaseIdRestore'>>['source']
 
 export type Connection = Item<ResponseBody<'getV1DatabasesByDatabaseIdConnections', 200>['data']>
 export type CreatedConnection = ResponseBody<'postV1DatabasesByDatabaseIdConnections', 200>['data']

@@ -20,6 +20,7 @@ import type {
   Region,
   RenamedDatabase,
   RenamedProject,
+  RestoredDatabase,
   RotatedConnection,
   Subscription,
   CreatedServiceToken,
@@ -139,8 +140,8 @@ export class ManagementApi {
   }
 
   /** Overwrites the target's data with the backup's; the answer has the target `recovering` until it is done. */
-  restoreDatabase(targetDatabaseId: string, source: {type: 'backup'; databaseId: string; backupId: string}): Promise<Database> {
-    return this.data('POST', apiPath`/v1/databases/${targetDatabaseId}/restore`, expected.database, {body: {source}})
+  restoreDatabase(targetDatabaseId: string, source: {type: 'backup'; databaseId: string; backupId: string}): Promise<RestoredDatabase> {
+    return this.data('POST', apiPath`/v1/databases/${targetDatabaseId}/restore`, expected.restoredDatabase, {body: {source}})
   }
 
   async deleteDatabase(id: string): Promise<void> {

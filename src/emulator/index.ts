@@ -15,6 +15,7 @@ import {createBackend, isDatabaseMode} from './databases/index.js'
 import {FaultInjector} from './faults.js'
 import {GithubActionsIssuer} from './github-actions.js'
 import type {GithubActionsOptions} from './github-actions.js'
+import {takeBackupNow} from './handlers/backups.js'
 import type {ActiveFault} from './faults.js'
 import {newId, newToken} from './ids.js'
 import {AuthorizationServer} from './oauth/authorization-server.js'
@@ -62,6 +63,8 @@ export interface EmulatorOptions {
   postgresUrl?: string
   /** How long a new database stays `provisioning` at least; default 0. */
   provisionDelayMs?: number
+  /** Back up every ready database this often; without it, backups are taken only on request (the test hook). */
+  backupIntervalSeconds?: number
   /** One line per request and per notable event; never carries the token. Silent by default. */
   log?: (line: string) => void
   /** A backend object of the caller's own, in place of `databases` (tests of failure paths). */
@@ -137,6 +140,9 @@ function checkOptions(options: EmulatorOptions): void {
   const {port, token, provisionDelayMs, databases, oauthClientId, accessTokenTtlSeconds, authorizationCodeTtlMs} = options
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new Error(`port must be a whole number from 0 to 65535, got ${port}`)
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) throw new Error('token must be non-empty printable ASCII without spaces')
+  if (options.backupIntervalSeconds !== undefined && !(Number.isInteger(options.backupIntervalSeconds) && options.backupIntervalSeconds >= 1)) {
+    throw new Error(`backupIntervalSeconds must be a whole number of 1 or more, got ${options.backupIntervalSeconds}`)
+  }
   if (provisionDelayMs !== undefined && !(Number.isInteger(provisionDelayMs) && provisionDelayMs >= 0)) {
     throw new Error(`provisionDelayMs must be a whole number of 0 or more, got ${provisionDelayMs}`)
   }
@@ -226,6 +232,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     workspaces: () => store.allWorkspaces().map((workspace) => workspaceView(views, workspace)),
     addWorkspace,
     oauthCounters: () => oauth.counters(),
+    takeBackup: (databaseId: string) => takeBackupNow(core, databaseId),
     setSubscription,
     mintServiceToken: mintToken,
   }
@@ -253,6 +260,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await writer.flush()
   }
   if (snapshot) provisioning.resume()
+
+  // Scheduled backups: one round at a time, so a slow round (local mode restarts databases) never piles up.
+  let backupTimer: NodeJS.Timeout | undefined
+  if (options.backupIntervalSeconds !== undefined) {
+    const everyMs = options.backupIntervalSeconds * 1000
+    const round = async (): Promise<void> => {
+      for (const database of [...store.databases.values()]) {
+        if (database.status !== 'ready' || store.databases.get(database.id) !== database) continue
+        await provisioning.takeBackup(database).then(
+          (backup) => log(`database ${database.id}: scheduled backup ${backup.id} taken`),
+          (error: unknown) => log(`database ${database.id}: scheduled backup failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
+      }
+    }
+    const schedule = (): void => {
+      backupTimer = setTimeout(() => void round().finally(() => backupTimer && schedule()), everyMs)
+      backupTimer.unref()
+    }
+    schedule()
+  }
 
   const seedProjects = async (count: number, seed: SeedOptions = {}): Promise<SeededProject[]> => {
     if (!(Number.isInteger(count) && count >= 0)) throw new Error(`count must be a whole number of 0 or more, got ${count}`)
@@ -284,6 +311,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      clearTimeout(backupTimer)
+      backupTimer = undefined
       provisioning.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -32,8 +32,9 @@ function subscriptionValid(subscription: unknown): boolean {
 
 /** The parts later versions added are optional; when present they must look right. */
 function optionalPartsValid(state: Partial<StateSnapshot>): boolean {
-  const {otherWorkspaces, user, oauth, serviceTokens} = state
+  const {otherWorkspaces, user, oauth, serviceTokens, backups} = state
   if (otherWorkspaces !== undefined && !isListOf(otherWorkspaces, 'id')) return false
+  if (backups !== undefined && !(isRecordList(backups) && isListOf(backups, 'databaseId'))) return false
   if (![state.workspace, ...(otherWorkspaces ?? [])].every((workspace) => subscriptionValid(workspace?.subscription))) return false
   if (serviceTokens !== undefined && !(isRecordList(serviceTokens) && isListOf(serviceTokens, 'digest') && isListOf(serviceTokens, 'workspaceId'))) return false
   if (user !== undefined && !(typeof user === 'object' && user !== null && typeof user.id === 'string' && typeof user.email === 'string')) return false

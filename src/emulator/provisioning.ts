@@ -10,7 +10,7 @@ import type {RegionId} from '../api/contract.js'
 import type {Credential, DatabaseBackend, DatabaseEndpoints} from './databases/backend.js'
 import {newId} from './ids.js'
 import {ApiProblem, conflict} from './problems.js'
-import type {ConnectionRecord, DatabaseRecord, ProjectRecord} from './records.js'
+import type {BackupRecord, ConnectionRecord, DatabaseRecord, DatabaseSource, ProjectRecord} from './records.js'
 import type {Store} from './store.js'
 import type {Minted} from './views.js'
 
@@ -23,6 +23,8 @@ export interface NewDatabase {
   region: RegionId
   isDefault: boolean
   logicalId: string | null
+  /** Data to copy in before it is ready (a backup, or another database); empty when absent. */
+  source?: DatabaseSource
 }
 
 function reason(error: unknown): string {
@@ -32,6 +34,8 @@ function reason(error: unknown): string {
 export class Provisioning {
   /** Provisions in flight, so credential work and drops wait for the database to exist. */
   private readonly starting = new Map<string, Promise<DatabaseEndpoints | undefined>>()
+  /** Backups, restores and copies in flight per database, so a drop waits for them. */
+  private readonly copying = new Map<string, Promise<unknown>>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private closed = false
 
@@ -121,6 +125,7 @@ export class Provisioning {
       defaultConnectionId: null,
       logicalId: input.logicalId,
       operations: {},
+      ...(input.source ? {source: input.source} : {}),
     }
     this.store.addDatabase(database)
 
@@ -138,7 +143,14 @@ export class Provisioning {
     const connection = this.addConnection(database, connectionId, DEFAULT_CONNECTION_NAME, credential)
     database.defaultConnectionId = connection.id
     this.store.changed()
-    this.readyAt(database, readyAt)
+    const {source} = input
+    if (source) {
+      // The copy runs after the answer: the database stays `provisioning` until its data is in.
+      void this.copyData(database, () => (source.type === 'backup' ? this.backend.restore(database.id, source.backupId) : this.backend.cloneFrom(database.id, source.databaseId)), [source.databaseId]).then(
+        () => this.readyAt(database, readyAt),
+        (error: unknown) => this.fail(database, `its data could not be copied from ${source.type} ${source.type === 'backup' ? source.backupId : source.databaseId}: ${reason(error)}`),
+      )
+    } else this.readyAt(database, readyAt)
     return {database, minted: {connection, credential}}
   }
 
@@ -197,10 +209,80 @@ export class Provisioning {
     this.store.removeConnection(connection.id)
   }
 
-  /** Drops the backend's database, then forgets it and its connections. */
+  /**
+   * Runs `work` on the backend once the databases named (and `database`) have no copy in flight,
+   * and registers it, so drops and other copies of the same databases wait for it.
+   */
+  private copyData(database: DatabaseRecord, work: () => Promise<unknown>, others: readonly string[] = []): Promise<unknown> {
+    const ids = [database.id, ...others]
+    const before = Promise.allSettled([this.starting.get(database.id), ...ids.map((id) => this.copying.get(id))])
+    const running = before.then(work).then(async (result) => {
+      // A backend that restarts a database for the copy may have had to move it to other ports.
+      for (const id of ids) {
+        const record = this.store.databases.get(id)
+        if (!record?.endpoints) continue
+        const endpoints = await this.backend.provision(id)
+        if (this.alive(record) && JSON.stringify(endpoints) !== JSON.stringify(record.endpoints)) {
+          record.endpoints = endpoints
+          this.store.changed()
+        }
+      }
+      return result
+    })
+    const tail = running.catch(() => undefined)
+    for (const id of ids) this.copying.set(id, tail)
+    void tail.then(() => {
+      for (const id of ids) if (this.copying.get(id) === tail) this.copying.delete(id)
+    })
+    return running
+  }
+
+  /** A real copy of the database's data now (records only in `none` mode); resolves once it is complete. */
+  async takeBackup(database: DatabaseRecord): Promise<BackupRecord> {
+    if (database.status !== 'ready') {
+      throw conflict(`Database ${database.id} is ${database.status}; a backup can be taken once it is ready.`, 'Wait until it is ready.')
+    }
+    const backup: BackupRecord = {id: newId(), seq: this.store.nextSeq(), databaseId: database.id, createdAt: new Date().toISOString(), status: 'running'}
+    this.store.addBackup(backup)
+    try {
+      const {size} = (await this.copyData(database, () => this.backend.backup(database.id, backup.id))) as {size?: number}
+      backup.status = 'completed'
+      if (size !== undefined) backup.size = size
+    } catch (error) {
+      backup.status = 'failed'
+      this.store.changed()
+      throw this.backendFailure(`Could not back up database ${database.id}`, error)
+    }
+    this.store.changed()
+    return backup
+  }
+
+  /** Starts replacing the target's data with the backup's: `recovering` now, `ready` once done (`failure` if it fails). */
+  restore(target: DatabaseRecord, backup: BackupRecord): void {
+    target.status = 'recovering'
+    this.store.changed()
+    void this.copyData(target, () => this.backend.restore(target.id, backup.id), [backup.databaseId]).then(
+      () => {
+        if (!this.alive(target) || target.status !== 'recovering') return
+        target.status = 'ready'
+        this.store.changed()
+      },
+      (error: unknown) => {
+        this.log(`database ${target.id} could not be restored from backup ${backup.id}: ${reason(error)}`)
+        if (!this.alive(target)) return
+        target.status = 'failure'
+        target.failureReason = `the restore from backup ${backup.id} failed: ${reason(error)}`
+        this.store.changed()
+      },
+    )
+  }
+
+  /** Drops the backend's database and its backups' copies, then forgets it, its connections and its backups. */
   async deleteDatabase(database: DatabaseRecord): Promise<void> {
     await this.starting.get(database.id)
+    await this.copying.get(database.id)
     try {
+      for (const backup of this.store.backupsOf(database.id)?.values() ?? []) await this.backend.dropBackup(backup.id)
       await this.backend.drop(database.id)
     } catch (error) {
       throw this.backendFailure(`Could not drop database ${database.id}`, error)
@@ -236,9 +318,10 @@ export class Provisioning {
     if (this.store.databases.size > 0) this.store.changed()
   }
 
-  /** Waits for provisions in flight (tests use it to settle); does not stop the backend. */
+  /** Waits for provisions, backups and restores in flight (tests use it to settle); does not stop the backend. */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.starting.values()])
+    await Promise.allSettled([...this.copying.values()])
   }
 
   close(): void {

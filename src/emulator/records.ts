@@ -59,6 +59,23 @@ export interface DatabaseRecord extends Sequenced {
   failureReason?: string
   /** API requests about this database per UTC day (YYYY-MM-DD), for the usage endpoint. */
   operations: Record<string, number>
+  /** What it was created from (a backup, or a clone of another database); absent: empty. */
+  source?: DatabaseSource
+}
+
+/** The API's `source` of a database that was not created empty. */
+export type DatabaseSource = {type: 'backup'; databaseId: string; backupId: string} | {type: 'database'; databaseId: string}
+
+/**
+ * A backup the emulator took of a database: a real copy of its data in `local` and `postgres`
+ * modes, a record alone in `none` mode. It goes when its database goes.
+ */
+export interface BackupRecord extends Sequenced {
+  databaseId: string
+  createdAt: string
+  status: 'running' | 'completed' | 'failed'
+  /** Bytes the copy takes, when the backend can tell. */
+  size?: number
 }
 
 /** A connection; its password is never stored, it is shown once when created or rotated. */
@@ -103,6 +120,8 @@ export interface StateSnapshot {
   connections: ConnectionRecord[]
   /** Service tokens minted through the API (digests, never values); absent in older files. */
   serviceTokens?: ServiceTokenRecord[]
+  /** Backups taken so far; absent in older files. */
+  backups?: BackupRecord[]
   /** The authorization server's grants and signing secret; absent in older files. */
   oauth?: OAuthState
 }

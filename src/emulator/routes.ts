@@ -3,8 +3,9 @@
 import type {Call, Handler, Reply} from './core.js'
 import {getMe, listPostgresRegions, listRegions, listWorkspaces} from './handlers/account.js'
 import {createConnection, deleteConnection, getConnection, listConnections, listDatabaseConnections, rotateConnection} from './handlers/connections.js'
+import {listBackups, restoreDatabase} from './handlers/backups.js'
 import {createProjectDatabase, deleteDatabase, getDatabase, listDatabases, listProjectDatabases, renameDatabase} from './handlers/databases.js'
-import {getUsage, listBackups} from './handlers/metrics.js'
+import {getUsage} from './handlers/metrics.js'
 import {createServiceToken, deleteServiceToken, listServiceTokens} from './handlers/service-tokens.js'
 import {createProject, deleteProject, getProject, listProjects, renameProject, transferProject} from './handlers/projects.js'
 import {getSubscription} from './handlers/subscriptions.js'
@@ -46,6 +47,7 @@ const ROUTES: readonly Route[] = [
   route('GET', '/v1/databases/:databaseId/connections', listDatabaseConnections),
   route('POST', '/v1/databases/:databaseId/connections', createConnection),
   route('GET', '/v1/databases/:databaseId/backups', listBackups),
+  route('POST', '/v1/databases/:targetDatabaseId/restore', restoreDatabase),
   route('GET', '/v1/databases/:databaseId/usage', getUsage),
   route('GET', '/v1/connections', listConnections),
   route('GET', '/v1/connections/:id', getConnection),

@@ -239,7 +239,7 @@ export function createApiServer({core, faults, requests, oauth, hooks}: ServerPa
       if (jsonError !== undefined) throw new ApiProblem(400, 'invalid-json', `The request body is not valid JSON: ${jsonError}`)
       const body = parsed?.value
       if (hook) {
-        reply = handleHook(method, rawPath, body, hookParts)
+        reply = await handleHook(method, rawPath, body, hookParts)
       } else {
         const matched = matchRoute(method, rawPath)
         if (!matched) throw new ApiProblem(404, 'not-found', `No such endpoint: ${method} ${rawPath}.`)

@@ -3,7 +3,7 @@
 // and remove. No I/O: `onChange` tells the persistence layer that something changed.
 import {newId} from './ids.js'
 import {OrderedCollection, OrderedGroups} from './ordered-collection.js'
-import type {ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, StateSnapshot, UserRecord, WorkspaceRecord} from './records.js'
+import type {BackupRecord, ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, StateSnapshot, UserRecord, WorkspaceRecord} from './records.js'
 
 export const DEFAULT_WORKSPACE_NAME = 'Emulator Workspace'
 
@@ -16,6 +16,7 @@ export class Store {
   readonly databases = new OrderedCollection<DatabaseRecord>()
   readonly connections = new OrderedCollection<ConnectionRecord>()
   readonly serviceTokens = new OrderedCollection<ServiceTokenRecord>()
+  readonly backups = new OrderedCollection<BackupRecord>()
   /** Insertion order: the first workspace, then the ones added, oldest first. */
   private readonly workspaces = new Map<string, WorkspaceRecord>()
   /** Keyed by workspace id and logicalId: a logicalId is unique within its workspace. */
@@ -27,6 +28,7 @@ export class Store {
   private readonly connectionsByDatabase = new OrderedGroups<ConnectionRecord>()
   private readonly serviceTokensByWorkspace = new OrderedGroups<ServiceTokenRecord>()
   private readonly serviceTokensByDigest = new Map<string, ServiceTokenRecord>()
+  private readonly backupsByDatabase = new OrderedGroups<BackupRecord>()
   private seq: number
   onChange: () => void = () => undefined
 
@@ -57,8 +59,11 @@ export class Store {
     for (const connection of snapshot.connections) store.addConnection(connection)
     const serviceTokens = snapshot.serviceTokens ?? []
     for (const token of serviceTokens) store.addServiceToken(token)
+    // A backup still running when the emulator stopped never finished.
+    const backups = (snapshot.backups ?? []).filter((backup) => backup.status !== 'running')
+    for (const backup of backups) store.addBackup(backup)
     // A state file edited by hand could hold a seq at or below one in use.
-    for (const record of [...snapshot.projects, ...snapshot.databases, ...snapshot.connections, ...serviceTokens]) store.seq = Math.max(store.seq, record.seq + 1)
+    for (const record of [...snapshot.projects, ...snapshot.databases, ...snapshot.connections, ...serviceTokens, ...backups]) store.seq = Math.max(store.seq, record.seq + 1)
     return store
   }
 
@@ -75,6 +80,7 @@ export class Store {
       databases: [...this.databases.values()],
       connections: [...this.connections.values()],
       serviceTokens: [...this.serviceTokens.values()],
+      backups: [...this.backups.values()],
     }
   }
 
@@ -195,11 +201,32 @@ export class Store {
     return token
   }
 
-  /** Removes the database and its connections. */
+  /** Oldest first, like every collection; the API lists them newest first. */
+  backupsOf(databaseId: string): OrderedCollection<BackupRecord> | undefined {
+    return this.backupsByDatabase.of(databaseId)
+  }
+
+  addBackup(backup: BackupRecord): void {
+    if (!this.databases.has(backup.databaseId)) throw new Error(`backup ${backup.id} names unknown database ${backup.databaseId}`)
+    this.backups.add(backup)
+    this.backupsByDatabase.add(backup.databaseId, backup)
+    this.changed()
+  }
+
+  removeBackup(id: string): BackupRecord | undefined {
+    const backup = this.backups.delete(id)
+    if (!backup) return undefined
+    this.backupsByDatabase.delete(backup.databaseId, id)
+    this.changed()
+    return backup
+  }
+
+  /** Removes the database, its connections and its backups. */
   removeDatabase(id: string): DatabaseRecord | undefined {
     const database = this.databases.get(id)
     if (!database) return undefined
     for (const connection of [...(this.connectionsByDatabase.of(id)?.values() ?? [])]) this.removeConnection(connection.id)
+    for (const backup of [...(this.backupsByDatabase.of(id)?.values() ?? [])]) this.removeBackup(backup.id)
     const workspaceId = this.workspaceIdOf(database)
     this.databases.delete(id)
     this.databasesByProject.delete(database.projectId, id)

@@ -12,6 +12,7 @@
 //                                   body: {planName?, usageBlocked?, upgradeUrl?}; blocked usage refuses creates
 //   POST   /__emulator/workspaces/{id}/service-tokens -> 201 {data: CreatedServiceToken}
 //                                   body: {name}; a token of any workspace (the API mints only for the caller's)
+//   POST   /__emulator/databases/{id}/backups -> 201 {data: Backup & {databaseId}}  a real backup now, once complete
 // Rules are described in faults.ts, log entries in request-log.ts, counters in oauth/authorization-server.ts.
 import type {CreatedServiceToken, Workspace} from '../api/contract.js'
 import type {Reply} from './core.js'
@@ -30,6 +31,8 @@ export interface HookParts {
   workspaces(): Workspace[]
   addWorkspace(name: string): Workspace
   oauthCounters(): OAuthCounters
+  /** Takes a backup of the database now; resolves once it is complete. */
+  takeBackup(databaseId: string): Promise<unknown>
   /** Undefined for an unknown workspace. */
   setSubscription(workspaceId: string, change: SubscriptionChange): Subscription | undefined
   mintServiceToken(workspaceId: string, name: string): CreatedServiceToken | undefined
@@ -61,7 +64,14 @@ export function isHookPath(rawPath: string): boolean {
   return rawPath === HOOK_PREFIX || rawPath.startsWith(`${HOOK_PREFIX}/`)
 }
 
-export function handleHook(method: string, rawPath: string, body: unknown, {faults, requests, workspaces, addWorkspace, oauthCounters, setSubscription, mintServiceToken}: HookParts): Reply {
+const BACKUP_HOOK = /^\/databases\/([^/]+)\/backups$/
+
+export async function handleHook(
+  method: string,
+  rawPath: string,
+  body: unknown,
+  {faults, requests, workspaces, addWorkspace, oauthCounters, setSubscription, mintServiceToken, takeBackup}: HookParts,
+): Promise<Reply> {
   const resource = rawPath.slice(HOOK_PREFIX.length).replace(/\/$/, '')
   const ofWorkspace = /^\/workspaces\/([^/]+)\/(subscription|service-tokens)$/.exec(resource)
   if (ofWorkspace) {
@@ -105,10 +115,12 @@ export function handleHook(method: string, rawPath: string, body: unknown, {faul
     if (method === 'POST') return {status: 201, body: {data: addWorkspace(requiredName(objectBody(body)))}}
   }
   if (resource === '/oauth' && method === 'GET') return {status: 200, body: oauthCounters()}
+  const backupOf = BACKUP_HOOK.exec(resource)
+  if (backupOf && method === 'POST') return {status: 201, body: {data: await takeBackup(decodeURIComponent(backupOf[1]))}}
   throw new ApiProblem(
     404,
     'not-found',
     `No such emulator endpoint: ${method} ${rawPath}.`,
-    'The test endpoints are /__emulator/faults, /__emulator/requests, /__emulator/workspaces (with /{id}/subscription and /{id}/service-tokens) and /__emulator/oauth.',
+    'The test endpoints are /__emulator/faults, /__emulator/requests, /__emulator/workspaces (with /{id}/subscription and /{id}/service-tokens), /__emulator/oauth and /__emulator/databases/{id}/backups.',
   )
 }

@@ -13,7 +13,7 @@ import type {
 import {ENDPOINT_ORDER} from '../api/contract.js'
 import {hostInUrl} from '../url-host.js'
 import type {Credential, DatabaseEndpoints} from './databases/backend.js'
-import type {ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, WorkspaceRecord} from './records.js'
+import type {BackupRecord, ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, WorkspaceRecord} from './records.js'
 import {regionName} from './regions.js'
 
 export interface ViewContext {
@@ -144,7 +144,7 @@ function databaseCommon(context: ViewContext, database: DatabaseRecord) {
     isDefault: database.isDefault,
     defaultConnectionId: database.defaultConnectionId,
     region: {id: database.region, name: regionName(database.region)},
-    source: {type: 'empty' as const},
+    source: database.source ?? {type: 'empty' as const},
     branchId: null,
     logicalId: database.logicalId,
   }
@@ -204,6 +204,18 @@ export function createdProjectDatabaseView(context: ViewContext, database: Datab
 
 export function createdDatabaseView(context: ViewContext, database: DatabaseRecord, minted: Minted | undefined): CreatedDatabase {
   return {...createdProjectDatabaseView(context, database, minted), project: projectReference(context, database)}
+}
+
+/** A backup as the list shows it: every one the emulator takes is a full copy. */
+export function backupView(backup: BackupRecord): ResponseBody<'getV1DatabasesByDatabaseIdBackups', 200>['data'][number] {
+  return {
+    id: backup.id,
+    type: 'backup',
+    backupType: 'full',
+    createdAt: backup.createdAt,
+    ...(backup.size === undefined ? {} : {size: backup.size}),
+    status: backup.status,
+  }
 }
 
 type ListedServiceToken = ResponseBody<'getV1WorkspacesByWorkspaceIdService-tokens', 200>['data'][number]

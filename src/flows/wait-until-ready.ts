@@ -15,6 +15,8 @@ export interface WaitOptions {
   onStatus?: (status: string) => void
   /** Waits between polls (default a timer); rejects when the signal aborts. Tests pass an instant one. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** What `failure` means here: `provision` (default), or `restore` for a database being restored. */
+  failedTo?: string
 }
 
 const FIRST_DELAY_MS = 200
@@ -28,7 +30,7 @@ const MAX_DELAY_MS = 2000
 export async function waitUntilReady<D extends {id: string; status: string}>(
   api: ManagementApi,
   database: D,
-  {timeoutSeconds, spinner, signal, onStatus, sleep = (ms, abort) => timer(ms, undefined, {signal: abort})}: WaitOptions,
+  {timeoutSeconds, spinner, signal, onStatus, sleep = (ms, abort) => timer(ms, undefined, {signal: abort}), failedTo = 'provision'}: WaitOptions,
 ): Promise<D> {
   const {id} = database
   let status = database.status
@@ -38,7 +40,7 @@ export async function waitUntilReady<D extends {id: string; status: string}>(
   for (let polls = 0; ; polls++) {
     if (status === 'ready') return {...database, status}
     if (status === 'failure') {
-      throw new ProvisioningError(`Database ${id} failed to provision.`, `See what the API says of it with \`prisma-mgmt db show ${id}\`.`)
+      throw new ProvisioningError(`Database ${id} failed to ${failedTo}.`, `See what the API says of it with \`prisma-mgmt db show ${id}\`.`)
     }
     spinner.update(`Waiting for database ${id} (${status})`)
     try {

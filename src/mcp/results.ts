@@ -1,7 +1,8 @@
 // What a tool call answers: the API objects as structured content (as `--json` prints them) with a
 // text rendering, or a tool error (`isError: true`) carrying the API's code, message, hint and
-// status. Every secret the server knows of is scrubbed from both, whatever the API sent.
-import {DeliveredError, describeFailure, type Failure} from '../errors.js'
+// status (and a blocked workspace's plan and upgrade URL). Every secret the server knows of is
+// scrubbed from both, whatever the API sent.
+import {DeliveredError, describeFailure, UsageBlockedError, type Failure} from '../errors.js'
 import type {ToolOutcome} from './tools.js'
 
 export interface ToolResult {
@@ -51,7 +52,9 @@ export function errorResult(error: unknown, scrub: Scrub): ToolResult {
   const body: Record<string, unknown> = {code: failure.code, message: failure.message}
   if (failure.hint) body.hint = failure.hint
   if (failure.status !== undefined) body.status = failure.status
-  const next = error instanceof DeliveredError && error.next ? error.next : nextStep(failure)
+  // A blocked workspace's plan and upgrade URL, as the CLI's --json error has them.
+  Object.assign(body, failure.details)
+  const next = error instanceof DeliveredError && error.next ? error.next : error instanceof UsageBlockedError ? failure.next : nextStep(failure)
   // What the API created stays beside the error: its one-time secrets must reach the caller.
   const document = error instanceof DeliveredError ? {...error.created, error: body} : {error: body}
   const {json, structured} = scrubbedJson(document, scrub)

@@ -6,9 +6,9 @@ import {z} from 'zod'
 
 import {ApiError} from '../api/errors.js'
 import type {AnyDatabase} from '../api/connection-details.js'
-import type {CreatedConnection, RotatedConnection, CreatedDatabase, CreatedProject, CreateDatabaseInput, CreateProjectInput, RegionId} from '../api/contract.js'
+import type {CreatedConnection, RotatedConnection, CreatedDatabase, CreatedProject, CreateDatabaseInput, CreateProjectInput, RegionId, RestoredDatabase} from '../api/contract.js'
 import type {ManagementApi, OnePage} from '../api/management-api.js'
-import {DeliveredError, UsageError} from '../errors.js'
+import {DeliveredError, NotFoundError, UsageError} from '../errors.js'
 import {checkRegion} from '../flows/check-region.js'
 import {timestampName, unusedName} from '../names.js'
 import type {FieldSpec} from '../output/fields.js'
@@ -137,14 +137,21 @@ async function confirmed<R extends {id: string; name: string}>(what: string, res
   return resource
 }
 
-/** Waits for the created database; what was created is never lost, even when the wait fails. */
+interface WaitFor {
+  timeoutSeconds: number
+  /** What to do when the wait fails: the result still holds the object. */
+  next: string
+  /** What a `failure` status means (default `provision`). */
+  failedTo?: string
+}
+
+/** Waits for the database; what the API answered is never lost, even when the wait fails. */
 async function waitForDatabase<C extends object>(
   context: ToolContext,
   created: C,
   database: {id: string; status: string} | undefined,
   withStatus: (created: C, status: string) => C,
-  timeoutSeconds: number,
-  check: string,
+  {timeoutSeconds, next, failedTo}: WaitFor,
 ): Promise<C> {
   if (!database) return created
   const {waitUntilReady} = await import('../flows/wait-until-ready.js')
@@ -154,6 +161,7 @@ async function waitForDatabase<C extends object>(
       timeoutSeconds,
       signal: context.signal,
       sleep: context.sleep,
+      failedTo,
       spinner: {update: (text) => context.progress(text), succeed() {}, fail() {}, stop() {}},
       onStatus: (status) => {
         current = withStatus(current, status)
@@ -161,7 +169,27 @@ async function waitForDatabase<C extends object>(
     })
     return withStatus(current, ready.status)
   } catch (error) {
-    throw new DeliveredError(current, error, `It was created all the same; this result holds its ids and connection strings. Check it with ${check}.`, `Waiting for database ${database.id} failed`)
+    throw new DeliveredError(current, error, next, `Waiting for database ${database.id} failed`)
+  }
+}
+
+const keptAfterCreate = (check: string) => `It was created all the same; this result holds its ids and connection strings. Check it with ${check}.`
+
+/** The create, its refusal explained as the CLI explains it when the workspace's usage is blocked. */
+async function explained<T>(api: ManagementApi, workspace: (signal: AbortSignal) => Promise<{id: string; name?: string} | undefined>, create: () => Promise<T>): Promise<T> {
+  const {explainRefusedCreate} = await import('../flows/usage-blocked.js')
+  return explainRefusedCreate(api, workspace, create)
+}
+
+/** The database a backup belongs to, found among the project's databases (`first` first) as `db restore` finds it. */
+async function backupDatabase(api: ManagementApi, backupId: string, projectId: string, first?: string): Promise<string> {
+  const {findBackupDatabase} = await import('../flows/find-backup.js')
+  try {
+    return await findBackupDatabase({api, backupId, projectId, first})
+  } catch (error) {
+    // The flow's advice names a CLI flag; a tool names its argument.
+    if (error instanceof NotFoundError) throw new NotFoundError(error.message, 'Pass sourceDatabaseId, the database the backup belongs to (list_backups lists a database\'s backups).')
+    throw error
   }
 }
 
@@ -243,14 +271,21 @@ export const TOOLS: readonly ToolDeclaration[] = [
         input.region = region as RegionId
       }
       if (args.workspaceId) input.workspaceId = args.workspaceId
-      const created = await api.createProject(input)
+      // As `projects create`: a refusal is explained when the workspace's usage is blocked (the one named, else the token's).
+      const created = await explained(
+        api,
+        async (signal) => (input.workspaceId ? {id: input.workspaceId} : ((await api.getMe({signal})).workspace ?? undefined)),
+        () => api.createProject(input),
+      )
       const project = await waitForDatabase<CreatedProject>(
         context,
         created,
         created.database ?? undefined,
         (p, status) => (p.database ? {...p, database: {...p.database, status: status as NonNullable<CreatedProject['database']>['status']}} : p),
-        args.waitSeconds ?? DEFAULT_WAIT_SECONDS,
-        created.database ? `show_database ${created.database.id}` : `show_project ${created.id}`,
+        {
+          timeoutSeconds: args.waitSeconds ?? DEFAULT_WAIT_SECONDS,
+          next: keptAfterCreate(created.database ? `show_database ${created.database.id}` : `show_project ${created.id}`),
+        },
       )
       const database = project.database ? safe`; database ${project.database.id} is ${project.database.status}` : ''
       const strings = project.database ? await connectionStrings(project.database, {project: project.id, database: project.database.id}) : ''
@@ -285,17 +320,22 @@ export const TOOLS: readonly ToolDeclaration[] = [
     name: 'create_database',
     title: 'Create a database',
     description:
-      'Creates a database in a project, waits until it is ready, and returns it with its connection strings. The API shows them only this once: keep them. If the wait fails, the error result still holds what was created.',
+      'Creates a database in a project (empty, with a backup\'s data given fromBackup, or with a copy of another database\'s given cloneOf), waits until it is ready, and returns it with its connection strings. The API shows them only this once: keep them. If the wait fails, the error result still holds what was created.',
     input: {
       projectId: id('Project id'),
       name: name('name').optional().describe('Database name (default: the API\'s)'),
       region: z.string().trim().min(1).optional().describe('Region id, e.g. us-east-1 (see list_regions), or "inherit" for the project\'s (default: the API\'s)'),
       isDefault: z.boolean().optional().describe('Make it the project\'s default database'),
+      fromBackup: id('Backup id').optional().describe('Start it with the data of this backup (see list_backups)'),
+      backupDatabaseId: id('Database id').optional().describe('With fromBackup: the database the backup belongs to (default: found among the project\'s databases)'),
+      cloneOf: id('Database id').optional().describe('Start it with a copy of this database\'s data as it is now'),
       waitSeconds,
     },
     annotations: ADD,
     handler: async (args, context) => {
       const {api} = context
+      if (args.fromBackup !== undefined && args.cloneOf !== undefined) throw new UsageError('fromBackup and cloneOf cannot be combined; nothing was created.', 'Pass one of them: a backup or a database to copy.')
+      if (args.backupDatabaseId !== undefined && args.fromBackup === undefined) throw new UsageError('backupDatabaseId needs fromBackup; nothing was created.', 'Pass the backup id as fromBackup, or leave backupDatabaseId out.')
       const input: CreateDatabaseInput = {}
       if (args.name) input.name = args.name
       if (args.region) {
@@ -303,14 +343,19 @@ export const TOOLS: readonly ToolDeclaration[] = [
         input.region = args.region as NonNullable<CreateDatabaseInput['region']>
       }
       if (args.isDefault) input.isDefault = true
-      const created = await api.createDatabase(args.projectId, input)
+      if (args.cloneOf !== undefined) input.source = {type: 'database', databaseId: args.cloneOf}
+      if (args.fromBackup !== undefined) {
+        const databaseId = args.backupDatabaseId ?? (await backupDatabase(api, args.fromBackup, args.projectId))
+        input.source = {type: 'backup', databaseId, backupId: args.fromBackup}
+      }
+      // As `db create`: a refusal is explained when the project's workspace has its usage blocked.
+      const created = await explained(api, async (signal) => (await api.getProject(args.projectId, {signal})).workspace, () => api.createDatabase(args.projectId, input))
       const database = await waitForDatabase<CreatedDatabase>(
         context,
         created,
         created,
         (d, status) => ({...d, status: status as CreatedDatabase['status']}),
-        args.waitSeconds ?? DEFAULT_WAIT_SECONDS,
-        `show_database ${created.id}`,
+        {timeoutSeconds: args.waitSeconds ?? DEFAULT_WAIT_SECONDS, next: keptAfterCreate(`show_database ${created.id}`)},
       )
       const strings = await connectionStrings(database, {project: args.projectId, database: database.id})
       return {structured: database, text: safe`Created database ${database.name} (${database.id}); it is ${database.status}.` + strings}
@@ -426,18 +471,27 @@ export const TOOLS: readonly ToolDeclaration[] = [
     name: 'restore_database',
     title: 'Restore a backup',
     description:
-      'Restores a backup into a database, replacing all its data; the database is "recovering" until it is done. confirm must be the target database\'s exact name.',
+      'Overwrites every row of a database with a backup\'s (its own or another database\'s), waits until it is ready again, and returns it. confirm must be the target database\'s exact name. If the wait fails, the error result still holds the database.',
     input: {
       databaseId: id('Target database id'),
       backupId: id('Backup id (see list_backups)'),
-      sourceDatabaseId: id('Database id').optional().describe('The database the backup belongs to (default: the target)'),
+      sourceDatabaseId: id('Database id').optional().describe('The database the backup belongs to (default: found among the databases of the target\'s project, the target first)'),
       confirm: confirm('target database'),
+      waitSeconds,
     },
     annotations: DESTROY,
-    handler: async ({databaseId, backupId, sourceDatabaseId, confirm}, {api}) => {
+    handler: async ({databaseId, backupId, sourceDatabaseId, confirm, waitSeconds}, context) => {
+      const {api} = context
+      // The name is checked before the search for the backup: a wrong confirm asks nothing more of the API.
       const target = await confirmed('database', await api.getDatabase(databaseId), confirm, `show_database ${databaseId}`)
-      const restored = await api.restoreDatabase(target.id, {type: 'backup', databaseId: sourceDatabaseId ?? target.id, backupId})
-      return {structured: restored, text: safe`Restoring backup ${backupId} into database ${restored.name} (${restored.id}); it is ${restored.status}.`}
+      const source = sourceDatabaseId ?? (await backupDatabase(api, backupId, target.project.id, target.id))
+      const started = await api.restoreDatabase(target.id, {type: 'backup', databaseId: source, backupId})
+      const restored = await waitForDatabase<RestoredDatabase>(context, started, started, (d, status) => ({...d, status: status as RestoredDatabase['status']}), {
+        timeoutSeconds: waitSeconds ?? DEFAULT_WAIT_SECONDS,
+        next: `The restore was started; check the database with show_database ${target.id}.`,
+        failedTo: 'restore',
+      })
+      return {structured: restored, text: safe`Restored backup ${backupId} into database ${restored.name} (${restored.id}); it is ${restored.status}.`}
     },
   }),
 ]

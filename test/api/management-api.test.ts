@@ -238,6 +238,19 @@ describe('ManagementApi endpoints', () => {
     ])
   })
 
+  it('restores a database: the source in the body, the answer checked', async () => {
+    const source = {type: 'backup' as const, databaseId: 'db2', backupId: 'b1'}
+    route('POST /v1/databases/db1/restore', (request) => [200, {data: {...database('db1', 'recovering'), source: JSON.parse(request.body).source}}])
+    const restored = await client.restoreDatabase('db1', source)
+    assert.equal(restored.status, 'recovering')
+    assert.deepEqual(restored.source, source)
+    assert.deepEqual(JSON.parse(api.received[0].body), {source})
+    assert.equal(api.received[0].headers['content-type'], 'application/json')
+    // Not the API talking: a database without an id.
+    route('POST /v1/databases/db1/restore', () => [200, {data: {...database('db1'), id: undefined}}])
+    await assert.rejects(client.restoreDatabase('db1', source), /POST \/v1\/databases\/db1\/restore: the API answered with something that is not a database \(data\.id is missing\)/)
+  })
+
   it('refuses a single-resource answer without data', async () => {
     route('GET /v1/databases/db1', () => [200, {id: 'db1'}])
     await assert.rejects(client.getDatabase('db1'), InvalidResponseError)

@@ -25,6 +25,13 @@ interface ProjectJson {
   database?: {id: string; name: string; status: string; connections: {id: string; name: string; endpoints: Record<string, {connectionString?: string}>}[]}
 }
 
+interface DatabaseJson {
+  id: string
+  name: string
+  status: string
+  source?: unknown
+}
+
 interface ConnectionJson {
   id: string
   name: string
@@ -48,6 +55,12 @@ describe('prisma-mgmt mcp', () => {
   }
   const requests = async () => (await emulator.call<{data: ReceivedRequest[]}>('GET', '/__emulator/requests')).body.data
   const changes = async () => (await requests()).filter((r) => r.method !== 'GET')
+  /** A real backup of the database, taken now by the emulator's test hook; its id. */
+  const backup = async (databaseId: string): Promise<string> => {
+    const taken = await emulator.call<{data: {id: string}}>('POST', `/__emulator/databases/${databaseId}/backups`)
+    assert.equal(taken.status, 201, JSON.stringify(taken.body))
+    return taken.body.data.id
+  }
 
   before(async () => {
     emulator = await Emulator.start()
@@ -307,6 +320,127 @@ describe('prisma-mgmt mcp', () => {
       assert.equal((await emulator.call('GET', `/v1/projects/${project.id}`)).status, 404)
       await closeCleanly(session)
     })
+
+    it('restores a backup, finding the database it belongs to as `db restore` does, and returns the database ready', async () => {
+      const made = await emulator.call<{data: ProjectJson}>('POST', '/v1/projects', {name: 'restored', region: 'us-east-1'})
+      const target = made.body.data.database!
+      const other = (await emulator.call<{data: {id: string}}>('POST', `/v1/projects/${made.body.data.id}/databases`, {name: 'elsewhere'})).body.data
+      const backupId = await backup(other.id)
+      const session = await connect(['--allow-destructive'])
+      await emulator.call('DELETE', '/__emulator/requests')
+
+      const result = await session.call('restore_database', {databaseId: target.id, backupId, confirm: target.name})
+      assert.notEqual(result.isError, true, textOf(result))
+      const restored = structured<DatabaseJson>(result)
+      assert.equal(restored.id, target.id)
+      assert.equal(restored.status, 'ready')
+      assert.deepEqual(restored.source, {type: 'backup', databaseId: other.id, backupId})
+      assert.equal(textOf(result), `Restored backup ${backupId} into database ${target.name} (${target.id}); it is ready.`)
+      assert.deepEqual(
+        (await changes()).map((r) => [`${r.method} ${r.path}`, r.body]),
+        [[`POST /v1/databases/${target.id}/restore`, {source: {type: 'backup', databaseId: other.id, backupId}}]],
+        'the backup of the other database, found by the tool',
+      )
+      assert.equal((await emulator.call<{data: {status: string}}>('GET', `/v1/databases/${target.id}`)).body.data.status, 'ready')
+
+      // sourceDatabaseId is sent as given, without a search.
+      const own = await backup(target.id)
+      await emulator.call('DELETE', '/__emulator/requests')
+      const direct = await session.call('restore_database', {databaseId: target.id, backupId: own, sourceDatabaseId: target.id, confirm: target.name})
+      assert.notEqual(direct.isError, true, textOf(direct))
+      assert.equal(structured<DatabaseJson>(direct).status, 'ready')
+      const asked = await requests()
+      assert.ok(!asked.some((r) => r.path.endsWith('/backups') || r.path.includes('/databases?')), `a search with sourceDatabaseId given: ${JSON.stringify(asked.map((r) => r.path))}`)
+      assert.deepEqual(
+        asked.filter((r) => r.method !== 'GET').map((r) => [`${r.method} ${r.path}`, r.body]),
+        [[`POST /v1/databases/${target.id}/restore`, {source: {type: 'backup', databaseId: target.id, backupId: own}}]],
+      )
+
+      // A backup of no database of the project: a tool error naming the argument, nothing restored.
+      await emulator.call('DELETE', '/__emulator/requests')
+      const unknown = await session.call('restore_database', {databaseId: target.id, backupId: 'no-such-backup', confirm: target.name})
+      assert.equal(unknown.isError, true, JSON.stringify(unknown))
+      assert.equal(structured<{error: {code: string}}>(unknown).error.code, 'not-found')
+      assert.match(textOf(unknown), /^Error: Backup no-such-backup is not among the backups of the 2 databases of project \S+\.\nPass sourceDatabaseId, /)
+      assert.deepEqual(await changes(), [], 'requests that change something')
+      await closeCleanly(session)
+    })
+  })
+
+  it('explains a create refused while the workspace\'s usage is blocked as the CLI does: the plan and the upgrade URL', async () => {
+    const workspace = (await emulator.call<{data: {workspace: {id: string; name: string}}}>('GET', '/v1/me')).body.data.workspace
+    const host = (await emulator.call<{data: {id: string}}>('POST', '/v1/projects', {name: 'blocked-host', createDatabase: false})).body.data
+    const block = (usageBlocked: boolean) =>
+      emulator.call('PATCH', `/__emulator/workspaces/${workspace.id}/subscription`, {planName: 'Starter', usageBlocked, upgradeUrl: 'https://console.example.test/upgrade?from=mcp'})
+    const session = await connect()
+    assert.equal((await block(true)).status, 200)
+    try {
+      await emulator.call('DELETE', '/__emulator/requests')
+      const lead = `Usage is blocked for workspace ${workspace.name} (${workspace.id}) on the Starter plan: `
+      const details = {hint: 'Upgrade the Starter plan to lift the block.', status: 403, workspaceId: workspace.id, planName: 'Starter', upgradeUrl: 'https://console.example.test/upgrade?from=mcp'}
+      const project = await session.call('create_project', {name: 'refused'})
+      assert.equal(project.isError, true, JSON.stringify(project))
+      const projectMessage = `${lead}No project can be created while the workspace's usage is blocked.`
+      assert.deepEqual(structured(project), {error: {code: 'usage-blocked', message: projectMessage, ...details}})
+      assert.equal(textOf(project), `Error: ${projectMessage}\nHint: Upgrade the Starter plan to lift the block.\nUpgrade the plan at https://console.example.test/upgrade?from=mcp`)
+
+      const database = await session.call('create_database', {projectId: host.id, name: 'refused'})
+      assert.equal(database.isError, true, JSON.stringify(database))
+      const databaseMessage = `${lead}No database can be created while the workspace's usage is blocked.`
+      assert.deepEqual(structured(database), {error: {code: 'usage-blocked', message: databaseMessage, ...details}})
+      assert.match(textOf(database), /\nUpgrade the plan at https:\/\/console\.example\.test\/upgrade\?from=mcp$/)
+
+      // Each refusal was followed by a look at the subscription, and nothing was created.
+      const seen = await requests()
+      assert.deepEqual(
+        seen.filter((r) => r.method === 'POST').map((r) => r.path),
+        ['/v1/projects', `/v1/projects/${host.id}/databases`],
+      )
+      assert.equal(seen.filter((r) => r.path === `/v1/workspaces/${workspace.id}/subscription`).length, 2)
+      const names = (await emulator.call<{data: {name: string}[]}>('GET', '/v1/projects?limit=100')).body.data.map((p) => p.name)
+      assert.ok(!names.includes('refused'), 'nothing was created')
+    } finally {
+      await block(false)
+    }
+    // Without the block, a refusal is the API's error alone: no plan, no upgrade URL.
+    await emulator.call('POST', '/__emulator/faults', {method: 'POST', path: '/v1/projects', status: 403, code: 'forbidden', message: 'Not allowed.'})
+    const plain = await session.call('create_project', {name: 'refused-again'})
+    assert.equal(plain.isError, true)
+    assert.deepEqual(structured(plain), {error: {code: 'forbidden', message: 'Not allowed.', status: 403}})
+    await closeCleanly(session)
+  })
+
+  it('creates a database from a backup (its database found in the project) or as a clone, and refuses both at once', async () => {
+    const made = await emulator.call<{data: ProjectJson & {database: {id: string}}}>('POST', '/v1/projects', {name: 'sources', region: 'us-east-1'})
+    const projectId = made.body.data.id
+    const sourceId = made.body.data.database.id
+    const backupId = await backup(sourceId)
+    const session = await connect()
+    await emulator.call('DELETE', '/__emulator/requests')
+
+    const fromBackup = await session.call('create_database', {projectId, name: 'yesterday', fromBackup: backupId})
+    assert.notEqual(fromBackup.isError, true, textOf(fromBackup))
+    assert.equal(structured<DatabaseJson>(fromBackup).status, 'ready')
+    const clone = await session.call('create_database', {projectId, name: 'staging', cloneOf: sourceId})
+    assert.notEqual(clone.isError, true, textOf(clone))
+    assert.equal(structured<DatabaseJson>(clone).status, 'ready')
+    assert.deepEqual(
+      (await changes()).map((r) => [`${r.method} ${r.path}`, r.body]),
+      [
+        [`POST /v1/projects/${projectId}/databases`, {name: 'yesterday', source: {type: 'backup', databaseId: sourceId, backupId}}],
+        [`POST /v1/projects/${projectId}/databases`, {name: 'staging', source: {type: 'database', databaseId: sourceId}}],
+      ],
+    )
+
+    await emulator.call('DELETE', '/__emulator/requests')
+    const both = await session.call('create_database', {projectId, fromBackup: backupId, cloneOf: sourceId})
+    assert.equal(both.isError, true)
+    assert.match(textOf(both), /^Error: fromBackup and cloneOf cannot be combined; nothing was created\./)
+    const orphan = await session.call('create_database', {projectId, backupDatabaseId: sourceId})
+    assert.equal(orphan.isError, true)
+    assert.match(textOf(orphan), /^Error: backupDatabaseId needs fromBackup; nothing was created\./)
+    assert.deepEqual(await requests(), [], 'requests for arguments that cannot go together')
+    await closeCleanly(session)
   })
 
   it('keeps what it created when the wait for the database fails', async () => {

@@ -335,7 +335,7 @@ describe('output formats of every list and show command (piped)', () => {
 
   const cli = (args: string[], extra: Record<string, string | undefined> = {}) => run(args, {env: emulator.env(home, extra), emulator})
 
-  /** This test's own data: a project named `a, "b"` with its default database and one more, and a connection. */
+  /** This test's own data: a project named `a, "b"` with its default database (and two backups of it) and one more, and a connection. */
   async function seed(label: string): Promise<Seeded> {
     const project = await emulator.call<{data: {id: string; database: {id: string}}}>('POST', '/v1/projects', {name: 'a, "b"', region: 'eu-west-3'})
     assert.equal(project.status, 201, `creating the project: ${JSON.stringify(project.body)}`)
@@ -343,6 +343,11 @@ describe('output formats of every list and show command (piped)', () => {
     assert.equal(extra.status, 201, `creating the second database: ${JSON.stringify(extra.body)}`)
     const connection = await emulator.call<{data: {id: string}}>('POST', `/v1/databases/${project.body.data.database.id}/connections`, {name: `${label}, "conn"`})
     assert.ok(connection.status === 200 || connection.status === 201, `creating the connection: ${JSON.stringify(connection.body)}`)
+    // The emulator lists only backups it took: two, so the backup list has rows to print.
+    for (let i = 0; i < 2; i++) {
+      const backup = await emulator.call('POST', `/__emulator/databases/${project.body.data.database.id}/backups`)
+      assert.equal(backup.status, 201, `taking a backup: ${JSON.stringify(backup.body)}`)
+    }
     return {projectId: project.body.data.id, databaseId: project.body.data.database.id, extraDatabaseId: extra.body.data.id, connectionId: connection.body.data.id}
   }
 

@@ -276,6 +276,55 @@ describe('postgres database backend', {skip}, () => {
     }
   })
 
+  it('backup, restore and clone copy real rows; a session open during a copy ends; dropBackup removes the copy', async () => {
+    const databaseId = newId('db')
+    const endpoints = await backend.provision(databaseId)
+    const credential = await backend.createCredential(databaseId, newId('con'))
+    const url = connectionString(credential, endpoints)
+    const client = await connect(url)
+    await client.query('CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)')
+    await client.query("INSERT INTO notes (body) VALUES ('before the backup')")
+    // Still connected while the backup is taken: the copy ends this session, not the other way round.
+    const backupId = newId('bk')
+    const {size} = await backend.backup(databaseId, backupId)
+    assert.ok(size !== undefined && size > 1_000_000, `size of a real database copy: ${size}`)
+    await assert.rejects(client.query('SELECT 1'))
+    await client.end().catch(() => undefined)
+
+    const writer = await connect(url)
+    await writer.query('DELETE FROM notes')
+    await writer.query("INSERT INTO notes (body) VALUES ('after the backup')")
+    await writer.end()
+    await backend.restore(databaseId, backupId)
+    // The same credential, the same string: the data is the backup's.
+    const reader = await connect(url)
+    assert.deepEqual((await reader.query('SELECT body FROM notes ORDER BY id')).rows, [{body: 'before the backup'}])
+    // What the backup brought in is the database's own: the connection can still write to it.
+    await reader.query("INSERT INTO notes (body) VALUES ('written after the restore')")
+    await reader.end()
+
+    const cloneId = newId('db')
+    const cloneEndpoints = await backend.provision(cloneId)
+    const cloneCredential = await backend.createCredential(cloneId, newId('con'))
+    await backend.cloneFrom(cloneId, databaseId)
+    const clone = await connect(connectionString(cloneCredential, cloneEndpoints))
+    assert.deepEqual((await clone.query('SELECT body FROM notes ORDER BY id')).rows, [{body: 'before the backup'}, {body: 'written after the restore'}])
+    await clone.query("INSERT INTO notes (body) VALUES ('only in the clone')")
+    await clone.end()
+    const source = await connect(url)
+    assert.equal((await source.query('SELECT count(*)::int AS n FROM notes')).rows[0].n, 2, 'the clone is a copy, not the same database')
+    await source.end()
+
+    assert.ok((await serverObjects()).databases.includes(`pmgmt_${backupId}`))
+    await backend.dropBackup(backupId)
+    const {databases, roles} = await serverObjects()
+    assert.ok(!databases.includes(`pmgmt_${backupId}`), `pmgmt_${backupId} still in ${JSON.stringify(databases)}`)
+    assert.ok(!roles.includes(`pmgmt_${backupId}_owner`), `pmgmt_${backupId}_owner still in ${JSON.stringify(roles)}`)
+    await assert.rejects(backend.restore(databaseId, backupId), /backup .* has no database/)
+    await backend.drop(cloneId)
+    await backend.drop(databaseId)
+  })
+
   it('without a data dir, close() drops what this run created and nothing else', async () => {
     const scratch = createPostgresBackend({host: '127.0.0.1', postgresUrl: adminUrl, log: () => undefined})
     const ids = [newId('db'), newId('db')]

@@ -247,7 +247,7 @@ describe('emulator endpoints', () => {
       await expectError(call('POST', path, {name: ''}), 400, 'validation-error', /name/)
       await expectError(call('POST', path, {isDefault: 'yes'}), 400, 'validation-error', /isDefault/)
       await expectError(call('POST', path, {branchId: null}), 400, 'validation-error', /branchId/)
-      await expectError(call('POST', path, {source: {type: 'database', databaseId: 'x'}}), 422, 'not-supported')
+      await expectError(call('POST', path, {source: {type: 'database', databaseId: 'x'}}), 404, 'not-found', /Source database "x"/)
       await expectError(call('POST', path, {source: {type: 'weird'}}), 400, 'validation-error', /source\.type/)
       const first = await call<Data<CreatedDatabase>>('POST', path, {logicalId: 'db1', source: {type: 'empty'}})
       assert.equal(first.status, 201)
@@ -326,21 +326,32 @@ describe('emulator endpoints', () => {
   })
 
   describe('backups and usage', () => {
-    it('GET backups: a sample of completed backups, ?limit honoured', async () => {
+    it('GET backups: only the backups taken, newest first, none older than the database; ?limit honoured', async () => {
       const project = await createProject()
-      const path = `/v1/databases/${project.database!.id}/backups`
+      const databaseId = project.database!.id
+      const path = `/v1/databases/${databaseId}/backups`
+      const none = await call<BackupList>('GET', path)
+      assert.equal(none.status, 200)
+      assert.deepEqual(none.body.data, [], 'a new database has no backup yet')
+      const taken: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const hook = await call<Data<{id: string}>>('POST', `/__emulator/databases/${databaseId}/backups`)
+        assert.equal(hook.status, 201, hook.text)
+        taken.push(hook.body.data.id)
+      }
       const all = await call<BackupList>('GET', path)
       assert.equal(all.status, 200)
-      assert.ok(all.body.data.length >= 3, `${all.body.data.length} backups`)
+      assert.deepEqual(all.body.data.map((b) => b.id), [...taken].reverse(), 'the three taken, newest first')
       assert.ok(all.body.meta.backupRetentionDays > 0, `backupRetentionDays ${all.body.meta.backupRetentionDays}`)
       assert.deepEqual(all.body.pagination, {hasMore: false, limit: null})
       for (const backup of all.body.data) {
         assert.equal(backup.status, 'completed')
-        assert.ok(['full', 'incremental'].includes(backup.backupType), `backupType ${backup.backupType}`)
-        assert.ok((backup.size ?? 0) > 0, `size ${backup.size}`)
-        assert.ok(!Number.isNaN(Date.parse(backup.createdAt)), `createdAt is a date: ${backup.createdAt}`)
+        assert.equal(backup.backupType, 'full')
+        assert.equal(backup.type, 'backup')
+        // `none` mode holds no data: there is no size to tell.
+        assert.equal(backup.size, undefined)
+        assert.ok(Date.parse(backup.createdAt) >= Date.parse(project.database!.createdAt), `backup ${backup.createdAt} predates its database ${project.database!.createdAt}`)
       }
-      assert.ok(all.body.data.some((b) => b.backupType === 'full'), `no full backup among ${JSON.stringify(all.body.data.map((b) => b.backupType))}`)
       const times = all.body.data.map((b) => Date.parse(b.createdAt))
       assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first')
       const two = await call<BackupList>('GET', `${path}?limit=2`)

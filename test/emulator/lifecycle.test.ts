@@ -52,6 +52,23 @@ class RecordingBackend implements DatabaseBackend {
     if (this.failDropCredential) throw new Error('the server is gone')
   }
 
+  async backup(databaseId: string, backupId: string): Promise<{size?: number}> {
+    this.calls.push(`backup ${databaseId} ${backupId}`)
+    return {}
+  }
+
+  async restore(databaseId: string, backupId: string): Promise<void> {
+    this.calls.push(`restore ${databaseId} ${backupId}`)
+  }
+
+  async cloneFrom(databaseId: string, sourceId: string): Promise<void> {
+    this.calls.push(`cloneFrom ${databaseId} ${sourceId}`)
+  }
+
+  async dropBackup(backupId: string): Promise<void> {
+    this.calls.push(`dropBackup ${backupId}`)
+  }
+
   async drop(databaseId: string): Promise<void> {
     this.calls.push(`drop ${databaseId}`)
   }

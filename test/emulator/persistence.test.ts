@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import type {Connection, CreatedConnection, CreatedProject, Database, Pagination, Project, Usage} from '../../src/api/contract.js'
+import type {BackupList, Connection, CreatedConnection, CreatedProject, Database, Pagination, Project, Usage} from '../../src/api/contract.js'
 import type {DatabaseBackend, DatabaseEndpoints} from '../../src/emulator/databases/backend.js'
 import {STATE_FILE, startEmulator} from '../../src/emulator/index.js'
 import {clientFor, startClient} from './emulator-client.js'
@@ -23,7 +23,7 @@ describe('data dir', () => {
     await rm(root, {recursive: true, force: true})
   })
 
-  it('keeps projects, databases, connections, usage and the generated token across a restart', async () => {
+  it('keeps projects, databases, connections, backups, usage and the generated token across a restart', async () => {
     const dataDir = join(root, 'state')
     const first = await startClient({dataDir})
     const created = (await first.call<Data<CreatedProject>>('POST', '/v1/projects', {name: 'kept', region: 'eu-west-3', logicalId: 'kept'})).body.data
@@ -33,6 +33,9 @@ describe('data dir', () => {
     const bare = (await first.call<Data<CreatedProject>>('POST', '/v1/projects', {name: 'bare', createDatabase: false})).body.data
     const page1 = await first.call<List<Project>>('GET', '/v1/projects?limit=1')
     const usageBefore = (await first.call<Usage>('GET', `/v1/databases/${databaseId}/usage`)).body.metrics.operations.used
+    const backup = (await first.call<Data<{id: string}>>('POST', `/__emulator/databases/${databaseId}/backups`)).body.data
+    const backupsBefore = (await first.call<BackupList>('GET', `/v1/databases/${databaseId}/backups`)).body.data
+    assert.deepEqual(backupsBefore.map((b) => b.id), [backup.id])
     const before = {
       project: (await first.call<Data<Project>>('GET', `/v1/projects/${created.id}`)).body.data,
       connections: (await first.call<List<Connection>>('GET', `/v1/databases/${databaseId}/connections`)).body.data,
@@ -60,6 +63,7 @@ describe('data dir', () => {
       const database = (await second.call<Data<Database>>('GET', `/v1/databases/${databaseId}`)).body.data
       assert.equal(database.status, 'ready')
       assert.equal(database.region?.id, 'eu-west-3')
+      assert.deepEqual((await second.call<BackupList>('GET', `/v1/databases/${databaseId}/backups`)).body.data, backupsBefore, 'backups are kept')
       // A cursor handed out before the restart still works, and new projects come after the old.
       const next = await second.call<List<Project>>('GET', `/v1/projects?cursor=${encodeURIComponent(page1.body.pagination.nextCursor!)}`)
       assert.deepEqual(next.body.data.map((p) => p.id), [bare.id])
@@ -98,6 +102,10 @@ describe('data dir', () => {
       createCredential: async (_databaseId, connectionId) => ({user: connectionId, password: 'pw'}),
       rotateCredential: async (_databaseId, connectionId) => ({user: connectionId, password: 'pw2'}),
       dropCredential: async () => undefined,
+      backup: async () => ({}),
+      restore: async () => undefined,
+      cloneFrom: async () => undefined,
+      dropBackup: async () => undefined,
       drop: async () => undefined,
       close: async () => undefined,
     }

@@ -9,7 +9,7 @@ import {z} from 'zod'
 
 import {ApiError} from '../../src/api/errors.js'
 import type {ManagementApi} from '../../src/api/management-api.js'
-import {DeliveredError, UsageError} from '../../src/errors.js'
+import {DeliveredError, UsageBlockedError, UsageError} from '../../src/errors.js'
 import {errorResult, scrubber, successResult} from '../../src/mcp/results.js'
 import {withToolTable} from '../../src/mcp/tool-list.js'
 import {selectTools, TOOLS, type ToolContext} from '../../src/mcp/tools.js'
@@ -96,6 +96,57 @@ describe('MCP tool declarations', () => {
     assert.deepEqual(outcome.structured, {data: [], note: 'Backups are not supported for this database.'})
     assert.equal(outcome.text, 'Backups are not available for database db1: Backups are not supported for this database.')
   })
+  it('restore: check confirm before looking for the backup, then restore and wait until the target is ready', async () => {
+    const asked: string[] = []
+    let status = 'recovering'
+    const target = {id: 'db1', name: 'shop', status: 'ready', project: {id: 'p1'}}
+    const api = {
+      getDatabase: async (id: string) => {
+        asked.push(`get ${id}`)
+        return id === 'db1' && asked.some((a) => a.startsWith('restore')) ? {...target, status: (status = status === 'recovering' ? 'ready' : status)} : target
+      },
+      listDatabases: async function* () {
+        asked.push('list databases')
+        yield target
+        yield {id: 'db2', name: 'reports', status: 'ready', project: {id: 'p1'}}
+      },
+      listBackups: async (id: string) => {
+        asked.push(`backups ${id}`)
+        return {data: id === 'db2' ? [{id: 'bk1'}] : [], meta: {backupRetentionDays: 7}}
+      },
+      restoreDatabase: async (id: string, source: unknown) => {
+        asked.push(`restore ${id} ${JSON.stringify(source)}`)
+        return {...target, status: 'recovering'}
+      },
+    }
+    const tool = byName('restore_database')
+    await assert.rejects(tool.handler({databaseId: 'db1', backupId: 'bk1', confirm: 'Shop'}, context(api as unknown as ManagementApi)), UsageError)
+    assert.deepEqual(asked, ['get db1'])
+    asked.length = 0
+    const done = await tool.handler({databaseId: 'db1', backupId: 'bk1', confirm: 'shop'}, context(api as unknown as ManagementApi))
+    assert.deepEqual(asked, ['get db1', 'list databases', 'backups db1', 'backups db2', 'restore db1 {"type":"backup","databaseId":"db2","backupId":"bk1"}', 'get db1'])
+    assert.deepEqual(done.structured, {...target, status: 'ready'})
+    assert.equal(done.text, 'Restored backup bk1 into database shop (db1); it is ready.')
+  })
+
+  it('restore: a target that ends in failure is a tool error holding the database, saying the restore failed', async () => {
+    const target = {id: 'db1', name: 'shop', status: 'ready', project: {id: 'p1'}}
+    let restoring = false
+    const api = {
+      getDatabase: async () => (restoring ? {...target, status: 'failure'} : target),
+      restoreDatabase: async () => {
+        restoring = true
+        return {...target, status: 'recovering'}
+      },
+    }
+    const failed = await byName('restore_database')
+      .handler({databaseId: 'db1', backupId: 'bk1', sourceDatabaseId: 'db1', confirm: 'shop'}, context(api as unknown as ManagementApi))
+      .then(() => undefined, (error: unknown) => error)
+    assert.ok(failed instanceof DeliveredError, String(failed))
+    const result = errorResult(failed, scrubber(() => []))
+    assert.deepEqual(result.structuredContent, {...target, status: 'failure', error: {code: 'provisioning', message: 'Waiting for database db1 failed: Database db1 failed to restore.'}})
+    assert.equal(result.content[0].text, 'Error: Waiting for database db1 failed: Database db1 failed to restore.\nThe restore was started; check the database with show_database db1.')
+  })
 })
 
 describe('MCP results', () => {
@@ -125,6 +176,20 @@ describe('MCP results', () => {
     const result = errorResult(new UsageError('confirm does not match.'), scrub)
     assert.deepEqual(result.structuredContent, {error: {code: 'usage', message: 'confirm does not match.'}})
     assert.equal(result.content[0].text, 'Error: confirm does not match.\nCheck the arguments against the tool\'s input schema.')
+  })
+
+  it('explain a create refused in a blocked workspace as the CLI does: plan, upgrade URL, and where to upgrade', () => {
+    const refused = new ApiError(403, 'usage-blocked', 'No project can be created while the workspace\'s usage is blocked.', 'Upgrade the Starter plan to lift the block.')
+    const result = errorResult(new UsageBlockedError(refused, {id: 'ws1', name: 'Acme'}, 'Starter', 'https://console.example.test/upgrade'), scrub)
+    assert.equal(result.isError, true)
+    const message = 'Usage is blocked for workspace Acme (ws1) on the Starter plan: No project can be created while the workspace\'s usage is blocked.'
+    assert.deepEqual(result.structuredContent, {
+      error: {code: 'usage-blocked', message, hint: 'Upgrade the Starter plan to lift the block.', status: 403, workspaceId: 'ws1', planName: 'Starter', upgradeUrl: 'https://console.example.test/upgrade'},
+    })
+    assert.equal(result.content[0].text, `Error: ${message}\nHint: Upgrade the Starter plan to lift the block.\nUpgrade the plan at https://console.example.test/upgrade`)
+    // A 422 refusal keeps the upgrade advice rather than the generic one about arguments.
+    const invalid = errorResult(new UsageBlockedError(new ApiError(422, 'invalid', 'Refused.'), {id: 'ws1'}, 'Free', undefined), scrub)
+    assert.equal(invalid.content[0].text, 'Error: Usage is blocked for workspace ws1 on the Free plan: Refused.\nUpgrade the workspace\'s plan in the Prisma Console.')
   })
 
   it('keep what was created beside the error when a create failed afterwards', () => {

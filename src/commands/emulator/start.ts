@@ -60,6 +60,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
       env: 'PRISMA_EMULATOR_POSTGRES_URL',
     }),
     'provision-delay-ms': Flags.integer({description: 'How long new databases stay "provisioning" at least', default: 0, min: 0}),
+    'backup-interval': Flags.integer({description: 'Back up every ready database this often, in seconds [default: only on request]', min: 1}),
     'oauth-client-id': Flags.string({description: 'The public OAuth client id browser logins must use', default: 'prisma-mgmt-emulator'}),
     'access-token-ttl': Flags.integer({description: 'Lifetime of OAuth access tokens, in seconds', default: 3600, min: 1}),
     'github-oidc-jwks': Flags.string({
@@ -99,6 +100,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
         args.push('--github-oidc-jwks', /^https?:\/\//i.test(jwks) ? jwks : resolve(jwks), '--github-oidc-issuer', flags['github-oidc-issuer'])
       }
       for (const repository of flags['github-repository'] ?? []) args.push('--github-repository', repository)
+      if (flags['backup-interval'] !== undefined) args.push('--backup-interval', String(flags['backup-interval']))
       return this.detach(args, postgresUrl)
     }
 
@@ -114,6 +116,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
         databases,
         postgresUrl,
         provisionDelayMs: flags['provision-delay-ms'],
+        backupIntervalSeconds: flags['backup-interval'],
         oauthClientId: flags['oauth-client-id'],
         accessTokenTtlSeconds: flags['access-token-ttl'],
         githubActions:

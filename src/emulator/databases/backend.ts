@@ -38,6 +38,17 @@ export interface DatabaseBackend {
   rotateCredential(databaseId: string, connectionId: string): Promise<Credential>
   /** Revoke the credential; its string must stop working where real. */
   dropCredential(databaseId: string, connectionId: string): Promise<void>
+  /**
+   * Copy the data of `databaseId` as it is now into backup `backupId` (a real copy where the mode has data;
+   * records only in `none` mode). Resolves with the copy's size in bytes when known.
+   */
+  backup(databaseId: string, backupId: string): Promise<{size?: number}>
+  /** Replace every row of `databaseId` with the data of backup `backupId`; its credentials keep working. */
+  restore(databaseId: string, backupId: string): Promise<void>
+  /** Replace the data of `databaseId` (just provisioned) with a copy of `sourceId`'s data as it is now. */
+  cloneFrom(databaseId: string, sourceId: string): Promise<void>
+  /** Free what backup `backupId` holds; nothing to do for one that is gone. */
+  dropBackup(backupId: string): Promise<void>
   /** Remove the database and free whatever it held (server process, port, files). */
   drop(databaseId: string): Promise<void>
   /** Stop everything this backend started; idempotent. Data under a data dir is kept. */

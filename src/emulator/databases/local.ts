@@ -20,6 +20,7 @@ import type {AccelerateUpstream} from './front/accelerate.js'
 import {loadFrontRecords} from './front/credentials.js'
 import type {FrontPorts} from './front/credentials.js'
 import {CLIENT_DATABASE, Front} from './front/front.js'
+import {backupData, backupDir, copyToBackup, dataFolderOf, replaceData} from './local-copies.js'
 import type {LocalServerCommand, LocalServerConfig, LocalServerMessage} from './local-protocol.js'
 
 /** The state file of the front's logins and ports, under the data dir's databases folder. */
@@ -223,6 +224,27 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
     await starting.get(databaseId)?.catch(() => undefined)
   }
 
+  /** Runs `work` with these databases stopped (PGlite's files are still only then), and starts the ones that ran again. */
+  const whileStopped = async <T>(databaseIds: readonly string[], work: () => Promise<T>, restart: (databaseId: string) => Promise<unknown>): Promise<T> => {
+    const stopped: string[] = []
+    try {
+      for (const databaseId of databaseIds) {
+        await settled(databaseId)
+        const server = running.get(databaseId)
+        if (!server) continue
+        running.delete(databaseId)
+        stopped.push(databaseId)
+        await stopChild(server.child)
+      }
+      return await work()
+    } finally {
+      // Started again behind the same front ports, so connection strings already given keep working.
+      for (const databaseId of stopped) if (!closing) await restart(databaseId)
+    }
+  }
+
+  const databaseDir = async (databaseId: string): Promise<string> => join(await rootDir(), databaseId)
+
   return {
     mode: 'local',
 
@@ -237,6 +259,34 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
         starting.set(databaseId, pending)
       }
       return pending
+    },
+
+    async backup(databaseId, backupId) {
+      checkIds('local', {database: databaseId, connection: backupId})
+      const target = backupDir(await rootDir(), backupId)
+      const size = await whileStopped([databaseId], async () => copyToBackup(await databaseDir(databaseId), target), (id) => this.provision(id))
+      opts.log(`database ${databaseId}: backup ${backupId} copied to ${target}`)
+      return {size}
+    },
+
+    async restore(databaseId, backupId) {
+      checkIds('local', {database: databaseId, connection: backupId})
+      const data = await backupData(backupDir(await rootDir(), backupId))
+      await whileStopped([databaseId], async () => replaceData(await databaseDir(databaseId), data), (id) => this.provision(id))
+      opts.log(`database ${databaseId}: restored from backup ${backupId}`)
+    },
+
+    async cloneFrom(databaseId, sourceId) {
+      checkIds('local', {database: databaseId, connection: sourceId})
+      const copy = async (): Promise<void> => replaceData(await databaseDir(databaseId), await dataFolderOf(await databaseDir(sourceId), `database ${sourceId}`))
+      await whileStopped([databaseId, sourceId], copy, (id) => this.provision(id))
+      opts.log(`database ${databaseId}: copied from database ${sourceId}`)
+    },
+
+    async dropBackup(backupId) {
+      checkIds('local', {database: backupId})
+      if (!opts.dataDir && !root) return
+      await rm(backupDir(await rootDir(), backupId), {recursive: true, force: true})
     },
 
     async createCredential(databaseId, connectionId) {

@@ -48,6 +48,13 @@ export function createNoneBackend(opts: BackendOptions): DatabaseBackend {
       return credentialFor(connectionId)
     },
     async dropCredential() {},
+    // No data: a backup, a restore and a clone are records only.
+    async backup() {
+      return {}
+    },
+    async restore() {},
+    async cloneFrom() {},
+    async dropBackup() {},
     async drop() {},
     async close() {},
   }

@@ -244,6 +244,95 @@ export function createPostgresBackend(opts: BackendOptions): DatabaseBackend {
     opts.log(`database ${databaseId}: dropped ${record.database} and its roles on ${server}`)
   }
 
+  // Backups and copies. A backup is a database of its own, `pmgmt_<backupId>`, owned by its own
+  // NOLOGIN role and recorded like a database (keyed by the backup's id), that no one may connect
+  // to; CREATE DATABASE ... TEMPLATE copies it at file level, which needs the template to have no
+  // session: a live database refuses new sessions and ends open ones for the moment of the copy.
+
+  /** CREATE DATABASE `name` as a copy of `template`; a few tries, since a session may slip in on old servers. */
+  const copyDatabase = async (c: Connected, template: string, name: string, owner: string, live: boolean): Promise<void> => {
+    if (live) await c.pool.query(`ALTER DATABASE ${ident(c, template)} ALLOW_CONNECTIONS false`)
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (live) await terminateSessions(c, 'datname', template)
+        try {
+          await c.pool.query(`CREATE DATABASE ${ident(c, name)} OWNER ${ident(c, owner)} TEMPLATE ${ident(c, template)}`)
+          return
+        } catch (error) {
+          // 55006 object_in_use: "source database is being accessed by other users".
+          if (!(live && attempt < 5 && (error as {code?: string}).code === '55006')) throw error
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+        }
+      }
+    } finally {
+      if (live) await c.pool.query(`ALTER DATABASE ${ident(c, template)} ALLOW_CONNECTIONS true`)
+    }
+  }
+
+  /** The roles that may own objects in a database: its owner and, for what they made after RESET ROLE, its connection roles. */
+  const possibleOwners = async (c: Connected, record: DatabaseRecord): Promise<string[]> => {
+    const roles: string[] = []
+    for (const role of [record.owner, ...Object.values(record.roles)]) if (await exists(c, 'role', role)) roles.push(role)
+    return roles
+  }
+
+  /**
+   * In the copy, everything the source's roles owned becomes the new owner's, so the source's roles
+   * can go. REASSIGN OWNED moves the databases those roles own too (shared objects): they are given back.
+   */
+  const reassign = async (c: Connected, database: string, from: readonly string[], to: string): Promise<void> => {
+    if (from.length === 0) return
+    await inDatabase(c, database, async (client) => {
+      await client.query(`REASSIGN OWNED BY ${from.map((role) => ident(c, role)).join(', ')} TO ${ident(c, to)}`)
+    })
+    for (const [, record] of c.records.all()) {
+      if (record.database === database || !from.includes(record.owner) || !(await exists(c, 'database', record.database))) continue
+      await c.pool.query(`ALTER DATABASE ${ident(c, record.database)} OWNER TO ${ident(c, record.owner)}`)
+    }
+  }
+
+  const recordOf = async (c: Connected, id: string, what: string): Promise<DatabaseRecord> => {
+    const record = c.records.get(id)
+    if (!record || !(await exists(c, 'database', record.database))) throw new Error(`${what} ${id} has no database on ${server}`)
+    return record
+  }
+
+  const backup = async (c: Connected, databaseId: string, backupId: string): Promise<{size?: number}> => {
+    const source = await recordOf(c, databaseId, 'database')
+    const record: DatabaseRecord = {database: serverName(backupId), owner: serverName(backupId, '_owner'), roles: {}}
+    for (const [kind, name] of [['database', record.database], ['role', record.owner]] as const) {
+      if (await exists(c, kind, name)) throw new Error(`${kind} ${name} already exists on ${server}; it is left alone`)
+    }
+    await c.records.set(backupId, record)
+    await c.pool.query(`CREATE ROLE ${ident(c, record.owner)} NOLOGIN`)
+    await copyDatabase(c, source.database, record.database, record.owner, true)
+    await reassign(c, record.database, await possibleOwners(c, source), record.owner)
+    await c.pool.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(c, record.database)} FROM PUBLIC`)
+    await c.pool.query(`COMMENT ON DATABASE ${ident(c, record.database)} IS ${literal(c, `prisma-mgmt emulator backup ${backupId} of database ${databaseId}`)}`)
+    const {rows} = await c.pool.query<{size: string}>('SELECT pg_database_size($1) AS size', [record.database])
+    opts.log(`database ${databaseId}: backup ${backupId} taken as ${record.database} on ${server}`)
+    return {size: Number(rows[0]?.size)}
+  }
+
+  /** Replaces the target's database with a copy of `template`, built aside and renamed into place. */
+  const replaceWith = async (c: Connected, targetId: string, template: DatabaseRecord, live: boolean): Promise<void> => {
+    const target = await recordOf(c, targetId, 'database')
+    const building = serverName(targetId, '_copy')
+    if (await exists(c, 'database', building)) await c.pool.query(`DROP DATABASE ${ident(c, building)}`)
+    await copyDatabase(c, template.database, building, target.owner, live)
+    await reassign(c, building, await possibleOwners(c, template), target.owner)
+    await c.pool.query(`ALTER DATABASE ${ident(c, target.database)} ALLOW_CONNECTIONS false`)
+    await terminateSessions(c, 'datname', target.database)
+    const force = c.version >= 130000 ? ' WITH (FORCE)' : ''
+    await c.pool.query(`DROP DATABASE ${ident(c, target.database)}${force}`)
+    await c.pool.query(`ALTER DATABASE ${ident(c, building)} RENAME TO ${ident(c, target.database)}`)
+    await c.pool.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(c, target.database)} FROM PUBLIC`)
+    await c.pool.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(c, target.database)} TO ${ident(c, target.owner)}`)
+    await c.pool.query(`COMMENT ON DATABASE ${ident(c, target.database)} IS ${literal(c, `prisma-mgmt emulator database ${targetId}`)}`)
+    // Per-database role settings went with the old database.
+    for (const role of Object.values(target.roles)) if (await exists(c, 'role', role)) await actAsOwner(c, role, target)
+  }
+
   /** Every operation: its ids checked, run in its database's queue, its errors naming it and the server. */
   const operate = <T>(what: string, ids: {database: string; connection?: string}, work: (c: Connected) => Promise<T>): Promise<T> => {
     checkIds('postgres', ids)
@@ -270,6 +359,29 @@ export function createPostgresBackend(opts: BackendOptions): DatabaseBackend {
 
     async dropCredential(databaseId, connectionId) {
       return operate(`cannot drop the credential of connection ${connectionId}`, {database: databaseId, connection: connectionId}, (c) => dropCredential(c, databaseId, connectionId))
+    },
+
+    async backup(databaseId, backupId) {
+      checkIds('postgres', {database: backupId})
+      return operate(`cannot back up database ${databaseId}`, {database: databaseId}, (c) => backup(c, databaseId, backupId))
+    },
+
+    async restore(databaseId, backupId) {
+      checkIds('postgres', {database: backupId})
+      return operate(`cannot restore database ${databaseId} from backup ${backupId}`, {database: databaseId}, async (c) =>
+        replaceWith(c, databaseId, await recordOf(c, backupId, 'backup'), false),
+      )
+    },
+
+    async cloneFrom(databaseId, sourceId) {
+      checkIds('postgres', {database: sourceId})
+      return operate(`cannot copy database ${sourceId} into ${databaseId}`, {database: databaseId}, async (c) =>
+        replaceWith(c, databaseId, await recordOf(c, sourceId, 'database'), true),
+      )
+    },
+
+    async dropBackup(backupId) {
+      return operate(`cannot drop backup ${backupId}`, {database: backupId}, (c) => drop(c, backupId))
     },
 
     async drop(databaseId) {

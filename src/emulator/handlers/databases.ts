@@ -9,6 +9,7 @@ import {DEFAULT_REGION} from '../regions.js'
 import {objectBody, optionalBoolean, optionalIdentifier, optionalName, optionalRegion} from '../validation.js'
 import type {Fields} from '../validation.js'
 import {createdDatabaseView, databaseView} from '../views.js'
+import {readCreateSource} from './backups.js'
 import {refuseWhileUsageBlocked} from './subscriptions.js'
 
 function views(core: EmulatorCore, databases: readonly DatabaseRecord[]) {
@@ -40,19 +41,6 @@ export function listDatabases(call: Call): Reply {
   return {status: 200, body: {data: views(core, page.items), pagination: page.pagination} satisfies ResponseBody<'getV1Databases', 200>}
 }
 
-function readSource(fields: Fields): void {
-  if (fields.fromDatabase !== undefined) throw unprocessable('The emulator creates empty databases only; fromDatabase is not supported.')
-  const {source} = fields
-  if (source === undefined) return
-  if (typeof source !== 'object' || source === null || Array.isArray(source) || typeof (source as Fields).type !== 'string') {
-    throw invalid('source must be an object with a type: "empty", "backup" or "database".')
-  }
-  const {type} = source as Fields
-  if (type === 'empty') return
-  if (type === 'backup' || type === 'database') throw unprocessable(`The emulator creates empty databases only; source type ${JSON.stringify(type)} is not supported.`)
-  throw invalid(`source.type must be "empty", "backup" or "database", got ${JSON.stringify(type)}.`)
-}
-
 function readBranch(fields: Fields): void {
   for (const name of ['branchId', 'branchGitName']) {
     const value = fields[name]
@@ -77,7 +65,7 @@ export async function createProjectDatabase(call: Call): Promise<Reply> {
   const region = optionalRegion(fields, {allowInherit: true})
   const isDefault = optionalBoolean(fields, 'isDefault') ?? false
   const logicalId = optionalIdentifier(fields, 'logicalId') ?? null
-  readSource(fields)
+  const source = readCreateSource(call, fields)
   readBranch(fields)
   if (logicalId !== null) {
     const existing = siblings?.values().find((database) => database.logicalId === logicalId)
@@ -88,6 +76,7 @@ export async function createProjectDatabase(call: Call): Promise<Reply> {
     region: region === 'inherit' ? inheritedRegion(core, project) : (region ?? DEFAULT_REGION),
     isDefault,
     logicalId,
+    source,
   })
   return {status: 201, body: {data: createdDatabaseView(core.views, database, minted)} satisfies ResponseBody<'postV1ProjectsByProjectIdDatabases', 201>}
 }

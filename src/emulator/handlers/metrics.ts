@@ -1,57 +1,14 @@
-// A database's backups (a fixed sample: the emulator takes none) and its usage (the API requests
-// made about it, counted per day).
+// A database's usage: the API requests made about it, counted per day.
 import type {ResponseBody} from '../../api/contract.js'
 import type {Call, Reply} from '../core.js'
 import {requireDatabase} from '../core.js'
-import {readLimit} from '../pagination.js'
 import {invalid} from '../problems.js'
 import type {DatabaseRecord} from '../records.js'
 
-const BACKUP_RETENTION_DAYS = 7
 const DAY_MS = 24 * 60 * 60 * 1000
-/** Newest first: daily at 03:00 UTC, a full one every few days and incrementals between. */
-const BACKUP_SAMPLE: readonly {daysAgo: number; backupType: 'full' | 'incremental'; size: number}[] = [
-  {daysAgo: 0, backupType: 'incremental', size: 2_310_144},
-  {daysAgo: 1, backupType: 'incremental', size: 1_843_200},
-  {daysAgo: 2, backupType: 'incremental', size: 3_129_344},
-  {daysAgo: 3, backupType: 'full', size: 48_234_496},
-  {daysAgo: 4, backupType: 'incremental', size: 1_212_416},
-  {daysAgo: 5, backupType: 'full', size: 47_906_816},
-]
 /** An empty PostgreSQL takes about 8 MiB; each operation is taken to add a little. */
 const BASE_STORAGE_GIB = 0.0078
 const STORAGE_PER_OPERATION_GIB = 0.000001
-
-function startOfUtcDay(time: number): number {
-  const date = new Date(time)
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())
-}
-
-export function listBackups(call: Call): Reply {
-  const {params, query} = call
-  const database = requireDatabase(call, params.databaseId)
-  const limit = readLimit(query)
-  const today = startOfUtcDay(Date.now())
-  const all = BACKUP_SAMPLE.map((sample) => {
-    const createdAt = new Date(today - sample.daysAgo * DAY_MS + 3 * 60 * 60 * 1000).toISOString()
-    return {
-      id: `${database.id}-backup-${createdAt.slice(0, 10).replaceAll('-', '')}`,
-      type: 'backup' as const,
-      backupType: sample.backupType,
-      createdAt,
-      size: sample.size,
-      status: 'completed' as const,
-    }
-  })
-  const data = limit === undefined ? all : all.slice(0, limit)
-  return {
-    status: 200,
-    body: {data, meta: {backupRetentionDays: BACKUP_RETENTION_DAYS}, pagination: {hasMore: data.length < all.length, limit: limit ?? null}} satisfies ResponseBody<
-      'getV1DatabasesByDatabaseIdBackups',
-      200
-    >,
-  }
-}
 
 /** YYYY-MM-DD (the whole day: its start, or its end for endDate) or an ISO 8601 date-time. */
 function readDate(query: URLSearchParams, name: 'startDate' | 'endDate'): Date | undefined {
