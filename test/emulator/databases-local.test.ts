@@ -194,6 +194,11 @@ describe('local database backend (@prisma/dev)', () => {
     assert.equal((await connectionInfo(rotatedKey)).status, 401, 'the key of a deleted connection')
     const untouched = new URL(second.accelerateUrl).searchParams.get('api_key') ?? ''
     assert.equal((await connectionInfo(untouched)).status, 400, 'the other connection is untouched')
+    // A backup stops and starts PGlite again: the proxy finds @prisma/dev's server (and key) of the new run.
+    await backend.backup('alpha', 'bk1')
+    const afterBackup = await connectionInfo(untouched)
+    assert.equal(afterBackup.status, 400, afterBackup.text)
+    assert.match(afterBackup.text, /not supported with Prisma Client version undefined/)
   })
 
   it('gives each connection its own login at the front; rotating and dropping revoke it and end its sessions', async () => {
