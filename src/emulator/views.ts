@@ -6,7 +6,6 @@ import type {
   CreatedDatabase,
   CreatedProjectDatabase,
   Database,
-  EndpointName,
   Project,
   ResponseBody,
   Workspace,
@@ -74,10 +73,9 @@ function publicEndpoints(endpoints: DatabaseEndpoints | undefined): PublicEndpoi
   return shown
 }
 
-/** An endpoint with its connection string: the backend's own where it has one, else one for the credential. */
-function withSecret(endpoint: NonNullable<DatabaseEndpoints[EndpointName]>, credential: Credential) {
-  const connectionString = 'connectionString' in endpoint ? endpoint.connectionString : postgresUrl(credential, endpoint)
-  return {host: endpoint.host, port: endpoint.port, connectionString}
+/** A PostgreSQL endpoint with the credential's connection string. */
+function withSecret(endpoint: DatabaseEndpoints['direct'], credential: Credential) {
+  return {host: endpoint.host, port: endpoint.port, connectionString: postgresUrl(credential, endpoint)}
 }
 
 /** Endpoints of a database that has started; minting a credential needs them. */
@@ -85,7 +83,14 @@ function secretEndpoints(endpoints: DatabaseEndpoints, credential: Credential): 
   const shown: SecretEndpoints & {direct: {connectionString: string}} = {direct: withSecret(endpoints.direct, credential)}
   for (const name of ENDPOINT_ORDER) {
     const endpoint = endpoints[name]
-    if (endpoint) shown[name] = withSecret(endpoint, credential)
+    if (!endpoint) continue
+    if (!('database' in endpoint)) {
+      // The accelerate endpoint: the connection's own URL, else the backend's shared one, else none shown.
+      const connectionString = credential.accelerateUrl ?? endpoint.connectionString
+      if (connectionString) shown[name] = {host: endpoint.host, port: endpoint.port, connectionString}
+      continue
+    }
+    shown[name] = withSecret(endpoint, credential)
   }
   return shown
 }

@@ -1,6 +1,7 @@
 // Acceptance from the outside: `emulator start` in its default (`local`) mode, driven only by
 // Prisma's own SDK client (@prisma/management-api-sdk), the databases reached with `pg`. Secrets
 // are per connection and shown once; rotation and deletion revoke (28P01) and end sessions (57P01).
+// The same holds for each connection's accelerate key (refused with 401 once revoked).
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
@@ -100,6 +101,29 @@ interface Minted {
   id: string
   direct: string
   pooled: string
+  /** The `prisma+postgres://` string. */
+  accelerate: string
+}
+
+const apiKeyOf = (url: string): string => new URL(url).searchParams.get('api_key') ?? ''
+
+/** An accelerate request as Prisma Client sends it: http to the string's host, the key as a bearer token. */
+async function accelerateRequest(url: string): Promise<{status: number; text: string}> {
+  const answer = await fetch(`http://${new URL(url).host}/connection-info`, {headers: {authorization: `Bearer ${apiKeyOf(url)}`}})
+  return {status: answer.status, text: await answer.text()}
+}
+
+/** The key passes the emulator's front and @prisma/dev's own check, whose next answer names the client's version. */
+async function accelerateWorks(url: string): Promise<void> {
+  const answer = await accelerateRequest(url)
+  assert.equal(answer.status, 400, answer.text)
+  assert.match(answer.text, /not supported with Prisma Client version undefined/)
+}
+
+async function accelerateRefused(url: string): Promise<void> {
+  const answer = await accelerateRequest(url)
+  assert.equal(answer.status, 401, answer.text)
+  assert.equal((JSON.parse(answer.text) as {code: string}).code, 'P6002')
 }
 
 /** The password of a postgres:// string, decoded. */
@@ -124,22 +148,29 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
   let projectId = ''
   let primary: Minted
   const minted: Minted[] = []
-  /** Every password an answer has shown, which later answers must not show again. */
+  /** Every password and accelerate key an answer has shown, which later answers must not show again. */
   const passwords = new Set<string>()
   const open: pg.Client[] = []
 
   /** A minted connection's strings, checked to carry one password, the same in every place the answer has it. */
-  function secretsOf(data: {id: string; endpoints: {direct?: {connectionString?: string}; pooled?: {connectionString?: string}}; connectionString?: string; pass?: string | null; directConnection?: {pass: string} | null}): Minted {
+  function secretsOf(data: {
+    id: string
+    endpoints: {direct?: {connectionString?: string}; pooled?: {connectionString?: string}; accelerate?: {connectionString?: string}}
+    connectionString?: string
+    pass?: string | null
+    directConnection?: {pass: string} | null
+  }): Minted {
     const direct = data.endpoints.direct?.connectionString
     const pooled = data.endpoints.pooled?.connectionString
-    assert.ok(direct && pooled, `connection ${data.id} must show its direct and pooled strings when minted`)
+    const accelerate = data.endpoints.accelerate?.connectionString
+    assert.ok(direct && pooled && accelerate, `connection ${data.id} must show its direct, pooled and accelerate strings when minted`)
     const password = passwordOf(direct)
     assert.ok(password.length >= 16, `connection ${data.id} has a password of ${password.length} characters`)
     assert.equal(passwordOf(pooled), password, 'direct and pooled carry the same secret')
     if (data.connectionString !== undefined) assert.equal(passwordOf(data.connectionString), password)
     if (data.pass != null) assert.equal(data.pass, password)
     if (data.directConnection) assert.equal(data.directConnection.pass, password)
-    return {id: data.id, direct, pooled}
+    return {id: data.id, direct, pooled, accelerate}
   }
 
   /** A session that has run a query, and the error that ends it. */
@@ -191,7 +222,9 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     assert.equal(project.database.defaultConnectionId, first.id)
     primary = secretsOf(first)
     passwords.add(passwordOf(primary.direct))
+    passwords.add(apiKeyOf(primary.accelerate))
     await selectOne(primary.direct)
+    await accelerateWorks(primary.accelerate)
   })
 
   it('creates two connections, each with a secret of its own', async () => {
@@ -208,7 +241,9 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     assert.equal(new Set(secrets).size, 3, 'the default connection and the two new ones have three different passwords')
     const users = [primary, ...minted].map((connection) => new URL(connection.direct).username)
     assert.equal(new Set(users).size, 3, 'and three different users')
-    for (const secret of secrets) passwords.add(secret)
+    const keys = [primary, ...minted].map((connection) => apiKeyOf(connection.accelerate))
+    assert.equal(new Set(keys).size, 3, 'and three different accelerate keys')
+    for (const secret of [...secrets, ...keys]) passwords.add(secret)
   })
 
   it('lists of connections and the database never show a password again', async () => {
@@ -258,10 +293,11 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     }
   })
 
-  it('each connection string works with pg (direct and pooled)', async () => {
+  it('each connection string works with pg (direct and pooled), and each accelerate key passes', async () => {
     for (const connection of [primary, ...minted]) {
       await selectOne(connection.direct)
       await selectOne(connection.pooled)
+      await accelerateWorks(connection.accelerate)
     }
     // A password of one connection does not open another's user.
     const crossed = new URL(minted[0]!.direct)
@@ -282,6 +318,8 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     const newPassword = passwordOf(after.direct)
     assert.notEqual(newPassword, passwordOf(before.direct), 'rotation changes the password')
     assert.ok(!passwords.has(newPassword), 'the new password is no other connection\'s')
+    assert.notEqual(apiKeyOf(after.accelerate), apiKeyOf(before.accelerate), 'rotation changes the accelerate key')
+    assert.ok(!passwords.has(apiKeyOf(after.accelerate)), 'the new accelerate key is no other connection\'s')
     assert.equal(new URL(after.direct).username, new URL(before.direct).username, 'the same user')
 
     for (const {ended} of sessions) {
@@ -292,7 +330,10 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     await assert.rejects(selectOne(before.pooled), refusedWith28P01)
     await selectOne(after.direct)
     await selectOne(after.pooled)
+    await accelerateRefused(before.accelerate)
+    await accelerateWorks(after.accelerate)
     passwords.add(newPassword)
+    passwords.add(apiKeyOf(after.accelerate))
     minted[0] = after
   })
 
@@ -305,6 +346,8 @@ describe('the emulator in its default mode, through Prisma\'s own SDK client', {
     assert.equal((await session.ended).code, '57P01', 'the open session of a deleted connection is ended')
     await assert.rejects(selectOne(doomed.direct), refusedWith28P01)
     await assert.rejects(selectOne(doomed.pooled), refusedWith28P01)
+    await accelerateRefused(doomed.accelerate)
+    await accelerateWorks(minted[0]!.accelerate)
     const gone = await client.GET('/v1/connections/{id}', {params: {path: {id: doomed.id}}})
     assert.equal(gone.response.status, 404)
     conforms(gone.error, {error: {code: 'string', message: 'string', hint: {optional: 'string'}}}, 'GET /v1/connections/{id} (404)')

@@ -155,16 +155,50 @@ describe('local database backend (@prisma/dev)', () => {
     assert.ok(existsSync(join(dataDir, 'databases', 'alpha')), `no folder alpha in ${join(dataDir, 'databases')}`)
   })
 
-  it('serves a prisma+postgres:// (Accelerate) URL next to it, on loopback', async () => {
-    const {accelerate} = await local().provision('alpha')
+  it("serves a prisma+postgres:// (Accelerate) endpoint through the front: each connection's own key, swapped for @prisma/dev's", async () => {
+    const backend = local()
+    const {accelerate, direct} = await backend.provision('alpha')
     assert.ok(accelerate, 'accelerate endpoint')
-    const url = new URL(accelerate.connectionString)
+    assert.equal(accelerate.host, '127.0.0.1')
+    assert.equal(accelerate.connectionString, undefined, 'no URL shared by every connection')
+    const first = await backend.createCredential('alpha', 'con5')
+    const second = await backend.createCredential('alpha', 'con6')
+    assert.ok(first.accelerateUrl && second.accelerateUrl, 'an accelerate URL with each credential')
+    assert.notEqual(first.accelerateUrl, second.accelerateUrl)
+    const url = new URL(first.accelerateUrl)
     assert.equal(url.protocol, 'prisma+postgres:')
     assert.equal(url.hostname, '127.0.0.1')
     assert.equal(Number(url.port), accelerate.port)
-    assert.ok(url.searchParams.get('api_key'), `an api_key in ${accelerate.connectionString}`)
+    const key = url.searchParams.get('api_key') ?? ''
+    const claims = JSON.parse(Buffer.from(key, 'base64url').toString('utf8')) as {databaseUrl: string}
+    assert.equal(claims.databaseUrl, urlOf(first, direct), "the key names the connection's direct string at the front, not PGlite's port")
+    // @prisma/dev checks its key before anything else: 401 "Invalid API Key" for a wrong one. Past
+    // that check, a request without an engine hash gets its 400 naming the Prisma Client version.
+    const connectionInfo = async (apiKey: string): Promise<{status: number; text: string}> => {
+      const answer = await fetch(`http://127.0.0.1:${accelerate.port}/connection-info`, {headers: {authorization: `Bearer ${apiKey}`}})
+      return {status: answer.status, text: await answer.text()}
+    }
+    const served = await connectionInfo(key)
+    assert.equal(served.status, 400, served.text)
+    assert.match(served.text, /not supported with Prisma Client version undefined/, "@prisma/dev's answer past its key check")
     const health = await fetch(`http://127.0.0.1:${accelerate.port}/health`)
-    assert.equal(health.status, 200)
+    assert.equal(health.status, 401, 'no request passes without a key, not even one @prisma/dev answers to anyone')
+    await health.text()
+
+    const rotated = await backend.rotateCredential('alpha', 'con5')
+    assert.notEqual(rotated.accelerateUrl, first.accelerateUrl)
+    assert.equal((await connectionInfo(key)).status, 401, 'the key from before the rotation')
+    const rotatedKey = new URL(rotated.accelerateUrl ?? '').searchParams.get('api_key') ?? ''
+    assert.equal((await connectionInfo(rotatedKey)).status, 400)
+    await backend.dropCredential('alpha', 'con5')
+    assert.equal((await connectionInfo(rotatedKey)).status, 401, 'the key of a deleted connection')
+    const untouched = new URL(second.accelerateUrl).searchParams.get('api_key') ?? ''
+    assert.equal((await connectionInfo(untouched)).status, 400, 'the other connection is untouched')
+    // A backup stops and starts PGlite again: the proxy finds @prisma/dev's server (and key) of the new run.
+    await backend.backup('alpha', 'bk1')
+    const afterBackup = await connectionInfo(untouched)
+    assert.equal(afterBackup.status, 400, afterBackup.text)
+    assert.match(afterBackup.text, /not supported with Prisma Client version undefined/)
   })
 
   it('gives each connection its own login at the front; rotating and dropping revoke it and end its sessions', async () => {

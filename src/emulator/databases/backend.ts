@@ -7,14 +7,20 @@ export type DatabaseMode = 'none' | 'local' | 'postgres'
 export interface DatabaseEndpoints {
   direct: {host: string; port: number; database: string}
   pooled?: {host: string; port: number; database: string}
-  /** A ready-made `prisma+postgres://` URL (local mode with @prisma/dev). */
-  accelerate?: {host: string; port: number; connectionString: string}
+  /**
+   * A `prisma+postgres://` (Accelerate-like) endpoint (local mode with @prisma/dev). Each
+   * connection's URL for it comes with its credential; `connectionString` is for a backend whose
+   * one URL serves every connection.
+   */
+  accelerate?: {host: string; port: number; connectionString?: string}
 }
 
 /** One credential (a connection, in the API's words) on one database. */
 export interface Credential {
   user: string
   password: string
+  /** The connection's own `prisma+postgres://` URL, where the database has an accelerate endpoint. */
+  accelerateUrl?: string
 }
 
 export interface DatabaseBackend {

@@ -5,7 +5,8 @@
 // directly. The `direct` and `pooled` endpoints are the emulator's authenticating front
 // (front/front.ts): each connection has its own user and password there, rotating or deleting it
 // refuses the old one and ends its sessions, and the front shares PGlite's one session among many
-// clients a transaction at a time. The `accelerate` URL is @prisma/dev's own and bypasses the front.
+// clients a transaction at a time. The `accelerate` endpoint is the front's too (front/accelerate.ts):
+// each connection has its own key there, swapped for @prisma/dev's one key on the way through.
 
 import type {ChildProcess} from 'node:child_process'
 import {mkdir, mkdtemp, readdir, rm} from 'node:fs/promises'
@@ -15,7 +16,9 @@ import {fileURLToPath} from 'node:url'
 
 import {checkIds} from '../ids.js'
 import type {BackendOptions, DatabaseBackend, DatabaseEndpoints} from './backend.js'
+import type {AccelerateUpstream} from './front/accelerate.js'
 import {loadFrontRecords} from './front/credentials.js'
+import type {FrontPorts} from './front/credentials.js'
 import {CLIENT_DATABASE, Front} from './front/front.js'
 import {backupData, backupDir, copyToBackup, dataFolderOf, replaceData} from './local-copies.js'
 import type {LocalServerCommand, LocalServerConfig, LocalServerMessage} from './local-protocol.js'
@@ -34,7 +37,8 @@ interface RunningDatabase {
   child: ChildProcess
   /** PGlite's own socket, reached only by the front. */
   databasePort: number
-  accelerate: NonNullable<DatabaseEndpoints['accelerate']>
+  /** @prisma/dev's HTTP server and its one key, reached only by the front's accelerate proxy. */
+  accelerate: AccelerateUpstream
 }
 
 class LocalStartError extends Error {
@@ -94,6 +98,8 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
             const server = running.get(databaseId)
             return server && {host: LOOPBACK, port: server.databasePort}
           },
+          // Looked up per request: a database restarted meanwhile has new ports and a new key.
+          accelerateOf: (databaseId) => running.get(databaseId)?.accelerate,
         }),
     )
     return front
@@ -168,11 +174,10 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
         })
         const direct = new URL(message.connectionString)
         const accelerate = new URL(message.accelerateUrl)
-        accelerate.hostname = LOOPBACK
         resolve({
           child,
           databasePort: Number(direct.port),
-          accelerate: {host: LOOPBACK, port: Number(accelerate.port), connectionString: accelerate.toString()},
+          accelerate: {host: LOOPBACK, port: Number(accelerate.port), apiKey: accelerate.searchParams.get('api_key') ?? ''},
         })
       })
     })
@@ -203,14 +208,16 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
       await stopChild(server.child)
       throw new Error(`the front of local database ${databaseId} did not start: ${error instanceof Error ? error.message : String(error)}`, {cause: error})
     }
-    opts.log(`database ${databaseId}: PostgreSQL (PGlite) on ${LOOPBACK}:${server.databasePort}, its front on ${LOOPBACK}:${ports.direct} (direct) and :${ports.pooled} (pooled)`)
-    return endpointsOf(server, ports)
+    opts.log(
+      `database ${databaseId}: PostgreSQL (PGlite) on ${LOOPBACK}:${server.databasePort}, its front on ${LOOPBACK}:${ports.direct} (direct), :${ports.pooled} (pooled) and :${ports.accelerate} (accelerate)`,
+    )
+    return endpointsOf(ports)
   }
 
-  const endpointsOf = (server: RunningDatabase, ports: {direct: number; pooled: number}): DatabaseEndpoints => ({
+  const endpointsOf = (ports: FrontPorts): DatabaseEndpoints => ({
     direct: {host: LOOPBACK, port: ports.direct, database: CLIENT_DATABASE},
     pooled: {host: LOOPBACK, port: ports.pooled, database: CLIENT_DATABASE},
-    accelerate: server.accelerate,
+    ...(ports.accelerate === undefined ? {} : {accelerate: {host: LOOPBACK, port: ports.accelerate}}),
   })
 
   const settled = async (databaseId: string): Promise<void> => {
@@ -245,7 +252,7 @@ export function createLocalBackend(opts: BackendOptions): DatabaseBackend {
       checkIds('local', {database: databaseId})
       if (closing) throw new Error('the local database backend is closed')
       const server = running.get(databaseId)
-      if (server) return endpointsOf(server, await (await frontDoor()).open(databaseId))
+      if (server) return endpointsOf(await (await frontDoor()).open(databaseId))
       let pending = starting.get(databaseId)
       if (!pending) {
         pending = start(databaseId).finally(() => starting.delete(databaseId))

@@ -18,6 +18,8 @@ export interface LoginRecord {
 export interface FrontPorts {
   direct: number
   pooled: number
+  /** The accelerate proxy's, where the database has one (absent in files of earlier versions). */
+  accelerate?: number
 }
 
 interface FrontFile {

@@ -18,7 +18,10 @@ import {createServer} from 'node:net'
 import type {AddressInfo, Server, Socket} from 'node:net'
 
 import {newPassword} from '../../ids.js'
+import type {Credential} from '../backend.js'
 import {scramVerifier} from '../postgres-scram.js'
+import {AccelerateProxy, accelerateUrl} from './accelerate.js'
+import type {AccelerateUpstream} from './accelerate.js'
 import type {FrontPorts, FrontRecords} from './credentials.js'
 import {mockVerifier, parseVerifier, ScramError, ScramExchange} from './scram.js'
 import {Upstream} from './upstream.js'
@@ -39,6 +42,8 @@ export interface FrontOptions {
   log: (line: string) => void
   /** Where the database behind `databaseId` answers now; undefined while it is not running. */
   upstreamOf: (databaseId: string) => {host: string; port: number} | undefined
+  /** @prisma/dev's accelerate server behind the database now; without this option the front serves no accelerate endpoint. */
+  accelerateOf?: (databaseId: string) => AccelerateUpstream | undefined
   /** How long a client waits for the database while other sessions use it. */
   queueTimeoutMs?: number
   /** How long logging in to the database behind may take (it may be serving the accelerate server). */
@@ -78,6 +83,7 @@ class Session {
 
 class DatabaseFront {
   private servers: Server[] = []
+  private accelerate: AccelerateProxy | undefined
   readonly sessions = new Set<Session>()
   private waiting: Session[] = []
   private holder: Session | undefined
@@ -101,7 +107,10 @@ class DatabaseFront {
   async open(last: FrontPorts | undefined): Promise<FrontPorts> {
     const direct = await this.listen(last?.direct)
     const pooled = await this.listen(last?.pooled)
-    return {direct, pooled}
+    const accelerateOf = this.opts.accelerateOf
+    if (!accelerateOf) return {direct, pooled}
+    this.accelerate = new AccelerateProxy({databaseId: this.databaseId, records: this.opts.records, log: this.opts.log, upstream: () => accelerateOf(this.databaseId)})
+    return {direct, pooled, accelerate: await this.accelerate.listen(last?.accelerate)}
   }
 
   private async listen(port: number | undefined): Promise<number> {
@@ -441,7 +450,7 @@ class DatabaseFront {
     }
     this.holder = undefined
     this.closeUpstream()
-    await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))))
+    await Promise.all([...this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))), this.accelerate?.close()])
   }
 }
 
@@ -474,17 +483,21 @@ export class Front {
     return pending
   }
 
-  private async setPassword(databaseId: string, connectionId: string, user: string): Promise<{user: string; password: string}> {
+  private async setPassword(databaseId: string, connectionId: string, user: string): Promise<Credential> {
     const password = newPassword()
     await this.opts.records.setLogin(connectionId, {databaseId, user, verifier: scramVerifier(password)})
-    return {user, password}
+    const ports = this.opts.records.ports(databaseId)
+    if (ports?.accelerate === undefined) return {user, password}
+    const direct = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${LOOPBACK}:${ports.direct}/${CLIENT_DATABASE}?sslmode=disable`
+    return {user, password, accelerateUrl: accelerateUrl(ports.accelerate, direct, databaseId)}
   }
 
-  createLogin(databaseId: string, connectionId: string): Promise<{user: string; password: string}> {
+  /** A new login; its accelerate URL too when the database's front is open with an accelerate endpoint. */
+  createLogin(databaseId: string, connectionId: string): Promise<Credential> {
     return this.setPassword(databaseId, connectionId, `u_${connectionId}`)
   }
 
-  async rotateLogin(databaseId: string, connectionId: string): Promise<{user: string; password: string}> {
+  async rotateLogin(databaseId: string, connectionId: string): Promise<Credential> {
     const user = this.opts.records.login(connectionId)?.user ?? `u_${connectionId}`
     const credential = await this.setPassword(databaseId, connectionId, user)
     this.endSessions(databaseId, connectionId)
