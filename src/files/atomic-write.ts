@@ -1,7 +1,7 @@
 // Every file the project writes goes through here: written to a temp file beside the target,
 // synced, then renamed over it, so a reader or a crash finds the old file or the new one, never half.
 import {randomBytes} from 'node:crypto'
-import {chmod, link, open, rename, stat, unlink} from 'node:fs/promises'
+import {chmod, link, mkdir, open, rename, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 export interface AtomicWriteOptions {
@@ -69,4 +69,23 @@ export async function writeFileAtomically(path: string, data: string | Uint8Arra
     throw error
   }
   if (options.syncFolder) await syncFolder(dirname(path))
+}
+
+/**
+ * A JSON state file rewritten whole on every change, one write at a time and in call order, each
+ * synced with its folder (a record lost to a power cut would leave something nobody cleans up).
+ * A failed write is reported to its caller; the next one still runs.
+ */
+export function jsonFileWriter(file: string): (state: unknown) => Promise<void> {
+  let writing: Promise<void> = Promise.resolve()
+  return (state) => {
+    const text = `${JSON.stringify(state, null, 2)}\n`
+    const write = async (): Promise<void> => {
+      await mkdir(dirname(file), {recursive: true})
+      await writeFileAtomically(file, text, {mode: 0o600, syncFolder: true})
+    }
+    const written = writing.then(write, write)
+    writing = written.catch(() => undefined)
+    return written
+  }
 }

@@ -2,10 +2,9 @@
 // Kept in memory, and with a data dir also in `<dataDir>/databases/postgres.json` (written
 // atomically) so that a restart still knows what is its own.
 
-import {mkdir, readFile} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {readFile} from 'node:fs/promises'
 
-import {writeFileAtomically} from '../../files/atomic-write.js'
+import {jsonFileWriter} from '../../files/atomic-write.js'
 
 export interface DatabaseRecord {
   /** Name of the database on the server. */
@@ -42,22 +41,8 @@ export async function loadPostgresRecords(file: string | undefined, server: stri
   }
   stored.servers[server] ??= {databases: {}}
   const databases = stored.servers[server].databases
-  let writing: Promise<void> = Promise.resolve()
-
-  // One write at a time, each a full file renamed into place, so a crash never leaves half a file.
-  const persist = (): Promise<void> => {
-    if (!file) return Promise.resolve()
-    const text = `${JSON.stringify(stored, null, 2)}\n`
-    const write = async (): Promise<void> => {
-      await mkdir(dirname(file), {recursive: true})
-      // Synced with its folder: a record lost to a power cut would leave a database no one drops.
-      await writeFileAtomically(file, text, {mode: 0o600, syncFolder: true})
-    }
-    const written = writing.then(write, write)
-    // A failed write is reported to its caller; the next one still runs.
-    writing = written.catch(() => undefined)
-    return written
-  }
+  const write = file ? jsonFileWriter(file) : undefined
+  const persist = (): Promise<void> => write?.(stored) ?? Promise.resolve()
 
   return {
     get: (databaseId) => databases[databaseId],

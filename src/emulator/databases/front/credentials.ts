@@ -3,10 +3,9 @@
 // Kept in memory, and with a data dir also in `<dataDir>/databases/local-front.json`, written
 // atomically with mode 0600.
 
-import {mkdir, readFile} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {readFile} from 'node:fs/promises'
 
-import {writeFileAtomically} from '../../../files/atomic-write.js'
+import {jsonFileWriter} from '../../../files/atomic-write.js'
 
 export interface LoginRecord {
   databaseId: string
@@ -61,20 +60,8 @@ export async function loadFrontRecords(file: string | undefined): Promise<FrontR
   }
   const users = new Map<string, string>()
   for (const [connectionId, record] of Object.entries(stored.connections)) users.set(record.user, connectionId)
-  let writing: Promise<void> = Promise.resolve()
-
-  // One write at a time, each a whole file renamed into place.
-  const persist = (): Promise<void> => {
-    if (!file) return Promise.resolve()
-    const text = `${JSON.stringify(stored, null, 2)}\n`
-    const write = async (): Promise<void> => {
-      await mkdir(dirname(file), {recursive: true})
-      await writeFileAtomically(file, text, {mode: 0o600, syncFolder: true})
-    }
-    const written = writing.then(write, write)
-    writing = written.catch(() => undefined)
-    return written
-  }
+  const write = file ? jsonFileWriter(file) : undefined
+  const persist = (): Promise<void> => write?.(stored) ?? Promise.resolve()
 
   return {
     login: (connectionId) => stored.connections[connectionId],
