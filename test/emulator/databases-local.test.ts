@@ -206,7 +206,9 @@ describe('local database backend (@prisma/dev)', () => {
     const endpoints = await backend.provision('alpha')
     await query(backend, 'alpha', endpoints, "CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL); INSERT INTO notes (body) VALUES ('one')")
     assert.ok(endpoints.accelerate, 'accelerate endpoint')
-    const url = new URL(endpoints.accelerate.connectionString)
+    const {accelerateUrl} = await backend.createCredential('alpha', 'con7')
+    assert.ok(accelerateUrl, 'an accelerate URL with the credential')
+    const url = new URL(accelerateUrl)
     // The request Prisma Client 7.2.0 makes for $queryRaw`SELECT body FROM notes` (its version is the one @prisma/dev accepts).
     const response = await fetch(`http://127.0.0.1:${endpoints.accelerate.port}/query`, {
       method: 'POST',
