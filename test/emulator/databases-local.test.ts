@@ -201,6 +201,25 @@ describe('local database backend (@prisma/dev)', () => {
     assert.match(afterBackup.text, /not supported with Prisma Client version undefined/)
   })
 
+  it('answers a query sent to the Accelerate URL as Prisma Client 7.2.0 sends it', async () => {
+    const backend = local()
+    const endpoints = await backend.provision('alpha')
+    await query(backend, 'alpha', endpoints, "CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL); INSERT INTO notes (body) VALUES ('one')")
+    assert.ok(endpoints.accelerate, 'accelerate endpoint')
+    const {accelerateUrl} = await backend.createCredential('alpha', 'con7')
+    assert.ok(accelerateUrl, 'an accelerate URL with the credential')
+    const url = new URL(accelerateUrl)
+    // The request Prisma Client 7.2.0 makes for $queryRaw`SELECT body FROM notes` (its version is the one @prisma/dev accepts).
+    const response = await fetch(`http://127.0.0.1:${endpoints.accelerate.port}/query`, {
+      method: 'POST',
+      headers: {Authorization: `Bearer ${url.searchParams.get('api_key')}`, 'Content-Type': 'application/json', 'Prisma-Engine-Hash': '7.2.0'},
+      body: JSON.stringify({operation: 'queryRaw', plan: {type: 'query', args: {type: 'rawSql', sql: 'SELECT body FROM notes', args: [], argTypes: []}}, params: {}}),
+    })
+    const body = await response.text()
+    assert.equal(response.status, 200, body)
+    assert.deepEqual(JSON.parse(body), {data: {columns: ['body'], types: ['string'], rows: [['one']]}})
+  })
+
   it('gives each connection its own login at the front; rotating and dropping revoke it and end its sessions', async () => {
     const backend = local()
     const endpoints = await backend.provision('alpha')

@@ -77,6 +77,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => {})
 
   keepHttpOnLoopback()
+  const {registerOtelContextManager} = await import('./local-otel-context.js')
+  registerOtelContextManager()
   const {startPrismaDevServer} = await import('@prisma/dev')
   try {
     server = await startPrismaDevServer({
