@@ -7,6 +7,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {createInterface} from 'node:readline'
+import {after, before} from 'node:test'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 /** A GitHub Actions job's OIDC variables: inherited, they would make every command without a token exchange one. */
@@ -260,5 +261,59 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (value) return value
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** A project as `projects create --json` prints it, as far as the local-database suites read it. */
+interface ReadyProject<M> {
+  database: {id: string; status: string; connections: M[]}
+}
+
+/**
+ * For one describe block: `emulator start` in its default mode (`local` databases) and a project
+ * created through the CLI, ready; the emulator and the config folder are removed after the block.
+ */
+export function localProject<P extends ReadyProject<M>, M>(
+  name: string,
+): {readonly emulator: Emulator; readonly project: P; run(args: string[]): Promise<RunResult>; mint(): Promise<M>} {
+  let emulator: Emulator | undefined
+  let home = ''
+  let project: P | undefined
+  const started = (): Emulator => {
+    assert.ok(emulator, 'the emulator started in before()')
+    return emulator
+  }
+  const cli = (args: string[], timeoutMs?: number): Promise<RunResult> => run(args, {env: started().env(home), emulator: started(), timeoutMs})
+
+  before(async () => {
+    home = await tempDir()
+    // No --databases: the default mode people use.
+    emulator = await Emulator.start([])
+    assert.match(emulator.output.stdout, /Databases: local/)
+    const created = await cli(['projects', 'create', '--name', name, '--json'], 120_000)
+    assert.equal(created.code, 0, created.stderr)
+    project = parseJson<P>(created)
+    assert.equal(project.database.status, 'ready')
+  })
+  after(async () => {
+    await emulator?.stop()
+    await removeDir(home)
+  })
+
+  return {
+    get emulator() {
+      return started()
+    },
+    get project() {
+      assert.ok(project, 'the project was created in before()')
+      return project
+    },
+    run: (args) => cli(args),
+    /** A new connection of the project's database, through `db credentials --json`. */
+    async mint() {
+      const minted = await cli(['db', 'credentials', this.project.database.id, '--json'])
+      assert.equal(minted.code, 0, minted.stderr)
+      return parseJson<M>(minted)
+    },
   }
 }

@@ -2,9 +2,9 @@
 // default mode: each connection its own prisma+postgres:// key, which names no PGlite port, is
 // checked at the emulator's front and refused (401, P6002) once rotated or deleted.
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
-import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {localProject, parseJson} from './harness.js'
 
 interface Endpoint {
   host: string
@@ -41,33 +41,11 @@ async function request(minted: Minted, key = accelerateOf(minted).key): Promise<
 const PAST_THE_KEY_CHECK = /not supported with Prisma Client version undefined/
 
 describe('local databases: the accelerate endpoint (default mode)', {timeout: 300_000}, () => {
-  let emulator: Emulator | undefined
-  let home = ''
-  let project: CreatedProject
-  const env = () => emulator!.env(home)
-  const mint = async (): Promise<Minted> => {
-    const minted = await run(['db', 'credentials', project.database.id, '--json'], {env: env(), emulator})
-    assert.equal(minted.code, 0, minted.stderr)
-    return parseJson<Minted>(minted)
-  }
-
-  before(async () => {
-    home = await tempDir()
-    emulator = await Emulator.start([])
-    assert.match(emulator.output.stdout, /Databases: local/)
-    const created = await run(['projects', 'create', '--name', 'accelerate', '--json'], {env: env(), emulator, timeoutMs: 120_000})
-    assert.equal(created.code, 0, created.stderr)
-    project = parseJson<CreatedProject>(created)
-    assert.equal(project.database.status, 'ready')
-  })
-  after(async () => {
-    await emulator?.stop()
-    await removeDir(home)
-  })
+  const local = localProject<CreatedProject, Minted>('accelerate')
 
   it("two connections' accelerate strings differ, and the decoded key names the front, no PGlite port", async () => {
-    const first = project.database.connections[0] as Minted
-    const second = await mint()
+    const first = local.project.database.connections[0] as Minted
+    const second = await local.mint()
     assert.notEqual(first.endpoints.accelerate?.connectionString, second.endpoints.accelerate?.connectionString)
     for (const minted of [first, second]) {
       const {url, key} = accelerateOf(minted)
@@ -87,7 +65,7 @@ describe('local databases: the accelerate endpoint (default mode)', {timeout: 30
   })
 
   it('a request without a key or with a made-up one is refused with 401 and P6002', async () => {
-    const minted = project.database.connections[0] as Minted
+    const minted = local.project.database.connections[0] as Minted
     const {url} = accelerateOf(minted)
     const bare = await fetch(`http://${url.host}/health`)
     assert.equal(bare.status, 401)
@@ -98,9 +76,9 @@ describe('local databases: the accelerate endpoint (default mode)', {timeout: 30
   })
 
   it('after `db connections rotate` the old key is refused with 401, the new one works; after delete it is refused', async () => {
-    const minted = await mint()
+    const minted = await local.mint()
     assert.match((await request(minted)).text, PAST_THE_KEY_CHECK)
-    const rotatedRun = await run(['db', 'connections', 'rotate', minted.id, '--json'], {env: env(), emulator})
+    const rotatedRun = await local.run(['db', 'connections', 'rotate', minted.id, '--json'])
     assert.equal(rotatedRun.code, 0, rotatedRun.stderr)
     const rotated = parseJson<Minted>(rotatedRun)
     assert.notEqual(accelerateOf(rotated).key, accelerateOf(minted).key)
@@ -109,10 +87,10 @@ describe('local databases: the accelerate endpoint (default mode)', {timeout: 30
     assert.match(JSON.parse(old.text).error as string, /^Unauthorized: /)
     assert.match((await request(rotated)).text, PAST_THE_KEY_CHECK)
 
-    const deleted = await run(['db', 'connections', 'delete', minted.id, '--yes'], {env: env(), emulator})
+    const deleted = await local.run(['db', 'connections', 'delete', minted.id, '--yes'])
     assert.equal(deleted.code, 0, deleted.stderr)
     const gone = await request(rotated)
     assert.deepEqual({status: gone.status, code: gone.code}, {status: 401, code: 'P6002'}, gone.text)
-    assert.match((await request(project.database.connections[0] as Minted)).text, PAST_THE_KEY_CHECK, 'the other connection is untouched')
+    assert.match((await request(local.project.database.connections[0] as Minted)).text, PAST_THE_KEY_CHECK, 'the other connection is untouched')
   })
 })

@@ -13,7 +13,8 @@ import {promisify} from 'node:util'
 
 import pg from 'pg'
 
-import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {localProject, removeDir, tempDir} from './harness.js'
+import {query} from './sql.js'
 
 const exec = promisify(execFile)
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -34,16 +35,6 @@ interface CreatedProject {
   database: {id: string; status: string; connections: Minted[]}
 }
 
-async function query(url: string, sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 20_000})
-  await client.connect()
-  try {
-    return (await client.query(sql, values)).rows
-  } finally {
-    await client.end()
-  }
-}
-
 /** psql's output of one statement, or its failure's stderr. */
 async function psql(url: string, sql: string): Promise<{ok: boolean; out: string}> {
   try {
@@ -57,37 +48,19 @@ async function psql(url: string, sql: string): Promise<{ok: boolean; out: string
 const refusedWith28P01 = (error: unknown): boolean => (error as {code?: string}).code === '28P01' && /password authentication failed/.test((error as Error).message)
 
 describe('local databases: the authenticating front (default mode)', {timeout: 300_000}, () => {
-  let emulator: Emulator | undefined
-  let home = ''
+  const local = localProject<CreatedProject, Minted>('front')
   let scratch = ''
-  let project: CreatedProject
-  const env = () => emulator!.env(home)
-  const mint = async (): Promise<Minted> => {
-    const minted = await run(['db', 'credentials', project.database.id, '--json'], {env: env(), emulator})
-    assert.equal(minted.code, 0, minted.stderr)
-    return parseJson<Minted>(minted)
-  }
 
   before(async () => {
-    home = await tempDir()
     scratch = await tempDir()
-    // No --databases: the default mode people use.
-    emulator = await Emulator.start([])
-    assert.match(emulator.output.stdout, /Databases: local/)
-    const created = await run(['projects', 'create', '--name', 'front', '--json'], {env: env(), emulator, timeoutMs: 120_000})
-    assert.equal(created.code, 0, created.stderr)
-    project = parseJson<CreatedProject>(created)
-    assert.equal(project.database.status, 'ready')
   })
   after(async () => {
-    await emulator?.stop()
-    await removeDir(home)
     await removeDir(scratch)
   })
 
   it('two connections of one database have their own user and password, and each works with pg and psql', async () => {
-    const first = project.database.connections[0] as Minted
-    const second = await mint()
+    const first = local.project.database.connections[0] as Minted
+    const second = await local.mint()
     assert.notEqual(first.pass, second.pass)
     assert.notEqual(first.user, second.user)
     for (const minted of [first, second]) {
@@ -114,13 +87,13 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
   })
 
   it('after `db connections rotate` the old string is refused with 28P01, an open session is ended, the new string works', async () => {
-    const minted = await mint()
+    const minted = await local.mint()
     const oldUrl = minted.endpoints.direct.connectionString
     const open = new pg.Client({connectionString: oldUrl})
     const ended = new Promise<Error & {code?: string}>((resolve) => open.on('error', (error) => resolve(error as Error & {code?: string})))
     await open.connect()
     assert.deepEqual((await open.query('select 1 as one')).rows, [{one: 1}])
-    const rotated = await run(['db', 'connections', 'rotate', minted.id, '--output', 'url'], {env: env(), emulator})
+    const rotated = await local.run(['db', 'connections', 'rotate', minted.id, '--output', 'url'])
     assert.equal(rotated.code, 0, rotated.stderr)
     const newUrl = rotated.stdout.trim()
     assert.notEqual(newUrl, oldUrl)
@@ -138,13 +111,13 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
   })
 
   it('after `db connections delete` the string is refused with 28P01 and an open session is ended', async () => {
-    const minted = await mint()
+    const minted = await local.mint()
     const url = minted.endpoints.direct.connectionString
     const open = new pg.Client({connectionString: url})
     const ended = new Promise<Error & {code?: string}>((resolve) => open.on('error', (error) => resolve(error as Error & {code?: string})))
     await open.connect()
     await open.query('select 1')
-    const deleted = await run(['db', 'connections', 'delete', minted.id, '--yes'], {env: env(), emulator})
+    const deleted = await local.run(['db', 'connections', 'delete', minted.id, '--yes'])
     assert.equal(deleted.code, 0, deleted.stderr)
     const error = await ended
     assert.equal(error.code, '57P01')
@@ -155,7 +128,7 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
   })
 
   it('5 concurrent clients (a pg Pool of 5, plain clients, psql) each run their queries', async () => {
-    const url = (await mint()).endpoints.pooled!.connectionString
+    const url = (await local.mint()).endpoints.pooled!.connectionString
     const pool = new pg.Pool({connectionString: url, max: 5})
     try {
       // Each holds its session open while the others query: PGlite's one session is lent a transaction at a time.
@@ -182,7 +155,7 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
   })
 
   it('a client that leaves inside a transaction has its work rolled back, and others go on', async () => {
-    const url = (await mint()).endpoints.direct.connectionString
+    const url = (await local.mint()).endpoints.direct.connectionString
     await query(url, 'create table left_behind (n int)')
     const leaving = new pg.Client({connectionString: url})
     leaving.on('error', () => undefined)
@@ -195,7 +168,7 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
   })
 
   it('Prisma Client 7 with @prisma/adapter-pg reads and writes through the direct string', async () => {
-    const url = (await mint()).endpoints.direct.connectionString
+    const url = (await local.mint()).endpoints.direct.connectionString
     const dir = join(scratch, 'prisma-app')
     await mkdir(join(dir, 'prisma'), {recursive: true})
     // The generated client resolves @prisma/client and the adapter from the project's own node_modules.

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
-import pg from 'pg'
 
 import {connectMcp, structured, textOf, type McpSession} from './mcp-client.js'
 import {Emulator, removeDir, tempDir} from './harness.js'
+import {query} from './sql.js'
 
 interface Endpoints {
   endpoints: Record<string, {connectionString?: string}>
@@ -18,16 +18,6 @@ function firstString(connection: Endpoints): string {
   const url = ['direct', 'pooled'].map((name) => connection.endpoints[name]?.connectionString).find(Boolean)
   assert.ok(url, `no connection string in ${JSON.stringify(connection)}`)
   return url
-}
-
-async function selectOne(url: string): Promise<unknown> {
-  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 20_000})
-  await client.connect()
-  try {
-    return (await client.query('select 1 as one')).rows
-  } finally {
-    await client.end()
-  }
 }
 
 describe('prisma-mgmt mcp with real databases', () => {
@@ -51,13 +41,13 @@ describe('prisma-mgmt mcp with real databases', () => {
     assert.notEqual(created.isError, true, textOf(created))
     const project = structured<{database: {id: string; status: string; connections: Endpoints[]}}>(created)
     assert.equal(project.database.status, 'ready')
-    assert.deepEqual(await selectOne(firstString(project.database.connections[0])), [{one: 1}])
+    assert.deepEqual(await query(firstString(project.database.connections[0]), 'select 1 as one'), [{one: 1}])
 
     const minted = await session.call('create_connection', {databaseId: project.database.id})
     assert.notEqual(minted.isError, true, textOf(minted))
     const connection = structured<Endpoints & {name: string}>(minted)
     assert.match(connection.name, /^prisma-mgmt-\d{8}-\d{6}$/)
-    assert.deepEqual(await selectOne(firstString(connection)), [{one: 1}])
+    assert.deepEqual(await query(firstString(connection), 'select 1 as one'), [{one: 1}])
 
     const closing = session
     session = undefined

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
-import pg from 'pg'
 
 import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {query} from './sql.js'
 import {hasPostgres, startCluster, type Cluster} from './postgres-cluster.js'
 
 interface CreatedDatabase {
@@ -18,18 +18,6 @@ interface CreatedDatabase {
 interface CreatedProject {
   id: string
   database: CreatedDatabase
-}
-
-async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 20_000})
-  // A session the server ends (a copy in postgres mode) reports through 'error' too.
-  client.on('error', () => undefined)
-  await client.connect()
-  try {
-    return (await client.query(sql)).rows
-  } finally {
-    await client.end()
-  }
 }
 
 const bodies = async (url: string) => (await query(url, 'select body from notes order by id')).map((row) => row.body)

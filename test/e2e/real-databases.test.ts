@@ -6,22 +6,12 @@ import {createConnection} from 'node:net'
 import {after, before, describe, it} from 'node:test'
 import {promisify} from 'node:util'
 
-import pg from 'pg'
 
 import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {query} from './sql.js'
 import {hasPostgres, startCluster, type Cluster} from './postgres-cluster.js'
 
 const exec = promisify(execFile)
-
-async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 20_000})
-  await client.connect()
-  try {
-    return (await client.query(sql)).rows
-  } finally {
-    await client.end()
-  }
-}
 
 /** True when something accepts TCP connections on the port. */
 function listening(port: number): Promise<boolean> {

@@ -10,6 +10,7 @@ import type {ManagementApiClient} from '@prisma/management-api-sdk'
 import pg from 'pg'
 
 import {Emulator, eventually} from './harness.js'
+import {query} from './sql.js'
 
 // The SDK (openapi-fetch) checks no response at run time: it parses the JSON of any 2xx as `data`.
 // So each answer is checked here against the required fields of the SDK's own types.
@@ -51,7 +52,8 @@ const legacyDirect: Shape = {optional: {nullable: {host: 'string', pass: 'string
 const connectionShape: Shape = {id: 'string', type: {const: 'connection'}, url: 'uri', name: 'string', createdAt: 'date-time', kind: 'string', endpoints: endpoints(false), directConnection: legacyDirect, database: ref}
 const mintedShape: Shape = {...connectionShape, endpoints: endpoints(true), connectionString: 'string', host: 'string|null', pass: 'string|null', user: 'string|null'}
 const sourceShape: Shape = {nullable: {type: 'string'}}
-const databaseShape: Shape = {
+// What a database carries wherever it appears: alone, in a list, or inside its project.
+const databaseCommon: Shape = {
   id: 'string',
   type: {const: 'database'},
   url: 'uri',
@@ -60,12 +62,15 @@ const databaseShape: Shape = {
   createdAt: 'date-time',
   isDefault: 'boolean',
   defaultConnectionId: 'string|null',
-  connections: {array: connectionShape},
-  project: ref,
-  region: {nullable: {id: 'string', name: 'string'}},
   source: sourceShape,
   branchId: 'string|null',
   logicalId: 'string|null',
+}
+const databaseShape: Shape = {
+  ...databaseCommon,
+  connections: {array: connectionShape},
+  project: ref,
+  region: {nullable: {id: 'string', name: 'string'}},
 }
 const projectShape: Shape = {
   id: 'string',
@@ -77,19 +82,9 @@ const projectShape: Shape = {
   defaultRegion: 'string|null',
   workspace: ref,
   database: {
-    id: 'string',
-    type: {const: 'database'},
-    url: 'uri',
-    name: 'string',
-    status: 'string',
-    createdAt: 'date-time',
-    isDefault: 'boolean',
-    defaultConnectionId: 'string|null',
+    ...databaseCommon,
     connections: {array: {...connectionShape, endpoints: {direct: {optional: {host: 'string', port: 'number', connectionString: {optional: 'string'}}}, pooled: {optional: {host: 'string', port: 'number', connectionString: {optional: 'string'}}}}}},
     region: {id: 'string', name: 'string'},
-    source: sourceShape,
-    branchId: 'string|null',
-    logicalId: 'string|null',
     apiKeys: {array: {id: 'string', type: {const: 'connection'}, url: 'uri', name: 'string', createdAt: 'date-time', kind: 'string', endpoints: endpoints(false), connectionString: 'string', directConnection: legacyDirect}},
     connectionString: 'string|null',
     directConnection: {nullable: {host: 'string', pass: 'string', user: 'string'}},
@@ -132,13 +127,7 @@ const passwordOf = (url: string): string => decodeURIComponent(new URL(url).pass
 const refusedWith28P01 = (error: unknown): boolean => (error as {code?: string}).code === '28P01' && /password authentication failed/.test((error as Error).message)
 
 async function selectOne(url: string): Promise<void> {
-  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 20_000})
-  await client.connect()
-  try {
-    assert.deepEqual((await client.query('select 1 as one')).rows, [{one: 1}])
-  } finally {
-    await client.end()
-  }
+  assert.deepEqual(await query(url, 'select 1 as one'), [{one: 1}])
 }
 
 describe('the emulator in its default mode, through Prisma\'s own SDK client', {timeout: 300_000}, () => {
