@@ -8,7 +8,6 @@ export interface Received {
   url: string
   headers: IncomingHttpHeaders
   body: string
-  at: number
 }
 
 export type Handler = (request: Received, response: ServerResponse, raw: IncomingMessage) => void | Promise<void>
@@ -38,7 +37,6 @@ export async function startServer(handler: Handler, port = 0): Promise<LocalServ
       url: raw.url ?? '',
       headers: raw.headers,
       body: Buffer.concat(chunks).toString('utf8'),
-      at: Date.now(),
     }
     received.push(request)
     try {
