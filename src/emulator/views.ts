@@ -85,9 +85,8 @@ function secretEndpoints(endpoints: DatabaseEndpoints, credential: Credential): 
     const endpoint = endpoints[name]
     if (!endpoint) continue
     if (!('database' in endpoint)) {
-      // The accelerate endpoint: the connection's own URL, else the backend's shared one, else none shown.
-      const connectionString = credential.accelerateUrl ?? endpoint.connectionString
-      if (connectionString) shown[name] = {host: endpoint.host, port: endpoint.port, connectionString}
+      // The accelerate endpoint: the connection's own URL (its key is made with its password), else none shown.
+      if (credential.accelerateUrl) shown[name] = {host: endpoint.host, port: endpoint.port, connectionString: credential.accelerateUrl}
       continue
     }
     shown[name] = withSecret(endpoint, credential)

@@ -28,13 +28,16 @@ class RecordingBackend implements DatabaseBackend {
     if (this.failProvision) throw new Error(this.failProvision)
     return {
       direct: {host: '127.0.0.1', port: 6543, database: `db_${databaseId}`},
-      ...(this.accelerate ? {accelerate: {host: '127.0.0.1', port: 6544, connectionString: `prisma+postgres://127.0.0.1:6544/?api_key=key-${databaseId}`}} : {}),
+      ...(this.accelerate ? {accelerate: {host: '127.0.0.1', port: 6544}} : {}),
     }
   }
 
   private credential(connectionId: string): Credential {
     this.passwords += 1
-    return {user: `user_${connectionId}`, password: `secret-${this.passwords}-${connectionId}`}
+    const password = `secret-${this.passwords}-${connectionId}`
+    // As the local backend does: each connection its own accelerate key, made with its password.
+    const accelerateUrl = this.accelerate ? `prisma+postgres://127.0.0.1:6544/?api_key=key-${password}` : undefined
+    return {user: `user_${connectionId}`, password, ...(accelerateUrl ? {accelerateUrl} : {})}
   }
 
   async createCredential(databaseId: string, connectionId: string): Promise<Credential> {
@@ -267,12 +270,12 @@ describe('database lifecycle with a backend', () => {
     assert.deepEqual(listed.body.data, [])
   })
 
-  it('an accelerate endpoint appears when the backend serves one: its string on creation only', async () => {
+  it('an accelerate endpoint appears when the backend serves one: the connection\'s own string, on creation only', async () => {
     backend.accelerate = true
     try {
       const project = (await client.call<Data<CreatedProject>>('POST', '/v1/projects', {name: 'fast'})).body.data
-      const {accelerate} = project.database!.connections[0].endpoints
-      assert.equal(accelerate?.connectionString, `prisma+postgres://127.0.0.1:6544/?api_key=key-${project.database!.id}`)
+      const [connection] = project.database!.connections
+      assert.equal(connection.endpoints.accelerate?.connectionString, `prisma+postgres://127.0.0.1:6544/?api_key=key-${connection.directConnection?.pass}`)
       const listed = await client.call<List<Connection>>('GET', `/v1/databases/${project.database!.id}/connections`)
       assert.deepEqual(listed.body.data[0].endpoints.accelerate, {host: '127.0.0.1', port: 6544})
       assert.deepEqual(secretsIn(listed.body), [])

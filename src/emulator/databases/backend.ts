@@ -9,10 +9,9 @@ export interface DatabaseEndpoints {
   pooled?: {host: string; port: number; database: string}
   /**
    * A `prisma+postgres://` (Accelerate-like) endpoint (local mode with @prisma/dev). Each
-   * connection's URL for it comes with its credential; `connectionString` is for a backend whose
-   * one URL serves every connection.
+   * connection's URL for it comes with its credential (`Credential.accelerateUrl`).
    */
-  accelerate?: {host: string; port: number; connectionString?: string}
+  accelerate?: {host: string; port: number}
 }
 
 /** One credential (a connection, in the API's words) on one database. */
