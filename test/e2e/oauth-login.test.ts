@@ -378,19 +378,25 @@ describe('login with a browser (OAuth) through the built binary', () => {
     await noTokens(home, removed)
   })
 
-  it('on a real terminal: --no-browser prints the URL and takes the callback URL pasted back', async () => {
-    const home = await newHome()
+  /** `login --no-browser` on a real terminal, and the callback URL a browser is sent to once it approves the URL shown. */
+  async function approvedNoBrowserLogin(home: string): Promise<{term: Terminal; callback: string}> {
     const term = await Terminal.start(['login', '--no-browser'], {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: server.url})
     terminals.push(term)
     const screen = await term.waitFor(/Callback URL:/)
     const shown = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(screen)
     assert.ok(shown, `the authorization URL is on the screen:\n${screen}`)
-    // The browser on another machine: it approves, and its address bar ends on a callback this machine never receives.
     const authorize = new URL(shown[1])
     authorize.searchParams.set('auto', 'approve')
     const consent = await fetch(authorize, {redirect: 'manual'})
     const callback = consent.headers.get('location')
     assert.ok(callback, 'the server redirected to the callback')
+    return {term, callback}
+  }
+
+  it('on a real terminal: --no-browser prints the URL and takes the callback URL pasted back', async () => {
+    const home = await newHome()
+    // The browser on another machine: it approves, and its address bar ends on a callback this machine never receives.
+    const {term, callback} = await approvedNoBrowserLogin(home)
     await term.type(callback)
     await term.press('Enter')
     const code = await term.exitCode()
@@ -406,16 +412,9 @@ describe('login with a browser (OAuth) through the built binary', () => {
 
   it('on a real terminal: with --no-browser, a browser on this machine still completes the login and the prompt goes', async () => {
     const home = await newHome()
-    const term = await Terminal.start(['login', '--no-browser'], {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: server.url})
-    terminals.push(term)
-    const screen = await term.waitFor(/Callback URL:/)
-    const shown = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(screen)
-    assert.ok(shown, `the authorization URL is on the screen:\n${screen}`)
-    const authorize = new URL(shown[1])
-    authorize.searchParams.set('auto', 'approve')
-    const consent = await fetch(authorize, {redirect: 'manual'})
+    const {term, callback} = await approvedNoBrowserLogin(home)
     // This time the browser reaches the listener itself: nothing is pasted.
-    const page = await fetch(consent.headers.get('location')!)
+    const page = await fetch(callback)
     assert.equal(page.status, 200, 'the callback page says it worked')
     const code = await term.exitCode()
     const end = await term.screen()
