@@ -5,16 +5,17 @@ import type {Dispatcher} from 'undici'
 
 import type {ManagementApi} from './api/management-api.js'
 import type {TokenProvider} from './api/transport.js'
+import {Credentials} from './auth/credentials.js'
 import type {GithubActionsTokenProvider, Minted, Runner} from './auth/github-actions.js'
 import type {OAuthHttp} from './auth/oauth/http.js'
 import type {OAuthSession} from './auth/oauth/session.js'
-import {Settings, ENV, DEFAULT_API_URL, cleanToken, type Resolved} from './auth/settings.js'
-import {ProfileStore, type Profile} from './auth/store.js'
-import {AuthError, UsageError} from './errors.js'
+import {Settings, ENV, type Resolved} from './auth/settings.js'
+import {ProfileStore} from './auth/store.js'
+import {UsageError} from './errors.js'
 import {systemBrowser, type BrowserOpener} from './io/browser.js'
 import {systemClock, type Clock} from './io/clock.js'
 import {inquirerPrompter, type Prompter} from './io/prompts.js'
-import {processStreams, type IOStreams} from './io/streams.js'
+import {processStreams, type IOStreams, type OutputStream} from './io/streams.js'
 import {terminalSafe} from './output/safe-text.js'
 
 /** The global flags every API command takes. */
@@ -93,169 +94,40 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
   const clock = overrides.clock ?? systemClock
   const settings = new Settings({flags: input.flags, env: io.env, store: new ProfileStore(input.configDir), now: () => clock.now()})
   let client: ManagementApi | undefined
-  const usedTokens = new Set<string>()
-  let session: OAuthSession | undefined
-  let githubActions: GithubActionsTokenProvider | undefined
 
   async function oauthHttp(): Promise<OAuthHttp> {
     const {OAuthHttp} = await import('./auth/oauth/http.js')
     return new OAuthHttp({timeoutSeconds: input.flags.timeout, userAgent: input.userAgent, insecure: input.flags.insecure, dispatcher: overrides.dispatcher})
   }
 
-  async function mintGithubActionsToken({runner, expiresInSeconds}: {runner: Runner; expiresInSeconds?: number}): Promise<Minted> {
-    const {mintWithRunner} = await import('./auth/github-actions.js')
+  const credentials = new Credentials({
+    settings,
+    clock,
+    env: io.env,
+    oauthHttp,
+    runnerHttp: {timeoutSeconds: input.flags.timeout, userAgent: input.userAgent, dispatcher: overrides.dispatcher},
     // The exchange is the one request sent without a token of ours: the OIDC token in its body is the credential.
-    const anonymous = await api({value: '', source: 'default'})
-    try {
-      return await mintWithRunner({
-        runner,
-        expiresInSeconds,
-        http: {timeoutSeconds: input.flags.timeout, userAgent: input.userAgent, dispatcher: overrides.dispatcher},
-        exchange: (body) => anonymous.exchangeGithubActionsToken(body),
-        learnt: (secret) => usedTokens.add(secret),
-        env: io.env,
-      })
-    } finally {
-      await anonymous.close()
-    }
-  }
-
-  /** A fixed token, the stored OAuth session that refreshes itself under the store's lock, or a token minted from the runner's OIDC token. */
-  async function tokenProvider(token: Resolved<string> | undefined): Promise<string | TokenProvider> {
-    if (token) {
-      if (token.value) usedTokens.add(token.value)
-      return token.value
-    }
-    const credential = await settings.credential()
-    if (credential.kind === 'token') {
-      usedTokens.add(credential.value)
-      return credential.value
-    }
-    if (credential.kind === 'github-actions') {
-      const {GithubActionsTokenProvider, GITHUB_ACTIONS_CREDENTIAL} = await import('./auth/github-actions.js')
-      const {saveTo} = credential
-      githubActions = new GithubActionsTokenProvider(
-        () => mintGithubActionsToken({runner: credential.runner}),
-        () => clock.now(),
-        // An expired token saved by login --github-actions --save is replaced by the new one; a token minted on the fly stays in memory.
-        async (minted) => {
-          if (saveTo) await settings.store.saveProfile(saveTo, {credential: GITHUB_ACTIONS_CREDENTIAL, token: minted.value, expiresAt: minted.expiresAt.toISOString()}, {makeCurrent: false})
-        },
-      )
-      return githubActions
-    }
-    session = await openSession(credential.profile, credential.session)
-    return session
-  }
-
-  /** The stored profile's OAuth session, refreshing itself under the store's lock. */
-  async function openSession(profile: string, stored: Profile): Promise<OAuthSession> {
-    const [{OAuthSession}, {discover}, {refreshTokens}] = await Promise.all([
-      import('./auth/oauth/session.js'),
-      import('./auth/oauth/discovery.js'),
-      import('./auth/oauth/tokens.js'),
-    ])
-    return new OAuthSession({
-      store: settings.store,
-      profile,
-      session: stored,
-      now: () => clock.now(),
-      // The session goes back to the server and client that issued it, whatever --auth-url or the environment say now.
-      refresh: async (refreshToken, current) => {
-        if (!current.authUrl || !current.clientId) {
-          throw new AuthError(`The session of profile "${profile}" does not say which authorization server and client issued it.`, 'Log in again with `prisma-mgmt login`.')
-        }
-        const http = await oauthHttp()
-        try {
-          const server = await discover(current.authUrl, http)
-          return await refreshTokens(http, {tokenEndpoint: server.tokenEndpoint, refreshToken, clientId: current.clientId}, () => clock.now())
-        } finally {
-          await http.close()
-        }
-      },
-    })
-  }
-
-  async function profileToken(name: string): Promise<string> {
-    const profile = await settings.store.profile(name)
-    if (!profile) {
-      const {unknownProfile} = await import('./flows/profiles.js')
-      throw unknownProfile(name, await settings.store.read())
-    }
-    const {normalizeApiUrl} = await import('./api/url.js')
-    const ours = normalizeApiUrl((await settings.apiUrl()).value).href
-    let theirs: string
-    try {
-      theirs = normalizeApiUrl(profile.apiUrl ?? DEFAULT_API_URL).href
-    } catch {
-      theirs = profile.apiUrl ?? ''
-    }
-    if (theirs !== ours) {
-      throw new UsageError(`Profile "${name}" is for the API at ${theirs}, not ${ours}.`, 'Name a profile of the same API, or pass the token with --recipient-token.')
-    }
-    const relogin = `Log in to it again: prisma-mgmt login --profile ${name}`
-    if (profile.credential === 'oauth') {
-      if (!profile.accessToken && !profile.refreshToken) throw new AuthError(`The session of profile "${name}" has ended.`, relogin)
-      const recipient = await openSession(name, profile)
+    exchange: async (body) => {
+      const anonymous = await api({value: '', source: 'default'})
       try {
-        return await recipient.current()
-      } catch (error) {
-        if (error instanceof AuthError) throw new AuthError(`The session of profile "${name}" has ended: ${error.message}`, relogin)
-        throw error
+        return await anonymous.exchangeGithubActionsToken(body)
       } finally {
-        for (const token of recipient.seen) usedTokens.add(token)
+        await anonymous.close()
       }
-    }
-    const token = profile.token === undefined ? '' : cleanToken(profile.token)
-    if (!token) throw new AuthError(`Profile "${name}" holds no token.`, relogin)
-    // A token saved by login --github-actions --save stops working at its expiresAt; only its own workflow can mint another.
-    if (profile.expiresAt !== undefined && !(Date.parse(profile.expiresAt) > clock.now().getTime())) {
-      throw new AuthError(`The token saved in profile "${name}" expired at ${profile.expiresAt}.`, relogin)
-    }
-    usedTokens.add(token)
-    return token
-  }
+    },
+  })
 
   async function api(token?: Resolved<string>): Promise<ManagementApi> {
     if (client && !token) return client
-    const [{ManagementApi}, {describeRetry}, {normalizeApiUrl, checkTransportSecurity}, {setFlagsFromString}] = await Promise.all([
-      import('./api/management-api.js'),
-      import('./api/transport.js'),
-      import('./api/url.js'),
-      import('node:v8'),
-    ])
-    const apiUrl = await settings.apiUrl()
-    let url: URL
-    try {
-      url = normalizeApiUrl(apiUrl.value)
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
-      throw new UsageError(`${reason} (The URL came from ${describeSource(apiUrl.source, 'api-url')}.)`)
-    }
-    let warning: string | undefined
-    try {
-      warning = checkTransportSecurity(url, input.flags.insecure)
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error))
-    }
-    if (warning) io.stderr.write(`Warning: ${terminalSafe(warning)}\n`)
-    const {traceEnabled} = await import('./api/trace.js')
-    const provider = await tokenProvider(token)
-    // V8 optimises undici's WebAssembly HTTP parser in the background and Node waits for that at exit (100-200 ms); set late, as a flag change voids the code cache of built-ins loaded after it.
-    setFlagsFromString('--liftoff-only')
-    const built = new ManagementApi({
-      apiUrl: url.toString(),
-      token: provider,
-      timeoutSeconds: input.flags.timeout,
+    const built = await buildApiClient({
+      url: await checkedApiUrl(settings, input.flags.insecure, (warning) => io.stderr.write(`Warning: ${terminalSafe(warning)}\n`)),
+      token: () => credentials.provider(token),
+      flags: input.flags,
       userAgent: input.userAgent,
       dispatcher: overrides.dispatcher,
-      sleep: clock.sleep,
-      // A wait the user would notice is said on stderr, so a long Retry-After is not a silent hang.
-      onRetry: (retry) => {
-        if (retry.delayMs > 1000) io.stderr.write(`${describeRetry(retry)}\n`)
-      },
-      // DEBUG=prisma-mgmt:http: each exchange on stderr, secrets redacted; off, the transport does no trace work.
-      trace: traceEnabled(io.env.DEBUG) ? (text) => io.stderr.write(`${text}\n`) : undefined,
+      clock,
+      stderr: io.stderr,
+      env: io.env,
     })
     if (!token) client = built
     return built
@@ -269,12 +141,75 @@ export function buildDeps(input: DepsInput, overrides: DepsOverrides = {}): Deps
     browser: overrides.browser ?? systemBrowser(io.env),
     api,
     oauthHttp,
-    session: () => session,
-    githubActions: () => githubActions,
-    mintGithubActionsToken,
-    secrets: () => [...usedTokens, ...(session?.seen ?? [])],
-    profileToken,
+    session: () => credentials.session(),
+    githubActions: () => credentials.githubActions(),
+    mintGithubActionsToken: (request) => credentials.mintGithubActionsToken(request),
+    secrets: () => credentials.secrets(),
+    profileToken: async (name) => {
+      const {normalizeApiUrl} = await import('./api/url.js')
+      return credentials.profileToken(name, normalizeApiUrl((await settings.apiUrl()).value).href)
+    },
   }
+}
+
+/** The resolved API URL, normalized and allowed by the transport rules (https, or http on loopback; --insecure warns). */
+async function checkedApiUrl(settings: Settings, insecure: boolean, warn: (warning: string) => void): Promise<URL> {
+  const {normalizeApiUrl, checkTransportSecurity} = await import('./api/url.js')
+  const apiUrl = await settings.apiUrl()
+  let url: URL
+  try {
+    url = normalizeApiUrl(apiUrl.value)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new UsageError(`${reason} (The URL came from ${describeSource(apiUrl.source, 'api-url')}.)`)
+  }
+  let warning: string | undefined
+  try {
+    warning = checkTransportSecurity(url, insecure)
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  if (warning) warn(warning)
+  return url
+}
+
+interface ApiClientInput {
+  url: URL
+  /** Resolved after the URL is checked, so a bad URL is reported before any credential is looked up. */
+  token: () => Promise<string | TokenProvider>
+  flags: GlobalFlagValues
+  userAgent: string
+  dispatcher?: Dispatcher
+  clock: Clock
+  stderr: OutputStream
+  env: NodeJS.ProcessEnv
+}
+
+/** The one ManagementApi of a command: undici is loaded here and nowhere earlier. */
+async function buildApiClient(input: ApiClientInput): Promise<ManagementApi> {
+  const [{ManagementApi}, {describeRetry}, {traceEnabled}, {setFlagsFromString}] = await Promise.all([
+    import('./api/management-api.js'),
+    import('./api/transport.js'),
+    import('./api/trace.js'),
+    import('node:v8'),
+  ])
+  const provider = await input.token()
+  // V8 optimises undici's WebAssembly HTTP parser in the background and Node waits for that at exit (100-200 ms); set late, as a flag change voids the code cache of built-ins loaded after it.
+  setFlagsFromString('--liftoff-only')
+  return new ManagementApi({
+    apiUrl: input.url.toString(),
+    token: provider,
+    timeoutSeconds: input.flags.timeout,
+    userAgent: input.userAgent,
+    dispatcher: input.dispatcher,
+    sleep: input.clock.sleep,
+    // A wait the user would notice is said on stderr, so a long Retry-After is not a silent hang.
+    onRetry: (retry) => {
+      if (retry.delayMs > 1000) input.stderr.write(`${describeRetry(retry)}\n`)
+    },
+    // DEBUG=prisma-mgmt:http: each exchange on stderr, secrets redacted; off, the transport does no trace work.
+    trace: traceEnabled(input.env.DEBUG) ? (text) => input.stderr.write(`${text}\n`) : undefined,
+  })
 }
 
 let factory: (input: DepsInput) => Deps = (input) => buildDeps(input)

@@ -1,6 +1,9 @@
-// Flags shared by commands: the global ones, output, columns, and waiting for a database.
-import {Flags} from '@oclif/core'
+// Flags and arguments shared by commands: the global flags, output, columns, waiting for a database,
+// and id arguments (checked while oclif parses them: before any request).
+import {Args, Flags} from '@oclif/core'
 
+import {isUsableId} from './api/path.js'
+import {UsageError} from './errors.js'
 import {OUTPUT_FORMATS} from './output/fields.js'
 
 const seconds = Flags.custom<number>({
@@ -66,3 +69,14 @@ export const waitFlags = {
   wait: Flags.boolean({description: 'Wait until the database is ready (--no-wait returns at once)', default: true, allowNo: true}),
   'wait-timeout': Flags.integer({description: 'Seconds to wait for the database to become ready', default: 600, min: 1}),
 }
+
+/** A project, database or connection id; one that cannot be a path segment is a usage error naming the argument. */
+export const idArg = Args.custom<string>({
+  async parse(input, context) {
+    if (isUsableId(input)) return input
+    throw new UsageError(
+      `Invalid ${context.token.arg} argument ${JSON.stringify(input)}: an id is never empty, blank, "." or "..".`,
+      'Pass an id as the `list` commands show it.',
+    )
+  },
+})

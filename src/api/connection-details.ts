@@ -1,6 +1,6 @@
 // Turns the API's connection objects (current and deprecated shapes) into one flat list of
 // endpoints that renderers print as they are. Pure, no I/O, cheap to import.
-import {hostWithoutBrackets} from '../url-host.js'
+import {hostWithoutBrackets} from './url-host.js'
 import type {
   Connection,
   CreatedConnection,

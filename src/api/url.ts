@@ -1,6 +1,6 @@
 // The API base URL as users type it, and whether it is safe to send a token there.
 // No heavy imports: the base command reads this before it decides to load the transport.
-import {hostWithoutBrackets} from '../url-host.js'
+import {hostWithoutBrackets} from './url-host.js'
 
 /** A bad or unsafe API URL: the user's input, so a usage problem rather than a bug. */
 export class ApiUrlError extends Error {

@@ -8,7 +8,7 @@ import {mkdir} from 'node:fs/promises'
 import type {AddressInfo} from 'node:net'
 
 import type {CreatedServiceToken, RegionId, Workspace} from '../api/contract.js'
-import {hostInUrl, hostWithoutBrackets} from '../url-host.js'
+import {hostInUrl, hostWithoutBrackets} from '../api/url-host.js'
 import type {EmulatorCore} from './core.js'
 import type {DatabaseBackend, DatabaseMode} from './databases/backend.js'
 import {createBackend, isDatabaseMode} from './databases/index.js'

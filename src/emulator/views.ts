@@ -11,7 +11,7 @@ import type {
   Workspace,
 } from '../api/contract.js'
 import {ENDPOINT_ORDER} from '../api/contract.js'
-import {hostInUrl} from '../url-host.js'
+import {hostInUrl} from '../api/url-host.js'
 import type {Credential, DatabaseEndpoints} from './databases/backend.js'
 import type {BackupRecord, ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, WorkspaceRecord} from './records.js'
 import {regionName} from './regions.js'

@@ -10,7 +10,7 @@ import type {CreatedConnection, RotatedConnection, CreatedDatabase, CreatedProje
 import type {ManagementApi, OnePage} from '../api/management-api.js'
 import {DeliveredError, NotFoundError, UsageError} from '../errors.js'
 import {checkRegion} from '../flows/check-region.js'
-import {timestampName, unusedName} from '../names.js'
+import {timestampName, unusedName} from '../flows/names.js'
 import type {FieldSpec} from '../output/fields.js'
 import {toTsv} from '../output/print.js'
 import {

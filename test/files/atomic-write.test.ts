@@ -3,7 +3,7 @@ import {chmod, lstat, mkdir, readdir, readFile, readlink, stat, symlink, writeFi
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {checkEnvFileTarget, writeEnvFile} from '../../src/env-file.js'
+import {checkEnvFileTarget, writeEnvFile} from '../../src/files/env-file.js'
 import {writeFileAtomically} from '../../src/files/atomic-write.js'
 import {removeDir, tempDir} from '../e2e/harness.js'
 

@@ -3,7 +3,7 @@ import {describe, it} from 'node:test'
 
 import type {Project} from '../../src/api/contract.js'
 import {colourEnabled} from '../../src/io/streams.js'
-import {timestampName, unusedName} from '../../src/names.js'
+import {timestampName, unusedName} from '../../src/flows/names.js'
 import {boxedTable} from '../../src/output/print.js'
 import {humanBytes, projectFields, shortTime} from '../../src/output/resources.js'
 import {renderConnectionDetails} from '../../src/render/connection-details.js'

@@ -1,12 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import type {CreatedConnection} from '../../api/contract.js'
-import {idArg} from '../../arguments.js'
+import {idArg} from '../../flags.js'
 import {BaseCommand} from '../../base-command.js'
 import {collect} from '../../api/collect.js'
-import {checkEnvFileFlag, credentialFlags, pickEndpoint, presentCredential, type CredentialFormat} from '../../credential-output.js'
+import {checkEnvFileFlag, credentialFlags, pickEndpoint, presentCredential, type CredentialFormat} from '../../render/credential-output.js'
 import {pickDatabase} from '../../flows/pick-database.js'
-import {timestampName, unusedName} from '../../names.js'
+import {timestampName, unusedName} from '../../flows/names.js'
 import {safe} from '../../output/safe-text.js'
 import {DeliveredError, UsageError} from '../../errors.js'
 

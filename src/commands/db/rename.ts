@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import type {RenamedDatabase} from '../../api/contract.js'
-import {idArg} from '../../arguments.js'
+import {idArg} from '../../flags.js'
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 import {databaseFields} from '../../output/resources.js'

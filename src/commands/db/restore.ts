@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import type {RestoredDatabase} from '../../api/contract.js'
-import {idArg} from '../../arguments.js'
+import {columnsFlag, idArg, waitFlags} from '../../flags.js'
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
-import {columnsFlag, waitFlags} from '../../flags.js'
 import {databaseFields} from '../../output/resources.js'
 import {safe} from '../../output/safe-text.js'
 

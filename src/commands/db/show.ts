@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import type {Database} from '../../api/contract.js'
-import {idArg} from '../../arguments.js'
+import {columnsFlag, idArg} from '../../flags.js'
 import {BaseCommand} from '../../base-command.js'
-import {columnsFlag} from '../../flags.js'
 import {pickDatabase} from '../../flows/pick-database.js'
 import {databaseFields} from '../../output/resources.js'
 

@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import type {Usage} from '../../api/contract.js'
-import {idArg} from '../../arguments.js'
+import {columnsFlag, idArg} from '../../flags.js'
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
-import {columnsFlag} from '../../flags.js'
 import {usageFields} from '../../output/resources.js'
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/

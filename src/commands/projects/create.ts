@@ -8,7 +8,7 @@ import {waitFlags} from '../../flags.js'
 import {checkRegion} from '../../flows/check-region.js'
 import {alignColumns} from '../../io/prompts.js'
 import {isTerminal} from '../../io/streams.js'
-import {timestampName} from '../../names.js'
+import {timestampName} from '../../flows/names.js'
 import {createdEndpointFields, endpointRows, projectFields} from '../../output/resources.js'
 
 export const DEFAULT_REGION: RegionId = 'us-east-1'

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {idArg} from '../../arguments.js'
+import {idArg} from '../../flags.js'
 import {BaseCommand} from '../../base-command.js'
 import {confirmAndDelete} from '../../flows/confirm-delete.js'
 import {safe} from '../../output/safe-text.js'

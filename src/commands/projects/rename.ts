@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {Project} from '../../api/contract.js'
-import {idArg} from '../../arguments.js'
+import {idArg} from '../../flags.js'
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
 import {projectFields} from '../../output/resources.js'

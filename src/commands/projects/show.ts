@@ -1,8 +1,7 @@
 import type {Project} from '../../api/contract.js'
 import {collect} from '../../api/collect.js'
-import {idArg} from '../../arguments.js'
+import {columnsFlag, idArg} from '../../flags.js'
 import {BaseCommand} from '../../base-command.js'
-import {columnsFlag} from '../../flags.js'
 import {isTerminal} from '../../io/streams.js'
 import {databaseFields, projectFields} from '../../output/resources.js'
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {Me, Project} from '../../api/contract.js'
-import {idArg} from '../../arguments.js'
+import {idArg} from '../../flags.js'
 import {hideFromDebugOutput} from '../../auth/debug-output.js'
 import {cleanToken} from '../../auth/settings.js'
 import {BaseCommand} from '../../base-command.js'

@@ -14,7 +14,7 @@ import {join} from 'node:path'
 
 import type pgModule from 'pg'
 
-import {hostWithoutBrackets} from '../../url-host.js'
+import {hostWithoutBrackets} from '../../api/url-host.js'
 import {checkIds, newPassword} from '../ids.js'
 import type {BackendOptions, Credential, DatabaseBackend, DatabaseEndpoints} from './backend.js'
 import {loadPostgresRecords} from './postgres-records.js'

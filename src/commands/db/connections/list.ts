@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import type {Connection} from '../../../api/contract.js'
-import {idArg} from '../../../arguments.js'
+import {columnsFlag, idArg} from '../../../flags.js'
 import {BaseCommand} from '../../../base-command.js'
 import {collect} from '../../../api/collect.js'
-import {columnsFlag} from '../../../flags.js'
 import {pickDatabase} from '../../../flows/pick-database.js'
 import {connectionFields} from '../../../output/resources.js'
 import {safe} from '../../../output/safe-text.js'

@@ -1,7 +1,7 @@
 import type {RotatedConnection} from '../../../api/contract.js'
-import {idArg} from '../../../arguments.js'
+import {idArg} from '../../../flags.js'
 import {BaseCommand} from '../../../base-command.js'
-import {checkEnvFileFlag, credentialFlags, presentCredential, type CredentialFormat} from '../../../credential-output.js'
+import {checkEnvFileFlag, credentialFlags, presentCredential, type CredentialFormat} from '../../../render/credential-output.js'
 import {DeliveredError} from '../../../errors.js'
 
 export default class DbConnectionsRotate extends BaseCommand<typeof DbConnectionsRotate> {

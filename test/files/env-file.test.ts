@@ -8,9 +8,9 @@ import {promisify} from 'node:util'
 
 import dotenv from 'dotenv'
 
-import {checkEnvFileTarget, envLine, EnvValueError, mergeEnv, writeEnvFile} from '../src/env-file.js'
-import {UsageError} from '../src/errors.js'
-import {removeDir, tempDir} from './e2e/harness.js'
+import {checkEnvFileTarget, envLine, EnvValueError, mergeEnv, writeEnvFile} from '../../src/files/env-file.js'
+import {UsageError} from '../../src/errors.js'
+import {removeDir, tempDir} from '../e2e/harness.js'
 
 const run = promisify(execFile)
 const escape = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')

@@ -5,8 +5,8 @@ import type {Stats} from 'node:fs'
 import {lstat, open, readFile, readlink, realpath, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 
-import {CliError, EXIT, UsageError} from './errors.js'
-import {tempPathBeside, writeFileAtomically} from './files/atomic-write.js'
+import {CliError, EXIT, UsageError} from '../errors.js'
+import {tempPathBeside, writeFileAtomically} from './atomic-write.js'
 
 /** A dotenv file that could not be written after the checks passed (a race, a full disk). */
 export class EnvFileError extends CliError {

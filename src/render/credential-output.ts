@@ -3,13 +3,13 @@
 // `tokens create` shares the dotenv parts (envFileFlag, mergeIntoEnvFile, writeEnvLine) for its own key.
 import {Flags} from '@oclif/core'
 
-import {ENDPOINT_ORDER} from './api/contract.js'
-import type {EndpointName} from './api/contract.js'
-import type {EnvFileTarget} from './env-file.js'
-import type {IOStreams} from './io/streams.js'
-import type {ConnectionView, EndpointView} from './render/connection-details.js'
-import type {CliError} from './errors.js'
-import {UsageError} from './errors.js'
+import {ENDPOINT_ORDER} from '../api/contract.js'
+import type {EndpointName} from '../api/contract.js'
+import type {EnvFileTarget} from '../files/env-file.js'
+import type {IOStreams} from '../io/streams.js'
+import type {ConnectionView, EndpointView} from './connection-details.js'
+import type {CliError} from '../errors.js'
+import {UsageError} from '../errors.js'
 
 export const FORMATS = ['table', 'json', 'yaml', 'csv', 'url', 'env'] as const
 export type CredentialFormat = (typeof FORMATS)[number]
@@ -57,7 +57,7 @@ export function pickEndpoint(view: ConnectionView, wanted?: EndpointName): Endpo
 /** Checks --env-file before anything is sent to the API; undefined when the flag is absent. */
 export async function checkEnvFileFlag(path: string | undefined): Promise<EnvFileTarget | undefined> {
   if (path === undefined) return undefined
-  const {checkEnvFileTarget} = await import('./env-file.js')
+  const {checkEnvFileTarget} = await import('../files/env-file.js')
   return checkEnvFileTarget(path)
 }
 
@@ -117,10 +117,10 @@ export async function presentCredential(view: ConnectionView, options: Credentia
   } else if (format === 'env' && chosen) {
     failure ??= await writeEnvLine(ENV_KEY, chosen.connectionString, {what: `the ${chosen.endpoint} connection string`, delivered, alone: 'Use --format url to get the connection string alone.'}, write)
   } else if (shown === 'csv' || (shown === 'table' && options.io.stdout.isTTY !== true)) {
-    const [{printList}, {endpointFields, endpointRows}] = await Promise.all([import('./output/print.js'), import('./output/resources.js')])
+    const [{printList}, {endpointFields, endpointRows}] = await Promise.all([import('../output/print.js'), import('../output/resources.js')])
     await printList({io: options.io, format: shown}, endpointFields, endpointRows([view]))
   } else if (shown === 'table') {
-    const {renderConnectionDetails} = await import('./render/connection-details.js')
+    const {renderConnectionDetails} = await import('./connection-details.js')
     write(await renderConnectionDetails(options.io, view))
   }
   if (failure) throw failure
@@ -145,7 +145,7 @@ export interface SecretWords {
  * secret, or the failure to throw once the secret has been shown (it must not be lost).
  */
 export async function mergeIntoEnvFile(envFile: EnvFileTarget, key: string, value: string, words: SecretWords): Promise<{confirmation?: string; failure?: CliError}> {
-  const {EnvFileError, EnvValueError, fsReason, writeEnvFile} = await import('./env-file.js')
+  const {EnvFileError, EnvValueError, fsReason, writeEnvFile} = await import('../files/env-file.js')
   const from = words.from ?? 'that value'
   try {
     const {created} = await writeEnvFile(envFile.path, key, value)
@@ -168,7 +168,7 @@ export async function mergeIntoEnvFile(envFile: EnvFileTarget, key: string, valu
 
 /** Writes `KEY='value'`; a value no quoting carries is printed alone rather than lost, and the failure returned. */
 export async function writeEnvLine(key: string, value: string, words: SecretWords, write: (text: string) => void): Promise<CliError | undefined> {
-  const {EnvValueError, envLine} = await import('./env-file.js')
+  const {EnvValueError, envLine} = await import('../files/env-file.js')
   try {
     write(envLine(key, value))
     return undefined
