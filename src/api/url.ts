@@ -23,7 +23,7 @@ export function normalizeApiUrl(input: string): URL {
   }
 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ApiUrlError(`The API URL must start with https:// or http://, not ${url.protocol}// ("${text}").`)
+    throw new ApiUrlError(`The API URL must start with https:// or http://, not ${url.protocol} ("${text}").`)
   }
   // A token would be sent next to these credentials and they would end up in error messages.
   if (url.username !== '' || url.password !== '') {
