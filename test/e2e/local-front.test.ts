@@ -93,7 +93,7 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
     const ended = new Promise<Error & {code?: string}>((resolve) => open.on('error', (error) => resolve(error as Error & {code?: string})))
     await open.connect()
     assert.deepEqual((await open.query('select 1 as one')).rows, [{one: 1}])
-    const rotated = await local.run(['db', 'connections', 'rotate', minted.id, '--output', 'url'])
+    const rotated = await local.run(['db', 'connections', 'rotate', minted.id, '--yes', '--output', 'url'])
     assert.equal(rotated.code, 0, rotated.stderr)
     const newUrl = rotated.stdout.trim()
     assert.notEqual(newUrl, oldUrl)
