@@ -4,6 +4,7 @@
 // scrubbed from both, whatever the API sent.
 import {DeliveredError, describeFailure, UsageBlockedError, type Failure} from '../errors.js'
 import {stringifyJson} from '../output/json.js'
+import {terminalSafe} from '../output/safe-text.js'
 import type {ToolOutcome} from './tools.js'
 
 export interface ToolResult {
@@ -63,5 +64,6 @@ export function errorResult(error: unknown, scrub: Scrub): ToolResult {
   const lines = [`Error: ${failure.message}`]
   if (failure.hint) lines.push(`Hint: ${failure.hint}`)
   if (next) lines.push(next)
-  return {content: [{type: 'text', text: scrub(lines.join('\n'))}, {type: 'text', text: json}], structuredContent: structured, isError: true}
+  // The rendering for people shows the API's controls as escapes, as the success's does.
+  return {content: [{type: 'text', text: terminalSafe(scrub(lines.join('\n')))}, {type: 'text', text: json}], structuredContent: structured, isError: true}
 }

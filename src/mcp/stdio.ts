@@ -54,6 +54,11 @@ export class LineTransport implements Transport {
 
   /** Writes one message; resolves once the stream takes more (a reader that has gone resolves too: nobody is left to tell). */
   send(message: JSONRPCMessage): Promise<void> {
+    return this.#write(message)
+  }
+
+  // The transport's own answers go here, not through send: they answer no request the server read.
+  #write(message: JSONRPCMessage): Promise<void> {
     return new Promise((resolve) => {
       const stream = this.stdout as NodeJS.WritableStream & {destroyed?: boolean}
       if (stream.destroyed) return resolve()
@@ -133,7 +138,7 @@ export class LineTransport implements Transport {
   /** JSON-RPC's answer to what could not be read: the id when known, else null. */
   #refuse(code: number, message: string, id: RequestId | undefined): void {
     this.onerror?.(new Error(message))
-    void this.send({jsonrpc: '2.0', id: id ?? null, error: {code, message}} as unknown as JSONRPCMessage)
+    void this.#write({jsonrpc: '2.0', id: id ?? null, error: {code, message}} as unknown as JSONRPCMessage)
   }
 }
 
