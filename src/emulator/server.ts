@@ -196,7 +196,7 @@ export function createApiServer({core, faults, requests, oauth, hooks}: ServerPa
           body: oauthPath ? loggedForm(received.text) : loggedBody(received.text, parsed),
         })
     // Only /authorize's query is worth showing: anywhere else on the OAuth paths it could hold a token.
-    const shown = oauthPath && rawPath !== '/authorize' ? rawPath : target
+    const shown = oauthPath && rawPath !== '/authorize' ? rawPath : loggedPath(target)
     const finish = (status: number | 'reset'): void => {
       if (entry && status !== 'reset') entry.status = status
       core.log(`${method} ${shown} ${status} ${(performance.now() - started).toFixed(1)}ms`)
