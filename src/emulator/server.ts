@@ -14,7 +14,7 @@ import type {AuthorizationServer} from './oauth/authorization-server.js'
 import {handleOAuth, isOAuthPath, loggedForm} from './oauth/endpoints.js'
 import {SERVICE_TOKEN_NAME} from './handlers/account.js'
 import {ApiProblem, UNAUTHORIZED_HINT, forbidden} from './problems.js'
-import {loggedBody, loggedHeaders} from './request-log.js'
+import {loggedBody, loggedHeaders, loggedPath} from './request-log.js'
 import type {RequestLog, TokenCheck} from './request-log.js'
 import {matchPublicRoute, matchRoute} from './routes.js'
 import {handleHook, isHookPath} from './test-hooks.js'
@@ -191,12 +191,12 @@ export function createApiServer({core, faults, requests, oauth, hooks}: ServerPa
       : requests.record({
           at: new Date().toISOString(),
           method,
-          path: target,
+          path: loggedPath(target),
           headers: loggedHeaders(req.headers, auth.check),
           body: oauthPath ? loggedForm(received.text) : loggedBody(received.text, parsed),
         })
     // Only /authorize's query is worth showing: anywhere else on the OAuth paths it could hold a token.
-    const shown = oauthPath && rawPath !== '/authorize' ? rawPath : target
+    const shown = oauthPath && rawPath !== '/authorize' ? rawPath : loggedPath(target)
     const finish = (status: number | 'reset'): void => {
       if (entry && status !== 'reset') entry.status = status
       core.log(`${method} ${shown} ${status} ${(performance.now() - started).toFixed(1)}ms`)

@@ -73,6 +73,17 @@ export interface CredentialOutput {
   action: 'created' | 'rotated'
 }
 
+/** Where a minted or rotated credential's secret went: `Connection ci (c_1) WAS created; its connection details are printed above, …`. */
+export function credentialKept(view: Pick<ConnectionView, 'id' | 'name'>, options: Pick<CredentialOutput, 'format' | 'explicit' | 'envFile' | 'action'>): string {
+  const {format} = options
+  const rotated = options.action === 'rotated' ? ' (the old password no longer works)' : ''
+  const what = `Connection ${view.name} (${view.id}) WAS ${options.action}${rotated}`
+  // With --env-file alone, the file is the only place the secret went.
+  if (options.envFile && !options.explicit) return `${what}; ${ENV_KEY} in ${options.envFile.given} holds its connection string, and the API will not show this password again.`
+  const where = format === 'json' || format === 'yaml' ? `in the ${format === 'json' ? 'JSON' : 'YAML'} document on stdout` : 'printed above'
+  return `${what}; its connection details are ${where}, and the API will not show this password again.`
+}
+
 /**
  * Writes what the flags ask for. For JSON it writes nothing: the command returns the API
  * object and the base command prints it. When something fails (the env file, the quoting, a
@@ -81,11 +92,8 @@ export interface CredentialOutput {
  */
 export async function presentCredential(view: ConnectionView, options: CredentialOutput, write: (text: string) => void): Promise<void> {
   const {envFile, format} = options
-  const machine = format === 'json' || format === 'yaml'
-  const where = machine ? `in the ${format === 'json' ? 'JSON' : 'YAML'} document on stdout` : 'printed above'
-  const rotated = options.action === 'rotated' ? ' (the old password no longer works)' : ''
   // Every failure here says that the credential exists and where its secret went.
-  const delivered = `Connection ${view.name} (${view.id}) WAS ${options.action}${rotated}; its connection details are ${where}, and the API will not show this password again.`
+  const delivered = credentialKept(view, {...options, envFile: undefined})
   let failure: CliError | undefined
   let chosen: (EndpointView & {connectionString: string}) | undefined
   try {

@@ -87,14 +87,14 @@ describe('creates that are interrupted or fail after the API accepted them', () 
 
   it('SIGTERM while projects create --json waits: one JSON document with the project, its secrets, its last status and an error member', async () => {
     const result = await interruptWhileWaiting(['projects', 'create', '--name', 'terminated', '--json'], 'SIGTERM')
-    assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
+    assert.equal(result.code, 143, `128 + SIGTERM; stderr: ${result.stderr}`)
     const document = parseJson<CreatedProjectJson>(result)
     const [project] = (await projects()).filter((p) => p.name === 'terminated')
     assert.equal(document.id, project.id, 'the created project id')
     assert.equal(document.database.status, 'provisioning', 'the last status seen')
     assert.match(document.database.connections[0].endpoints.direct?.connectionString ?? '', /^postgres:\/\/[^:]+:[^@]+@/, 'the one-time string')
     assert.equal(document.error?.code, 'cancelled', `error member: ${JSON.stringify(document.error)}`)
-    assert.match(document.error?.message ?? '', new RegExp(`waiting for database ${document.database.id}`), 'error message')
+    assert.equal(document.error?.message, `Terminated while waiting for database ${document.database.id} (last status: provisioning)`, 'error message')
     assert.ok(result.stderr.includes(`check it with \`prisma-mgmt db show ${document.database.id}\``), `stderr: ${result.stderr}`)
   })
 
