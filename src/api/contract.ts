@@ -84,3 +84,28 @@ export type Subscription = ResponseBody<'getV1WorkspacesByIdSubscription', 200>[
 /** A short-lived workspace service token minted for a GitHub Actions OIDC token. */
 export type GithubActionsToken = ResponseBody<'postV1AuthGithub-actionsToken', 201>['data']
 export type GithubActionsTokenInput = NonNullable<RequestBody<'postV1AuthGithub-actionsToken'>>
+
+/** An object-store bucket, as every bucket endpoint answers it. */
+export type Bucket = ResponseBody<'getV1BucketsByBucketId', 200>['data']
+export type ListedBucket = Item<ResponseBody<'getV1Buckets', 200>['data']>
+export type CreatedBucket = ResponseBody<'postV1Buckets', 201>['data']
+export type CreateBucketInput = NonNullable<RequestBody<'postV1Buckets'>>
+export type UpdatedBucket = ResponseBody<'patchV1BucketsByBucketId', 200>['data']
+export type UpdateBucketInput = NonNullable<RequestBody<'patchV1BucketsByBucketId'>>
+/** A bucket's access key as lists show it: a hint of the secret, never the secret. */
+export type BucketKey = Item<ResponseBody<'getV1BucketsByBucketIdKeys', 200>['data']>
+/** A bucket key just created: the only answer that carries its `secretAccessKey`. */
+export type CreatedBucketKey = ResponseBody<'postV1BucketsByBucketIdKeys', 201>['data']
+export type CreateBucketKeyInput = NonNullable<RequestBody<'postV1BucketsByBucketIdKeys'>>
+export type BucketKeyRole = CreateBucketKeyInput['role']
+
+/** A workspace by id (GET /v1/workspaces/{id}). */
+export type WorkspaceDetail = ResponseBody<'getV1WorkspacesById', 200>['data']
+
+/** An OAuth application with access to a workspace. */
+export type Integration = ResponseBody<'getV1IntegrationsById', 200>['data']
+export type ListedIntegration = Item<ResponseBody<'getV1WorkspacesByWorkspaceIdIntegrations', 200>['data']>
+
+export type AccelerateRegion = Item<ResponseBody<'getV1RegionsAccelerate', 200>['data']>
+/** The products GET /v1/regions can be narrowed to. */
+export type RegionProduct = NonNullable<Query<'getV1Regions'>['product']>

@@ -27,6 +27,8 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set(
     'recipientAccessToken',
     'apiKey',
     'secret',
+    // A bucket key's secret, in the answer that creates it.
+    'secretAccessKey',
     'clientSecret',
     'codeVerifier',
     'authorization',
