@@ -164,9 +164,56 @@ describe('regions list in process', () => {
   it('an unknown column and a mistyped flag are exit 2 with no request', async () => {
     const column = await runCommand(RegionsList, ['--columns', 'country'])
     assert.equal(column.code, 2, column.stderr)
-    assert.equal(column.stderr, 'Error: Unknown column for --columns: country.\nValid columns: id, name, status.\n')
+    assert.equal(column.stderr, 'Error: Unknown column for --columns: country.\nValid columns: id, name, product, status.\n')
     const flag = await runCommand(RegionsList, ['--colums', 'id'])
     assert.equal(flag.code, 2, flag.stderr)
     assert.match(flag.stderr, /^Error: Nonexistent flag: --colums\nDid you mean --columns\?/, flag.stderr)
+  })
+})
+
+describe('regions list --product in process', () => {
+  const accelerate = [
+    {id: 'us-east-1', type: 'region', name: 'US East (N. Virginia)'},
+    {id: 'eu-central-1', type: 'region', name: 'Europe (Frankfurt)'},
+  ]
+  const everyProduct = [
+    {id: 'us-east-1', type: 'region', name: 'US East (N. Virginia)', product: 'postgres', status: 'available'},
+    {id: 'us-east-1', type: 'region', name: 'US East (N. Virginia)', product: 'accelerate'},
+  ]
+
+  it('accelerate: GET /v1/regions/accelerate, ID and NAME (Accelerate regions have no status); --columns may add PRODUCT', async () => {
+    const stub = (api: Api) => reply(api, 'GET', '/v1/regions/accelerate', {data: accelerate})
+    const tsv = await runCommand(RegionsList, ['--product', 'accelerate'], {stub})
+    assert.equal(tsv.code, 0, tsv.stderr)
+    assert.equal(tsv.stdout, 'ID\tNAME\nus-east-1\tUS East (N. Virginia)\neu-central-1\tEurope (Frankfurt)\n')
+    const columns = await runCommand(RegionsList, ['--product', 'accelerate', '--columns', 'id,product,status', '-o', 'csv'], {stub})
+    assert.equal(columns.stdout, 'ID,PRODUCT,STATUS\r\nus-east-1,accelerate,\r\neu-central-1,accelerate,\r\n')
+    const json = await runCommand(RegionsList, ['--product', 'accelerate', '--json'], {stub})
+    assert.deepEqual(parseJson(json.stdout), accelerate, 'the API objects untouched')
+    const tty = await runCommand(RegionsList, ['--product', 'accelerate'], {stub, tty: true, env: {NO_COLOR: '1'}})
+    assert.match(tty.stdout.split('\n')[1], /^│ ID +│ NAME +│$/)
+  })
+
+  it('all: GET /v1/regions, with the PRODUCT column the API fills in', async () => {
+    const stub = (api: Api) => reply(api, 'GET', '/v1/regions', {data: everyProduct})
+    const tsv = await runCommand(RegionsList, ['--product', 'all'], {stub})
+    assert.equal(tsv.code, 0, tsv.stderr)
+    assert.equal(tsv.stdout, 'ID\tNAME\tPRODUCT\tSTATUS\nus-east-1\tUS East (N. Virginia)\tpostgres\tavailable\nus-east-1\tUS East (N. Virginia)\taccelerate\t\n')
+    const tty = await runCommand(RegionsList, ['--product', 'all'], {stub, tty: true, env: {NO_COLOR: '1'}})
+    assert.match(tty.stdout, /│ us-east-1 │ US East \(N\. Virginia\) │ accelerate │ - +│/, 'no status: a dash')
+    const yaml = await runCommand(RegionsList, ['--product', 'all', '-o', 'yaml'], {stub})
+    assert.deepEqual(parseYaml(yaml.stdout), everyProduct)
+  })
+
+  it('postgres is the default and its own columns stay ID, NAME, STATUS; an unknown product is exit 2 naming the choices', async () => {
+    const stub = (api: Api) => reply(api, 'GET', '/v1/regions/postgres', {data: regions})
+    const named = await runCommand(RegionsList, ['--product', 'postgres', '--columns', 'product,id'], {stub})
+    assert.equal(named.stdout, 'PRODUCT\tID\npostgres\tus-east-1\npostgres\teu-west-3\n')
+    const wrong = await runCommand(RegionsList, ['--product', 'mysql'])
+    assert.equal(wrong.code, 2, wrong.stderr)
+    assert.match(wrong.stderr, /postgres, accelerate, all/)
+    const odd = await runCommand(RegionsList, ['--product', 'all'], {stub: (api) => reply(api, 'GET', '/v1/regions', {data: [{id: 'x', name: 'X'}]})})
+    assert.equal(odd.code, 6, odd.stderr)
+    assert.match(odd.stderr, /not a region list \(data\[0\]\.product is missing\)/)
   })
 })
