@@ -12,11 +12,11 @@ import type {
   CreatedBucketKey,
   Integration,
   ListedBucket,
-  ListedIntegration,
+  WorkspaceIntegration,
   RegionProduct,
   UpdatedBucket,
   UpdateBucketInput,
-  WorkspaceDetail,
+  WorkspaceDetails,
   Connection,
   CreateConnectionInput,
   CreateDatabaseInput,
@@ -92,7 +92,7 @@ export class ManagementApi {
     return this.onePage('/v1/workspaces', expected.workspaces, options)
   }
 
-  getWorkspace(id: string): Promise<WorkspaceDetail> {
+  getWorkspace(id: string): Promise<WorkspaceDetails> {
     return this.data('GET', apiPath`/v1/workspaces/${id}`, expected.workspace)
   }
 
@@ -264,11 +264,11 @@ export class ManagementApi {
   }
 
   /** The OAuth applications with access to the workspace (a 404 when there is no such workspace). */
-  listIntegrations(workspaceId: string, options: ListOptions = {}): AsyncGenerator<ListedIntegration> {
+  listIntegrations(workspaceId: string, options: ListOptions = {}): AsyncGenerator<WorkspaceIntegration> {
     return this.paginate(apiPath`/v1/workspaces/${workspaceId}/integrations`, expected.integrations, options)
   }
 
-  integrationsPage(workspaceId: string, options: PageOptions = {}): Promise<OnePage<ListedIntegration>> {
+  integrationsPage(workspaceId: string, options: PageOptions = {}): Promise<OnePage<WorkspaceIntegration>> {
     return this.onePage(apiPath`/v1/workspaces/${workspaceId}/integrations`, expected.integrations, options)
   }
 

@@ -192,15 +192,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     database: (id) => store.databases.get(id),
     connectionsOf: (databaseId) => store.connectionsOf(databaseId)?.values() ?? [],
   }
-  const core: EmulatorCore = {store, provisioning, views, token, databases: mode, log, githubActions, authenticate: () => undefined}
-  const faults = new FaultInjector()
-  const requests = new RequestLog()
   const oauth = new AuthorizationServer(store, snapshot?.oauth, {
     clientId: options.oauthClientId,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
     codeTtlMs: options.authorizationCodeTtlMs,
     log,
   })
+  const core: EmulatorCore = {store, provisioning, views, token, databases: mode, log, githubActions, oauth, authenticate: () => undefined}
+  const faults = new FaultInjector()
+  const requests = new RequestLog()
   core.authenticate = (candidate) => principalForToken(candidate, core, oauth)
   const addWorkspace = (name: string): Workspace => {
     const trimmed = name.trim()

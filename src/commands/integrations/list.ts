@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {ListedIntegration} from '../../api/contract.js'
+import type {WorkspaceIntegration} from '../../api/contract.js'
 import {BaseCommand} from '../../base-command.js'
 import {collect} from '../../api/collect.js'
 import {columnsFlag} from '../../flags.js'
@@ -23,7 +23,7 @@ export default class IntegrationsList extends BaseCommand<typeof IntegrationsLis
     limit: Flags.integer({description: 'Stop after this many integrations', min: 1}),
   }
 
-  public async run(): Promise<ListedIntegration[]> {
+  public async run(): Promise<WorkspaceIntegration[]> {
     const api = await this.api()
     const workspaceId = await tokenWorkspace(api, this.flags.workspace)
     const integrations = await collect(api.listIntegrations(workspaceId, {limit: this.flags.limit}))

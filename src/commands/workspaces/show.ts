@@ -1,4 +1,4 @@
-import type {WorkspaceDetail} from '../../api/contract.js'
+import type {WorkspaceDetails} from '../../api/contract.js'
 import {BaseCommand} from '../../base-command.js'
 import {columnsFlag, idArg} from '../../flags.js'
 import {workspaceFields} from '../../output/resources.js'
@@ -18,7 +18,7 @@ export default class WorkspacesShow extends BaseCommand<typeof WorkspacesShow> {
     ...columnsFlag,
   }
 
-  public async run(): Promise<WorkspaceDetail> {
+  public async run(): Promise<WorkspaceDetails> {
     const api = await this.api()
     return this.record(workspaceFields, await api.getWorkspace(this.args.id))
   }
