@@ -12,7 +12,6 @@ import type {
   Me,
   PostgresRegion,
   Project,
-  RegionProduct,
   ServiceToken,
   Usage,
   Workspace,
@@ -106,7 +105,7 @@ export const regionFields: FieldSpec<PostgresRegion> = [
   {name: 'status', header: 'STATUS', text: (r) => r.status},
 ]
 
-/** A region of any product: Postgres regions have a status, GET /v1/regions names each one's product. */
+/** A region of any product: Postgres regions have a status; GET /v1/regions names each one's product. */
 export interface AnyRegion {
   id: string
   name: string
@@ -114,15 +113,12 @@ export interface AnyRegion {
   product?: string
 }
 
-/**
- * Regions of `product` (or of several, when each names its own): ID, NAME, PRODUCT, STATUS.
- * The product endpoints leave it out of their answers, so it is filled in from what was asked.
- */
-export function anyRegionFields(product?: RegionProduct): FieldSpec<AnyRegion> {
+/** Regions of any product: ID, NAME, PRODUCT (GET /v1/regions names it), STATUS (where the product has one). */
+export function anyRegionFields(): FieldSpec<AnyRegion> {
   return [
     {name: 'id', header: 'ID', text: (r) => r.id, whole: true},
     {name: 'name', header: 'NAME', text: (r) => r.name},
-    {name: 'product', header: 'PRODUCT', text: (r) => orDash(r.product ?? product), plain: (r) => plainOrEmpty(r.product ?? product)},
+    {name: 'product', header: 'PRODUCT', text: (r) => orDash(r.product), plain: (r) => plainOrEmpty(r.product)},
     {name: 'status', header: 'STATUS', text: (r) => orDash(r.status), plain: (r) => plainOrEmpty(r.status)},
   ]
 }

@@ -3,12 +3,13 @@ import {Flags} from '@oclif/core'
 import type {AccelerateRegion, PostgresRegion, Region} from '../../api/contract.js'
 import {BaseCommand} from '../../base-command.js'
 import {columnsFlag} from '../../flags.js'
+import {selectFields} from '../../output/fields.js'
 import {anyRegionFields} from '../../output/resources.js'
 
 const PRODUCTS = ['postgres', 'accelerate', 'all'] as const
 
-/** The columns shown without --columns: a product's own list has no PRODUCT column, and Accelerate regions have no status. */
-const DEFAULT_COLUMNS: Record<(typeof PRODUCTS)[number], string[]> = {
+/** Each product's columns: Accelerate regions have no status, and one product's list needs no PRODUCT column. */
+const COLUMNS: Record<(typeof PRODUCTS)[number], string[]> = {
   postgres: ['id', 'name', 'status'],
   accelerate: ['id', 'name'],
   all: ['id', 'name', 'product', 'status'],
@@ -26,8 +27,6 @@ export default class RegionsList extends BaseCommand<typeof RegionsList> {
     {description: 'Every product\'s regions, as JSON', command: '<%= config.bin %> <%= command.id %> --product all --json'},
   ]
 
-  static override fields = anyRegionFields()
-
   static override flags = {
     ...columnsFlag,
     product: Flags.option({options: PRODUCTS, description: 'Whose regions: Prisma Postgres, Prisma Accelerate, or every product\'s', default: 'postgres'})(),
@@ -35,12 +34,12 @@ export default class RegionsList extends BaseCommand<typeof RegionsList> {
 
   public async run(): Promise<(PostgresRegion | AccelerateRegion | Region)[]> {
     const {product} = this.flags
+    const spec = anyRegionFields().filter((field) => COLUMNS[product].includes(field.name))
+    // The columns depend on --product, so --columns is checked here, still before any request.
+    selectFields(spec, this.output.columns)
     const api = await this.api()
     const regions =
       product === 'postgres' ? await api.listPostgresRegions() : product === 'accelerate' ? await api.listAccelerateRegions() : await api.listRegions()
-    const spec = anyRegionFields(product === 'all' ? undefined : product)
-    // --columns may name any column (PRODUCT too); without it, the product's own columns.
-    const shown = this.output.columns ? spec : spec.filter((field) => DEFAULT_COLUMNS[product].includes(field.name))
-    return this.list(shown, regions, {empty: 'No regions.'})
+    return this.list(spec, regions, {empty: 'No regions.'})
   }
 }
