@@ -281,6 +281,11 @@ export class ManagementApi {
     await this.transport.request<undefined>('DELETE', apiPath`/v1/integrations/${id}`)
   }
 
+  /** Revokes the tokens of every login of the OAuth application `clientId` to the workspace. */
+  async revokeWorkspaceIntegration(workspaceId: string, clientId: string): Promise<void> {
+    await this.transport.request<undefined>('DELETE', apiPath`/v1/workspaces/${workspaceId}/integrations/${clientId}`)
+  }
+
   /** The whole body: backups have `meta.backupRetentionDays` and a pagination without cursors. */
   listBackups(databaseId: string, options: ListOptions = {}): Promise<BackupList> {
     return this.data('GET', apiPath`/v1/databases/${databaseId}/backups`, expected.backups, {query: {limit: options.limit}})

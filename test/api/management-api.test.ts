@@ -210,15 +210,23 @@ describe('ManagementApi endpoints', () => {
     assert.deepEqual(requests(), ['GET /v1/buckets/b1/keys?limit=1', 'POST /v1/buckets/b1/keys', 'DELETE /v1/buckets/b1/keys/k%3F2'])
   })
 
-  it('lists a workspace\'s integrations, gets one and revokes it', async () => {
+  it('lists a workspace\'s integrations, gets one and revokes it, by id and by client id', async () => {
     route('GET /v1/workspaces/w1/integrations', () => [200, {data: [integration('i1')], pagination: {nextCursor: null, hasMore: false}}])
     route('GET /v1/integrations/i1', () => [200, {data: integration('i1')}])
     route('DELETE /v1/integrations/i1', () => [204])
+    route('DELETE /v1/workspaces/w1/integrations/app%2F1', () => [204])
     assert.equal((await all(client.listIntegrations('w1')))[0].client.name, 'Deploy bot')
     assert.deepEqual((await client.integrationsPage('w1', {limit: 2})).nextCursor, null)
     assert.equal((await client.getIntegration('i1')).id, 'i1')
     await client.revokeIntegration('i1')
-    assert.deepEqual(requests(), ['GET /v1/workspaces/w1/integrations?limit=100', 'GET /v1/workspaces/w1/integrations?limit=2', 'GET /v1/integrations/i1', 'DELETE /v1/integrations/i1'])
+    await client.revokeWorkspaceIntegration('w1', 'app/1')
+    assert.deepEqual(requests(), [
+      'GET /v1/workspaces/w1/integrations?limit=100',
+      'GET /v1/workspaces/w1/integrations?limit=2',
+      'GET /v1/integrations/i1',
+      'DELETE /v1/integrations/i1',
+      'DELETE /v1/workspaces/w1/integrations/app%2F1',
+    ])
   })
 
   it('creates, shows, renames and deletes a project', async () => {

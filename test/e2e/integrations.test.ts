@@ -36,8 +36,9 @@ describe('integrations, workspaces show and regions list', () => {
   })
 
   /** `login --browser` into profile `app`: the browser only notes the URL; the consent page is approved here, as a person would. */
+  let logins = 0
   async function browserLogin(): Promise<void> {
-    const log = join(home, 'browser.log')
+    const log = join(home, `browser-${++logins}.log`)
     const login = start(['login', '--browser', '--profile', 'app', '--auth-url', emulator.url, '--api-url', emulator.url], {
       env: {XDG_CONFIG_HOME: home, BROWSER: `${process.execPath} ${FAKE_BROWSER}`, FAKE_BROWSER_ACTION: 'record', FAKE_BROWSER_LOG: log},
       emulator,
@@ -120,5 +121,19 @@ describe('integrations, workspaces show and regions list', () => {
     assert.deepEqual(parseJson(await cli(['integrations', 'list', '--json'])), [], 'no integration is left')
     const again = await cli(['integrations', 'show', row.ID])
     assert.equal(again.code, 4, again.stderr)
+  })
+
+  it('revoke --client: the application named by its client id loses its access to the workspace', async () => {
+    await browserLogin()
+    const app = ['whoami', '--profile', 'app']
+    const loggedOut = {PRISMA_SERVICE_TOKEN: undefined, PRISMA_MANAGEMENT_API_URL: undefined}
+    assert.equal((await cli(app, loggedOut)).code, 0, 'logged in again')
+    const [integration] = parseJson<IntegrationJson[]>(await cli(['integrations', 'list', '--json']))
+    const revoked = await cli(['integrations', 'revoke', '--client', 'prisma-mgmt-emulator', '--workspace', workspaceId, '--yes', '--json'])
+    assert.equal(revoked.code, 0, revoked.stderr)
+    assert.deepEqual(parseJson(revoked), {id: integration.id, clientId: 'prisma-mgmt-emulator', revoked: true})
+    assert.equal((await cli(app, loggedOut)).code, 3, 'the session ended')
+    const none = await cli(['integrations', 'revoke', '--client', 'prisma-mgmt-emulator', '--yes'])
+    assert.equal(none.code, 4, none.stderr)
   })
 })

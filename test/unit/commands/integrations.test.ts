@@ -142,7 +142,44 @@ describe('integrations revoke in process', () => {
       },
     })
     assert.equal(yes.code, 0, yes.stderr)
-    assert.deepEqual(parseJson(yes.stdout), {id: 'int_1', revoked: true})
+    assert.deepEqual(parseJson(yes.stdout), {id: 'int_1', clientId: 'client_1', revoked: true})
+  })
+
+  it('--client: found among the token\'s workspace\'s integrations, revoked by client id there', async () => {
+    let revoked: ReturnType<typeof reply> = []
+    const result = await runCommand(IntegrationsRevoke, ['--client', 'client_2', '--yes', '--json'], {
+      stub(api) {
+        reply(api, 'GET', '/v1/me', {data: me})
+        reply(api, 'GET', '/v1/workspaces/ws_1/integrations?limit=100', page([integration(1), integration(2)]))
+        revoked = reply(api, 'DELETE', '/v1/workspaces/ws_1/integrations/client_2', undefined, {status: 204})
+      },
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(revoked.length, 1)
+    assert.deepEqual(parseJson(result.stdout), {id: 'int_2', clientId: 'client_2', revoked: true})
+    const asked = await runCommand(IntegrationsRevoke, ['--client', 'client_1', '--workspace', 'ws_7'], {
+      tty: true,
+      env: {NO_COLOR: '1'},
+      answers: {confirmName: ['Deploy bot 1']},
+      stub(api) {
+        reply(api, 'GET', '/v1/workspaces/ws_7/integrations?limit=100', page([integration(1)]))
+        reply(api, 'DELETE', '/v1/workspaces/ws_7/integrations/client_1', undefined, {status: 204})
+      },
+    })
+    assert.equal(asked.code, 0, asked.stderr)
+    assert.match(asked.asked[0], /^This revokes integration Deploy bot 1 \(int_1\) for good\./)
+  })
+
+  it('--client of no integration is exit 4; an id and --client, or neither, or --workspace alone, is exit 2 before any request', async () => {
+    const none = await runCommand(IntegrationsRevoke, ['--client', 'nobody', '--workspace', 'ws_1', '--yes'], {
+      stub: (api) => reply(api, 'GET', '/v1/workspaces/ws_1/integrations?limit=100', page([integration(1)])),
+    })
+    assert.equal(none.code, 4, none.stderr)
+    assert.equal(none.stderr, 'Error: No application with client id "nobody" has access to workspace ws_1.\nCheck the client id: `prisma-mgmt integrations list` shows CLIENT ID.\n')
+    for (const argv of [['int_1', '--client', 'client_1'], [], ['int_1', '--workspace', 'ws_1'], ['--client', ' ']]) {
+      const result = await runCommand(IntegrationsRevoke, argv)
+      assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`)
+    }
   })
 
   it('an unknown id is exit 4 before any question', async () => {
