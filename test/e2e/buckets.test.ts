@@ -180,6 +180,17 @@ describe('buckets', () => {
     assert.ok(listJson.every((k) => k.secretAccessKey === undefined && k.valueHint), 'hints, never a secret')
   })
 
+  it('with DEBUG=prisma-mgmt:http the trace of keys create hides the secret, which reaches stdout alone', async () => {
+    const bucket = await createBucket('traced')
+    const result = await run(['buckets', 'keys', 'create', bucket.id, '--role', 'read', '--json'], {env: emulator.env(home, {DEBUG: 'prisma-mgmt:http'}), emulator})
+    assert.equal(result.code, 0, result.stderr)
+    const key = parseJson<KeyJson>(result)
+    assert.ok(key.secretAccessKey, 'the secret is in the document')
+    assert.match(result.stderr, new RegExp(`POST [^\\n]*/v1/buckets/${bucket.id}/keys`), `the request is traced:\n${result.stderr}`)
+    assert.match(result.stderr, /"secretAccessKey":\s*"\*\*\*"/, `the trace shows the field masked:\n${result.stderr}`)
+    assert.ok(!result.stderr.includes(key.secretAccessKey), 'the secret is not in the trace')
+  })
+
   it('keys delete finds the key\'s bucket itself (or takes --bucket), asks for --yes off a terminal, and an unknown key is exit 4', async () => {
     const bucket = await createBucket('rotation')
     const old = await createKey(bucket.id, 'read', 'old')
