@@ -26,8 +26,8 @@ export interface ServeOptions {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
-const INSTRUCTIONS = `Tools for the Prisma Management API: projects, Prisma Postgres databases and their connections.
-create_project, create_database, create_connection and rotate_connection return connection strings (with passwords) that the API never shows again: keep them.
+const INSTRUCTIONS = `Tools for the Prisma Management API: projects, Prisma Postgres databases and their connections, object-store buckets and their access keys.
+create_project, create_database, create_connection and rotate_connection return connection strings (with passwords), and create_bucket_key a secret access key, that the API never shows again: keep them.
 List tools return one page: pass the nextCursor of a result as cursor to get the next.
 Deleting and restoring exist only when the server was started with --allow-destructive, and need the resource's exact name as confirm.`
 

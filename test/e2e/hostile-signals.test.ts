@@ -1,6 +1,6 @@
 // Signals at the worst moment, through the built binary: SIGINT, SIGTERM or SIGHUP while the POST
 // of a command that mints a one-time secret (db credentials, its --replace rotation, db connections
-// rotate, tokens create) or creates a project or database is on its way. A proxy in front of the
+// rotate, tokens create, buckets keys create) or creates a project or database is on its way. A proxy in front of the
 // emulator holds the API's answer until the signal has been heard, so nothing depends on timing.
 // The answer is printed (with --json: one document with an `error` member), then the command exits
 // 130, 143 or 129; a second interrupt stops at once. Creates interrupted while they wait for their
@@ -32,6 +32,14 @@ interface ConnectionJson {
   error?: {code: string; message: string}
 }
 
+interface BucketKeyJson {
+  id: string
+  name: string
+  accessKeyId: string
+  secretAccessKey: string
+  error?: {code: string; message: string}
+}
+
 interface TokenJson {
   id: string
   name: string
@@ -46,6 +54,7 @@ describe('signals while an answer holding a one-time secret or a created resourc
   let proxy: HoldingProxy
   let home: string
   let databaseId: string
+  let bucketId: string
   const running: Started[] = []
   const env = () => emulator.env(home, {PRISMA_MANAGEMENT_API_URL: proxy.url})
   const connections = async () => (await emulator.call<{data: {id: string; name: string}[]}>('GET', `/v1/databases/${databaseId}/connections`)).body.data
@@ -56,7 +65,10 @@ describe('signals while an answer holding a one-time secret or a created resourc
     home = await tempDir()
     const created = await run(['projects', 'create', '--name', 'signals', '--no-wait', '--json'], {env: emulator.env(home), emulator})
     assert.equal(created.code, 0, created.stderr)
-    databaseId = parseJson<{database: {id: string}}>(created).database.id
+    databaseId = parseJson<{id: string; database: {id: string}}>(created).database.id
+    const bucket = await run(['buckets', 'create', '--project', parseJson<{id: string}>(created).id, '--name', 'signals', '--json'], {env: emulator.env(home), emulator})
+    assert.equal(bucket.code, 0, bucket.stderr)
+    bucketId = parseJson<{id: string}>(bucket).id
   })
   beforeEach(async () => {
     proxy = await HoldingProxy.start(emulator.url)
@@ -173,6 +185,24 @@ describe('signals while an answer holding a one-time secret or a created resourc
         }
         const works = await run(['whoami', '--json'], {env: emulator.env(home, {PRISMA_SERVICE_TOKEN: answered.value}), secrets: [answered.value]})
         assert.equal(works.code, 0, `the printed value works: ${works.stderr}`)
+      })
+
+      it(`buckets keys create${mode === 'json' ? ' --json' : ''}, ${sent.signal} while the POST is on its way: the secret is printed, then exit ${sent.code}`, async () => {
+        const name = `key-${sent.signal.toLowerCase()}-${mode}`
+        const {result, answer} = await interruptInFlight(['buckets', 'keys', 'create', bucketId, '--role', 'read', '--name', name, ...(mode === 'json' ? ['--json'] : [])], sent)
+        const answered = (JSON.parse(answer.body) as {data: BucketKeyJson}).data
+        assert.equal(result.code, sent.code, `exit code; stderr:\n${result.stderr}`)
+        const where = mode === 'json' ? 'in the JSON document on stdout' : 'printed above'
+        assertInterruptedStderr(result, sent, `Bucket key ${name} (${answered.id}) WAS created; its secret access key is ${where}, and the API will not show it again.`)
+        assert.ok(!result.stderr.includes(answered.secretAccessKey), 'the secret never reaches stderr')
+        if (mode === 'json') {
+          assert.deepEqual(parseJson(result), {...answered, error: {code: 'cancelled', message: `${sent.word} while waiting for the API's answer.`}})
+        } else {
+          const [row] = tsv(result.stdout)
+          assert.deepEqual([row.ID, row.NAME, row['ACCESS KEY ID'], row['SECRET ACCESS KEY']], [answered.id, name, answered.accessKeyId, answered.secretAccessKey], `the key's row:\n${result.stdout}`)
+        }
+        const keys = await emulator.call<{data: {id: string}[]}>('GET', `/v1/buckets/${bucketId}/keys`)
+        assert.ok(keys.body.data.some((k) => k.id === answered.id), 'the emulator has the key')
       })
     }
   }

@@ -58,13 +58,16 @@ export default class TokensCreate extends BaseCommand<typeof TokensCreate> {
         try {
           await this.present(created, envFile)
         } finally {
-          // With DEBUG set, everything written after this masks the value; the one delivery above keeps it.
-          hideFromDebugOutput(created.value)
+          // With DEBUG set, everything written after this masks the value; the one delivery above keeps it (json and yaml: below).
+          if (!this.machine) hideFromDebugOutput(created.value)
         }
       },
       kept: (created) => this.words(created, envFile).delivered,
     })
-    if (this.machine) await this.record(createdServiceTokenFields, token)
+    if (this.machine) {
+      await this.record(createdServiceTokenFields, token)
+      hideFromDebugOutput(token.value)
+    }
     return token
   }
 
