@@ -198,6 +198,8 @@ export class Provisioning {
         (error: unknown) => this.fail(database, `its data could not be copied from ${source.type} ${source.type === 'backup' ? source.backupId : source.databaseId}: ${reason(error)}`),
       )
     })
+    // A backend with nothing to start (`none`) is done within this turn, and the answer says `ready`; a real one is not waited for.
+    await Promise.race([started, new Promise((resolve) => setImmediate(resolve))])
     return {database, minted: {connection, credential}}
   }
 

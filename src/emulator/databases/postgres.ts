@@ -506,7 +506,7 @@ export function createPostgresBackend(opts: BackendOptions, mode: Exclude<Databa
   }
 
   /** Every operation: its ids checked, run in its database's queue, its errors naming it and the server. */
-  const operate = <T>(what: string, ids: {database: string; connection?: string}, work: () => Promise<T>): Promise<T> => {
+  const operate = async <T>(what: string, ids: {database: string; connection?: string}, work: () => Promise<T>): Promise<T> => {
     checkIds(mode, ids)
     return serialized(ids.database, work).catch((error: unknown) => {
       if (error instanceof EngineError) throw error
@@ -539,12 +539,12 @@ export function createPostgresBackend(opts: BackendOptions, mode: Exclude<Databa
       return operate(`cannot drop the credential of connection ${connectionId}`, {database: databaseId, connection: connectionId}, () => dropCredential(databaseId, connectionId))
     },
 
-    backup(databaseId, backupId) {
+    async backup(databaseId, backupId) {
       checkIds(mode, {database: backupId})
       return operate(`cannot back up database ${databaseId}`, {database: databaseId}, async () => backup(await connect(), databaseId, backupId))
     },
 
-    restore(databaseId, backupId) {
+    async restore(databaseId, backupId) {
       checkIds(mode, {database: backupId})
       return operate(`cannot restore database ${databaseId} from backup ${backupId}`, {database: databaseId}, async () => {
         const c = await connect()
@@ -552,7 +552,7 @@ export function createPostgresBackend(opts: BackendOptions, mode: Exclude<Databa
       })
     },
 
-    cloneFrom(databaseId, sourceId) {
+    async cloneFrom(databaseId, sourceId) {
       checkIds(mode, {database: sourceId})
       return operate(`cannot copy database ${sourceId} into ${databaseId}`, {database: databaseId}, async () => {
         const c = await connect()
