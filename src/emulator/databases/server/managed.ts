@@ -143,7 +143,8 @@ export function managedServer(options: ManagedServerOptions): ServerSource {
         await client.end()
         return started
       } catch {
-        await client.end().catch(() => undefined)
+        // Not awaited: ending a client whose connection never completed may never settle.
+        void client.end().catch(() => undefined)
       }
       if (Date.now() > deadline) {
         await started.stop()

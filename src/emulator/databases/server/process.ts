@@ -20,8 +20,6 @@ function settings(port: number): string[] {
     unix_socket_directories: '',
     shared_buffers: '16MB',
     max_connections: '200',
-    // A crash of the machine may lose the last commits, never consistency; commits return sooner.
-    synchronous_commit: 'off',
     jit: 'off',
     lc_messages: 'C',
     log_min_messages: 'warning',
