@@ -9,7 +9,7 @@ import {promisify} from 'node:util'
 
 import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
 import {query} from './sql.js'
-import {hasPostgres, startCluster, type Cluster} from './postgres-cluster.js'
+import {startCluster, type Cluster} from './postgres-cluster.js'
 
 const exec = promisify(execFile)
 
@@ -48,7 +48,7 @@ interface CreatedProject {
   database: {id: string; status: string; connections: {endpoints: {direct: {port: number; connectionString: string}}}[]}
 }
 
-describe('real databases: local (PGlite through @prisma/dev)', {timeout: 240_000}, () => {
+describe('real databases: local (the emulator\'s PostgreSQL server)', {timeout: 240_000}, () => {
   let dataDir: string
   let home: string
 
@@ -76,7 +76,7 @@ describe('real databases: local (PGlite through @prisma/dev)', {timeout: 240_000
     const port = Number(new URL(url).port)
     const pid = (emulator as unknown as {child: {pid: number}}).child.pid
     const children = await descendants(pid)
-    assert.ok(children.length > 0, 'the database runs in a child process')
+    assert.ok(children.length > 0, 'the database server runs under the emulator')
     assert.equal(await emulator.stop(), 0)
     assert.equal(await listening(port), false, 'the database port is free after SIGTERM')
     const left = (await exec('ps', ['-e', '-o', 'pid='])).stdout.split('\n').map(Number)
@@ -94,7 +94,7 @@ describe('real databases: local (PGlite through @prisma/dev)', {timeout: 240_000
   })
 })
 
-describe('real databases: postgres (a real server, a role per connection)', {skip: hasPostgres ? false : 'PostgreSQL server binaries are not installed (apt-get install postgresql)', timeout: 240_000}, () => {
+describe('real databases: postgres (a real server, a role per connection)', {timeout: 240_000}, () => {
   let cluster: Cluster | undefined
   let adminUrl: string
   let emulator: Emulator
