@@ -19,7 +19,7 @@ const INTEGRATION = [
   'test/e2e/real-databases-restore.test.ts',
   'test/e2e/mcp-databases.test.ts',
   'test/e2e/sdk-local.test.ts',
-  'test/e2e/local-accelerate.test.ts',
+  'test/e2e/prisma-client.test.ts',
 ]
 /** Outside test/e2e but spawning the CLI all the same. */
 const E2E_ELSEWHERE = ['test/bench-fast-path.test.ts', 'test/emulator/command.test.ts', 'test/emulator/detach.test.ts', 'test/emulator/oauth.test.ts']
