@@ -120,7 +120,9 @@ export function createPostgresBackend(opts: BackendOptions, mode: Exclude<Databa
     opts.onHealth?.(health)
   }
 
-  const connect = (): Promise<Connected> => {
+  const connect = async (): Promise<Connected> => {
+    // The server first, every time: one that was given up on is started again here.
+    await source.ready()
     connected ??= (async () => {
       const [url, {default: pg}, loaded] = await Promise.all([source.ready(), import('pg'), recordsOf()])
       const pool = new pg.Pool({connectionString: url, max: 4})

@@ -65,6 +65,8 @@ export function managedServer(options: ManagedServerOptions): ServerSource {
   let binaries: PostgresBinaries | undefined
   let closing = false
   let restarts: number[] = []
+  /** Given up on after it died: the next ready() starts it afresh and reports it up. */
+  let failed = false
   const source: ServerSource = {
     name: 'the emulator\'s PostgreSQL',
     managed: true,
@@ -134,7 +136,8 @@ export function managedServer(options: ManagedServerOptions): ServerSource {
     for (;;) {
       if (!started.running) {
         const {code, signal} = await started.exited
-        throw Object.assign(new Error(`PostgreSQL ${context.binaries.version} exited (${signal ?? `code ${code}`}) before it accepted connections:\n${started.tail()}`), {portTaken: /Address already in use|could not create any TCP\/IP sockets/.test(started.tail())})
+        const tail = started.tail()
+        throw Object.assign(new Error(`PostgreSQL ${context.binaries.version} exited (${signal ?? `code ${code}`}) before it accepted connections${tail ? `:\n${tail}` : ''}`), {portTaken: /Address already in use|could not create any TCP\/IP sockets/.test(tail)})
       }
       const client = new pg.Client({connectionString: adminUrl(context.password, at), connectionTimeoutMillis: 2000})
       client.on('error', () => undefined)
@@ -220,18 +223,25 @@ export function managedServer(options: ManagedServerOptions): ServerSource {
     if (cluster.fresh) await writeFileAtomically(stateFile ?? join(run, 'cluster.json'), JSON.stringify({...(await readSaved()), adminPassword: password, port: at}))
     options.log(`PostgreSQL ${binaries.version} (${binaries.source}) listening on ${LOOPBACK}:${at}${user ? ` as ${user.name}` : ''}, cluster in ${data}`)
     watch(server, {...context, password})
+    if (failed) {
+      failed = false
+      restarts = []
+      source.onHealth({state: 'up'})
+    }
     return url
   }
 
   const watch = (running: PostgresProcess, context: {binaries: PostgresBinaries; user: OsUser | undefined; data: string; run: string; password: string}): void => {
     void running.exited.then(async ({code, signal}) => {
       if (closing || server !== running) return
-      const reason = `PostgreSQL exited (${signal ?? `code ${code}`}): ${running.tail(3).replaceAll('\n', ' | ') || 'no message'}`
+      const said = running.tail(20).split('\n').filter((line) => /\b(PANIC|FATAL):/.test(line) && !/terminating connection|not yet accepting|starting up|shutting down/.test(line)).at(-1)
+      const reason = `PostgreSQL exited (${signal ?? `code ${code}`})${said ? `: ${said.replace(/^.*?\b(PANIC|FATAL):\s*/, '')}` : ''}`
       options.log(reason)
       const now = Date.now()
       restarts = restarts.filter((at) => now - at < RESTART_WINDOW_MS)
       if (restarts.length >= RESTARTS) {
         starting = undefined
+        failed = true
         source.onHealth({state: 'failed', reason: `${reason}; it was started again ${RESTARTS} times within ${RESTART_WINDOW_MS / 1000} s and is left stopped`})
         return
       }
@@ -246,6 +256,7 @@ export function managedServer(options: ManagedServerOptions): ServerSource {
         source.onHealth({state: 'up'})
       } catch (error) {
         starting = undefined
+        failed = true
         source.onHealth({state: 'failed', reason: `${reason}; starting it again failed: ${(error as Error).message}`})
       }
     })
