@@ -190,7 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const githubActions = options.githubActions ? new GithubActionsIssuer(options.githubActions, store) : undefined
   const endpointHost = reachableHost(host)
   // The backend reports the health of its server to the provisioning, made just after it.
-  let provisioning: Provisioning | undefined
+  const healthOf: {provisioning?: Provisioning} = {}
   const backend =
     options.backend ??
     (await createBackend(mode, {
@@ -201,9 +201,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       cacheDir: options.cacheDir,
       authenticationTimeoutMs: options.authenticationTimeoutMs,
       log,
-      onHealth: (health) => provisioning?.health(health),
+      onHealth: (health) => healthOf.provisioning?.health(health),
     }))
-  provisioning = new Provisioning(store, backend, options.provisionDelayMs ?? 0, log)
+  const provisioning = new Provisioning(store, backend, options.provisionDelayMs ?? 0, log)
+  healthOf.provisioning = provisioning
   const views: ViewContext = {
     baseUrl: '',
     workspace: (id) => store.workspaceById(id),

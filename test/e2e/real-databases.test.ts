@@ -138,8 +138,8 @@ describe('real databases: health of the emulator\'s PostgreSQL server', {timeout
     let current: number | undefined = second
     for (let kill = 0; kill < 3; kill++) {
       process.kill(current!, 'SIGKILL')
-      const killed = current
-      current = await eventually('the server started again or given up', async () => {
+      const killed: number | undefined = current
+      current = await eventually('the server started again or given up', async (): Promise<number | undefined> => {
         if ((await statusOf(project.database.id)) === 'failure') return -1
         const now = await postmasterOf(pid)
         return now !== undefined && now !== killed ? now : undefined

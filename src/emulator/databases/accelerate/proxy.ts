@@ -13,6 +13,7 @@ import {createHash, createHmac, pbkdf2, timingSafeEqual} from 'node:crypto'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {Readable} from 'node:stream'
+import type {ReadableStream} from 'node:stream/web'
 
 import {parseVerifier} from '../pooler/scram.js'
 import type {Executor} from './executor.js'
@@ -186,7 +187,7 @@ export class AccelerateProxy {
     })
     response.writeHead(answer.status, outgoing)
     if (!answer.body) return void response.end()
-    const stream = Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream<Uint8Array>)
+    const stream = Readable.fromWeb(answer.body as ReadableStream<Uint8Array>)
     stream.on('error', () => response.destroy())
     stream.pipe(response)
   }
