@@ -24,10 +24,14 @@ const INTEGRATION = [
 /** Outside test/e2e but spawning the CLI all the same. */
 const E2E_ELSEWHERE = ['test/bench-fast-path.test.ts', 'test/emulator/command.test.ts', 'test/emulator/detach.test.ts', 'test/emulator/oauth.test.ts']
 
+// Fixtures hold installed packages (node_modules under test/fixtures) whose own tests are not ours.
+const NOT_TESTS = new Set(['node_modules', 'fixtures'])
+
 function walk(dir) {
   return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
     const path = join(dir, entry.name)
-    return entry.isDirectory() ? walk(path) : [path]
+    if (entry.isDirectory()) return NOT_TESTS.has(entry.name) ? [] : walk(path)
+    return [path]
   })
 }
 
