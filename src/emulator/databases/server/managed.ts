@@ -22,6 +22,9 @@ const START_TIMEOUT_MS = 60_000
 /** A server that dies is started again at most this often within RESTART_WINDOW_MS. */
 const RESTARTS = 3
 const RESTART_WINDOW_MS = 60_000
+/** How long the leftovers of a killed server may take to go: LEFTOVER_TRIES starts, LEFTOVER_WAIT_MS apart. */
+const LEFTOVER_TRIES = 40
+const LEFTOVER_WAIT_MS = 250
 
 export interface ManagedServerOptions {
   /** With a data dir the cluster is kept in `<dataDir>/databases/cluster`. */
@@ -118,8 +121,23 @@ export function managedServer(options: ManagedServerOptions): ServerSource {
     return runDir
   }
 
-  /** Starts the server on the cluster and waits until it accepts connections; the process on success. */
+  /**
+   * Starts the server, retrying for a while when processes of a server that was killed are still
+   * finishing (they hold its shared memory, and the new one refuses to start beside them).
+   */
   const launch = async (context: {binaries: PostgresBinaries; user: OsUser | undefined; data: string; run: string; password: string}, at: number): Promise<PostgresProcess> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await launchOnce(context, at)
+      } catch (error) {
+        if (attempt >= LEFTOVER_TRIES || !/pre-existing shared memory block|lock file .* already exists/.test((error as Error).message)) throw error
+        await new Promise((resolve) => setTimeout(resolve, LEFTOVER_WAIT_MS))
+      }
+    }
+  }
+
+  /** Starts the server on the cluster and waits until it accepts connections; the process on success. */
+  const launchOnce = async (context: {binaries: PostgresBinaries; user: OsUser | undefined; data: string; run: string; password: string}, at: number): Promise<PostgresProcess> => {
     const {default: pg} = await import('pg')
     const started = PostgresProcess.start({
       binaries: context.binaries,
