@@ -262,6 +262,15 @@ describe('local database backend (the emulator\'s PostgreSQL server)', {timeout:
     })
   })
 
+  it('a data dir of the earlier PGlite engine is refused before anything starts, and left as it was', async () => {
+    const {createBackend} = await import('../../src/emulator/databases/index.js')
+    const dataDir = join(scratch, 'data')
+    await mkdir(join(dataDir, 'databases'), {recursive: true})
+    await writeFile(join(dataDir, 'databases', 'local-front.json'), '{"version":1,"connections":{},"ports":{}}\n')
+    await assert.rejects(createBackend('local', {host: '127.0.0.1', dataDir, log: () => undefined}), /earlier PGlite engine .*left as they are\. Start with another --data-dir, or with --databases none/)
+    assert.deepEqual(await readdir(join(dataDir, 'databases')), ['local-front.json'])
+  })
+
   it('a data dir made by another major version is refused, named, and left as it was', async () => {
     const dataDir = join(scratch, 'data')
     const cluster = join(dataDir, 'databases', 'cluster')
