@@ -16,6 +16,7 @@ import {join, resolve} from 'node:path'
 
 import {startEmulator} from '../src/emulator/index.js'
 import type {Emulator} from '../src/emulator/index.js'
+import {runDatabaseBench} from './bench-databases.js'
 import {measureCreates, measurePaging, runOnce, TIME_BIN, type Case} from './bench-run.js'
 import {formatTable, median, percent} from './bench-report.js'
 
@@ -172,6 +173,8 @@ async function main(): Promise<void> {
 
 try {
   await main()
+  // What the default databases cost: a section of its own (scripts/bench-databases.ts).
+  await runDatabaseBench({short: process.argv.includes('--short')})
 } catch (error) {
   process.stderr.write(`\nbench could not run: ${error instanceof Error ? error.message : String(error)}\n`)
   process.exitCode = 1

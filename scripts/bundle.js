@@ -57,7 +57,7 @@ await build({
           contents: "module.exports = function connectH2 () { throw new Error('HTTP/2 is left out of the prisma-mgmt bundle') }",
           loader: 'js',
         }))
-        // The emulator finds local-server.js next to itself, so it stays as tsc wrote it.
+        // The emulator stays as tsc wrote it: it loads its database modules (and their npm packages) lazily, from its own place.
         bundler.onResolve({filter: /emulator\/index\.js$/}, (args) => {
           const target = join(args.resolveDir, args.path)
           return target === join(emulatorDir, 'index.js') ? {path: args.path, external: true} : undefined

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Measures the emulator's `local` databases through the built CLI: the time from
-// `projects create` to a ready database, and the resident memory each database adds
-// (the emulator and all its child processes, read from /proc). Usage: node scripts/measure-local-databases.js [count]
+// Measures the emulator's `local` databases (its own PostgreSQL server) through the built CLI: the
+// time from `projects create` to a ready database, and the resident memory each database adds (the
+// emulator and every process under it, read from /proc). `npm run bench` measures more (PSS, cold
+// and warm starts, the demo): scripts/bench-databases.ts. Usage: node scripts/measure-local-databases.js [count]
 import {spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'

@@ -2,7 +2,7 @@
 // Prints the test files of one tier, space-separated, so the npm scripts and .ci/run share one list:
 //   unit         in process; nothing spawns the CLI (a fake or an in-process emulator at most)
 //   e2e          the CLI as a separate process (bin/run.js, or bin/dev.js) against an emulator
-//   integration  real databases: PGlite through @prisma/dev, and a PostgreSQL server
+//   integration  real databases: the emulator's PostgreSQL server, and one standing for a user's
 //   all          every test file once
 // Usage: node scripts/test-files.js unit|e2e|integration|all
 import {readdirSync, readFileSync} from 'node:fs'
@@ -13,21 +13,25 @@ const ROOT = resolve(import.meta.dirname, '..')
 const INTEGRATION = [
   'test/emulator/databases-local.test.ts',
   'test/emulator/databases-postgres.test.ts',
-  'test/e2e/local-front.test.ts',
+  'test/e2e/postgres-clients.test.ts',
   'test/e2e/psql.test.ts',
   'test/e2e/real-databases.test.ts',
   'test/e2e/real-databases-restore.test.ts',
   'test/e2e/mcp-databases.test.ts',
   'test/e2e/sdk-local.test.ts',
-  'test/e2e/local-accelerate.test.ts',
+  'test/e2e/prisma-client.test.ts',
 ]
 /** Outside test/e2e but spawning the CLI all the same. */
 const E2E_ELSEWHERE = ['test/bench-fast-path.test.ts', 'test/emulator/command.test.ts', 'test/emulator/detach.test.ts', 'test/emulator/oauth.test.ts']
 
+// Fixtures hold installed packages (node_modules under test/fixtures) whose own tests are not ours.
+const NOT_TESTS = new Set(['node_modules', 'fixtures'])
+
 function walk(dir) {
   return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
     const path = join(dir, entry.name)
-    return entry.isDirectory() ? walk(path) : [path]
+    if (entry.isDirectory()) return NOT_TESTS.has(entry.name) ? [] : walk(path)
+    return [path]
   })
 }
 

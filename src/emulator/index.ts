@@ -63,6 +63,12 @@ export interface EmulatorOptions {
   databases?: DatabaseMode
   /** Admin URL of a PostgreSQL server, for `databases: 'postgres'`. */
   postgresUrl?: string
+  /** For `databases: 'local'`: the bin folder of a PostgreSQL server on this machine instead of the npm package's. */
+  postgresBin?: string
+  /** For `databases: 'local'`: the cache folder of the cluster template (default `$XDG_CACHE_HOME/prisma-mgmt`). */
+  cacheDir?: string
+  /** How long the pooled endpoint lets a login take (PostgreSQL's authentication_timeout, 60 s by default). */
+  authenticationTimeoutMs?: number
   /** How long a new database stays `provisioning` at least; default 0. */
   provisionDelayMs?: number
   /** Back up every ready database this often; without it, backups are taken only on request (the test hook). */
@@ -185,8 +191,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Before the backend starts: a wrong key set file or link fails the start at once.
   const githubActions = options.githubActions ? new GithubActionsIssuer(options.githubActions, store) : undefined
   const endpointHost = reachableHost(host)
-  const backend = options.backend ?? (await createBackend(mode, {host: endpointHost, dataDir, postgresUrl: options.postgresUrl, log}))
+  // The backend reports the health of its server to the provisioning, made just after it.
+  const healthOf: {provisioning?: Provisioning} = {}
+  const backend =
+    options.backend ??
+    (await createBackend(mode, {
+      host: endpointHost,
+      dataDir,
+      postgresUrl: options.postgresUrl,
+      postgresBin: options.postgresBin,
+      cacheDir: options.cacheDir,
+      authenticationTimeoutMs: options.authenticationTimeoutMs,
+      log,
+      onHealth: (health) => healthOf.provisioning?.health(health),
+    }))
   const provisioning = new Provisioning(store, backend, options.provisionDelayMs ?? 0, log)
+  healthOf.provisioning = provisioning
   const views: ViewContext = {
     baseUrl: '',
     workspace: (id) => store.workspaceById(id),

@@ -3,11 +3,12 @@
 //
 // Status: a database is `provisioning` until both the backend's provision() resolved and
 // provisionDelayMs passed since it was created, then `ready`; a rejected provision (or first
-// credential) makes it `failure`, with the reason logged. Creating answers only once the backend
-// has resolved, because the answer must carry the connection strings; so with a delay of 0 and an
-// instant backend the create answer already says `ready`.
+// credential) makes it `failure`, with the reason logged. Creating answers at once, with the
+// endpoints and first credential the backend hands out before it starts anything, while the
+// database is made in the background. A server that goes down turns its ready databases
+// `recovering` (`failure`, with the reason, if it cannot be brought back), and `ready` once it is up.
 import type {RegionId} from '../api/contract.js'
-import type {Credential, DatabaseBackend, DatabaseEndpoints} from './databases/backend.js'
+import type {BackendHealth, Credential, DatabaseBackend, DatabaseEndpoints} from './databases/backend.js'
 import {newId} from './ids.js'
 import {ApiProblem, conflict} from './problems.js'
 import type {BackupRecord, ConnectionRecord, DatabaseRecord, DatabaseSource, ProjectRecord} from './records.js'
@@ -33,7 +34,9 @@ function reason(error: unknown): string {
 
 export class Provisioning {
   /** Provisions in flight, so credential work and drops wait for the database to exist. */
-  private readonly starting = new Map<string, Promise<DatabaseEndpoints | undefined>>()
+  private readonly starting = new Map<string, Promise<boolean>>()
+  /** Databases that are not `ready` because the server behind them is down. */
+  private readonly unreachable = new Set<DatabaseRecord>()
   /** Backups, restores and copies in flight per database, so a drop waits for them. */
   private readonly copying = new Map<string, Promise<unknown>>()
   private readonly timers = new Set<NodeJS.Timeout>()
@@ -64,30 +67,71 @@ export class Provisioning {
     this.store.changed()
   }
 
+  /** The endpoints the backend names now (they may move after a restart), kept when they changed. */
+  private async refreshEndpoints(database: DatabaseRecord): Promise<DatabaseEndpoints> {
+    const endpoints = await this.backend.endpoints(database.id)
+    if (this.alive(database) && JSON.stringify(endpoints) !== JSON.stringify(database.endpoints)) {
+      database.endpoints = endpoints
+      this.store.changed()
+    }
+    return endpoints
+  }
+
   /**
-   * Runs the backend's provision() once `after` settled; undefined when it failed (the database
-   * is then `failure`). Registered at once, so credential work waits for it even while queued.
+   * Runs the backend's provision() once `after` settled; false when it failed (the database is
+   * then `failure`). Registered at once, so credential work waits for it even while queued.
    */
-  private start(database: DatabaseRecord, after: Promise<unknown> = Promise.resolve()): Promise<DatabaseEndpoints | undefined> {
-    const started = after.then(() => this.backend.provision(database.id)).then(
-      (endpoints) => {
-        if (this.alive(database)) {
-          database.endpoints = endpoints
-          delete database.failureReason
-          this.store.changed()
-        }
-        return endpoints
-      },
-      (error: unknown) => {
-        this.fail(database, reason(error))
-        return undefined
-      },
-    )
+  private start(database: DatabaseRecord, after: Promise<unknown> = Promise.resolve()): Promise<boolean> {
+    const started = after
+      .then(() => this.backend.provision(database.id))
+      .then(() => this.refreshEndpoints(database))
+      .then(
+        () => {
+          if (this.alive(database) && database.failureReason) {
+            delete database.failureReason
+            this.store.changed()
+          }
+          return true
+        },
+        (error: unknown) => {
+          this.fail(database, reason(error))
+          return false
+        },
+      )
     this.starting.set(database.id, started)
     void started.finally(() => {
       if (this.starting.get(database.id) === started) this.starting.delete(database.id)
     })
     return started
+  }
+
+  /** The server behind the databases went down, came back, or could not be brought back. */
+  health(event: BackendHealth): void {
+    const databases = [...this.store.databases.values()]
+    if (event.state === 'down') {
+      this.log(`databases unreachable: ${event.reason}`)
+      for (const database of databases) {
+        if (database.status !== 'ready') continue
+        database.status = 'recovering'
+        this.unreachable.add(database)
+      }
+    } else if (event.state === 'failed') {
+      this.log(`databases failed: ${event.reason}`)
+      for (const database of databases) {
+        if (database.status !== 'ready' && !this.unreachable.has(database)) continue
+        database.status = 'failure'
+        database.failureReason = event.reason
+        this.unreachable.add(database)
+      }
+    } else {
+      for (const database of this.unreachable) {
+        if (!this.alive(database)) continue
+        database.status = 'ready'
+        delete database.failureReason
+      }
+      this.unreachable.clear()
+    }
+    this.store.changed()
   }
 
   private readyAt(database: DatabaseRecord, when: number): void {
@@ -129,28 +173,33 @@ export class Provisioning {
     }
     this.store.addDatabase(database)
 
-    const endpoints = await this.start(database)
-    if (!endpoints || !this.alive(database)) return {database}
+    // Where it will be, and its first credential: handed out before the backend starts anything.
     const connectionId = newId()
     let credential: Credential
     try {
+      database.endpoints = await this.backend.endpoints(database.id)
       credential = await this.backend.createCredential(database.id, connectionId)
     } catch (error) {
-      this.fail(database, `its first credential could not be created: ${reason(error)}`)
+      this.fail(database, `its endpoints and first credential could not be made: ${reason(error)}`)
       return {database}
     }
     if (!this.alive(database)) return {database}
     const connection = this.addConnection(database, connectionId, DEFAULT_CONNECTION_NAME, credential)
     database.defaultConnectionId = connection.id
     this.store.changed()
+    const started = this.start(database)
     const {source} = input
-    if (source) {
-      // The copy runs after the answer: the database stays `provisioning` until its data is in.
+    void started.then((ok) => {
+      if (!ok) return
+      if (!source) return this.readyAt(database, readyAt)
+      // The database stays `provisioning` until its data is in.
       void this.copyData(database, () => (source.type === 'backup' ? this.backend.restore(database.id, source.backupId) : this.backend.cloneFrom(database.id, source.databaseId)), [source.databaseId]).then(
         () => this.readyAt(database, readyAt),
         (error: unknown) => this.fail(database, `its data could not be copied from ${source.type} ${source.type === 'backup' ? source.backupId : source.databaseId}: ${reason(error)}`),
       )
-    } else this.readyAt(database, readyAt)
+    })
+    // A backend with nothing to start (`none`) is done within this turn, and the answer says `ready`; a real one is not waited for.
+    await Promise.race([started, new Promise((resolve) => setImmediate(resolve))])
     return {database, minted: {connection, credential}}
   }
 
@@ -216,19 +265,7 @@ export class Provisioning {
   private copyData(database: DatabaseRecord, work: () => Promise<unknown>, others: readonly string[] = []): Promise<unknown> {
     const ids = [database.id, ...others]
     const before = Promise.allSettled([this.starting.get(database.id), ...ids.map((id) => this.copying.get(id))])
-    const running = before.then(work).then(async (result) => {
-      // A backend that restarts a database for the copy may have had to move it to other ports.
-      for (const id of ids) {
-        const record = this.store.databases.get(id)
-        if (!record?.endpoints) continue
-        const endpoints = await this.backend.provision(id)
-        if (this.alive(record) && JSON.stringify(endpoints) !== JSON.stringify(record.endpoints)) {
-          record.endpoints = endpoints
-          this.store.changed()
-        }
-      }
-      return result
-    })
+    const running = before.then(work)
     const tail = running.catch(() => undefined)
     for (const id of ids) this.copying.set(id, tail)
     void tail.then(() => {
@@ -300,8 +337,8 @@ export class Provisioning {
   }
 
   /**
-   * After a restart: every known database is started again (reusing its data) in the background,
-   * a few at a time, since a local PostgreSQL costs seconds of CPU to start.
+   * After a restart: every known database is made ready again (reusing its data) in the
+   * background, a few at a time.
    */
   resume(): void {
     const lanes: Promise<unknown>[] = Array.from({length: RESUME_CONCURRENCY}, () => Promise.resolve())
@@ -311,8 +348,8 @@ export class Provisioning {
       const lane = next++ % RESUME_CONCURRENCY
       const started = this.start(database, lanes[lane])
       lanes[lane] = started
-      void started.then((endpoints) => {
-        if (endpoints) this.readyAt(database, 0)
+      void started.then((ok) => {
+        if (ok) this.readyAt(database, 0)
       })
     }
     if (this.store.databases.size > 0) this.store.changed()

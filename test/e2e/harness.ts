@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import type {ChildProcess} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
@@ -13,6 +14,12 @@ export const ROOT = resolve(import.meta.dirname, '../..')
 /** A GitHub Actions job's OIDC variables: inherited, they would make every command without a token exchange one. */
 const GITHUB_ACTIONS_RUNNER_ENV = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'PRISMA_MGMT_OIDC']
 export const BIN = join(ROOT, 'bin/run.js')
+/**
+ * The cache folder of the emulators this test file starts (their PostgreSQL cluster template):
+ * never the user's own. One per test process: its first database makes the template, the others copy it.
+ */
+export const CACHE_HOME = mkdtempSync(join(tmpdir(), 'prisma-mgmt-test-cache-'))
+process.on('exit', () => rmSync(CACHE_HOME, {recursive: true, force: true}))
 
 export interface RunResult {
   code: number | null
@@ -45,7 +52,7 @@ export class Emulator {
   static async start(args: string[] = ['--databases', 'none']): Promise<Emulator> {
     const child = spawn(process.execPath, [BIN, 'emulator', 'start', '--port', '0', ...args], {
       cwd: ROOT,
-      env: {...process.env, NO_COLOR: '1'},
+      env: {...process.env, NO_COLOR: '1', XDG_CACHE_HOME: CACHE_HOME},
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const output = {stdout: '', stderr: ''}

@@ -1,48 +1,30 @@
-// A throwaway PostgreSQL cluster (scripts/postgres-cluster.sh) for the suites that need a real
-// server, and whether this machine has what they need.
-import {execFile} from 'node:child_process'
-import {existsSync, readdirSync} from 'node:fs'
-import {join} from 'node:path'
-import {promisify} from 'node:util'
+// A throwaway PostgreSQL server that stands for one a user runs (the emulator's `postgres` mode),
+// made with the same npm binaries and code as the emulator's own (`local`), in its own temp folders,
+// with loopback TCP and SCRAM only: every role needs its password. And psql, where installed.
+import {existsSync} from 'node:fs'
 
-import {freePort} from '../api/local-server.js'
-import {ROOT, removeDir, tempDir} from './harness.js'
+import {managedServer} from '../../src/emulator/databases/server/managed.js'
+import {removeDir, tempDir} from './harness.js'
 
-const exec = promisify(execFile)
-const CLUSTER = join(ROOT, 'scripts/postgres-cluster.sh')
-
-function readdirSafe(path: string): string[] {
-  try {
-    return readdirSync(path)
-  } catch {
-    return []
-  }
-}
-
-const versions = readdirSafe('/usr/lib/postgresql')
-
-/** Debian's PostgreSQL server binaries are installed. */
-export const hasPostgres = versions.some((v) => readdirSafe(`/usr/lib/postgresql/${v}/bin`).includes('initdb'))
-
-/** A psql client, if there is one. */
-export const PSQL = ['/usr/bin/psql', ...versions.map((v) => `/usr/lib/postgresql/${v}/bin/psql`)].find((path) => existsSync(path))
+/** A psql client, if there is one (Debian's postgresql-client). */
+export const PSQL = ['/usr/bin/psql', '/usr/local/bin/psql'].find((path) => existsSync(path))
 
 export interface Cluster {
   adminUrl: string
-  /** Stops the server and removes its folder; safe to call when starting failed half-way. */
+  /** Stops the server and removes its folders; safe to call when starting failed half-way. */
   stop(): Promise<void>
 }
 
-/** Starts a cluster on a free port with password authentication over TCP. */
 export async function startCluster(): Promise<Cluster> {
-  const dir = await tempDir('prisma-mgmt-pg-')
-  const stop = async () => {
-    await exec(CLUSTER, ['stop', dir]).catch(() => {})
-    await removeDir(dir)
+  const cacheDir = await tempDir('prisma-mgmt-pg-cache-')
+  // Its run folder is made in the OS temp folder, which the server's account can pass through when the tests run as root.
+  const server = managedServer({cacheDir, log: () => undefined})
+  const stop = async (): Promise<void> => {
+    await server.close()
+    await removeDir(cacheDir)
   }
   try {
-    const {stdout} = await exec(CLUSTER, ['start', dir, String(await freePort())])
-    return {adminUrl: stdout.trim(), stop}
+    return {adminUrl: await server.ready(), stop}
   } catch (error) {
     await stop()
     throw error

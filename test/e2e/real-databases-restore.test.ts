@@ -1,5 +1,5 @@
-// Backups, restore and clone with real rows, through the built binary, in `local` (PGlite through
-// @prisma/dev) and `postgres` (a throwaway cluster) modes: a row written before the backup is
+// Backups, restore and clone with real rows, through the built binary, in `local` (the emulator's
+// own PostgreSQL server) and `postgres` (a throwaway server standing for the user's) modes: a row written before the backup is
 // there after the restore, in a database created from the backup, and in a clone.
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
@@ -7,7 +7,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
 import {query} from './sql.js'
-import {hasPostgres, startCluster, type Cluster} from './postgres-cluster.js'
+import {startCluster, type Cluster} from './postgres-cluster.js'
 
 interface CreatedDatabase {
   id: string
@@ -71,7 +71,7 @@ async function restoreAndClone(emulator: Emulator, home: string, timeoutMs: numb
   return {databaseId, backupId, url}
 }
 
-describe('restore and clone with real rows: local (PGlite)', {timeout: 300_000}, () => {
+describe('restore and clone with real rows: local (the emulator\'s PostgreSQL server)', {timeout: 300_000}, () => {
   let emulator: Emulator | undefined
   let home: string
   let dataDir: string
@@ -105,7 +105,7 @@ describe('restore and clone with real rows: local (PGlite)', {timeout: 300_000},
   })
 })
 
-describe('restore and clone with real rows: postgres', {skip: hasPostgres ? false : 'PostgreSQL server binaries are not installed (apt-get install postgresql)', timeout: 240_000}, () => {
+describe('restore and clone with real rows: postgres', {timeout: 240_000}, () => {
   let cluster: Cluster | undefined
   let emulator: Emulator | undefined
   let home: string

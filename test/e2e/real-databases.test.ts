@@ -7,9 +7,9 @@ import {after, before, describe, it} from 'node:test'
 import {promisify} from 'node:util'
 
 
-import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
+import {Emulator, eventually, parseJson, removeDir, run, tempDir} from './harness.js'
 import {query} from './sql.js'
-import {hasPostgres, startCluster, type Cluster} from './postgres-cluster.js'
+import {startCluster, type Cluster} from './postgres-cluster.js'
 
 const exec = promisify(execFile)
 
@@ -48,7 +48,7 @@ interface CreatedProject {
   database: {id: string; status: string; connections: {endpoints: {direct: {port: number; connectionString: string}}}[]}
 }
 
-describe('real databases: local (PGlite through @prisma/dev)', {timeout: 240_000}, () => {
+describe('real databases: local (the emulator\'s PostgreSQL server)', {timeout: 240_000}, () => {
   let dataDir: string
   let home: string
 
@@ -76,7 +76,7 @@ describe('real databases: local (PGlite through @prisma/dev)', {timeout: 240_000
     const port = Number(new URL(url).port)
     const pid = (emulator as unknown as {child: {pid: number}}).child.pid
     const children = await descendants(pid)
-    assert.ok(children.length > 0, 'the database runs in a child process')
+    assert.ok(children.length > 0, 'the database server runs under the emulator')
     assert.equal(await emulator.stop(), 0)
     assert.equal(await listening(port), false, 'the database port is free after SIGTERM')
     const left = (await exec('ps', ['-e', '-o', 'pid='])).stdout.split('\n').map(Number)
@@ -94,7 +94,73 @@ describe('real databases: local (PGlite through @prisma/dev)', {timeout: 240_000
   })
 })
 
-describe('real databases: postgres (a real server, a role per connection)', {skip: hasPostgres ? false : 'PostgreSQL server binaries are not installed (apt-get install postgresql)', timeout: 240_000}, () => {
+/** The postmaster under an emulator process: the postgres process whose parent is the emulator. */
+async function postmasterOf(emulatorPid: number): Promise<number | undefined> {
+  const {stdout} = await exec('ps', ['-e', '-o', 'pid=,ppid=,comm='])
+  for (const line of stdout.trim().split('\n')) {
+    const [pid, ppid, command] = line.trim().split(/\s+/)
+    if (Number(ppid) === emulatorPid && command === 'postgres') return Number(pid)
+  }
+  return undefined
+}
+
+describe('real databases: health of the emulator\'s PostgreSQL server', {timeout: 240_000}, () => {
+  let emulator: Emulator | undefined
+  let home: string
+
+  before(async () => {
+    home = await tempDir()
+    emulator = await Emulator.start([])
+  })
+  after(async () => {
+    await emulator?.stop()
+    await removeDir(home)
+  })
+
+  const statusOf = async (databaseId: string): Promise<string> => (await emulator!.call<{data: {status: string}}>('GET', `/v1/databases/${databaseId}`)).body.data.status
+
+  it('a server that stops is started again; one that keeps stopping shows `failure` with the reason, never `ready`, until it runs again', async () => {
+    const cli = (args: string[]) => run(args, {env: emulator!.env(home), emulator, timeoutMs: 120_000})
+    const project = parseJson<CreatedProject>(await cli(['projects', 'create', '--name', 'healthy', '--json']))
+    const url = project.database.connections[0].endpoints.direct.connectionString
+    const pid = (emulator as unknown as {child: {pid: number}}).child.pid
+    const first = await postmasterOf(pid)
+    assert.ok(first, 'the server runs under the emulator')
+    process.kill(first, 'SIGKILL')
+    // Started again: a new postmaster, the same string works.
+    const second = await eventually('the server started again', async () => {
+      const now = await postmasterOf(pid)
+      return now !== undefined && now !== first ? now : undefined
+    }, 60_000)
+    await eventually('the database ready again', async () => (await statusOf(project.database.id)) === 'ready', 60_000)
+    assert.deepEqual(await query(url, 'select 1 as one'), [{one: 1}])
+    // Killed again and again: after three starts within a minute it is left stopped, and says so.
+    let current: number | undefined = second
+    for (let kill = 0; kill < 3; kill++) {
+      process.kill(current!, 'SIGKILL')
+      const killed: number | undefined = current
+      current = await eventually('the server started again or given up', async (): Promise<number | undefined> => {
+        if ((await statusOf(project.database.id)) === 'failure') return -1
+        const now = await postmasterOf(pid)
+        return now !== undefined && now !== killed ? now : undefined
+      }, 60_000)
+      if (current === -1) break
+    }
+    assert.equal(await statusOf(project.database.id), 'failure')
+    assert.match(emulator!.output.stderr, /databases failed: PostgreSQL exited \(SIGKILL\)/)
+    // Asked for its connections, the API says why.
+    const minted = await cli(['db', 'credentials', project.database.id, '--json'])
+    assert.notEqual(minted.code, 0)
+    assert.match(minted.stderr, /PostgreSQL exited \(SIGKILL\)/)
+    // A new database starts the server again, and the failed one is ready again.
+    const again = await cli(['db', 'create', '--project', project.id, '--name', 'again', '--json'])
+    assert.equal(again.code, 0, `${again.stderr}\n${emulator!.output.stderr.split("\n").filter((line) => !line.startsWith("GET ")).join("\n")}`)
+    await eventually('the first database ready again', async () => (await statusOf(project.database.id)) === 'ready', 60_000)
+    assert.deepEqual(await query(url, 'select 1 as one'), [{one: 1}])
+  })
+})
+
+describe('real databases: postgres (a real server, a role per connection)', {timeout: 240_000}, () => {
   let cluster: Cluster | undefined
   let adminUrl: string
   let emulator: Emulator

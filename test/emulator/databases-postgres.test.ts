@@ -1,34 +1,21 @@
-// The `postgres` backend against a real, throwaway PostgreSQL cluster (scripts/postgres-cluster.sh).
+// The `postgres` backend against a real, throwaway PostgreSQL server that stands for one a user runs
+// (test/e2e/postgres-cluster.ts).
 
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import net from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {promisify} from 'node:util'
 import {after, before, describe, it} from 'node:test'
 
 import pg from 'pg'
 
 import type {Credential, DatabaseBackend, DatabaseEndpoints} from '../../src/emulator/databases/backend.js'
 import {createPostgresBackend} from '../../src/emulator/databases/postgres.js'
-
-const SCRIPT = fileURLToPath(new URL('../../scripts/postgres-cluster.sh', import.meta.url))
-const run = promisify(execFile)
-
-function postgresBinaries(): boolean {
-  if (process.env.PG_BIN) return existsSync(join(process.env.PG_BIN, 'initdb'))
-  if (!existsSync('/usr/lib/postgresql')) return false
-  return readdirSync('/usr/lib/postgresql').some((version) => existsSync(join('/usr/lib/postgresql', version, 'bin', 'initdb')))
-}
-
-const skip = postgresBinaries()
-  ? false
-  : 'PostgreSQL binaries not found under /usr/lib/postgresql/*/bin: apt-get install postgresql (or set PG_BIN) to run these tests'
+import {startCluster} from '../e2e/postgres-cluster.js'
+import type {Cluster} from '../e2e/postgres-cluster.js'
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,6 +30,12 @@ function freePort(): Promise<number> {
 
 /** A fresh id, so tests never share a database or a role. */
 const newId = (prefix: string): string => `${prefix}${randomBytes(5).toString('hex')}`
+
+/** Makes the database and answers its endpoints. */
+async function provisioned(backend: DatabaseBackend, databaseId: string): Promise<DatabaseEndpoints> {
+  await backend.provision(databaseId)
+  return backend.endpoints(databaseId)
+}
 
 /** The string a user would paste, exactly as the brief promises it works. */
 function connectionString(credential: Credential, endpoints: DatabaseEndpoints): string {
@@ -69,8 +62,8 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-describe('postgres database backend', {skip}, () => {
-  let clusterDir = ''
+describe('postgres database backend', () => {
+  let cluster: Cluster | undefined
   let adminUrl = ''
   let admin: pg.Client
   let backend: DatabaseBackend
@@ -84,10 +77,8 @@ describe('postgres database backend', {skip}, () => {
   let foreign: {databases: string[]; roles: string[]}
 
   before(async () => {
-    clusterDir = await mkdtemp(join(tmpdir(), 'pmgmt-pg-test-'))
-    const port = await freePort()
-    const {stdout} = await run('sh', [SCRIPT, 'start', clusterDir, String(port)])
-    adminUrl = stdout.trim()
+    cluster = await startCluster()
+    adminUrl = cluster.adminUrl
     admin = await connect(adminUrl)
     // Things the emulator did not make, some wearing its prefix: they must survive everything below.
     await admin.query('CREATE DATABASE other_app')
@@ -101,13 +92,10 @@ describe('postgres database backend', {skip}, () => {
   after(async () => {
     await backend?.close()
     await admin?.end()
-    if (clusterDir) {
-      await run('sh', [SCRIPT, 'stop', clusterDir]).catch(() => undefined)
-      await rm(clusterDir, {recursive: true, force: true})
-    }
+    await cluster?.stop()
   })
 
-  it('the cluster script checks passwords over TCP', async () => {
+  it('the server checks passwords over TCP', async () => {
     const wrong = new URL(adminUrl)
     wrong.password = 'not-the-password'
     assert.equal(await canConnect(wrong.toString()), false)
@@ -116,10 +104,14 @@ describe('postgres database backend', {skip}, () => {
 
   it('provisions a real database that a credential can use: tables, rows', async () => {
     const databaseId = newId('db')
-    const endpoints = await backend.provision(databaseId)
+    const endpoints = await provisioned(backend, databaseId)
     const url = new URL(adminUrl)
     assert.deepEqual(endpoints.direct, {host: url.hostname, port: Number(url.port), database: `pmgmt_${databaseId}`})
-    assert.equal(endpoints.accelerate, undefined)
+    // The pooler and the accelerate endpoint are the emulator's own, on loopback, in front of that server.
+    assert.equal(endpoints.pooled?.host, '127.0.0.1')
+    assert.equal(endpoints.pooled?.database, `pmgmt_${databaseId}`)
+    assert.notEqual(endpoints.pooled?.port, Number(url.port))
+    assert.equal(endpoints.accelerate?.host, '127.0.0.1')
 
     const credential = await backend.createCredential(databaseId, newId('con'))
     assert.match(credential.user, /^pmgmt_con/)
@@ -131,12 +123,12 @@ describe('postgres database backend', {skip}, () => {
     await client.end()
 
     // Provisioning again is a no-op that answers the same endpoints.
-    assert.deepEqual(await backend.provision(databaseId), endpoints)
+    assert.deepEqual(await provisioned(backend, databaseId), endpoints)
   })
 
   it('lets every connection of a database use what another made, and keeps it when that one is deleted', async () => {
     const databaseId = newId('db')
-    const endpoints = await backend.provision(databaseId)
+    const endpoints = await provisioned(backend, databaseId)
     const first = newId('con')
     const a = await backend.createCredential(databaseId, first)
     const b = await backend.createCredential(databaseId, newId('con'))
@@ -158,7 +150,7 @@ describe('postgres database backend', {skip}, () => {
   it('rotation: the old password is refused, the new one works, open sessions of the old one end', async () => {
     const databaseId = newId('db')
     const connectionId = newId('con')
-    const endpoints = await backend.provision(databaseId)
+    const endpoints = await provisioned(backend, databaseId)
     const old = await backend.createCredential(databaseId, connectionId)
     const openSession = await connect(connectionString(old, endpoints))
     await openSession.query('SELECT 1')
@@ -176,7 +168,7 @@ describe('postgres database backend', {skip}, () => {
   it('a deleted credential is refused and its role is gone', async () => {
     const databaseId = newId('db')
     const connectionId = newId('con')
-    const endpoints = await backend.provision(databaseId)
+    const endpoints = await provisioned(backend, databaseId)
     const credential = await backend.createCredential(databaseId, connectionId)
     const openSession = await connect(connectionString(credential, endpoints))
 
@@ -193,13 +185,13 @@ describe('postgres database backend', {skip}, () => {
   it('a credential reaches its own database only', async () => {
     const mine = newId('db')
     const theirs = newId('db')
-    const myEndpoints = await backend.provision(mine)
-    const theirEndpoints = await backend.provision(theirs)
+    const myEndpoints = await provisioned(backend, mine)
+    const theirEndpoints = await provisioned(backend, theirs)
     const credential = await backend.createCredential(mine, newId('con'))
 
     assert.equal(await canConnect(connectionString(credential, myEndpoints)), true)
     await assert.rejects(connect(connectionString(credential, theirEndpoints)), /permission denied for database/)
-    // The cluster script keeps ordinary roles out of the maintenance databases. (A database someone
+    // The server keeps ordinary roles out of the maintenance databases. (A database someone
     // else made with the default CONNECT for PUBLIC is open to every role; that is theirs to close.)
     const maintenance = {...myEndpoints, direct: {...myEndpoints.direct, database: 'postgres'}}
     assert.equal(await canConnect(connectionString(credential, maintenance)), false)
@@ -207,7 +199,7 @@ describe('postgres database backend', {skip}, () => {
 
   it('drop removes the database and its roles', async () => {
     const databaseId = newId('db')
-    const endpoints = await backend.provision(databaseId)
+    const endpoints = await provisioned(backend, databaseId)
     const credential = await backend.createCredential(databaseId, newId('con'))
     const openSession = await connect(connectionString(credential, endpoints))
 
@@ -250,7 +242,7 @@ describe('postgres database backend', {skip}, () => {
       const databaseId = newId('db')
       const connectionId = newId('con')
       const first = createPostgresBackend({host: '127.0.0.1', postgresUrl: adminUrl, dataDir, log: () => undefined})
-      const endpoints = await first.provision(databaseId)
+      const endpoints = await provisioned(first, databaseId)
       const credential = await first.createCredential(databaseId, connectionId)
       const client = await connect(connectionString(credential, endpoints))
       await client.query('CREATE TABLE kept (v text)')
@@ -260,7 +252,7 @@ describe('postgres database backend', {skip}, () => {
       assert.equal(existsSync(join(dataDir, 'databases', 'postgres.json')), true)
 
       const second = createPostgresBackend({host: '127.0.0.1', postgresUrl: adminUrl, dataDir, log: () => undefined})
-      assert.deepEqual(await second.provision(databaseId), endpoints)
+      assert.deepEqual(await provisioned(second, databaseId), endpoints)
       const again = await connect(connectionString(credential, endpoints))
       assert.deepEqual((await again.query('SELECT v FROM kept')).rows, [{v: 'still here'}])
       await again.end()
@@ -278,7 +270,7 @@ describe('postgres database backend', {skip}, () => {
 
   it('backup, restore and clone copy real rows; a session open during a copy ends; dropBackup removes the copy', async () => {
     const databaseId = newId('db')
-    const endpoints = await backend.provision(databaseId)
+    const endpoints = await provisioned(backend, databaseId)
     const credential = await backend.createCredential(databaseId, newId('con'))
     const url = connectionString(credential, endpoints)
     const client = await connect(url)
@@ -304,7 +296,7 @@ describe('postgres database backend', {skip}, () => {
     await reader.end()
 
     const cloneId = newId('db')
-    const cloneEndpoints = await backend.provision(cloneId)
+    const cloneEndpoints = await provisioned(backend, cloneId)
     const cloneCredential = await backend.createCredential(cloneId, newId('con'))
     await backend.cloneFrom(cloneId, databaseId)
     const clone = await connect(connectionString(cloneCredential, cloneEndpoints))
@@ -345,6 +337,6 @@ describe('postgres database backend', {skip}, () => {
     const nowhere = createPostgresBackend({host: '127.0.0.1', postgresUrl: `postgres://postgres:x@127.0.0.1:${port}/postgres`, log: () => undefined})
     await assert.rejects(nowhere.provision('db1'), new RegExp(`cannot provision database db1 on 127.0.0.1:${port}: .*ECONNREFUSED`))
     await nowhere.close()
-    assert.throws(() => createPostgresBackend({host: '127.0.0.1', log: () => undefined}), /needs --postgres-url/)
+    assert.throws(() => createPostgresBackend({host: '127.0.0.1', log: () => undefined}, 'postgres'), /needs --postgres-url/)
   })
 })

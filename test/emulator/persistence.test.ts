@@ -91,13 +91,13 @@ describe('data dir', () => {
     const provisioned: string[] = []
     const backend: DatabaseBackend = {
       mode: 'none',
-      async provision(databaseId): Promise<DatabaseEndpoints> {
+      endpoints: async (databaseId): Promise<DatabaseEndpoints> => ({direct: {host: '127.0.0.1', port: 7777, database: databaseId}}),
+      async provision(databaseId) {
         inFlight += 1
         mostInFlight = Math.max(mostInFlight, inFlight)
         await new Promise((ok) => setTimeout(ok, 60))
         inFlight -= 1
         provisioned.push(databaseId)
-        return {direct: {host: '127.0.0.1', port: 7777, database: databaseId}}
       },
       createCredential: async (_databaseId, connectionId) => ({user: connectionId, password: 'pw'}),
       rotateCredential: async (_databaseId, connectionId) => ({user: connectionId, password: 'pw2'}),

@@ -13,7 +13,7 @@ import {processStreams} from '../../io/streams.js'
 import {reportFailure} from '../../output/failure.js'
 import {terminalSafe} from '../../output/safe-text.js'
 
-// `--databases local` with a --data-dir restarts every saved database before it listens.
+// How long --detach waits for the background emulator to listen.
 const READY_TIMEOUT_MS = 120_000
 
 function logTail(text: string, lines = 20): string {
@@ -32,7 +32,7 @@ It prints its URL, its token, its OAuth client id and the two export lines that 
 
 With --detach it runs in the background instead: once it listens, only the two export lines are printed (for eval) and the command returns; its output goes to a log file next to its record in prisma-mgmt's data folder, and "emulator stop" stops it. One detached emulator runs at a time.
 
---databases chooses what stands behind connection strings: "none" (endpoints where nothing listens; fast), "local" (a real PostgreSQL per database, started in-process) or "postgres" (databases and roles on the server named by --postgres-url).
+--databases chooses what stands behind connection strings: "local" (the default: a real PostgreSQL 17 server the emulator runs on loopback, started with its first database, its binaries from npm or --postgres-bin), "postgres" (databases and roles on the server named by --postgres-url) or "none" (endpoints where nothing listens; fast). Each database is a database on the server, each connection a role with its own password; "pooled" strings reach a pooler in transaction mode, "accelerate" strings Prisma's query executor.
 
 POST /v1/auth/github-actions/token exchanges a GitHub Actions OIDC token for a short-lived service token when --github-oidc-jwks names the issuer's key set (a JWKS URL or file) and --github-repository links the token's repository to a workspace.
 
@@ -44,6 +44,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
     '<%= config.bin %> <%= command.id %> --data-dir .emulator --token dev-token',
     '<%= config.bin %> <%= command.id %> --port 0 --databases none --oauth-client-id my-cli --access-token-ttl 5',
     '<%= config.bin %> <%= command.id %> --databases postgres --postgres-url postgres://postgres:secret@127.0.0.1:5432/postgres',
+    '<%= config.bin %> <%= command.id %> --postgres-bin /usr/lib/postgresql/17/bin',
     '<%= config.bin %> <%= command.id %> --github-oidc-jwks ./jwks.json --github-oidc-issuer http://127.0.0.1:9000 --github-repository acme/web',
     'eval "$(<%= config.bin %> <%= command.id %> --detach --port 0)"',
     '<%= config.bin %> emulator stop',
@@ -58,6 +59,11 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
     'postgres-url': Flags.string({
       description: 'Admin URL of the PostgreSQL server for --databases postgres',
       env: 'PRISMA_EMULATOR_POSTGRES_URL',
+    }),
+    'postgres-bin': Flags.string({
+      description: 'For --databases local: the bin folder of a PostgreSQL server on this machine (initdb, postgres) [default: the binaries npm installed]',
+      env: 'PRISMA_EMULATOR_POSTGRES_BIN',
+      helpValue: '<dir>',
     }),
     'provision-delay-ms': Flags.integer({description: 'How long new databases stay "provisioning" at least', default: 0, min: 0}),
     'backup-interval': Flags.integer({description: 'Back up every ready database this often, in seconds [default: only on request]', min: 1}),
@@ -95,6 +101,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
       args.push('--oauth-client-id', flags['oauth-client-id'], '--access-token-ttl', String(flags['access-token-ttl']))
       if (flags.token !== undefined) args.push('--token', flags.token)
       if (flags['data-dir'] !== undefined) args.push('--data-dir', resolve(flags['data-dir']))
+      if (flags['postgres-bin'] !== undefined) args.push('--postgres-bin', resolve(flags['postgres-bin']))
       if (flags['github-oidc-jwks'] !== undefined) {
         const jwks = flags['github-oidc-jwks']
         args.push('--github-oidc-jwks', /^https?:\/\//i.test(jwks) ? jwks : resolve(jwks), '--github-oidc-issuer', flags['github-oidc-issuer'])
@@ -115,6 +122,7 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
         dataDir: flags['data-dir'],
         databases,
         postgresUrl,
+        postgresBin: flags['postgres-bin'],
         provisionDelayMs: flags['provision-delay-ms'],
         backupIntervalSeconds: flags['backup-interval'],
         oauthClientId: flags['oauth-client-id'],

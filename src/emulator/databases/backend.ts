@@ -7,10 +7,7 @@ export type DatabaseMode = 'none' | 'local' | 'postgres'
 export interface DatabaseEndpoints {
   direct: {host: string; port: number; database: string}
   pooled?: {host: string; port: number; database: string}
-  /**
-   * A `prisma+postgres://` (Accelerate-like) endpoint (local mode with @prisma/dev). Each
-   * connection's URL for it comes with its credential (`Credential.accelerateUrl`).
-   */
+  /** A `prisma+postgres://` endpoint; each connection's URL for it comes with its credential (`Credential.accelerateUrl`). */
   accelerate?: {host: string; port: number}
 }
 
@@ -22,16 +19,28 @@ export interface Credential {
   accelerateUrl?: string
 }
 
+/** The server behind every database of a backend went down, came back, or could not be brought back. */
+export type BackendHealth = {state: 'down'; reason: string} | {state: 'up'} | {state: 'failed'; reason: string}
+
 export interface DatabaseBackend {
   readonly mode: DatabaseMode
   /**
-   * Make the database `databaseId` exist and accept connections. Resolves when it is ready;
-   * rejects with a readable reason when it cannot start (the emulator then marks it `failure`).
-   * Called again after a restart with --data-dir for databases that already existed: it must
-   * reuse what is on disk (or in the server) rather than start empty.
+   * Where the database's endpoints are, at once: no engine is started for this, so a create is
+   * answered while the database is still being made.
    */
-  provision(databaseId: string): Promise<DatabaseEndpoints>
-  /** Create the credential for connection `connectionId` with rights on that database alone. */
+  endpoints(databaseId: string): Promise<DatabaseEndpoints>
+  /**
+   * Make the database `databaseId` exist and accept connections, with every credential created for
+   * it so far. Resolves when it is ready; rejects with a readable reason when it cannot be made (the
+   * emulator then marks it `failure`). Called again after a restart with --data-dir for databases
+   * that already existed: it must reuse what is there rather than start empty.
+   */
+  provision(databaseId: string): Promise<void>
+  /**
+   * Create the credential for connection `connectionId` with rights on that database alone. Before
+   * provision() of the database has resolved it answers at once (provision applies it); after, it
+   * resolves once the credential works.
+   */
   createCredential(databaseId: string, connectionId: string): Promise<Credential>
   /** Give the credential a new password; the old one must stop working at once where real. */
   rotateCredential(databaseId: string, connectionId: string): Promise<Credential>
@@ -48,7 +57,7 @@ export interface DatabaseBackend {
   cloneFrom(databaseId: string, sourceId: string): Promise<void>
   /** Free what backup `backupId` holds; nothing to do for one that is gone. */
   dropBackup(backupId: string): Promise<void>
-  /** Remove the database and free whatever it held (server process, port, files). */
+  /** Remove the database and free whatever it held. */
   drop(databaseId: string): Promise<void>
   /** Stop everything this backend started; idempotent. Data under a data dir is kept. */
   close(): Promise<void>
@@ -63,6 +72,14 @@ export interface BackendOptions {
   tempDir?: string
   /** For `postgres` mode: an admin URL of a real server (superuser or CREATEDB+CREATEROLE). */
   postgresUrl?: string
+  /** For `local` mode: the bin folder of a PostgreSQL server on this machine, instead of the npm package. */
+  postgresBin?: string
+  /** For `local` mode: the cache folder of the cluster template (`$XDG_CACHE_HOME/prisma-mgmt` by default). */
+  cacheDir?: string
+  /** How long the pooler lets a login take (PostgreSQL's authentication_timeout, 60 s by default). */
+  authenticationTimeoutMs?: number
   /** Log a line (the emulator's log on stderr). */
   log: (line: string) => void
+  /** Told when the server behind the databases goes down, comes back, or cannot be brought back. */
+  onHealth?: (health: BackendHealth) => void
 }

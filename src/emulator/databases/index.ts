@@ -1,5 +1,5 @@
 // Picks the backend for `--databases`. The real-database backends load lazily: `none` must not
-// pay for pg or @prisma/dev.
+// pay for pg or a server.
 import type {BackendOptions, DatabaseBackend, DatabaseMode} from './backend.js'
 
 export const DATABASE_MODES: readonly DatabaseMode[] = ['none', 'local', 'postgres']
@@ -14,13 +14,11 @@ export async function createBackend(mode: DatabaseMode, opts: BackendOptions): P
       const {createNoneBackend} = await import('./none.js')
       return createNoneBackend(opts)
     }
-    case 'local': {
-      const {createLocalBackend} = await import('./local.js')
-      return createLocalBackend(opts)
-    }
+    case 'local':
     case 'postgres': {
-      const {createPostgresBackend} = await import('./postgres.js')
-      return createPostgresBackend(opts)
+      const {checkDataDir, createPostgresBackend} = await import('./postgres.js')
+      if (mode === 'local') await checkDataDir(opts.dataDir)
+      return createPostgresBackend(opts, mode)
     }
     default:
       throw new Error(`unknown database mode ${JSON.stringify(mode satisfies never)}; use one of ${DATABASE_MODES.join(', ')}`)

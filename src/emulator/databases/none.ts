@@ -34,13 +34,14 @@ export function createNoneBackend(opts: BackendOptions): DatabaseBackend {
   }
   return {
     mode: 'none',
-    async provision(): Promise<DatabaseEndpoints> {
+    async endpoints(): Promise<DatabaseEndpoints> {
       const {direct, pooled} = await allocate()
       return {
         direct: {host: opts.host, port: direct, database: DATABASE_NAME},
         pooled: {host: opts.host, port: pooled, database: DATABASE_NAME},
       }
     },
+    async provision() {},
     async createCredential(_databaseId, connectionId) {
       return credentialFor(connectionId)
     },

@@ -1,4 +1,4 @@
-// The few pieces of PostgreSQL's wire protocol (version 3) the front needs: cutting a byte stream
+// The few pieces of PostgreSQL's wire protocol (version 3) the pooler needs: cutting a byte stream
 // into messages, and building the messages it sends itself. Everything else is relayed as bytes.
 
 /** The startup packet's protocol code for 3.0, and the special requests that share its place. */
@@ -8,7 +8,7 @@ export const GSSENC_REQUEST = 80_877_104
 export const CANCEL_REQUEST = 80_877_102
 /** PostgreSQL's own cap on a startup packet; anything longer is an attack or garbage. */
 const MAX_STARTUP_LENGTH = 10_000
-/** Larger than any message a client sends through the front in practice (a 1 GiB value is PostgreSQL's limit). */
+/** Larger than any message a client sends through the pooler in practice (a 1 GiB value is PostgreSQL's limit). */
 const MAX_MESSAGE_LENGTH = 1 << 30
 
 export interface Frame {
@@ -108,6 +108,12 @@ export const frontend = {
     return Buffer.concat([int32(body.length + 4), body])
   },
   password: (password: string) => message('p', cstring(password)),
+  saslInitial: (mechanism: string, data: string) => {
+    const bytes = Buffer.from(data, 'utf8')
+    return message('p', cstring(mechanism), int32(bytes.length), bytes)
+  },
+  saslResponse: (data: string) => message('p', Buffer.from(data, 'utf8')),
+  cancel: (pid: number, key: number) => Buffer.concat([int32(16), int32(CANCEL_REQUEST), int32(pid), int32(key)]),
   query: (sql: string) => message('Q', cstring(sql)),
   sync: () => message('S'),
   copyFail: (reason: string) => message('f', cstring(reason)),

@@ -1,6 +1,8 @@
-// The server side of SCRAM-SHA-256 (RFC 5802/7677) as PostgreSQL runs it: the front checks a
-// client's proof against a stored verifier (the same `SCRAM-SHA-256$...` text PostgreSQL keeps in
-// pg_authid), so the emulator never stores a password itself.
+// SCRAM-SHA-256 (RFC 5802/7677) as PostgreSQL runs it, both sides. The pooler checks a client's
+// proof against the role's verifier (the same `SCRAM-SHA-256$...` text PostgreSQL keeps in
+// pg_authid), so the emulator never stores a password. A valid proof yields the client's
+// ClientKey, with which the pooler logs in to the server as that same role (as PgBouncer does):
+// it never learns the password, and a rotated password (a new verifier) stops working there too.
 
 import {createHash, createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
 
@@ -57,8 +59,8 @@ export class ScramExchange {
     return this.serverFirst
   }
 
-  /** The server-final message when the proof is right; undefined when it is wrong. */
-  final(clientFinal: string): string | undefined {
+  /** The server-final message and the client's ClientKey when the proof is right; undefined when it is wrong. */
+  final(clientFinal: string): {serverFinal: string; clientKey: Buffer} | undefined {
     const proofAt = clientFinal.lastIndexOf(',p=')
     if (proofAt < 0) throw new ScramError('malformed SCRAM client-final message')
     const withoutProof = clientFinal.slice(0, proofAt)
@@ -73,6 +75,43 @@ export class ScramExchange {
     for (let i = 0; i < 32; i++) clientKey[i] = (proof[i] as number) ^ (signature[i] as number)
     const storedKey = createHash('sha256').update(clientKey).digest()
     if (!timingSafeEqual(storedKey, this.verifier.storedKey)) return undefined
-    return `v=${createHmac('sha256', this.verifier.serverKey).update(authMessage).digest('base64')}`
+    return {serverFinal: `v=${createHmac('sha256', this.verifier.serverKey).update(authMessage).digest('base64')}`, clientKey}
+  }
+}
+
+/** The client side, with a ClientKey rather than a password: `first()`, then `final()` for the server's first message, then `verify()`. */
+export class ScramClient {
+  private readonly nonce = randomBytes(18).toString('base64')
+  private readonly clientFirstBare = `n=,r=${this.nonce}`
+  private serverSignature: Buffer | undefined
+
+  constructor(
+    private readonly clientKey: Buffer,
+    private readonly verifier: Verifier,
+  ) {}
+
+  first(): string {
+    return `n,,${this.clientFirstBare}`
+  }
+
+  final(serverFirst: string): string {
+    const attrs = attributes(serverFirst)
+    const nonce = attrs.get('r') ?? ''
+    if (!nonce.startsWith(this.nonce) || nonce.length === this.nonce.length) throw new ScramError('the server\'s SCRAM nonce does not extend ours')
+    // A proof made with our ClientKey holds only for the salt and iterations it came from.
+    if (attrs.get('s') !== this.verifier.salt || Number(attrs.get('i')) !== this.verifier.iterations) throw new ScramError('the server holds another password for this role')
+    const withoutProof = `c=biws,r=${nonce}`
+    const authMessage = `${this.clientFirstBare},${serverFirst},${withoutProof}`
+    const signature = createHmac('sha256', this.verifier.storedKey).update(authMessage).digest()
+    const proof = Buffer.alloc(32)
+    for (let i = 0; i < 32; i++) proof[i] = (this.clientKey[i] as number) ^ (signature[i] as number)
+    this.serverSignature = createHmac('sha256', this.verifier.serverKey).update(authMessage).digest()
+    return `${withoutProof},p=${proof.toString('base64')}`
+  }
+
+  /** Whether the server proved it knows the verifier too. */
+  verify(serverFinal: string): boolean {
+    const signature = Buffer.from(attributes(serverFinal).get('v') ?? '', 'base64')
+    return this.serverSignature !== undefined && signature.length === this.serverSignature.length && timingSafeEqual(signature, this.serverSignature)
   }
 }

@@ -1,7 +1,6 @@
-// @prisma/dev answers its prisma+postgres:// URL with Prisma's query-plan executor, in the database's
-// child process. The executor keeps each request's logger in the OpenTelemetry context, and without a
-// context manager registered by the host that context never holds anything: every request then fails
-// with "No active logger found", which Prisma Client reports as P6000 "Internal Server Error".
+// Prisma's query-plan executor keeps each request's logger in the OpenTelemetry context, and without
+// a context manager registered by the host that context never holds anything: every request then
+// fails with "No active logger found", which Prisma Client reports as P6000 "Internal Server Error".
 
 import {AsyncLocalStorage} from 'node:async_hooks'
 
