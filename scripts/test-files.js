@@ -2,7 +2,7 @@
 // Prints the test files of one tier, space-separated, so the npm scripts and .ci/run share one list:
 //   unit         in process; nothing spawns the CLI (a fake or an in-process emulator at most)
 //   e2e          the CLI as a separate process (bin/run.js, or bin/dev.js) against an emulator
-//   integration  real databases: PGlite through @prisma/dev, and a PostgreSQL server
+//   integration  real databases: PGlite through @prisma/dev, and a PostgreSQL server; the real AWS CLI
 //   all          every test file once
 // Usage: node scripts/test-files.js unit|e2e|integration|all
 import {readdirSync, readFileSync} from 'node:fs'
@@ -13,6 +13,7 @@ const ROOT = resolve(import.meta.dirname, '..')
 const INTEGRATION = [
   'test/emulator/databases-local.test.ts',
   'test/emulator/databases-postgres.test.ts',
+  'test/emulator/aws-cli.test.ts',
   'test/e2e/local-front.test.ts',
   'test/e2e/psql.test.ts',
   'test/e2e/real-databases.test.ts',
