@@ -74,6 +74,14 @@ function drained(req: IncomingMessage): Promise<boolean> {
   })
 }
 
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new S3Error('InvalidURI', "Couldn't parse the specified URI: it is not valid percent-encoding.")
+  }
+}
+
 function one(query: Query, name: string): string | undefined {
   const value = query[name]
   return Array.isArray(value) ? value[0] : value
@@ -225,9 +233,9 @@ export class S3Endpoint {
         if (method !== 'GET') throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.')
         status = this.listBuckets(res, verified)
       } else {
-        const key = decodeURIComponent(rawKey)
+        const key = decodePath(rawKey)
         if (Buffer.byteLength(key) > 1024) throw new S3Error('KeyTooLongError', 'Your key is too long: at most 1024 bytes.')
-        const bucket = store.bucketByProviderName(decodeURIComponent(rawBucket))
+        const bucket = store.bucketByProviderName(decodePath(rawBucket))
         if (!bucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist.', {BucketName: rawBucket})
         if (verified.key.bucketId !== bucket.id) throw new S3Error('AccessDenied', 'Access Denied: this key belongs to another bucket.')
         if (method !== 'GET' && method !== 'HEAD' && verified.key.role !== 'read_write') {
