@@ -221,6 +221,33 @@ describe('the S3 endpoint with the AWS SDK', () => {
     assert.equal((await reader.send(new ListObjectsV2Command({Bucket: readerKey.bucketName}))).KeyCount, 0, 'DeleteObjects removed them all')
   })
 
+  it('works from the environment alone: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL_S3 (and a region)', async () => {
+    const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_S3', 'AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]))
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: writerKey.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: writerKey.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: writerKey.endpoint,
+      AWS_REGION: 'eu-central-1',
+      AWS_CONFIG_FILE: join(dataDir, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'no-aws-credentials'),
+    })
+    delete process.env.AWS_PROFILE
+    // No endpoint, no path style, no credentials in code: an IP endpoint is addressed path-style.
+    const fromEnv = new S3Client({maxAttempts: 1})
+    try {
+      await fromEnv.send(new PutObjectCommand({Bucket: writerKey.bucketName, Key: 'from-env.txt', Body: 'configured by the environment'}))
+      assert.equal(await text(fromEnv, writerKey.bucketName, 'from-env.txt'), 'configured by the environment')
+      await fromEnv.send(new DeleteObjectCommand({Bucket: writerKey.bucketName, Key: 'from-env.txt'}))
+    } finally {
+      fromEnv.destroy()
+      for (const name of names) {
+        if (saved[name] === undefined) delete process.env[name]
+        else process.env[name] = saved[name]
+      }
+    }
+  })
+
   it('a read key reads and lists, and every write of it is refused with 403 AccessDenied', async () => {
     await writer.send(new PutObjectCommand({Bucket: writerKey.bucketName, Key: 'shared.txt', Body: 'for readers'}))
     assert.equal(await text(reader, readerKey.bucketName, 'shared.txt'), 'for readers')
