@@ -2,7 +2,8 @@
 // Prints the test files of one tier, space-separated, so the npm scripts and .ci/run share one list:
 //   unit         in process; nothing spawns the CLI (a fake or an in-process emulator at most)
 //   e2e          the CLI as a separate process (bin/run.js, or bin/dev.js) against an emulator
-//   integration  real databases: the emulator's PostgreSQL server, and one standing for a user's
+//   integration  real databases: the emulator's PostgreSQL server, and one standing for a user's;
+//                the real AWS CLI against the S3 endpoint
 //   all          every test file once
 // Usage: node scripts/test-files.js unit|e2e|integration|all
 import {readdirSync, readFileSync} from 'node:fs'
@@ -14,6 +15,7 @@ const INTEGRATION = [
   'test/emulator/databases-local.test.ts',
   'test/emulator/databases-postgres.test.ts',
   'test/e2e/postgres-clients.test.ts',
+  'test/emulator/aws-cli.test.ts',
   'test/e2e/psql.test.ts',
   'test/e2e/real-databases.test.ts',
   'test/e2e/real-databases-restore.test.ts',

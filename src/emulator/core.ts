@@ -3,7 +3,7 @@
 import type {DatabaseMode} from './databases/backend.js'
 import type {GithubActionsIssuer} from './github-actions.js'
 import type {AuthorizationServer} from './oauth/authorization-server.js'
-import {notFound} from './problems.js'
+import {forbidden, notFound} from './problems.js'
 import type {Provisioning} from './provisioning.js'
 import type {ConnectionRecord, DatabaseRecord, ProjectRecord, WorkspaceRecord} from './records.js'
 import type {Store} from './store.js'
@@ -54,6 +54,17 @@ export type Scope = Pick<Call, 'core' | 'principal'>
 export function findProject({core, principal}: Scope, id: string): ProjectRecord | undefined {
   const project = core.store.projects.get(id)
   return project?.workspaceId === principal.workspace.id ? project : undefined
+}
+
+/**
+ * The project a create names in its body. The body forms' contract tells a project of another
+ * workspace (403, no access) from one that does not exist (404).
+ */
+export function requireProjectInBody(scope: Scope, id: string): ProjectRecord {
+  const project = findProject(scope, id)
+  if (project) return project
+  if (scope.core.store.projects.has(id)) throw forbidden(`You have no access to project ${JSON.stringify(id)}: it belongs to another workspace.`, 'Use a project of your workspace (GET /v1/projects).')
+  throw notFound('Project', id)
 }
 
 export function findDatabase({core, principal}: Scope, id: string): DatabaseRecord | undefined {

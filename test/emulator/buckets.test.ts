@@ -92,7 +92,7 @@ describe('buckets through the SDK client', () => {
     assert.notEqual(named.providerName, bucket.providerName)
   })
 
-  it('refuses a create without a project (400), with a bad field (400), for an unknown or foreign project (404)', async () => {
+  it('refuses a create without a project (400), with a bad field (400), for another workspace\'s project (403), for an unknown project or branch (404)', async () => {
     const missing = await sdk.POST('/v1/buckets', {body: {} as never})
     refused(missing, 400, 'validation-error', /projectId is required/)
     refused(await sdk.POST('/v1/buckets', {body: {projectId, name: '   '}}), 400, 'validation-error', /name must not be empty/)
@@ -101,7 +101,7 @@ describe('buckets through the SDK client', () => {
     refused(await sdk.POST('/v1/buckets', {body: {projectId, branchId: 'b', branchGitName: 'main'}}), 400, 'validation-error', /mutually exclusive/)
     refused(await sdk.POST('/v1/buckets', {body: {projectId, branchGitName: 'bad..name'}}), 400, 'validation-error', /not a valid git branch name/)
     refused(await sdk.POST('/v1/buckets', {body: {projectId: 'cnosuchproject000000000000'}}), 404, 'not-found', /Project/)
-    refused(await sdk.POST('/v1/buckets', {body: {projectId: otherProjectId}}), 404, 'not-found', /Project/)
+    refused(await sdk.POST('/v1/buckets', {body: {projectId: otherProjectId}}), 403, 'forbidden', /no access to project/)
     refused(await sdk.POST('/v1/buckets', {body: {projectId, branchId: 'cnosuchbranch0000000000000'}}), 404, 'not-found', /Branch/)
   })
 

@@ -167,4 +167,41 @@ describe('data dir', () => {
     await assert.rejects(startEmulator({port: 0, dataDir}), (error: Error) => error.message.includes(file))
     assert.equal(await readFile(file, 'utf8'), '{"version": 7}')
   })
+
+  it('keeps buckets, their branches and keys (the same hints, never a secret); a malformed bucket part stops the start', async () => {
+    const dataDir = join(root, 'buckets')
+    const first = clientFor(await startEmulator({port: 0, dataDir}))
+    const project = await first.call<Data<Project>>('POST', '/v1/projects', {name: 'kept', createDatabase: false})
+    const bucket = await first.call<Data<{id: string; branchId: string | null}>>('POST', '/v1/buckets', {projectId: project.body.data.id, branchGitName: 'main', logicalId: 'files'})
+    assert.equal(bucket.status, 201)
+    const key = await first.call<Data<{id: string; secretAccessKey: string}>>('POST', `/v1/buckets/${bucket.body.data.id}/keys`, {role: 'read'})
+    const listedBefore = await first.call<List<unknown>>('GET', `/v1/buckets/${bucket.body.data.id}/keys`)
+    await first.emulator.close()
+    const file = join(dataDir, STATE_FILE)
+    assert.equal((await stat(file)).mode & 0o777, 0o600, 'the state file holds key secrets: 0600')
+
+    const second = clientFor(await startEmulator({port: 0, dataDir}))
+    const shown = await second.call<Data<{id: string; branchId: string | null; logicalId: string}>>('GET', `/v1/buckets/${bucket.body.data.id}`)
+    assert.equal(shown.status, 200)
+    assert.equal(shown.body.data.branchId, bucket.body.data.branchId, 'on the same branch')
+    assert.equal(shown.body.data.logicalId, 'files')
+    const again = await second.call('POST', '/v1/buckets', {projectId: project.body.data.id, branchGitName: 'main', logicalId: 'files'})
+    assert.equal(again.status, 409, 'the branch and its logicalIds came back too')
+    const listed = await second.call<List<unknown>>('GET', `/v1/buckets/${bucket.body.data.id}/keys`)
+    assert.deepEqual(listed.body.data, listedBefore.body.data, 'the same keys, the same hints')
+    assert.ok(!listed.text.includes(key.body.data.secretAccessKey), 'and never the secret')
+    await second.emulator.close()
+
+    const state = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+    for (const [part, value] of [
+      ['buckets', 'not a list'],
+      ['bucketKeys', [{id: 'k', seq: 1, bucketId: 'b'}]],
+      ['branches', [{id: 'b', seq: 1}]],
+    ] as const) {
+      const broken = JSON.stringify({...state, [part]: value})
+      await writeFile(file, broken, {mode: 0o600})
+      await assert.rejects(startEmulator({port: 0, dataDir}), (error: Error) => error.message.includes(file) && /not in the expected format/.test(error.message), part)
+      assert.equal(await readFile(file, 'utf8'), broken, `${part}: the file is left as it was`)
+    }
+  })
 })

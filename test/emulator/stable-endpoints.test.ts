@@ -130,6 +130,14 @@ describe('the stable endpoints', () => {
     assert.equal(badRegion.response.status, 400)
     const unknown = await sdk.POST('/v1/databases', {body: {projectId: 'cnosuchproject000000000000'}})
     assert.equal(unknown.response.status, 404)
+    const elsewhere = emulator.addWorkspace('Owner of another project')
+    const stranger = createManagementApiClient({baseUrl: emulator.url, token: emulator.mintServiceToken(elsewhere.id, 'stranger')!.value})
+    const theirs = await stranger.POST('/v1/projects', {body: {name: 'theirs', createDatabase: false}})
+    const foreign = await sdk.POST('/v1/databases', {body: {projectId: theirs.data!.data.id}})
+    assert.equal(foreign.response.status, 403, 'another workspace\'s project: no access')
+    assert.equal(foreign.error?.error.code, 'forbidden')
+    const listedTheirs = await stranger.GET('/v1/projects/{projectId}/databases', {params: {path: {projectId: theirs.data!.data.id}}})
+    assert.deepEqual(listedTheirs.data?.data, [], 'nothing was created in it')
   })
 
   it('POST /v1/connections: the database in the body, 201 with the new connection\'s secret', async () => {

@@ -4,7 +4,7 @@
 // them experimental): a branch comes into being when a bucket names it by `branchGitName`.
 import type {ResponseBody} from '../../api/contract.js'
 import type {Call, Reply, Scope} from '../core.js'
-import {findProject, requireProject} from '../core.js'
+import {findProject, requireProjectInBody} from '../core.js'
 import {newId} from '../ids.js'
 import {pageOfArray, readPageRequest} from '../pagination.js'
 import {conflict, invalid, notFound} from '../problems.js'
@@ -114,7 +114,7 @@ export function createBucket(call: Call): Reply {
   const now = new Date()
   const name = optionalName(fields) ?? defaultName('bucket', now)
   const logicalId = optionalIdentifier(fields, 'logicalId') ?? null
-  const project = requireProject(call, projectId)
+  const project = requireProjectInBody(call, projectId)
   const placement = readBranch(store, project, fields, invalid) ?? {branchId: null}
   const holder = logicalId === null ? undefined : holderOf(store, project.id, placement, logicalId)
   if (holder) {

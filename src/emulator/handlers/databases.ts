@@ -1,7 +1,7 @@
 // /v1/databases and /v1/projects/{projectId}/databases.
 import type {RegionId, ResponseBody} from '../../api/contract.js'
 import type {Call, EmulatorCore, Reply} from '../core.js'
-import {findProject, requireDatabase, requireProject} from '../core.js'
+import {findProject, requireDatabase, requireProject, requireProjectInBody} from '../core.js'
 import {pageOf, pageOfArray, readPageRequest} from '../pagination.js'
 import {conflict, forbidden, invalid, unprocessable} from '../problems.js'
 import type {DatabaseRecord, ProjectRecord} from '../records.js'
@@ -91,7 +91,7 @@ export async function createDatabase(call: Call): Promise<Reply> {
   const fields = objectBody(call.body)
   const projectId = optionalString(fields, 'projectId')
   if (projectId === undefined || projectId.trim() === '') throw invalid('projectId is required: the project to create the database in.', 'List your projects with GET /v1/projects.')
-  const data = await createDatabaseIn(call, requireProject(call, projectId), fields)
+  const data = await createDatabaseIn(call, requireProjectInBody(call, projectId), fields)
   return {status: 201, body: {data} satisfies ResponseBody<'postV1Databases', 201>}
 }
 

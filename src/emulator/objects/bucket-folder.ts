@@ -54,6 +54,8 @@ export function compareKeys(a: string, b: string): number {
 export class BucketFolder {
   private index: Promise<Map<string, ObjectMeta>> | undefined
   private sorted: string[] | undefined
+  /** Commits and removals run one at a time, so the index and the files on disk agree on which came last. */
+  private changes: Promise<unknown> = Promise.resolve()
 
   constructor(readonly root: string) {}
 
@@ -106,8 +108,18 @@ export class BucketFolder {
     return join(this.folder('data'), meta.file)
   }
 
+  private serially<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.changes.then(change, change)
+    this.changes = next.catch(() => undefined)
+    return next
+  }
+
   /** Makes the object visible under its key, replacing (and removing the content of) the one before. */
-  async commit(meta: ObjectMeta): Promise<void> {
+  commit(meta: ObjectMeta): Promise<void> {
+    return this.serially(() => this.write(meta))
+  }
+
+  private async write(meta: ObjectMeta): Promise<void> {
     const index = await this.objects()
     await mkdir(this.folder('objects'), {recursive: true, mode: 0o700})
     await writeFileAtomically(join(this.folder('objects'), keyFile(meta.key)), JSON.stringify(meta), {mode: 0o600})
@@ -118,7 +130,11 @@ export class BucketFolder {
   }
 
   /** Removes the object; true when there was one. */
-  async remove(key: string): Promise<boolean> {
+  remove(key: string): Promise<boolean> {
+    return this.serially(() => this.erase(key))
+  }
+
+  private async erase(key: string): Promise<boolean> {
     const index = await this.objects()
     const meta = index.get(key)
     if (!meta) return false

@@ -20,6 +20,7 @@ const STATUS: Record<string, number> = {
   InvalidPartOrder: 400,
   InvalidRange: 416,
   InvalidRequest: 400,
+  InvalidURI: 400,
   KeyTooLongError: 400,
   MalformedXML: 400,
   MaxMessageLengthExceeded: 400,

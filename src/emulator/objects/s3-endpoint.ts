@@ -32,6 +32,8 @@ const MAX_PARTS = 10_000
 /** The XML bodies of CompleteMultipartUpload and DeleteObjects. */
 const MAX_XML_BYTES = 1024 * 1024
 const MAX_KEYS = 1000
+/** A refused request's body up to this size is read and dropped before the answer. */
+const MAX_DRAINED_BYTES = 1024 * 1024
 const REGION = 'us-east-1'
 /** Headers kept with an object and sent back with it. */
 const KEPT_HEADERS = ['content-disposition', 'cache-control', 'content-encoding', 'content-language', 'expires']
@@ -61,6 +63,23 @@ interface S3Request {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name]
   return Array.isArray(value) ? value[0] : value
+}
+
+/** Reads the rest of a body and drops it; false when the client went away instead. */
+function drained(req: IncomingMessage): Promise<boolean> {
+  return new Promise((resolve) => {
+    req.once('end', () => resolve(true))
+    req.once('close', () => resolve(req.readableEnded))
+    req.resume()
+  })
+}
+
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new S3Error('InvalidURI', "Couldn't parse the specified URI: it is not valid percent-encoding.")
+  }
 }
 
 function one(query: Query, name: string): string | undefined {
@@ -214,9 +233,9 @@ export class S3Endpoint {
         if (method !== 'GET') throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.')
         status = this.listBuckets(res, verified)
       } else {
-        const key = decodeURIComponent(rawKey)
+        const key = decodePath(rawKey)
         if (Buffer.byteLength(key) > 1024) throw new S3Error('KeyTooLongError', 'Your key is too long: at most 1024 bytes.')
-        const bucket = store.bucketByProviderName(decodeURIComponent(rawBucket))
+        const bucket = store.bucketByProviderName(decodePath(rawBucket))
         if (!bucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist.', {BucketName: rawBucket})
         if (verified.key.bucketId !== bucket.id) throw new S3Error('AccessDenied', 'Access Denied: this key belongs to another bucket.')
         if (method !== 'GET' && method !== 'HEAD' && verified.key.role !== 'read_write') {
@@ -229,12 +248,14 @@ export class S3Endpoint {
       const failure = error instanceof S3Error ? error : new S3Error('InternalError', `We encountered an internal error: ${error instanceof Error ? error.message : String(error)}`)
       if (!(error instanceof S3Error)) this.options.log(`s3: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
       status = failure.status
-      // The body of a refused upload is not read: the connection closes after the answer.
-      const unread = !req.readableEnded
-      const headers: Record<string, string> = {'content-type': 'application/xml', ...(unread ? {connection: 'close'} : {})}
+      // A small unread body is drained first (a client still sending would miss an early answer);
+      // a large one is not read: the connection closes after the answer.
+      const unread = !req.readableEnded && !req.destroyed
+      const close = unread && !(Number(header(req, 'content-length') ?? Infinity) <= MAX_DRAINED_BYTES && (await drained(req)))
+      const headers: Record<string, string> = {'content-type': 'application/xml', ...(close ? {connection: 'close'} : {})}
       if (method === 'HEAD') send(res, failure.status, headers)
       else send(res, failure.status, headers, failure.xml(rawPath, requestId))
-      if (unread) req.resume()
+      if (close) req.resume()
     }
     // The query may hold a presigned signature: only the path is logged.
     this.options.log(`S3 ${method} ${rawPath} ${status}`)

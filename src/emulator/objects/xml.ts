@@ -13,10 +13,11 @@ export interface XmlObject {
 
 const builder = new XMLBuilder({ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: true, suppressEmptyNode: false})
 
-/** `<?xml ...?><Root xmlns="...">...</Root>`; undefined members are left out. */
+/** `<?xml ...?><Root xmlns="...">...</Root>`; undefined members are left out. S3's `Error` has no namespace (botocore reads it only so). */
 export function xmlDocument(root: string, body: XmlObject): string {
   const defined = JSON.parse(JSON.stringify(body)) as XmlObject
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({[root]: {'@_xmlns': NAMESPACE, ...defined}}) as string}`
+  const namespace = root === 'Error' ? {} : {'@_xmlns': NAMESPACE}
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({[root]: {...namespace, ...defined}}) as string}`
 }
 
 const parser = new XMLParser({
