@@ -72,11 +72,14 @@ export interface RunOptions {
   now?: Date
   /** The config folder to use (kept afterwards); a fresh temp folder, removed afterwards, by default. */
   configDir?: string
+  /** The command's id as oclif gives it when it loads the command (`projects:rename`); messages that name the command use it. */
+  id?: string
 }
 
 /** A command class: its static run, as oclif's `Command.run`. */
 export interface Runnable {
   run(argv: string[], config: Config): Promise<unknown>
+  id?: string
 }
 
 export interface Outcome {
@@ -103,6 +106,8 @@ export async function runCommand(Cmd: Runnable, argv: string[], options: RunOpti
   const restore = useDepsFactory((input) => buildDeps({...input, configDir}, {io, dispatcher: agent, prompter, clock}))
   const before = process.exitCode
   process.exitCode = undefined
+  const id = Cmd.id
+  if (options.id) Cmd.id = options.id
   try {
     await Cmd.run(argv, config)
     const code = Number(process.exitCode ?? 0)
@@ -110,6 +115,7 @@ export async function runCommand(Cmd: Runnable, argv: string[], options: RunOpti
     for (const text of [io.stdout.text, io.stderr.text]) assert.ok(!text.includes(TOKEN), `the token appeared in the output:\n${text}`)
     return {code, stdout: io.stdout.text, stderr: io.stderr.text, asked: prompter.asked, configDir}
   } finally {
+    Cmd.id = id
     process.exitCode = before
     restore()
     await agent.close()
