@@ -24,12 +24,12 @@ describe('db backups list in process', () => {
     assert.equal(
       result.stdout,
       [
-        '┌──────┬─────────────┬───────────┬─────────┬──────────────────────┐',
-        '│ ID   │ TYPE        │ STATUS    │ SIZE    │ CREATED              │',
-        '├──────┼─────────────┼───────────┼─────────┼──────────────────────┤',
-        '│ bk_1 │ full        │ completed │ 5.0 MiB │ 2026-11-28 09:58 UTC │',
-        '│ bk_2 │ incremental │ running   │ -       │ 2026-11-29 01:00 UTC │',
-        '└──────┴─────────────┴───────────┴─────────┴──────────────────────┘',
+        '┌──────┬─────────────┬───────────┬─────────┬──────────────────┐',
+        '│ ID   │ TYPE        │ STATUS    │ SIZE    │ CREATED          │',
+        '├──────┼─────────────┼───────────┼─────────┼──────────────────┤',
+        '│ bk_1 │ full        │ completed │ 5.0 MiB │ 2026-11-28 09:58 │',
+        '│ bk_2 │ incremental │ running   │ -       │ 2026-11-29 01:00 │',
+        '└──────┴─────────────┴───────────┴─────────┴──────────────────┘',
         'Backups are kept for 7 days.',
         '',
       ].join('\n'),
@@ -121,21 +121,21 @@ describe('db usage in process', () => {
     assert.equal(
       result.stdout,
       [
-        '┌────────────┬──────────────────────┐',
-        '│ START      │ 2026-11-01 00:00 UTC │',
-        '│ END        │ 2026-11-28 00:00 UTC │',
-        '│ OPERATIONS │ 1,234,567 ops        │',
-        '│ STORAGE    │ 0.25 GiB             │',
-        '│ GENERATED  │ 2026-11-29 10:00 UTC │',
-        '└────────────┴──────────────────────┘',
+        '┌────────────┬──────────────────┐',
+        '│ START      │ 2026-11-01 00:00 │',
+        '│ END        │ 2026-11-28 00:00 │',
+        '│ OPERATIONS │ 1,234,567 ops    │',
+        '│ STORAGE    │ 0.25 GiB         │',
+        '│ GENERATED  │ 2026-11-29 10:00 │',
+        '└────────────┴──────────────────┘',
         '',
       ].join('\n'),
     )
   })
 
-  it('piped: one tab-separated row of exact numbers and ISO times', async () => {
+  it('piped: one tab-separated row of exact numbers with their units and ISO times', async () => {
     const result = await runCommand(DbUsage, ['db_1'], {stub})
-    assert.equal(result.stdout, 'START\tEND\tOPERATIONS\tSTORAGE\tGENERATED\n2026-11-01T00:00:00.000Z\t2026-11-28T00:00:00.000Z\t1234567\t0.25\t2026-11-29T10:00:00.000Z\n')
+    assert.equal(result.stdout, 'START\tEND\tOPERATIONS\tSTORAGE\tGENERATED\n2026-11-01T00:00:00.000Z\t2026-11-28T00:00:00.000Z\t1234567 ops\t0.25 GiB\t2026-11-29T10:00:00.000Z\n')
     assert.equal(result.stderr, '')
   })
 
@@ -147,7 +147,7 @@ describe('db usage in process', () => {
     const yaml = await runCommand(DbUsage, ['db_1', '-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), usage)
     const csv = await runCommand(DbUsage, ['db_1', '-o', 'csv', '--columns', 'operations,storage'], {stub})
-    assert.equal(csv.stdout, 'OPERATIONS,STORAGE\r\n1234567,0.25\r\n')
+    assert.equal(csv.stdout, 'OPERATIONS,STORAGE\r\n1234567 ops,0.25 GiB\r\n')
   })
 
   it('dates that are not real days, or a --from after --to, are exit 2 before any request', async () => {

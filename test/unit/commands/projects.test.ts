@@ -41,12 +41,25 @@ describe('projects list in process', () => {
     assert.equal(result.stdout, 'NAME,ID\r\nshop-1,proj_1\r\n"a, ""b""",proj_2\r\n')
   })
 
-  it('on a terminal: a boxed table that fits, colour only when allowed', async () => {
+  it('on a terminal: a boxed table that fits, the workspace and region every project shares said once above it, short UTC times; colour only when allowed', async () => {
     const coloured = await runCommand(ProjectsList, [], {stub, tty: true, columns: 80})
     assert.ok(coloured.stdout.includes('\u001b[1mID\u001b[22m'), `bold headers on a terminal: ${JSON.stringify(coloured.stdout)}`)
     const plain = await runCommand(ProjectsList, [], {stub, tty: true, columns: 80, env: {NO_COLOR: '1'}})
     assert.ok(!plain.stdout.includes('\u001b'), `no colour with NO_COLOR: ${JSON.stringify(plain.stdout)}`)
-    assert.match(plain.stdout, /^│ proj_1 │ shop-1 +│ Acme +│ us-east-1 │ 2026-11-28 09:58 UTC │$/m, plain.stdout)
+    assert.equal(
+      plain.stdout,
+      [
+        'Workspace: Acme',
+        'Region: us-east-1',
+        '┌────────┬────────┬──────────────────┐',
+        '│ ID     │ NAME   │ CREATED          │',
+        '├────────┼────────┼──────────────────┤',
+        '│ proj_1 │ shop-1 │ 2026-11-28 09:58 │',
+        '│ proj_2 │ a, "b" │ 2026-11-28 09:58 │',
+        '└────────┴────────┴──────────────────┘',
+        '',
+      ].join('\n'),
+    )
   })
 
   it('an unknown column is exit 2 naming the valid ones; no request is sent', async () => {
@@ -90,7 +103,7 @@ describe('projects list in process', () => {
 })
 
 describe('projects show in process', () => {
-  it('on a terminal: the project, then its databases', async () => {
+  it('on a terminal: the project, then its databases; the region they share is said once above them', async () => {
     const result = await runCommand(ProjectsShow, ['proj_1'], {
       tty: true,
       env: {NO_COLOR: '1'},
@@ -100,9 +113,28 @@ describe('projects show in process', () => {
       },
     })
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stdout, /│ NAME +│ shop-1 +│/)
-    assert.match(result.stdout, /^Databases$/m)
-    assert.match(result.stdout, /│ db_2 │ db-2 │ eu-west-3 │ ready +│ no +│/)
+    assert.equal(
+      result.stdout,
+      [
+        '┌───────────┬──────────────────┐',
+        '│ ID        │ proj_1           │',
+        '│ NAME      │ shop-1           │',
+        '│ WORKSPACE │ Acme             │',
+        '│ REGION    │ us-east-1        │',
+        '│ CREATED   │ 2026-11-28 09:58 │',
+        '└───────────┴──────────────────┘',
+        '',
+        'Databases',
+        'Region: eu-west-3',
+        '┌──────┬──────┬────────┬─────────┐',
+        '│ ID   │ NAME │ STATUS │ DEFAULT │',
+        '├──────┼──────┼────────┼─────────┤',
+        '│ db_1 │ db-1 │ ready  │ yes     │',
+        '│ db_2 │ db-2 │ ready  │ no      │',
+        '└──────┴──────┴────────┴─────────┘',
+        '',
+      ].join('\n'),
+    )
   })
 
   it('piped: one TSV row of the project alone (one request)', async () => {
