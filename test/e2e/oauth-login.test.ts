@@ -104,7 +104,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     const before = {...server.counters}
     const result = await run(['login', '--browser'], {env: env(home)})
     assert.equal(result.code, 0, `login failed: ${result.stderr}`)
-    assert.equal(result.stdout, `Logged in to workspace ${WORKSPACE.name} (${WORKSPACE.id}) as profile "default".\nAPI URL: ${server.url} (from PRISMA_MANAGEMENT_API_URL)\n`, 'what login says')
+    assert.equal(result.stdout, `Logged in to workspace ${WORKSPACE.name} (${WORKSPACE.id}) as profile "default"; it is now the current profile.\nAPI URL: ${server.url} (from PRISMA_MANAGEMENT_API_URL)\n`, 'what login says')
     assert.match(result.stderr, new RegExp(`visit this URL:\\n\\n  ${server.url.replaceAll('.', '\\.')}/authorize\\?response_type=code&client_id=${CLIENT_ID}&`), `the URL is printed on stderr:\n${result.stderr}`)
     assert.equal(server.counters.codeExchanges - before.codeExchanges, 1, 'one code exchange')
 
@@ -312,7 +312,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     const session = (await stored(home)).profiles!.default
     const out = await run(['logout'], {env: {XDG_CONFIG_HOME: home}})
     assert.equal(out.code, 0, out.stderr)
-    assert.equal(out.stdout, 'Logged out: removed the browser session of profile "default" and revoked it at the authorization server.\n', 'what logout says')
+    assert.equal(out.stdout, 'Logged out: removed the browser session of profile "default" and revoked it at the authorization server.\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n', 'what logout says')
     assert.ok(server.revoked.includes(session.refreshToken!), 'the refresh token was revoked')
     assert.equal(server.refreshTokenLive(session.refreshToken!), false, 'it no longer works')
     const after = (await stored(home)).profiles!.default
@@ -325,7 +325,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
       const failed = await run(['logout'], {env: {XDG_CONFIG_HOME: home}})
       assert.equal(failed.code, 0, `a failed revocation is not a failure: ${failed.stderr}`)
       assert.match(failed.stderr, /^Warning: could not revoke the session at http:\/\/127\.0\.0\.1:\d+: The revocation endpoint .* answered 503 \(temporarily_unavailable\)\. It was removed from this machine/m, failed.stderr)
-      assert.equal(failed.stdout, 'Logged out: removed the browser session of profile "default".\n', 'what logout says')
+      assert.equal(failed.stdout, 'Logged out: removed the browser session of profile "default".\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n', 'what logout says')
       assert.equal((await stored(home)).profiles!.default.refreshToken, undefined, 'removed anyway')
       await noTokens(home, out, failed)
     } finally {
@@ -402,7 +402,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     const code = await term.exitCode()
     const end = await term.screen()
     assert.equal(code, 0, `login --no-browser exited ${code}:\n${end}`)
-    assert.match(end, /Logged in to workspace OAuth Test Workspace \(wksp_oauth_test\) as profile "default"\./, 'it says so')
+    assert.match(end, /Logged in to workspace OAuth Test Workspace \(wksp_oauth_test\) as profile "default"; it is now the current profile\./, 'it says so')
     const profile = (await stored(home)).profiles!.default
     assert.equal(profile.credential, 'oauth', 'the session is saved')
     assert.equal((await stat(configFile(home))).mode & 0o777, 0o600, 'file 0600')
