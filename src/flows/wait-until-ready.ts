@@ -34,7 +34,7 @@ export async function waitUntilReady<D extends {id: string; status: string}>(
 ): Promise<D> {
   const {id} = database
   let status = database.status
-  const interrupted = () => new CancelledError(`Interrupted while waiting for database ${id} (last status: ${status})`)
+  const interrupted = () => new CancelledError(`Interrupted while database ${id} was still ${status}.`)
   const deadline = Date.now() + timeoutSeconds * 1000
   let delay = FIRST_DELAY_MS
   for (let polls = 0; ; polls++) {

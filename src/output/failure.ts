@@ -55,6 +55,8 @@ export async function reportFailure(error: unknown, context: FailureContext): Pr
     if (suggestion) failure.next = [`Did you mean ${suggestion}?`, failure.next].filter(Boolean).join('\n')
   }
   if (context.command && /^Unexpected arguments?: /.test(failure.message)) failure.next = argumentsTaken(context.command)
+  // A generic next step names the command that failed.
+  if (context.command && failure.next) failure.next = failure.next.replaceAll('prisma-mgmt <command>', `prisma-mgmt ${context.command.id.replaceAll(':', ' ')}`)
   const secrets = (context.secrets ?? []).map((s) => s?.trim()).filter((s): s is string => Boolean(s && s.length >= 4))
   const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[token]'), text)
 

@@ -37,7 +37,7 @@ describe('the binary itself', () => {
   it('db --help describes its topics as topics, not by one of their commands', async () => {
     const help = await run(['db', '--help'])
     assert.equal(help.code, 0, help.stderr)
-    assert.match(help.stdout, /^ {2}db backups\s+Backups of a database$/m, help.stdout)
+    assert.match(help.stdout, /^ {2}db backups\s+List the backups of a database$/m, help.stdout)
     assert.match(help.stdout, /^ {2}db connections\s+Connections of a database: list, rotate and delete their/m, help.stdout)
   })
 

@@ -110,3 +110,23 @@ describe('render', () => {
     )
   })
 })
+
+describe('numbers as people read them', () => {
+  it('grouped rounds, never cuts: thousands grouped, three decimals, three significant digits below 1', async () => {
+    const {grouped} = await import('../../src/api/digits.js')
+    const cases: [number, string][] = [
+      [0, '0'],
+      [10_000, '10,000'],
+      [1_234_567, '1,234,567'],
+      [1234.5678, '1,234.568'],
+      [0.007865, '0.00787'],
+      [0.0078649, '0.00786'],
+      [0.25, '0.25'],
+      [0.9996, '1'],
+      [2.9999, '3'],
+      [-1234.5, '-1,234.5'],
+      [0.000000123, '1.23e-7'],
+    ]
+    for (const [value, text] of cases) assert.equal(grouped(value), text, String(value))
+  })
+})

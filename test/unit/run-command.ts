@@ -90,6 +90,15 @@ export interface Outcome {
   configDir: string
 }
 
+/** The stubs answer on the API URL the command uses (one on this machine, when a test points it there). */
+function stubOrigin(apiUrl: string | undefined): string {
+  try {
+    return new URL(apiUrl ?? API).origin
+  } catch {
+    return API
+  }
+}
+
 /** Runs `Cmd` with `argv` in process; every stub must have been used. */
 export async function runCommand(Cmd: Runnable, argv: string[], options: RunOptions = {}): Promise<Outcome> {
   config ??= await Config.load({root: ROOT})
@@ -99,7 +108,7 @@ export async function runCommand(Cmd: Runnable, argv: string[], options: RunOpti
   const io = fakeIO({tty: options.tty, columns: options.columns, env, input: options.input})
   const agent = new MockAgent()
   agent.disableNetConnect()
-  options.stub?.(agent.get(API))
+  options.stub?.(agent.get(stubOrigin(env.PRISMA_MANAGEMENT_API_URL)))
   const prompter = scriptedPrompter(options.answers ?? {})
   const now = options.now ?? new Date('2026-11-29T10:20:30.000Z')
   const clock = {now: () => now, sleep: async () => {}}

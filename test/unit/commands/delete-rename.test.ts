@@ -153,6 +153,39 @@ for (const c of cases) {
   })
 }
 
+describe('db delete of a project\'s default database', () => {
+  it('the API refuses it (403): its hint, then the next step in this CLI\'s words, never the API\'s field names', async () => {
+    const stub = (api: Api) => {
+      reply(api, 'GET', '/v1/databases/db_1', {data: databaseDetail(1)})
+      reply(api, 'DELETE', '/v1/databases/db_1', apiError('forbidden', 'Database db_1 is the default database of project proj_1 and cannot be deleted.', 'Delete the project, or create another database with isDefault: true first.'), {status: 403})
+    }
+    const next =
+      "It is its project's default database. Create the database to take its place with `prisma-mgmt db create --project proj_1 --default`, then delete this one; or delete the whole project: `prisma-mgmt projects delete proj_1`."
+    const result = await runCommand(DbDelete, ['db_1', '--yes'], {stub})
+    assert.equal(result.code, 3, result.stderr)
+    assert.equal(
+      result.stderr,
+      'Error: Database db_1 is the default database of project proj_1 and cannot be deleted.\nHint: Delete the project, or create another database with isDefault: true first.\n' + `${next}\n`,
+    )
+    const json = await runCommand(DbDelete, ['db_1', '--yes', '--json'], {stub})
+    assert.equal(json.code, 3, json.stderr)
+    assert.deepEqual(parseJson(json.stdout), {
+      error: {code: 'forbidden', message: 'Database db_1 is the default database of project proj_1 and cannot be deleted.', hint: 'Delete the project, or create another database with isDefault: true first.', status: 403},
+    })
+  })
+
+  it('a 403 for a database that is not the default keeps the generic advice', async () => {
+    const result = await runCommand(DbDelete, ['db_2', '--yes'], {
+      stub(api) {
+        reply(api, 'GET', '/v1/databases/db_2', {data: databaseDetail(2)})
+        reply(api, 'DELETE', '/v1/databases/db_2', apiError('forbidden', 'Not yours.'), {status: 403})
+      },
+    })
+    assert.equal(result.code, 3, result.stderr)
+    assert.equal(result.stderr, 'Error: Not yours.\nThe token is valid but not allowed to do this; check its workspace and role.\n')
+  })
+})
+
 describe('projects rename in process', () => {
   const renamed = project(1, 'billing')
   /** The PATCH; returns the requests it received. */
