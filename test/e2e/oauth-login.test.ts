@@ -346,7 +346,8 @@ describe('login with a browser (OAuth) through the built binary', () => {
     assert.equal(list.code, 0, list.stderr)
     assert.equal(
       list.stdout,
-      `NAME\tCREDENTIAL\tWORKSPACE\tAPI URL\tCURRENT\nci\tservice token\tCI\thttps://api.prisma.io\t\ndefault\toauth\t${WORKSPACE.name}\t${server.url}\t\nstaging\toauth\t${WORKSPACE.name}\t${server.url}\t*\n`,
+      // login --profile staging left default, logged in, the current profile.
+      `NAME\tCREDENTIAL\tWORKSPACE\tAPI URL\tCURRENT\nci\tservice token\tCI\thttps://api.prisma.io\t\ndefault\toauth\t${WORKSPACE.name}\t${server.url}\t*\nstaging\toauth\t${WORKSPACE.name}\t${server.url}\t\n`,
       'the rows',
     )
     const json = await run(['profiles', 'list', '--json'], {env: {XDG_CONFIG_HOME: home}})
@@ -357,9 +358,9 @@ describe('login with a browser (OAuth) through the built binary', () => {
     assert.ok(!json.stdout.includes('sk_listed_service_token'), 'no service token in the JSON')
     await noTokens(home, list, json)
 
-    const use = await run(['profiles', 'use', 'default'], {env: {XDG_CONFIG_HOME: home}})
+    const use = await run(['profiles', 'use', 'staging'], {env: {XDG_CONFIG_HOME: home}})
     assert.equal(use.code, 0, use.stderr)
-    assert.equal((await stored(home)).currentProfile, 'default', 'default is current')
+    assert.equal((await stored(home)).currentProfile, 'staging', 'staging is current')
     const unknown = await run(['profiles', 'use', 'prod'], {env: {XDG_CONFIG_HOME: home}})
     assert.equal(unknown.code, 2, 'an unknown profile is exit 2')
     assert.equal(unknown.stderr, 'Error: There is no profile named "prod".\nProfiles: ci, default, staging.\n', 'listing the profiles')
