@@ -36,6 +36,8 @@ Against Prisma's API, the browser login needs the client id of an OAuth app you 
 
 A service token is checked with the API (GET /v1/me) before it is saved. Nothing is saved when a login fails. The profile file has mode 0600.
 
+The login is saved to the current profile (or "default"), which stays or becomes current. With --profile (or PRISMA_MGMT_PROFILE) it is saved to that profile, which becomes current only when no other profile that is logged in is current: login says which profile is current, and \`profiles use <name>\` switches.
+
 Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-actions asks the runner for an OIDC token (audience prisma-cloud, from ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN) and exchanges it for a short-lived service token of the workspace the repository is connected to in the Prisma Console. The token is never printed; it is saved (with its expiry) only with --save. Without any token configured, every command does the same exchange on its own in such a job, for itself only (PRISMA_MGMT_OIDC=0 turns that off).`
 
   static override examples = [
