@@ -225,7 +225,8 @@ export async function boxedTable<T>(io: IOStreams, spec: FieldSpec<T>, rows: rea
     fields = fields.filter((_, i) => !once[i])
     cells = cells.map((row) => row.filter((_, i) => !once[i]))
   }
-  const natural = fields.map((field, i) => Math.max(widthOf(field.header), ...cells.map((row) => widthOf(row[i]))))
+  // A loop, not Math.max(...cells): a list of many thousand rows would overflow the call's arguments.
+  const natural = fields.map((field, i) => cells.reduce((widest, row) => Math.max(widest, widthOf(row[i])), widthOf(field.header)))
   const minimum = fields.map((field, i) => Math.min(natural[i], field.min ?? Math.max(field.header.length, 8)))
   const fixed = fields.map((field) => field.whole === true || field.wrap === true)
   const available = terminalWidth(io) ?? Number.POSITIVE_INFINITY
