@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {Emulator, parseJson, removeDir, run, tempDir, tsv, tsvHeader} from './harness.js'
+import {Terminal} from './terminal.js'
 
 describe('login, logout, whoami', () => {
   let emulator: Emulator
@@ -155,6 +156,29 @@ describe('login, logout, whoami', () => {
       named.stderr,
       'Error: Not logged in: no token for profile "default".\nProfiles logged in: ci. Use one with --profile <name> or `prisma-mgmt profiles use <name>`, or log this one in: `prisma-mgmt login --profile default`.\n',
     )
+    await removeDir(home)
+  })
+
+  it('on an 80-column terminal: login --profile and logout say which profile is current', async () => {
+    home = await tempDir()
+    const env = {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}
+    async function onTerminal(args: string[]): Promise<string> {
+      const terminal = await Terminal.start(args, env, 80)
+      try {
+        assert.equal(await terminal.exitCode(), 0, await terminal.screen())
+        // Long lines wrap at 80 columns; joined again, they are the sentences.
+        return (await terminal.screen()).replaceAll('\n', ' ').replaceAll(/ +/g, ' ')
+      } finally {
+        await terminal.close()
+      }
+    }
+    assert.match(await onTerminal(['login', '--token', emulator.token]), /as profile "default"; it is now the current profile\./)
+    assert.match(
+      await onTerminal(['login', '--token', emulator.token, '--profile', 'ci']),
+      /as profile "ci"\. The current profile is still "default": use this one with --profile ci, or make it current with `prisma-mgmt profiles use ci`\./,
+    )
+    assert.match(await onTerminal(['logout']), /Logged out: removed the token of profile "default"\. Profile "ci" \(workspace .+\) is now the current profile\./)
+    assert.match(await onTerminal(['logout']), /Logged out: removed the token of profile "ci"\. No other profile is logged in: log in again with `prisma-mgmt login`\./)
     await removeDir(home)
   })
 

@@ -120,6 +120,18 @@ describe('the binary itself', () => {
     assert.match(unknown.stderr, /^Error: "projects lst extra-arg" is not a prisma-mgmt command\.$/m)
   })
 
+  it('a stray argument on an 80-column terminal: exit 2 naming it, not an unknown command', async () => {
+    const terminal = await Terminal.start(['projects', 'list', 'extra-arg'], {PRISMA_MANAGEMENT_API_URL: 'http://127.0.0.1:9', PRISMA_SERVICE_TOKEN: 'sk_stray_terminal'}, 80)
+    try {
+      assert.equal(await terminal.exitCode(), 2, await terminal.screen())
+      const screen = await terminal.screen()
+      assert.match(screen, /^Error: Unexpected argument: extra-arg\n`prisma-mgmt projects list` takes no arguments; see `prisma-mgmt projects list --help`\.$/m, screen)
+      assert.ok(!screen.includes('is not a prisma-mgmt command'), screen)
+    } finally {
+      await terminal.close()
+    }
+  })
+
   it('a mistyped command on a real terminal prints the same suggestion and runs nothing', async () => {
     const terminal = await Terminal.start(['db', 'conections', 'list'], {})
     try {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import {after, afterEach, before, beforeEach, describe, it} from 'node:test'
 
 import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, eventually, parseJson, removeDir, run, start, tempDir, tsv, tsvHeader, type Started} from './harness.js'
+import {Terminal} from './terminal.js'
 
 interface Received {
   method: string
@@ -137,6 +138,24 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.match(result.stdout, /postgres:\/\/[^:]+:[^@]+@/, 'the connection string on stdout')
   })
 
+  it('Ctrl-C on an 80-column terminal while projects create waits: the spinner fails, the database is said to be still provisioning, never ready; exit 130', async () => {
+    const terminal = await Terminal.start(['projects', 'create', '--name', 'on-a-terminal', '--region', 'eu-west-3'], {...(env() as Record<string, string>), NO_COLOR: '1'}, 80)
+    try {
+      await terminal.waitFor(/Waiting for database \S+ \(provisioning\)/)
+      await terminal.press('C-c')
+      assert.equal(await terminal.exitCode(), 130, await terminal.screen())
+      const screen = await terminal.screen()
+      const [project] = (await projects()).filter((p) => p.name === 'on-a-terminal')
+      const [database] = (await emulator.call<{data: {id: string}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data
+      assert.match(screen, new RegExp(`^Error: Interrupted while database ${database.id} was still provisioning\\.$`, 'm'), screen)
+      assert.ok(screen.includes(`check it with \`prisma-mgmt db show ${database.id}\``), screen)
+      assert.doesNotMatch(screen, /\bready\b/, `nothing on the screen says ready:\n${screen}`)
+      assert.ok(screen.includes(project.id), `the project is shown:\n${screen}`)
+    } finally {
+      await terminal.close()
+    }
+  })
+
   it('status polls failing with 503: the details are printed, the error says the wait failed, exit 6', async () => {
     // The first answer asks for a 2 s wait, which is always said; the later backoffs are random and may all be silent (1 s or less).
     await faults([
@@ -222,5 +241,24 @@ describe('a create interrupted when nothing was left to wait for', () => {
     const rows = tsv(result.stdout)
     assert.deepEqual([rows[0]?.PROJECT, rows[0]?.DATABASE], [project.id, database.id], `the created ids on stdout:\n${result.stdout}`)
     assert.match(rows[0]['CONNECTION STRING'], /^postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string:\n${result.stdout}`)
+  })
+
+  it('Ctrl-C on an 80-column terminal while the POST is on its way, the database ready in its answer: no error, exit 0', async () => {
+    await emulator.call('DELETE', '/__emulator/requests')
+    await emulator.call('POST', '/__emulator/faults', [{method: 'POST', path: '/v1/projects', status: 201, delayMs: 1500}])
+    const terminal = await Terminal.start(['projects', 'create', '--name', 'ready-on-a-terminal', '--region', 'eu-west-3'], {...(emulator.env(home) as Record<string, string>), NO_COLOR: '1'}, 80)
+    try {
+      await eventually('the POST to reach the emulator', async () =>
+        (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data.some((r) => r.method === 'POST'),
+      )
+      await terminal.press('C-c')
+      assert.equal(await terminal.exitCode(), 0, await terminal.screen())
+      const screen = await terminal.screen()
+      assert.match(screen, /^Interrupted: waiting for the API's answer so that nothing it creates is lost/m, screen)
+      assert.match(screen, /^Nothing was left to wait for: database \S+ is ready\.$/m, screen)
+      assert.doesNotMatch(screen, /^Error:/m, `no error:\n${screen}`)
+    } finally {
+      await terminal.close()
+    }
   })
 })

@@ -17,7 +17,8 @@ export class Terminal {
     const quoted = [BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
     // tmux sets TERM in the pane to its own terminal type, whatever -e says: a TERM asked for is set by the shell.
     const term = env.TERM === undefined ? '' : `TERM='${env.TERM.replaceAll("'", "'\\''")}' `
-    const script = `cd '${ROOT}' && ${term}${quoted}; echo "[exit $?]"; sleep 120`
+    // Ctrl-C outside a prompt reaches the shell too: it stays (the CLI, run without the trap, gets the signal) to report the exit code.
+    const script = `trap : INT; cd '${ROOT}' && ${term}${quoted}; echo "[exit $?]"; sleep 120`
     const envArgs = Object.entries({TERM: 'xterm-256color', ...env}).flatMap(([k, v]) => ['-e', `${k}=${v}`])
     // A person at a terminal: the runner's CI variable (set in CI) must not reach the session.
     const clean = {...process.env}
