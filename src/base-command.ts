@@ -133,6 +133,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.io.stderr.write(`${safeForStream(text, colourEnabled(this.io.stderr, this.io.env))}\n`)
   }
 
+  /** A line on stderr in every format, json and yaml too (an interrupt heard while an answer is on its way). */
+  protected say(line: string): void {
+    this.io.stderr.write(`${safeForStream(line, colourEnabled(this.io.stderr, this.io.env))}\n`)
+  }
+
   /** A remark beside a table: on stdout on a terminal; on stderr when stdout carries tab-separated or csv rows. */
   protected aside(text: string): void {
     if (this.output.format === 'table' && isTerminal(this.io.stdout)) this.out(text)
@@ -170,7 +175,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       wait: wait.wait,
       timeoutSeconds: wait['wait-timeout'],
       sleep: this.deps.clock.sleep,
-      say: (line) => this.io.stderr.write(`${line}\n`),
+      say: (line) => this.say(line),
       write: (text) => this.out(text),
     }
   }

@@ -11,8 +11,15 @@ export const EXIT = {
   conflict: 5,
   unavailable: 6,
   notACommand: 127,
+  /** 128 + the signal's number, as shells report a process a signal ended. */
+  hangup: 129,
   cancelled: 130,
+  terminated: 143,
 } as const
+
+/** The signals that end a command (the terminal closed, Ctrl-C, a kill), with the exit code each gives. */
+export const SIGNAL_EXIT = {SIGHUP: EXIT.hangup, SIGINT: EXIT.cancelled, SIGTERM: EXIT.terminated} as const
+export type EndingSignal = keyof typeof SIGNAL_EXIT
 
 /** A failure the CLI explains itself: its message, its code for --json, and what to do next. */
 export abstract class CliError extends Error {
@@ -79,13 +86,17 @@ export class ConfigError extends CliError {
   readonly exitCode = EXIT.unexpected
 }
 
-/** The user pressed Ctrl-C at a prompt. */
+/** The user pressed Ctrl-C at a prompt (exit 130), or a signal ended the command: 130, 143 (SIGTERM), 129 (SIGHUP). */
 export class CancelledError extends CliError {
   override readonly name = 'CancelledError'
   readonly code = 'cancelled'
-  readonly exitCode = EXIT.cancelled
-  constructor(message = 'Cancelled.') {
+  readonly exitCode: number
+  constructor(
+    message = 'Cancelled.',
+    readonly signal: EndingSignal = 'SIGINT',
+  ) {
     super(message)
+    this.exitCode = SIGNAL_EXIT[signal]
   }
 }
 

@@ -84,3 +84,34 @@ export type Subscription = ResponseBody<'getV1WorkspacesByIdSubscription', 200>[
 /** A short-lived workspace service token minted for a GitHub Actions OIDC token. */
 export type GithubActionsToken = ResponseBody<'postV1AuthGithub-actionsToken', 201>['data']
 export type GithubActionsTokenInput = NonNullable<RequestBody<'postV1AuthGithub-actionsToken'>>
+
+/** An object-store bucket of a project, as every bucket endpoint answers it. */
+export type Bucket = ResponseBody<'getV1BucketsByBucketId', 200>['data']
+export type ListedBucket = Item<ResponseBody<'getV1Buckets', 200>['data']>
+export type CreatedBucket = ResponseBody<'postV1Buckets', 201>['data']
+export type UpdatedBucket = ResponseBody<'patchV1BucketsByBucketId', 200>['data']
+export type CreateBucketInput = NonNullable<RequestBody<'postV1Buckets'>>
+export type UpdateBucketInput = NonNullable<RequestBody<'patchV1BucketsByBucketId'>>
+export type BucketQuery = Query<'getV1Buckets'>
+/** An access key of a bucket as lists show it: never its secret, only `valueHint`. */
+export type BucketKey = Item<ResponseBody<'getV1BucketsByBucketIdKeys', 200>['data']>
+/** A bucket key just created: the only answer that carries `secretAccessKey`, with the S3 `endpoint` and `bucketName`. */
+export type CreatedBucketKey = ResponseBody<'postV1BucketsByBucketIdKeys', 201>['data']
+export type CreateBucketKeyInput = NonNullable<RequestBody<'postV1BucketsByBucketIdKeys'>>
+export type BucketKeyRole = BucketKey['role']
+
+/** An OAuth application with access to a workspace. */
+export type Integration = ResponseBody<'getV1IntegrationsById', 200>['data']
+export type ListedIntegration = Item<ResponseBody<'getV1Integrations', 200>['data']>
+export type WorkspaceIntegration = Item<ResponseBody<'getV1WorkspacesByWorkspaceIdIntegrations', 200>['data']>
+/** A workspace by id (GET /v1/workspaces/{id}). */
+export type WorkspaceDetails = ResponseBody<'getV1WorkspacesById', 200>['data']
+export type AccelerateRegion = Item<ResponseBody<'getV1RegionsAccelerate', 200>['data']>
+/** The products GET /v1/regions can be narrowed to. */
+export type RegionProduct = NonNullable<Query<'getV1Regions'>['product']>
+
+/** The body forms of creating a database and a connection (the project or database named in the body). */
+export type CreateDatabaseBodyInput = NonNullable<RequestBody<'postV1Databases'>>
+export type CreatedDatabaseFromBody = ResponseBody<'postV1Databases', 201>['data']
+export type CreateConnectionBodyInput = NonNullable<RequestBody<'postV1Connections'>>
+export type CreatedConnectionFromBody = ResponseBody<'postV1Connections', 201>['data']

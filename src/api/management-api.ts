@@ -2,7 +2,21 @@
 // nothing lower; loaded lazily because the transport pulls in undici and the schemas valibot.
 // Every answer is checked against its schema before it is returned (schemas.ts).
 import type {
+  AccelerateRegion,
   BackupList,
+  Bucket,
+  BucketKey,
+  CreateBucketInput,
+  CreateBucketKeyInput,
+  CreatedBucket,
+  CreatedBucketKey,
+  Integration,
+  ListedBucket,
+  WorkspaceIntegration,
+  RegionProduct,
+  UpdatedBucket,
+  UpdateBucketInput,
+  WorkspaceDetails,
   Connection,
   CreateConnectionInput,
   CreateDatabaseInput,
@@ -78,12 +92,21 @@ export class ManagementApi {
     return this.onePage('/v1/workspaces', expected.workspaces, options)
   }
 
+  getWorkspace(id: string): Promise<WorkspaceDetails> {
+    return this.data('GET', apiPath`/v1/workspaces/${id}`, expected.workspace)
+  }
+
   listPostgresRegions(): Promise<PostgresRegion[]> {
     return this.data('GET', '/v1/regions/postgres', expected.postgresRegions)
   }
 
-  listRegions(): Promise<Region[]> {
-    return this.data('GET', '/v1/regions', expected.regions)
+  listAccelerateRegions(): Promise<AccelerateRegion[]> {
+    return this.data('GET', '/v1/regions/accelerate', expected.accelerateRegions)
+  }
+
+  /** Every product's regions, each naming its product; `product` narrows them to one. */
+  listRegions(product?: RegionProduct): Promise<Region[]> {
+    return this.data('GET', '/v1/regions', expected.regions, {query: {product}})
   }
 
   listProjects(options: ListOptions = {}): AsyncGenerator<Project> {
@@ -196,6 +219,73 @@ export class ManagementApi {
     return this.data('POST', '/v1/auth/github-actions/token', expected.githubActionsToken, {body: input})
   }
 
+  listBuckets(options: ListOptions & {projectId?: string} = {}): AsyncGenerator<ListedBucket> {
+    return this.paginate('/v1/buckets', expected.buckets, options, {projectId: options.projectId})
+  }
+
+  bucketsPage(options: PageOptions & {projectId?: string} = {}): Promise<OnePage<ListedBucket>> {
+    return this.onePage('/v1/buckets', expected.buckets, options, {projectId: options.projectId})
+  }
+
+  getBucket(id: string): Promise<Bucket> {
+    return this.data('GET', apiPath`/v1/buckets/${id}`, expected.bucket)
+  }
+
+  createBucket(input: CreateBucketInput): Promise<CreatedBucket> {
+    return this.data('POST', '/v1/buckets', expected.createdBucket, {body: input})
+  }
+
+  /** Changes the display name (a label: the bucket's name at the S3 endpoint stays), branch or logical id. */
+  updateBucket(id: string, input: UpdateBucketInput): Promise<UpdatedBucket> {
+    return this.data('PATCH', apiPath`/v1/buckets/${id}`, expected.updatedBucket, {body: input})
+  }
+
+  /** Deletes the bucket, every object in it and every key of it. */
+  async deleteBucket(id: string): Promise<void> {
+    await this.transport.request<undefined>('DELETE', apiPath`/v1/buckets/${id}`)
+  }
+
+  /** Never their secrets: only a hint of each. */
+  listBucketKeys(bucketId: string, options: ListOptions = {}): AsyncGenerator<BucketKey> {
+    return this.paginate(apiPath`/v1/buckets/${bucketId}/keys`, expected.bucketKeys, options)
+  }
+
+  bucketKeysPage(bucketId: string, options: PageOptions = {}): Promise<OnePage<BucketKey>> {
+    return this.onePage(apiPath`/v1/buckets/${bucketId}/keys`, expected.bucketKeys, options)
+  }
+
+  /** The answer holds the key's secretAccessKey, which the API never shows again. */
+  createBucketKey(bucketId: string, input: CreateBucketKeyInput): Promise<CreatedBucketKey> {
+    return this.data('POST', apiPath`/v1/buckets/${bucketId}/keys`, expected.createdBucketKey, {body: input})
+  }
+
+  async deleteBucketKey(bucketId: string, keyId: string): Promise<void> {
+    await this.transport.request<undefined>('DELETE', apiPath`/v1/buckets/${bucketId}/keys/${keyId}`)
+  }
+
+  /** The OAuth applications with access to the workspace (a 404 when there is no such workspace). */
+  listIntegrations(workspaceId: string, options: ListOptions = {}): AsyncGenerator<WorkspaceIntegration> {
+    return this.paginate(apiPath`/v1/workspaces/${workspaceId}/integrations`, expected.integrations, options)
+  }
+
+  integrationsPage(workspaceId: string, options: PageOptions = {}): Promise<OnePage<WorkspaceIntegration>> {
+    return this.onePage(apiPath`/v1/workspaces/${workspaceId}/integrations`, expected.integrations, options)
+  }
+
+  getIntegration(id: string): Promise<Integration> {
+    return this.data('GET', apiPath`/v1/integrations/${id}`, expected.integration)
+  }
+
+  /** Revokes the integration's tokens: the application loses its access to the workspace. */
+  async revokeIntegration(id: string): Promise<void> {
+    await this.transport.request<undefined>('DELETE', apiPath`/v1/integrations/${id}`)
+  }
+
+  /** Revokes the tokens of every login of the OAuth application `clientId` to the workspace. */
+  async revokeWorkspaceIntegration(workspaceId: string, clientId: string): Promise<void> {
+    await this.transport.request<undefined>('DELETE', apiPath`/v1/workspaces/${workspaceId}/integrations/${clientId}`)
+  }
+
   /** The whole body: backups have `meta.backupRetentionDays` and a pagination without cursors. */
   listBackups(databaseId: string, options: ListOptions = {}): Promise<BackupList> {
     return this.data('GET', apiPath`/v1/databases/${databaseId}/backups`, expected.backups, {query: {limit: options.limit}})
@@ -214,17 +304,17 @@ export class ManagementApi {
   }
 
   /** One page; a page that says more follow must name the cursor to fetch them. */
-  private async onePage<T>(path: string, shape: Expected<Page<T>>, options: PageOptions): Promise<OnePage<T>> {
+  private async onePage<T>(path: string, shape: Expected<Page<T>>, options: PageOptions, filter: RequestOptions['query'] = {}): Promise<OnePage<T>> {
     const request = `GET ${path}`
     const limit = Math.min(MAX_PAGE_SIZE, options.limit ?? MAX_PAGE_SIZE)
-    const page = check(shape, await this.transport.request<unknown>('GET', path, {query: {cursor: options.cursor, limit}}), request)
+    const page = check(shape, await this.transport.request<unknown>('GET', path, {query: {...filter, cursor: options.cursor, limit}}), request)
     if (!page.pagination?.hasMore) return {data: page.data, nextCursor: null}
     const next = page.pagination.nextCursor
     if (typeof next !== 'string' || next === '') throw new InvalidResponseError(`${request}: the API says more follow (hasMore) but gave no cursor to fetch them.`)
     return {data: page.data, nextCursor: next}
   }
 
-  private paginate<T>(path: string, shape: Expected<Page<T>>, options: ListOptions): AsyncGenerator<T> {
-    return this.transport.paginate(path, (body, request) => check(shape, body, request), {limit: options.limit})
+  private paginate<T>(path: string, shape: Expected<Page<T>>, options: ListOptions, filter: RequestOptions['query'] = {}): AsyncGenerator<T> {
+    return this.transport.paginate(path, (body, request) => check(shape, body, request), {query: filter, limit: options.limit})
   }
 }

@@ -5,7 +5,17 @@
 import * as v from 'valibot'
 
 import type {
+  AccelerateRegion,
   BackupList,
+  Bucket,
+  BucketKey,
+  CreatedBucket,
+  CreatedBucketKey,
+  Integration,
+  ListedBucket,
+  WorkspaceIntegration,
+  UpdatedBucket,
+  WorkspaceDetails,
   Connection,
   CreatedConnection,
   CreatedDatabase,
@@ -226,7 +236,9 @@ const me = v.looseObject({
 
 const workspace = v.looseObject({id, name: v.string(), createdAt: v.string()})
 const postgresRegion = v.looseObject({id, name: v.string(), status: v.string()})
-const region = v.looseObject({id, name: v.string()})
+// GET /v1/regions names the product of each; only some products have a status.
+const region = v.looseObject({id, name: v.string(), product: v.string(), status: v.optional(v.string())})
+const accelerateRegion = v.looseObject({id, name: v.string()})
 
 const backup = v.looseObject({
   id,
@@ -257,6 +269,45 @@ const githubActionsToken = v.looseObject({
   workspaceId: id,
 })
 
+const bucket = v.looseObject({
+  id,
+  name: v.string(),
+  // The bucket's name at the S3 endpoint; `name` is a label only.
+  providerName: v.string(),
+  status: v.string(),
+  createdAt: v.string(),
+  project: named,
+  branchId: nullableString,
+})
+
+/** A value a client cannot do without: present and not empty (never quoted back: it may be a secret). */
+const filled = v.pipe(v.string(), v.check((text) => text !== '', 'is empty'))
+
+const bucketKeyFields = {
+  id,
+  name: v.string(),
+  valueHint: v.string(),
+  role: v.string(),
+  createdAt: v.string(),
+}
+const bucketKey = v.looseObject(bucketKeyFields)
+/** Created: the one answer with the secret, and what an S3 client needs beside it. */
+const createdBucketKey = v.looseObject({
+  ...bucketKeyFields,
+  secretAccessKey: filled,
+  accessKeyId: filled,
+  endpoint: filled,
+  bucketName: filled,
+})
+
+const integration = v.looseObject({
+  id,
+  createdAt: v.string(),
+  scopes: v.array(v.string()),
+  client: v.looseObject({id, name: v.string()}),
+  createdByUser: v.looseObject({email: v.string(), displayName: nullableString}),
+})
+
 const backupList = v.looseObject({data: v.array(backup), meta: v.looseObject({backupRetentionDays: v.number()})})
 
 const usage = v.looseObject({
@@ -274,8 +325,10 @@ const usage = v.looseObject({
 export const expected = {
   me: data<Me>()('an account', me),
   workspaces: page<Workspace>()('a workspace list', workspace),
+  workspace: data<WorkspaceDetails>()('a workspace', workspace),
   postgresRegions: data<PostgresRegion[]>()('a region list', v.array(postgresRegion)),
   regions: data<Region[]>()('a region list', v.array(region)),
+  accelerateRegions: data<AccelerateRegion[]>()('a region list', v.array(accelerateRegion)),
   projects: page<Project>()('a project list', project),
   project: data<Project>()('a project', project),
   renamedProject: data<RenamedProject>()('a project', project),
@@ -294,6 +347,14 @@ export const expected = {
   serviceTokens: page<ServiceToken>()('a service token list', serviceToken),
   createdServiceToken: data<CreatedServiceToken>()('a service token', createdServiceToken),
   githubActionsToken: data<GithubActionsToken>()('a minted service token', githubActionsToken),
+  buckets: page<ListedBucket>()('a bucket list', bucket),
+  bucket: data<Bucket>()('a bucket', bucket),
+  createdBucket: data<CreatedBucket>()('a bucket', bucket),
+  updatedBucket: data<UpdatedBucket>()('a bucket', bucket),
+  bucketKeys: page<BucketKey>()('a bucket key list', bucketKey),
+  createdBucketKey: data<CreatedBucketKey>()('a bucket key', createdBucketKey),
+  integrations: page<WorkspaceIntegration>()('an integration list', integration),
+  integration: data<Integration>()('an integration', integration),
   backups: whole<BackupList>()('a backup list', backupList),
   usage: whole<Usage>()('a usage report', usage),
 }

@@ -2,6 +2,7 @@
 // line per retry, with every secret redacted and every control character made visible. Pure: no
 // I/O, no undici, so the transport builds nothing of it unless a trace sink was given.
 import {grouped} from './digits.js'
+import {isSecretKey, redactMembers, redactPatterns} from './redact.js'
 
 /** The `debug` namespace of the trace: DEBUG=prisma-mgmt:http, prisma-mgmt:*, * turn it on. */
 export const TRACE_NAMESPACE = 'prisma-mgmt:http'
@@ -9,39 +10,9 @@ export const TRACE_NAMESPACE = 'prisma-mgmt:http'
 /** How much of a body is shown, in characters, after redaction and before escaping. */
 export const MAX_TRACED_BODY = 2048
 
-/**
- * JSON keys (and `key=value` names) whose value is never shown, compared without case, `_` or
- * `-`, so `api_key`, `apiKey` and `API-KEY` are one entry. `connectionString` is not here: its
- * value stays readable with the userinfo password redacted, as is any URL in any string.
- */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(
-  [
-    'password',
-    'pass',
-    // A service token's secret, in the answer that creates it.
-    'value',
-    'token',
-    'accessToken',
-    'refreshToken',
-    'idToken',
-    'recipientAccessToken',
-    'apiKey',
-    'secret',
-    'clientSecret',
-    'codeVerifier',
-    'authorization',
-  ].map(normalizeKey),
-)
+export {isSecretKey, SECRET_KEYS} from './redact.js'
 
 const MASK = '***'
-
-function normalizeKey(key: string): string {
-  return key.toLowerCase().replaceAll(/[-_]/g, '')
-}
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(normalizeKey(key))
-}
 
 /** Whether `namespace` is on for a DEBUG value, matched as the `debug` package matches (4.x). */
 export function debugEnabled(namespace: string, debug: string | undefined): boolean {
@@ -74,13 +45,6 @@ export function escapeControls(text: string): string {
   })
 }
 
-// scheme://user:password@ — the password runs to the last @ of the authority, so one with a raw @ is hidden whole.
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):([^\s/?#]*)@/gi
-// name=value in query strings, form bodies and libpq keyword strings (`password='x y'`).
-const NAME_VALUE = /(^|[?&;,\s])([a-z][\w.-]*)=('(?:[^'\\]|\\.)*'|[^&;,\s]*)/gi
-// "name": "value" (or a number) in text that is not parseable JSON, such as a cut-off body.
-const JSON_MEMBER = /("([^"\\]*)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*)/g
-
 /** Every known secret (the token), in its plain and JSON-escaped forms, replaced by `***`. */
 function redactKnown(text: string, secrets: readonly string[]): string {
   let out = text
@@ -92,25 +56,11 @@ function redactKnown(text: string, secrets: readonly string[]): string {
 
 /** Known secrets (the token) and every secret a pattern finds, replaced by `***` in free text. */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  return redactKnown(text, secrets)
-    .replace(URL_PASSWORD, `$1:${MASK}@`)
-    .replace(NAME_VALUE, (whole, lead: string, name: string) => (isSecretKey(name) ? `${lead}${name}=${MASK}` : whole))
-    .replace(JSON_MEMBER, (whole, head: string, name: string) => (isSecretKey(name) ? `${head}"${MASK}"` : whole))
+  return redactPatterns(redactKnown(text, secrets), MASK)
 }
 
 function redactValue(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return redactText(value, secrets)
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets))
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [
-        key,
-        // null and booleans say whether a secret is there without showing it; anything else is hidden whole.
-        isSecretKey(key) && inner !== null && typeof inner !== 'boolean' ? MASK : redactValue(inner, secrets),
-      ]),
-    )
-  }
-  return value
+  return redactMembers(value, MASK, (text) => redactText(text, secrets))
 }
 
 /**

@@ -23,7 +23,7 @@ export function normalizeApiUrl(input: string): URL {
   }
 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ApiUrlError(`The API URL must start with https:// or http://, not ${url.protocol}// ("${text}").`)
+    throw new ApiUrlError(`The API URL must start with https:// or http://, not ${url.protocol} ("${text}").`)
   }
   // A token would be sent next to these credentials and they would end up in error messages.
   if (url.username !== '' || url.password !== '') {
@@ -66,16 +66,32 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Refuses to send a token over plain http:// to anything but this machine. With `insecure`
- * it allows it and returns the warning to print (without a `Warning:` prefix); otherwise returns undefined when all is well.
+ * Whether a URL may be opened or carry a credential: `scheme` for anything but https: and http:
+ * (javascript:, file:, data:...; nothing relaxes that), `plain-http` for http: to another machine
+ * (which --insecure allows), undefined when it may.
+ */
+export function transportRefusal(url: URL, insecure: boolean): 'scheme' | 'plain-http' | undefined {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'scheme'
+  if (url.protocol === 'https:' || isLoopbackHost(url.hostname) || insecure) return undefined
+  return 'plain-http'
+}
+
+/**
+ * Refuses to send a token anywhere but https:, or plain http: to this machine. With `insecure`
+ * it allows http: to another machine and returns the warning to print (without a `Warning:`
+ * prefix); any other scheme is refused whatever the flags. Undefined when all is well.
  */
 export function checkTransportSecurity(url: URL, insecure: boolean): string | undefined {
-  if (url.protocol === 'https:' || isLoopbackHost(url.hostname)) return undefined
-  if (!insecure) {
+  const refusal = transportRefusal(url, insecure)
+  if (refusal === 'scheme') {
+    throw new ApiUrlError(`Refusing to send the token to a ${url.protocol} URL: only https: is allowed (or http: on this machine). --insecure does not change that.`)
+  }
+  if (refusal === 'plain-http') {
     throw new ApiUrlError(
       `Refusing to send the token over plain http:// to ${url.host}: anyone on the way could read it. ` +
         'Use https://, or pass --insecure if you really mean it.',
     )
   }
+  if (url.protocol === 'https:' || isLoopbackHost(url.hostname)) return undefined
   return `the token is sent over plain http:// to ${url.host}; anyone on the way can read it.`
 }

@@ -5,7 +5,7 @@ import type {Dispatcher} from 'undici'
 
 import type {GithubActionsToken, GithubActionsTokenInput} from '../api/contract.js'
 import {ApiError} from '../api/errors.js'
-import {isLoopbackHost} from '../api/url.js'
+import {isLoopbackHost, transportRefusal} from '../api/url.js'
 import {AuthError, AuthServerError, UsageError} from '../errors.js'
 import {hideFromDebugOutput} from './debug-output.js'
 
@@ -69,8 +69,11 @@ export function oidcRequestUrl(runner: Runner): URL {
   } catch {
     throw new UsageError(`${GITHUB_ACTIONS_ENV.requestUrl} is not a URL.`, RUNNER_MISSING_NEXT)
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new UsageError(`${GITHUB_ACTIONS_ENV.requestUrl} must be an https:// URL (plain http:// only on this machine): the request carries the runner's token.`)
+  // --insecure does not apply: the runner's own URL is always https.
+  const refusal = transportRefusal(url, false)
+  if (refusal) {
+    const not = refusal === 'scheme' ? `, not ${url.protocol}` : ''
+    throw new UsageError(`${GITHUB_ACTIONS_ENV.requestUrl} must be an https:// URL (plain http:// only on this machine)${not}: the request carries the runner's token.`)
   }
   url.searchParams.set('audience', OIDC_AUDIENCE)
   return url

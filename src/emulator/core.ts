@@ -2,6 +2,7 @@
 // token. Built once by startEmulator(); handlers get it through `Call`, with who is calling.
 import type {DatabaseMode} from './databases/backend.js'
 import type {GithubActionsIssuer} from './github-actions.js'
+import type {AuthorizationServer} from './oauth/authorization-server.js'
 import {notFound} from './problems.js'
 import type {Provisioning} from './provisioning.js'
 import type {ConnectionRecord, DatabaseRecord, ProjectRecord, WorkspaceRecord} from './records.js'
@@ -17,6 +18,8 @@ export interface EmulatorCore {
   log: (line: string) => void
   /** Who a bare token authenticates as for the API (a transfer's recipient token), or undefined. */
   authenticate: (token: string) => Principal | undefined
+  /** The authorization server's logins, which the API shows as integrations of their workspace. */
+  oauth: Pick<AuthorizationServer, 'clientId' | 'liveAuthorizations' | 'revokeClient'>
   /** What POST /v1/auth/github-actions/token checks OIDC tokens against. */
   githubActions?: GithubActionsIssuer
 }

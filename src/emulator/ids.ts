@@ -38,3 +38,17 @@ export function checkIds(backend: string, ids: {database: string; connection?: s
     if (id !== undefined && !BACKEND_ID.test(id)) throw new Error(`invalid ${kind} id for the ${backend} backend: ${JSON.stringify(id)}`)
   }
 }
+
+const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+/** An S3 access key id: 20 upper-case letters and digits, as AWS's look. */
+export function newAccessKeyId(): string {
+  let text = 'PMEK'
+  for (const byte of randomBytes(16)) text += ACCESS_KEY_ALPHABET[byte % ACCESS_KEY_ALPHABET.length]
+  return text
+}
+
+/** An S3 secret access key: 40 characters, URL-safe so an `export` line carries it unquoted. */
+export function newSecretAccessKey(): string {
+  return randomBytes(30).toString('base64url')
+}

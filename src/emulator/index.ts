@@ -3,7 +3,8 @@
 //
 // Lists answer in creation order, oldest first, with opaque cursors. Ids are `c` + 24 lowercase
 // letters and digits. State lives in memory, or with `dataDir` in `<dataDir>/emulator-state.json`.
-// The same origin is an OAuth 2.0 authorization server (oauth/): its access tokens work on the API.
+// The same origin is an OAuth 2.0 authorization server (oauth/): its access tokens work on the API;
+// and, under /s3, the S3-compatible endpoint of its buckets (objects/), checked per access key.
 import {mkdir} from 'node:fs/promises'
 import type {AddressInfo} from 'node:net'
 
@@ -19,6 +20,7 @@ import {takeBackupNow} from './handlers/backups.js'
 import type {ActiveFault} from './faults.js'
 import {newId, newToken} from './ids.js'
 import {AuthorizationServer} from './oauth/authorization-server.js'
+import {ObjectStorage} from './objects/index.js'
 import type {OAuthCounters} from './oauth/authorization-server.js'
 import {StateWriter, loadState} from './persistence.js'
 import {Provisioning} from './provisioning.js'
@@ -192,15 +194,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     database: (id) => store.databases.get(id),
     connectionsOf: (databaseId) => store.connectionsOf(databaseId)?.values() ?? [],
   }
-  const core: EmulatorCore = {store, provisioning, views, token, databases: mode, log, githubActions, authenticate: () => undefined}
-  const faults = new FaultInjector()
-  const requests = new RequestLog()
   const oauth = new AuthorizationServer(store, snapshot?.oauth, {
     clientId: options.oauthClientId,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
     codeTtlMs: options.authorizationCodeTtlMs,
     log,
   })
+  const core: EmulatorCore = {store, provisioning, views, token, databases: mode, log, githubActions, oauth, authenticate: () => undefined}
+  const faults = new FaultInjector()
+  const requests = new RequestLog()
   core.authenticate = (candidate) => principalForToken(candidate, core, oauth)
   const addWorkspace = (name: string): Workspace => {
     const trimmed = name.trim()
@@ -236,7 +238,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setSubscription,
     mintServiceToken: mintToken,
   }
-  const server = createApiServer({core, faults, requests, oauth, hooks})
+  const objects = new ObjectStorage({store, dataDir, log})
+  store.onBucketRemoved = (bucket) => objects.bucketRemoved(bucket)
+  const server = createApiServer({core, faults, requests, oauth, objects, hooks})
 
   let address: AddressInfo
   try {
@@ -319,6 +323,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         server.closeAllConnections()
       })
       await writer?.flush()
+      await objects.close()
       await backend.close()
     })()
     return closing

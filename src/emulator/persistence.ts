@@ -30,6 +30,14 @@ function subscriptionValid(subscription: unknown): boolean {
   return typeof planName === 'string' && typeof usageBlocked === 'boolean' && (upgradeUrl === undefined || typeof upgradeUrl === 'string')
 }
 
+/** Branches, buckets and their keys (added later, optional), each with the fields lookups rely on. */
+function bucketPartsValid({branches, buckets, bucketKeys}: Partial<StateSnapshot>): boolean {
+  if (branches !== undefined && !(isRecordList(branches) && isListOf(branches, 'projectId') && isListOf(branches, 'gitName'))) return false
+  if (buckets !== undefined && !(isRecordList(buckets) && isListOf(buckets, 'projectId') && isListOf(buckets, 'providerName'))) return false
+  const keyFields = ['bucketId', 'accessKeyId', 'secretAccessKey', 'role']
+  return bucketKeys === undefined || (isRecordList(bucketKeys) && keyFields.every((field) => isListOf(bucketKeys, field)))
+}
+
 /** The parts later versions added are optional; when present they must look right. */
 function optionalPartsValid(state: Partial<StateSnapshot>): boolean {
   const {otherWorkspaces, user, oauth, serviceTokens, backups} = state
@@ -37,6 +45,7 @@ function optionalPartsValid(state: Partial<StateSnapshot>): boolean {
   if (backups !== undefined && !(isRecordList(backups) && isListOf(backups, 'databaseId'))) return false
   if (![state.workspace, ...(otherWorkspaces ?? [])].every((workspace) => subscriptionValid(workspace?.subscription))) return false
   if (serviceTokens !== undefined && !(isRecordList(serviceTokens) && isListOf(serviceTokens, 'digest') && isListOf(serviceTokens, 'workspaceId'))) return false
+  if (!bucketPartsValid(state)) return false
   if (user !== undefined && !(typeof user === 'object' && user !== null && typeof user.id === 'string' && typeof user.email === 'string')) return false
   if (oauth === undefined) return true
   return (

@@ -102,6 +102,43 @@ export interface ServiceTokenRecord extends Sequenced {
   expiresAt: string | null
 }
 
+/**
+ * A branch of a project, known by its git name. Buckets are placed on one (or on none); the
+ * emulator serves no branch endpoints, so a branch comes into being when a bucket names it.
+ */
+export interface BranchRecord extends Sequenced {
+  projectId: string
+  gitName: string
+  createdAt: string
+}
+
+/** An object-store bucket; its objects live in the object store's folder, under its id. */
+export interface BucketRecord extends Sequenced {
+  projectId: string
+  /** The display name: a label only. */
+  name: string
+  /** The S3 bucket name clients address (path-style); never changes. */
+  providerName: string
+  createdAt: string
+  branchId: string | null
+  logicalId: string | null
+}
+
+/**
+ * An access key of a bucket. The secret is shown once, in the answer that creates the key; it is
+ * kept (in the state file, mode 0600) because checking a request's SigV4 signature needs it.
+ */
+export interface BucketKeyRecord extends Sequenced {
+  bucketId: string
+  name: string
+  role: 'read' | 'read_write'
+  accessKeyId: string
+  secretAccessKey: string
+  /** The secret's first and last characters, as the API's `valueHint`. */
+  valueHint: string
+  createdAt: string
+}
+
 export interface StateSnapshot {
   version: 1
   /** Kept only when the emulator generated it, so a restart serves the same token. */
@@ -122,6 +159,10 @@ export interface StateSnapshot {
   serviceTokens?: ServiceTokenRecord[]
   /** Backups taken so far; absent in older files. */
   backups?: BackupRecord[]
+  /** Branches, buckets and bucket keys; absent in older files. */
+  branches?: BranchRecord[]
+  buckets?: BucketRecord[]
+  bucketKeys?: BucketKeyRecord[]
   /** The authorization server's grants and signing secret; absent in older files. */
   oauth?: OAuthState
 }

@@ -12,9 +12,11 @@ import type {FaultInjector} from './faults.js'
 import {API_SCOPE} from './oauth/authorization-server.js'
 import type {AuthorizationServer} from './oauth/authorization-server.js'
 import {handleOAuth, isOAuthPath, loggedForm} from './oauth/endpoints.js'
+import {isObjectsPath} from './objects/index.js'
+import type {ObjectStorage} from './objects/index.js'
 import {SERVICE_TOKEN_NAME} from './handlers/account.js'
 import {ApiProblem, UNAUTHORIZED_HINT, forbidden} from './problems.js'
-import {loggedBody, loggedHeaders} from './request-log.js'
+import {loggedBody, loggedHeaders, loggedPath} from './request-log.js'
 import type {RequestLog, TokenCheck} from './request-log.js'
 import {matchPublicRoute, matchRoute} from './routes.js'
 import {handleHook, isHookPath} from './test-hooks.js'
@@ -29,6 +31,8 @@ export interface ServerParts {
   faults: FaultInjector
   requests: RequestLog
   oauth: AuthorizationServer
+  /** The S3 endpoint of the buckets, under /s3: its requests bypass the API's body reading and log. */
+  objects: ObjectStorage
   hooks: Omit<HookParts, 'faults' | 'requests'>
 }
 
@@ -169,7 +173,7 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }
 
-export function createApiServer({core, faults, requests, oauth, hooks}: ServerParts): Server {
+export function createApiServer({core, faults, requests, oauth, objects, hooks}: ServerParts): Server {
   const expected = digest(core.token)
   const hookParts: HookParts = {faults, requests, ...hooks}
 
@@ -179,6 +183,7 @@ export function createApiServer({core, faults, requests, oauth, hooks}: ServerPa
     const target = req.url ?? '/'
     const queryAt = target.indexOf('?')
     const rawPath = queryAt === -1 ? target : target.slice(0, queryAt)
+    if (isObjectsPath(rawPath)) return objects.handle(req, res, rawPath, queryAt === -1 ? '' : target.slice(queryAt + 1))
     const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1))
     const received = await readBody(req)
     if (received.aborted) return
@@ -191,12 +196,12 @@ export function createApiServer({core, faults, requests, oauth, hooks}: ServerPa
       : requests.record({
           at: new Date().toISOString(),
           method,
-          path: target,
+          path: loggedPath(target),
           headers: loggedHeaders(req.headers, auth.check),
           body: oauthPath ? loggedForm(received.text) : loggedBody(received.text, parsed),
         })
     // Only /authorize's query is worth showing: anywhere else on the OAuth paths it could hold a token.
-    const shown = oauthPath && rawPath !== '/authorize' ? rawPath : target
+    const shown = oauthPath && rawPath !== '/authorize' ? rawPath : loggedPath(target)
     const finish = (status: number | 'reset'): void => {
       if (entry && status !== 'reset') entry.status = status
       core.log(`${method} ${shown} ${status} ${(performance.now() - started).toFixed(1)}ms`)

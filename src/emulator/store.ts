@@ -1,9 +1,22 @@
-// The emulator's state: workspaces, the user, projects, databases and connections with the
-// indexes lists need (all, per workspace, per project, per database), kept consistent on every add
-// and remove. No I/O: `onChange` tells the persistence layer that something changed.
+// The emulator's state: workspaces, the user, projects, databases and connections, buckets and
+// their keys, with the indexes lists need (all, per workspace, per project, per database, per
+// bucket), kept consistent on every add and remove. No I/O: `onChange` tells the persistence layer
+// that something changed, `onBucketRemoved` the object store that a bucket's objects must go.
 import {newId} from './ids.js'
 import {OrderedCollection, OrderedGroups} from './ordered-collection.js'
-import type {BackupRecord, ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, StateSnapshot, UserRecord, WorkspaceRecord} from './records.js'
+import type {
+  BackupRecord,
+  BranchRecord,
+  BucketKeyRecord,
+  BucketRecord,
+  ConnectionRecord,
+  DatabaseRecord,
+  ProjectRecord,
+  ServiceTokenRecord,
+  StateSnapshot,
+  UserRecord,
+  WorkspaceRecord,
+} from './records.js'
 
 export const DEFAULT_WORKSPACE_NAME = 'Emulator Workspace'
 
@@ -17,6 +30,9 @@ export class Store {
   readonly connections = new OrderedCollection<ConnectionRecord>()
   readonly serviceTokens = new OrderedCollection<ServiceTokenRecord>()
   readonly backups = new OrderedCollection<BackupRecord>()
+  readonly branches = new OrderedCollection<BranchRecord>()
+  readonly buckets = new OrderedCollection<BucketRecord>()
+  readonly bucketKeys = new OrderedCollection<BucketKeyRecord>()
   /** Insertion order: the first workspace, then the ones added, oldest first. */
   private readonly workspaces = new Map<string, WorkspaceRecord>()
   /** Keyed by workspace id and logicalId: a logicalId is unique within its workspace. */
@@ -29,8 +45,15 @@ export class Store {
   private readonly serviceTokensByWorkspace = new OrderedGroups<ServiceTokenRecord>()
   private readonly serviceTokensByDigest = new Map<string, ServiceTokenRecord>()
   private readonly backupsByDatabase = new OrderedGroups<BackupRecord>()
+  private readonly branchesByProject = new OrderedGroups<BranchRecord>()
+  private readonly bucketsByProject = new OrderedGroups<BucketRecord>()
+  private readonly bucketKeysByBucket = new OrderedGroups<BucketKeyRecord>()
+  private readonly bucketKeysByAccessKeyId = new Map<string, BucketKeyRecord>()
+  private readonly bucketsByProviderName = new Map<string, BucketRecord>()
   private seq: number
   onChange: () => void = () => undefined
+  /** Told of every bucket removed (its own delete, or its project's), so its objects go too. */
+  onBucketRemoved: (bucket: BucketRecord) => void = () => undefined
 
   private constructor(
     /** The first workspace: the one the service token belongs to. */
@@ -62,8 +85,14 @@ export class Store {
     // A backup still running when the emulator stopped never finished.
     const backups = (snapshot.backups ?? []).filter((backup) => backup.status !== 'running')
     for (const backup of backups) store.addBackup(backup)
+    const {branches = [], buckets = [], bucketKeys = []} = snapshot
+    for (const branch of branches) store.addBranch(branch)
+    for (const bucket of buckets) store.addBucket(bucket)
+    for (const key of bucketKeys) store.addBucketKey(key)
     // A state file edited by hand could hold a seq at or below one in use.
-    for (const record of [...snapshot.projects, ...snapshot.databases, ...snapshot.connections, ...serviceTokens, ...backups]) store.seq = Math.max(store.seq, record.seq + 1)
+    for (const record of [...snapshot.projects, ...snapshot.databases, ...snapshot.connections, ...serviceTokens, ...backups, ...branches, ...buckets, ...bucketKeys]) {
+      store.seq = Math.max(store.seq, record.seq + 1)
+    }
     return store
   }
 
@@ -81,6 +110,9 @@ export class Store {
       connections: [...this.connections.values()],
       serviceTokens: [...this.serviceTokens.values()],
       backups: [...this.backups.values()],
+      branches: [...this.branches.values()],
+      buckets: [...this.buckets.values()],
+      bucketKeys: [...this.bucketKeys.values()],
     }
   }
 
@@ -235,6 +267,80 @@ export class Store {
     return database
   }
 
+  branchesOf(projectId: string): OrderedCollection<BranchRecord> | undefined {
+    return this.branchesByProject.of(projectId)
+  }
+
+  addBranch(branch: BranchRecord): void {
+    if (!this.projects.has(branch.projectId)) throw new Error(`branch ${branch.id} names unknown project ${branch.projectId}`)
+    this.branches.add(branch)
+    this.branchesByProject.add(branch.projectId, branch)
+    this.changed()
+  }
+
+  bucketsOf(projectId: string): OrderedCollection<BucketRecord> | undefined {
+    return this.bucketsByProject.of(projectId)
+  }
+
+  /** The workspace a bucket belongs to, through its project. */
+  workspaceIdOfBucket(bucket: BucketRecord): string | undefined {
+    return this.projects.get(bucket.projectId)?.workspaceId
+  }
+
+  addBucket(bucket: BucketRecord): void {
+    if (!this.projects.has(bucket.projectId)) throw new Error(`bucket ${bucket.id} names unknown project ${bucket.projectId}`)
+    if (bucket.branchId !== null && this.branches.get(bucket.branchId)?.projectId !== bucket.projectId) throw new Error(`bucket ${bucket.id} names unknown branch ${bucket.branchId}`)
+    if (this.bucketsByProviderName.has(bucket.providerName)) throw new Error(`bucket ${bucket.id} repeats the provider name ${bucket.providerName}`)
+    this.buckets.add(bucket)
+    this.bucketsByProject.add(bucket.projectId, bucket)
+    this.bucketsByProviderName.set(bucket.providerName, bucket)
+    this.changed()
+  }
+
+  /** Removes the bucket and its keys; onBucketRemoved takes its objects away. */
+  removeBucket(id: string): BucketRecord | undefined {
+    const bucket = this.buckets.get(id)
+    if (!bucket) return undefined
+    for (const key of [...(this.bucketKeysByBucket.of(id)?.values() ?? [])]) this.removeBucketKey(key.id)
+    this.buckets.delete(id)
+    this.bucketsByProject.delete(bucket.projectId, id)
+    this.bucketsByProviderName.delete(bucket.providerName)
+    this.changed()
+    this.onBucketRemoved(bucket)
+    return bucket
+  }
+
+  /** The bucket S3 clients address by this name. */
+  bucketByProviderName(name: string): BucketRecord | undefined {
+    return this.bucketsByProviderName.get(name)
+  }
+
+  keysOf(bucketId: string): OrderedCollection<BucketKeyRecord> | undefined {
+    return this.bucketKeysByBucket.of(bucketId)
+  }
+
+  bucketKeyByAccessKeyId(accessKeyId: string): BucketKeyRecord | undefined {
+    return this.bucketKeysByAccessKeyId.get(accessKeyId)
+  }
+
+  addBucketKey(key: BucketKeyRecord): void {
+    if (!this.buckets.has(key.bucketId)) throw new Error(`bucket key ${key.id} names unknown bucket ${key.bucketId}`)
+    if (this.bucketKeysByAccessKeyId.has(key.accessKeyId)) throw new Error(`bucket key ${key.id} repeats the access key id of another`)
+    this.bucketKeys.add(key)
+    this.bucketKeysByBucket.add(key.bucketId, key)
+    this.bucketKeysByAccessKeyId.set(key.accessKeyId, key)
+    this.changed()
+  }
+
+  removeBucketKey(id: string): BucketKeyRecord | undefined {
+    const key = this.bucketKeys.delete(id)
+    if (!key) return undefined
+    this.bucketKeysByBucket.delete(key.bucketId, id)
+    this.bucketKeysByAccessKeyId.delete(key.accessKeyId)
+    this.changed()
+    return key
+  }
+
   /** Moves the project, its databases and their connections to another workspace (a transfer). */
   moveProject(id: string, workspaceId: string): void {
     const project = this.projects.get(id)
@@ -258,12 +364,17 @@ export class Store {
     this.changed()
   }
 
-  /** Removes the project, its databases and their connections; returns the removed databases. */
+  /** Removes the project, its databases and their connections, its buckets and branches; returns the removed databases. */
   removeProject(id: string): {project: ProjectRecord; databases: DatabaseRecord[]} | undefined {
     const project = this.projects.get(id)
     if (!project) return undefined
     const databases = [...(this.databasesByProject.of(id)?.values() ?? [])]
     for (const database of databases) this.removeDatabase(database.id)
+    for (const bucket of [...(this.bucketsByProject.of(id)?.values() ?? [])]) this.removeBucket(bucket.id)
+    for (const branch of [...(this.branchesByProject.of(id)?.values() ?? [])]) {
+      this.branches.delete(branch.id)
+      this.branchesByProject.delete(id, branch.id)
+    }
     this.projects.delete(id)
     this.projectsByWorkspace.delete(project.workspaceId, id)
     if (project.logicalId !== null) {

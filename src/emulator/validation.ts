@@ -1,7 +1,6 @@
 // Reading request bodies field by field, with 400s that name the field and what was wrong.
 import type {RegionId} from '../api/contract.js'
-import type {ApiProblem} from './problems.js'
-import {invalid} from './problems.js'
+import {ApiProblem, invalid} from './problems.js'
 import {REGIONS, isRegionId} from './regions.js'
 
 export type Fields = Record<string, unknown>
@@ -25,6 +24,9 @@ function describe(value: unknown): string {
 export type FieldProblem = (message: string) => ApiProblem
 
 const badRequest: FieldProblem = (message) => invalid(message)
+
+/** A 422 for the updates whose contract answers a failed validation that way. */
+export const unprocessableField: FieldProblem = (message) => new ApiProblem(422, 'validation-error', message)
 
 export function optionalString(fields: Fields, name: string, problem: FieldProblem = badRequest): string | undefined {
   const value = fields[name]
@@ -57,11 +59,11 @@ export function optionalBoolean(fields: Fields, name: string): boolean | undefin
 }
 
 /** A non-blank identifier chosen by the client (logicalId). */
-export function optionalIdentifier(fields: Fields, name: string): string | undefined {
-  const value = optionalString(fields, name)
+export function optionalIdentifier(fields: Fields, name: string, problem: FieldProblem = badRequest): string | undefined {
+  const value = optionalString(fields, name, problem)
   if (value === undefined) return undefined
-  if (value.trim() === '') throw invalid(`${name} must not be empty or blank.`)
-  if (value.length > 255) throw invalid(`${name} must be at most 255 characters long, got ${value.length}.`)
+  if (value.trim() === '') throw problem(`${name} must not be empty or blank.`)
+  if (value.length > 255) throw problem(`${name} must be at most 255 characters long, got ${value.length}.`)
   return value
 }
 

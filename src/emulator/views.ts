@@ -1,7 +1,10 @@
 // Records turned into the API's shapes. Secrets enter only through `Minted`, which exists only
 // while answering a create or rotate request: no other view can carry a password.
 import type {
+  Bucket,
+  BucketKey,
   Connection,
+  CreatedBucketKey,
   CreatedConnection,
   CreatedDatabase,
   CreatedProjectDatabase,
@@ -13,7 +16,8 @@ import type {
 import {ENDPOINT_ORDER} from '../api/contract.js'
 import {hostInUrl} from '../api/url-host.js'
 import type {Credential, DatabaseEndpoints} from './databases/backend.js'
-import type {BackupRecord, ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, WorkspaceRecord} from './records.js'
+import {OBJECTS_PATH} from './objects/path.js'
+import type {BackupRecord, BucketKeyRecord, BucketRecord, ConnectionRecord, DatabaseRecord, ProjectRecord, ServiceTokenRecord, WorkspaceRecord} from './records.js'
 import {regionName} from './regions.js'
 
 export interface ViewContext {
@@ -233,4 +237,41 @@ export function serviceTokenView(token: Pick<ServiceTokenRecord, 'id' | 'name' |
 /** The one answer that carries a token's value: the one that created it. */
 export function createdServiceTokenView(token: ServiceTokenRecord, value: string): CreatedServiceToken {
   return {...serviceTokenView(token), value}
+}
+
+/** The S3 endpoint every bucket key is used against (path-style addressing). */
+export function objectsEndpoint(context: ViewContext): string {
+  return `${context.baseUrl}${OBJECTS_PATH}`
+}
+
+export function bucketView(context: ViewContext, bucket: BucketRecord): Bucket {
+  const project = context.project(bucket.projectId)
+  return {
+    id: bucket.id,
+    type: 'bucket',
+    url: resourceUrl(context, 'buckets', bucket.id),
+    name: bucket.name,
+    providerName: bucket.providerName,
+    status: 'ready',
+    createdAt: bucket.createdAt,
+    project: {id: bucket.projectId, url: resourceUrl(context, 'projects', bucket.projectId), name: project?.name ?? ''},
+    branchId: bucket.branchId,
+    logicalId: bucket.logicalId,
+  }
+}
+
+/** A bucket key as lists show it: never its secret nor its access key id, only the hint. */
+export function bucketKeyView(key: BucketKeyRecord): BucketKey {
+  return {id: key.id, type: 'bucketKey', name: key.name, valueHint: key.valueHint, role: key.role, createdAt: key.createdAt}
+}
+
+/** The one answer that carries a key's secret: the one that created it. */
+export function createdBucketKeyView(context: ViewContext, key: BucketKeyRecord, bucket: BucketRecord): CreatedBucketKey {
+  return {
+    ...bucketKeyView(key),
+    secretAccessKey: key.secretAccessKey,
+    accessKeyId: key.accessKeyId,
+    endpoint: objectsEndpoint(context),
+    bucketName: bucket.providerName,
+  }
 }

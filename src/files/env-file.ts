@@ -1,4 +1,4 @@
-// Merging one key into a dotenv file without losing anything: every other line is kept as it
+// Merging keys into a dotenv file without losing anything: every other line is kept as it
 // was (bytes and line endings), the key's line is replaced in place (or appended), and the
 // file is replaced atomically, so a failure leaves the old file whole. A new file gets mode 0600.
 import type {Stats} from 'node:fs'
@@ -196,6 +196,14 @@ export async function checkEnvFileTarget(given: string): Promise<EnvFileTarget> 
  * written to a temp file in the same folder, synced, then renamed over it.
  */
 export async function writeEnvFile(path: string, key: string, value: string): Promise<{created: boolean}> {
+  return writeEnvEntries(path, [[key, value]])
+}
+
+/**
+ * Sets several keys in one replacement of the file, so a reader never sees some set and others
+ * not; a value no quoting carries (EnvValueError) stops them all before anything is written.
+ */
+export async function writeEnvEntries(path: string, entries: readonly (readonly [key: string, value: string])[]): Promise<{created: boolean}> {
   // Latin-1 maps each byte to one character, so lines that are not UTF-8 come back byte for byte.
   let text = ''
   let created = true
@@ -208,7 +216,8 @@ export async function writeEnvFile(path: string, key: string, value: string): Pr
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error
   }
-  const merged = mergeEnv(text, key, Buffer.from(value, 'utf8').toString('latin1'))
+  let merged = text
+  for (const [key, value] of entries) merged = mergeEnv(merged, key, Buffer.from(value, 'utf8').toString('latin1'))
   await writeFileAtomically(path, Buffer.from(merged, 'latin1'), {mode: 0o600, keepMode: true, syncFolder: true})
   return {created}
 }

@@ -1,33 +1,43 @@
-// Ctrl-C and SIGTERM while something the API created is in hand: the process does not die on
-// the spot, it finishes delivering what was created, then exits 130.
-import {CancelledError} from '../errors.js'
+// Ctrl-C, SIGTERM and SIGHUP (the terminal closed) while something the API created is in hand:
+// the process does not die on the spot, it finishes delivering what was created, then exits
+// with the signal's code (130, 143, 129).
+import {CancelledError, SIGNAL_EXIT, type EndingSignal} from '../errors.js'
 
 export interface InterruptWatch {
-  /** Aborts when SIGINT or SIGTERM arrives. */
+  /** Aborts when SIGINT, SIGTERM or SIGHUP arrives. */
   readonly signal: AbortSignal
   /** The signal received, if any. */
-  readonly received: NodeJS.Signals | undefined
+  readonly received: EndingSignal | undefined
   /** While true, an interrupt only says it was heard (the create's answer is still on its way). */
   holding: boolean
-  /** The error an interrupted command ends with. */
+  /** The error an interrupted command ends with, with the signal's exit code. */
   error(during: string): CancelledError
   dispose(): void
 }
 
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
+const SIGNALS = Object.keys(SIGNAL_EXIT) as EndingSignal[]
 
-/** Watches for SIGINT/SIGTERM; a second one while holding ends the process at once (exit 130). */
+/** How a signal is said: `Interrupted while waiting…`. */
+export const SIGNAL_WORDS: Record<EndingSignal, string> = {SIGINT: 'Interrupted', SIGTERM: 'Terminated', SIGHUP: 'Hung up (the terminal closed)'}
+
+/** The signal an interrupt watch aborted with, when `reason` is one. */
+export function endingSignal(reason: unknown): EndingSignal | undefined {
+  return typeof reason === 'string' && reason in SIGNAL_EXIT ? (reason as EndingSignal) : undefined
+}
+
+/** Watches for SIGINT, SIGTERM and SIGHUP; a second one while holding ends the process at once, with its own exit code. */
 export function watchInterrupts(say: (line: string) => void): InterruptWatch {
   const controller = new AbortController()
-  let received: NodeJS.Signals | undefined
-  const onSignal = (signal: NodeJS.Signals) => {
+  let received: EndingSignal | undefined
+  const onSignal = (signal: EndingSignal) => {
     if (received && watch.holding) {
       say('Interrupted again: stopping without the API\'s answer.')
-      process.exit(130)
+      process.exit(SIGNAL_EXIT[signal])
     }
     received = signal
-    if (watch.holding) say(`${signal === 'SIGINT' ? 'Interrupted' : 'Terminated'}: waiting for the API's answer so that nothing it creates is lost (interrupt again to stop at once).`)
-    controller.abort()
+    if (watch.holding) say(`${SIGNAL_WORDS[signal]}: waiting for the API's answer so that nothing it creates is lost (interrupt again to stop at once).`)
+    // The reason says which signal it was, for whoever the signal ends (the wait for a database).
+    controller.abort(signal)
   }
   const watch: InterruptWatch = {
     signal: controller.signal,
@@ -35,7 +45,7 @@ export function watchInterrupts(say: (line: string) => void): InterruptWatch {
       return received
     },
     holding: false,
-    error: (during) => new CancelledError(`${received === 'SIGTERM' ? 'Terminated' : 'Interrupted'} ${during}.`),
+    error: (during) => new CancelledError(`${SIGNAL_WORDS[received ?? 'SIGINT']} ${during}.`, received),
     dispose: () => {
       for (const name of SIGNALS) process.off(name, onSignal)
     },

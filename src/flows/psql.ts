@@ -8,7 +8,7 @@ import {constants as osConstants} from 'node:os'
 import {delimiter, isAbsolute, join, resolve} from 'node:path'
 
 import type {EndpointDetails} from '../api/connection-details.js'
-import {UsageError} from '../errors.js'
+import {UsageError, type EndingSignal} from '../errors.js'
 
 export const INSTALL_HINT =
   'Install the PostgreSQL client: `apt-get install postgresql-client` (Debian, Ubuntu), `dnf install postgresql` (Fedora), ' +
@@ -76,19 +76,19 @@ export function psqlEnvironment(endpoint: EndpointDetails, base: NodeJS.ProcessE
  */
 export interface SignalGuard {
   /** The first SIGINT, SIGTERM or SIGHUP received while no psql was running. */
-  readonly before: NodeJS.Signals | undefined
+  readonly before: EndingSignal | undefined
   /** Forward signals to this child from now on (undefined: stop forwarding). */
   forwardTo(child: {kill(signal: NodeJS.Signals): boolean} | undefined): void
   dispose(): void
 }
 
-const GUARDED: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP']
+const GUARDED: EndingSignal[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 export function guardSignals(): SignalGuard {
   let child: {kill(signal: NodeJS.Signals): boolean} | undefined
   let started = false
-  let before: NodeJS.Signals | undefined
-  const onSignal = (signal: NodeJS.Signals) => {
+  let before: EndingSignal | undefined
+  const onSignal = (signal: EndingSignal) => {
     if (child) {
       // Ctrl-C reached psql from the terminal already; a second copy would cancel twice.
       if (signal !== 'SIGINT') child.kill(signal)

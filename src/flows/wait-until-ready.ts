@@ -4,12 +4,13 @@ import {setTimeout as timer} from 'node:timers/promises'
 import type {ManagementApi} from '../api/management-api.js'
 import {CancelledError, ProvisioningError} from '../errors.js'
 import type {Spinner} from '../render/spinner.js'
+import {endingSignal, SIGNAL_WORDS} from './interrupts.js'
 
 export interface WaitOptions {
   /** The whole wait, measured from its start; the last poll happens at or after this. */
   timeoutSeconds: number
   spinner: Spinner
-  /** Ends the wait (an interrupt); the wait then throws CancelledError. */
+  /** Ends the wait (an interrupt, whose signal may be its reason); the wait then throws CancelledError. */
   signal?: AbortSignal
   /** Each status seen, so that a caller whose wait fails still knows the last one. */
   onStatus?: (status: string) => void
@@ -34,7 +35,10 @@ export async function waitUntilReady<D extends {id: string; status: string}>(
 ): Promise<D> {
   const {id} = database
   let status = database.status
-  const interrupted = () => new CancelledError(`Interrupted while database ${id} was still ${status}.`)
+  const interrupted = () => {
+    const received = endingSignal(signal?.reason) ?? 'SIGINT'
+    return new CancelledError(`${SIGNAL_WORDS[received]} while database ${id} was still ${status}.`, received)
+  }
   const deadline = Date.now() + timeoutSeconds * 1000
   let delay = FIRST_DELAY_MS
   for (let polls = 0; ; polls++) {

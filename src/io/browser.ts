@@ -37,6 +37,9 @@ export function systemBrowser(env: NodeJS.ProcessEnv): BrowserOpener {
   return {
     available: () => browserAvailable(env),
     async open(url) {
+      // The login checks its URLs first; this is the last guard before a program is handed one.
+      const {protocol} = new URL(url)
+      if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`refusing to open a ${protocol} URL`)
       const command = env.BROWSER?.trim()
       if (command) return runBrowserCommand(command, url, env)
       const {default: open} = await import('open')

@@ -1,5 +1,7 @@
 // The streams a command reads and writes, and what they allow (gh's iostreams): a terminal or not,
 // colour, prompts, width. Built once from the process in production, from fakes in tests.
+import {closeSync} from 'node:fs'
+import {isatty} from 'node:tty'
 
 export interface OutputStream {
   write(chunk: string): unknown
@@ -17,9 +19,30 @@ export interface IOStreams {
   readonly env: NodeJS.ProcessEnv
 }
 
-/** The process's own streams and environment. */
+/** The process's own streams and environment; a write to a terminal or pipe that is gone never crashes it. */
 export function processStreams(): IOStreams {
+  for (const stream of [process.stdout, process.stderr]) keepWritesFromCrashing(stream)
+  leaveClosedTerminalAlone()
   return {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env}
+}
+
+// A closed terminal (EIO, ENXIO) or a reader that went away (EPIPE, `| head`): nothing can be shown any more.
+const GONE = new Set(['EIO', 'EPIPE', 'ENXIO', 'ECONNRESET', 'ERR_STREAM_DESTROYED'])
+const guarded = new WeakSet<NodeJS.WriteStream>()
+
+/**
+ * A failed write is an 'error' event, and one nobody handles ends the process with an uncaught
+ * exception (oclif's own handler rethrows anything but EPIPE). The output is lost either way; the
+ * command goes on (deleting what it must, exiting with the code it chose). Any other failure makes
+ * a command that would have succeeded exit 1.
+ */
+function keepWritesFromCrashing(stream: NodeJS.WriteStream): void {
+  if (guarded.has(stream)) return
+  guarded.add(stream)
+  stream.removeAllListeners('error')
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (!GONE.has(error.code ?? '') && !process.exitCode) process.exitCode = 1
+  })
 }
 
 export function isTerminal(stream: {isTTY?: boolean}): boolean {
@@ -53,4 +76,28 @@ export function terminalWidth(io: IOStreams): number | undefined {
   const fromEnv = Number(io.env.COLUMNS)
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv
   return io.stdout.columns && io.stdout.columns > 0 ? io.stdout.columns : 80
+}
+
+let exitWatched = false
+
+/**
+ * At exit Node puts back the terminal modes of stdin, stdout and stderr as they were at start, and
+ * Node 20 aborts (a failed native assertion) when the terminal has gone meanwhile (nodejs/node#51519).
+ * A descriptor that was a terminal and no longer is (it hung up) is closed first: Node then skips it.
+ */
+function leaveClosedTerminalAlone(): void {
+  if (exitWatched) return
+  exitWatched = true
+  const terminals = [0, 1, 2].filter((fd) => isatty(fd))
+  if (terminals.length === 0) return
+  process.once('exit', () => {
+    for (const fd of terminals) {
+      if (isatty(fd)) continue
+      try {
+        closeSync(fd)
+      } catch {
+        // Already closed: nothing to leave alone.
+      }
+    }
+  })
 }

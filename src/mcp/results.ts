@@ -3,6 +3,8 @@
 // status (and a blocked workspace's plan and upgrade URL). Every secret the server knows of is
 // scrubbed from both, whatever the API sent.
 import {DeliveredError, describeFailure, UsageBlockedError, type Failure} from '../errors.js'
+import {stringifyJson} from '../output/json.js'
+import {terminalSafe} from '../output/safe-text.js'
 import type {ToolOutcome} from './tools.js'
 
 export interface ToolResult {
@@ -16,7 +18,7 @@ export type Scrub = (text: string) => string
 
 const HIDDEN = '[token]'
 
-/** Replaces every secret (at least 4 characters), as is and as JSON escapes it, with `[token]`. */
+/** Replaces every secret (at least 4 characters), as is and as JSON (or `--json`) escapes it, with `[token]`. */
 export function scrubber(secrets: () => readonly (string | undefined)[]): Scrub {
   return (text) => {
     const known = [...new Set(secrets().map((s) => s?.trim()).filter((s): s is string => Boolean(s && s.length >= 4)))]
@@ -24,14 +26,15 @@ export function scrubber(secrets: () => readonly (string | undefined)[]): Scrub 
     known.sort((a, b) => b.length - a.length)
     let out = text
     for (const secret of known) {
-      for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) out = out.split(form).join(HIDDEN)
+      for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1), stringifyJson(secret).slice(1, -1)])) out = out.split(form).join(HIDDEN)
     }
     return out
   }
 }
 
+/** The JSON text block as `--json` prints it (C1 and bidi controls escaped), and the same parsed back as structured content. */
 function scrubbedJson(value: unknown, scrub: Scrub): {json: string; structured: Record<string, unknown>} {
-  const json = scrub(JSON.stringify(value, null, 2))
+  const json = scrub(stringifyJson(value, 2))
   return {json, structured: JSON.parse(json) as Record<string, unknown>}
 }
 
@@ -61,5 +64,6 @@ export function errorResult(error: unknown, scrub: Scrub): ToolResult {
   const lines = [`Error: ${failure.message}`]
   if (failure.hint) lines.push(`Hint: ${failure.hint}`)
   if (next) lines.push(next)
-  return {content: [{type: 'text', text: scrub(lines.join('\n'))}, {type: 'text', text: json}], structuredContent: structured, isError: true}
+  // The rendering for people shows the API's controls as escapes, as the success's does.
+  return {content: [{type: 'text', text: terminalSafe(scrub(lines.join('\n')))}, {type: 'text', text: json}], structuredContent: structured, isError: true}
 }

@@ -1,13 +1,16 @@
 // The MCP server over stdio: registers the chosen tools (tools.ts) with the official SDK, turns every
 // outcome into a result and every failure into a tool error (results.ts), and ends when stdin ends.
-// stdout carries the protocol alone; the few log lines go to stderr. Loaded only when `mcp` serves.
+// stdout carries the protocol alone (stdio.ts: every line answered, none closes it); the few log
+// lines go to stderr. Loaded only when `mcp` serves.
 import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js'
-import {StdioServerTransport} from '@modelcontextprotocol/sdk/server/stdio.js'
+import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js'
+import {z} from 'zod'
 
 import type {ManagementApi} from '../api/management-api.js'
 import {describeFailure} from '../errors.js'
 import {terminalSafe} from '../output/safe-text.js'
-import {errorResult, successResult, type Scrub} from './results.js'
+import {errorResult, successResult, type Scrub, type ToolResult} from './results.js'
+import {LineTransport} from './stdio.js'
 import type {ToolDeclaration} from './tools.js'
 
 export interface ServeOptions {
@@ -23,8 +26,8 @@ export interface ServeOptions {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
-const INSTRUCTIONS = `Tools for the Prisma Management API: projects, Prisma Postgres databases and their connections.
-create_project, create_database, create_connection and rotate_connection return connection strings (with passwords) that the API never shows again: keep them.
+const INSTRUCTIONS = `Tools for the Prisma Management API: projects, Prisma Postgres databases and their connections, object-store buckets and their access keys.
+create_project, create_database, create_connection and rotate_connection return connection strings (with passwords), and create_bucket_key a secret access key, that the API never shows again: keep them.
 List tools return one page: pass the nextCursor of a result as cursor to get the next.
 Deleting and restoring exist only when the server was started with --allow-destructive, and need the resource's exact name as confirm.`
 
@@ -35,13 +38,17 @@ export async function serve(options: ServeOptions): Promise<void> {
   const closing = new AbortController()
   const server = new McpServer({name: 'prisma-mgmt', version: options.version}, {instructions: INSTRUCTIONS})
 
+  const transport = new LineTransport(options.stdin, options.stdout)
+  const requests = trackRequests(transport)
   for (const declaration of options.tools) {
     server.registerTool(
       declaration.name,
-      {title: declaration.title, description: declaration.description, inputSchema: declaration.input, annotations: {title: declaration.title, ...declaration.annotations}},
+      // Strict: an argument the tool does not take is refused (a tool error naming it), never ignored.
+      {title: declaration.title, description: declaration.description, inputSchema: z.strictObject(declaration.input), annotations: {title: declaration.title, ...declaration.annotations}},
       async (args: Record<string, unknown>, extra) => {
         const progressToken = extra._meta?.progressToken
         let progress = 0
+        let result: ToolResult
         try {
           const outcome = await declaration.handler(args, {
             api: options.api,
@@ -55,17 +62,23 @@ export async function serve(options: ServeOptions): Promise<void> {
               extra.sendNotification({method: 'notifications/progress', params: {progressToken, progress, message: scrub(message)}}).catch(() => {})
             },
           })
-          return successResult(outcome, scrub)
+          result = successResult(outcome, scrub)
         } catch (error) {
           const failure = describeFailure(error)
           say(`${declaration.name}: ${failure.code}: ${failure.message}`)
-          return errorResult(error, scrub)
+          result = errorResult(error, scrub)
         }
+        if (extra.signal.aborted) {
+          // The client cancelled the call, so the SDK sends nothing. What a tool that changes things
+          // made (a project, a connection and its one-time password) must reach the client all the same.
+          if (declaration.annotations.readOnlyHint) requests.settle(extra.requestId)
+          else await transport.send({jsonrpc: '2.0', id: extra.requestId, result})
+        }
+        return result
       },
     )
   }
 
-  const transport = new StdioServerTransport(options.stdin as NodeJS.ReadStream, options.stdout as NodeJS.WriteStream)
   let stdoutBroken = false
   const ended = new Promise<void>((resolve) => {
     options.stdin.once('end', resolve)
@@ -78,33 +91,46 @@ export async function serve(options: ServeOptions): Promise<void> {
   })
   await server.connect(transport)
   server.server.onerror = (error) => say(`protocol error: ${error.message}`)
-  const answering = trackRequests(transport)
+  requests.watch()
   say(`prisma-mgmt mcp: serving ${options.tools.length} tools over stdio; it stops when stdin closes.`)
   await ended
   // Waits for a database end now (their results still carry what was created); calls already read are answered first.
   closing.abort()
-  if (!stdoutBroken) await answering()
+  if (!stdoutBroken) await requests.answered()
   await server.close()
 }
 
-type Message = Parameters<NonNullable<StdioServerTransport['onmessage']>>[0]
+type Message = Parameters<NonNullable<Transport['onmessage']>>[0]
+type RequestId = string | number
 
-/** Counts the requests read but not yet answered; the function returned resolves once none are left. */
-function trackRequests(transport: StdioServerTransport): () => Promise<void> {
-  const open = new Set<string | number>()
+/**
+ * Counts the requests read but not yet answered: `answered()` resolves once none is left. `watch()`
+ * wraps the transport's callbacks once the server has set them; `settle(id)` gives up on a request
+ * the client cancelled that will get no answer.
+ */
+function trackRequests(transport: Transport): {watch(): void; settle(id: RequestId): void; answered(): Promise<void>} {
+  const open = new Set<RequestId>()
   let drained: (() => void) | undefined
-  const receive = transport.onmessage
-  transport.onmessage = (message: Message) => {
-    if ('method' in message && 'id' in message) open.add(message.id)
-    receive?.(message)
+  const done = (id: RequestId) => {
+    if (open.delete(id) && open.size === 0) drained?.()
   }
-  const send = transport.send.bind(transport)
-  transport.send = async (message: Message) => {
-    try {
-      await send(message)
-    } finally {
-      if (!('method' in message) && 'id' in message && message.id !== undefined && open.delete(message.id) && open.size === 0) drained?.()
-    }
+  return {
+    watch() {
+      const receive = transport.onmessage
+      transport.onmessage = (message: Message) => {
+        if ('method' in message && 'id' in message) open.add(message.id)
+        receive?.(message)
+      }
+      const send = transport.send.bind(transport)
+      transport.send = async (message: Message) => {
+        try {
+          await send(message)
+        } finally {
+          if (!('method' in message) && 'id' in message && message.id !== undefined && message.id !== null) done(message.id)
+        }
+      }
+    },
+    settle: done,
+    answered: () => (open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve))),
   }
-  return () => (open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve)))
 }

@@ -6,7 +6,18 @@ import {z} from 'zod'
 
 import {ApiError} from '../api/errors.js'
 import type {AnyDatabase} from '../api/connection-details.js'
-import type {CreatedConnection, RotatedConnection, CreatedDatabase, CreatedProject, CreateDatabaseInput, CreateProjectInput, RegionId, RestoredDatabase} from '../api/contract.js'
+import type {
+  CreateBucketInput,
+  CreateBucketKeyInput,
+  CreatedConnection,
+  RotatedConnection,
+  CreatedDatabase,
+  CreatedProject,
+  CreateDatabaseInput,
+  CreateProjectInput,
+  RegionId,
+  RestoredDatabase,
+} from '../api/contract.js'
 import type {ManagementApi, OnePage} from '../api/management-api.js'
 import {DeliveredError, NotFoundError, UsageError} from '../errors.js'
 import {checkRegion} from '../flows/check-region.js'
@@ -15,7 +26,10 @@ import type {FieldSpec} from '../output/fields.js'
 import {toTsv} from '../output/print.js'
 import {
   backupFields,
+  bucketFields,
+  bucketKeyFields,
   connectionFields,
+  createdBucketKeyFields,
   createdEndpointFields,
   databaseFields,
   endpointFields,
@@ -398,6 +412,66 @@ export const TOOLS: readonly ToolDeclaration[] = [
     handler: async ({connectionId}, {api}) => credential('Rotated', await api.rotateConnection(connectionId)),
   }),
   tool({
+    name: 'list_buckets',
+    title: 'List buckets',
+    description: 'Object-store buckets the token can see, or one project\'s; one page at a time (pass nextCursor as cursor for the next). providerName is the bucket\'s name at its S3 endpoint.',
+    input: {projectId: id('Project id').optional().describe('Only this project\'s buckets'), ...paging},
+    annotations: READ,
+    handler: ({projectId, cursor, limit = DEFAULT_LIMIT}, {api}) => page('bucket', bucketFields, api.bucketsPage({projectId, cursor, limit})),
+  }),
+  tool({
+    name: 'show_bucket',
+    title: 'Show a bucket',
+    description: 'One bucket by id: its name, its name at the S3 endpoint (providerName), project, branch and status.',
+    input: {bucketId: id('Bucket id')},
+    annotations: READ,
+    handler: async ({bucketId}, {api}) => record(bucketFields, await api.getBucket(bucketId)),
+  }),
+  tool({
+    name: 'list_bucket_keys',
+    title: 'List bucket keys',
+    description: 'Access keys of a bucket with their role (read or read_write), one page at a time (pass nextCursor as cursor for the next); never their secrets, only a hint.',
+    input: {bucketId: id('Bucket id'), ...paging},
+    annotations: READ,
+    handler: ({bucketId, cursor, limit = DEFAULT_LIMIT}, {api}) => page('bucket key', bucketKeyFields, api.bucketKeysPage(bucketId, {cursor, limit})),
+  }),
+  tool({
+    name: 'create_bucket',
+    title: 'Create a bucket',
+    description: 'Creates an object-store bucket in a project (S3-compatible) and returns it. Objects are reached with an access key: create one with create_bucket_key.',
+    input: {
+      projectId: id('Project id'),
+      name: name('name').optional().describe('Display name (default: the API\'s)'),
+      branchGitName: z.string().trim().min(1).optional().describe('Git name of the project branch to put the bucket on'),
+    },
+    annotations: ADD,
+    handler: async ({projectId, name, branchGitName}, {api}) => {
+      const input: CreateBucketInput = {projectId}
+      if (name !== undefined) input.name = name
+      if (branchGitName !== undefined) input.branchGitName = branchGitName
+      const bucket = await api.createBucket(input)
+      return {structured: bucket, text: `${safe`Created bucket ${bucket.name} (${bucket.id}).`}\n${rows(bucketFields, [bucket])}`}
+    },
+  }),
+  tool({
+    name: 'create_bucket_key',
+    title: 'Create a bucket key',
+    description:
+      'Creates an access key for a bucket and returns what an S3 client needs: endpoint, bucketName, accessKeyId and secretAccessKey. The API shows the secret access key only this once: keep it. role read gets and lists objects; read_write also puts and deletes them.',
+    input: {
+      bucketId: id('Bucket id'),
+      role: z.enum(['read', 'read_write']).describe('read: get and list objects; read_write: also put and delete them'),
+      name: name('name').optional().describe('Key name (default: the API\'s)'),
+    },
+    annotations: ADD,
+    handler: async ({bucketId, role, name}, {api}) => {
+      const input: CreateBucketKeyInput = {role}
+      if (name !== undefined) input.name = name
+      const key = await api.createBucketKey(bucketId, input)
+      return {structured: key, text: `${safe`Created ${key.role} key ${key.name} (${key.id}) for bucket ${key.bucketName}.`}\n${rows(createdBucketKeyFields, [key])}`}
+    },
+  }),
+  tool({
     name: 'list_backups',
     title: 'List backups',
     description: 'Backups of a database, newest first, and how many days they are kept. A database without backup support gives an empty list and a note.',
@@ -465,6 +539,44 @@ export const TOOLS: readonly ToolDeclaration[] = [
       const connection = await confirmed('connection', await api.getConnection(connectionId), confirm, 'list_connections')
       await api.deleteConnection(connection.id)
       return {structured: {id: connection.id, deleted: true}, text: safe`Deleted connection ${connection.name} (${connection.id}).`}
+    },
+  }),
+  tool({
+    name: 'delete_bucket',
+    title: 'Delete a bucket',
+    description: 'Deletes a bucket for good, with every object in it and every access key of it. confirm must be the bucket\'s exact name.',
+    input: {bucketId: id('Bucket id'), confirm: confirm('bucket')},
+    annotations: DESTROY,
+    handler: async ({bucketId, confirm}, {api}) => {
+      const bucket = await confirmed('bucket', await api.getBucket(bucketId), confirm, `show_bucket ${bucketId}`)
+      await api.deleteBucket(bucket.id)
+      return {structured: {id: bucket.id, deleted: true}, text: safe`Deleted bucket ${bucket.name} (${bucket.id}) with its objects and access keys.`}
+    },
+  }),
+  tool({
+    name: 'delete_bucket_key',
+    title: 'Delete a bucket key',
+    description:
+      'Deletes a bucket\'s access key; S3 requests signed with it are refused from then on. confirm must be the key\'s exact name. Without bucketId the key is looked for among the keys of every bucket the token can see.',
+    input: {
+      keyId: id('Key id'),
+      bucketId: id('Bucket id').optional().describe('The key\'s bucket (default: found among the buckets the token can see)'),
+      confirm: confirm('bucket key'),
+    },
+    annotations: DESTROY,
+    handler: async ({keyId, bucketId, confirm}, {api}) => {
+      const {findBucketKey} = await import('../flows/find-bucket-key.js')
+      let found
+      try {
+        found = await findBucketKey(api, keyId, bucketId)
+      } catch (error) {
+        // The flow's advice names a CLI command; a tool names its own.
+        if (error instanceof NotFoundError) throw new NotFoundError(error.message, 'Check the ids; list_bucket_keys lists a bucket\'s keys.')
+        throw error
+      }
+      const key = await confirmed('bucket key', found.key, confirm, `list_bucket_keys ${found.bucketId}`)
+      await api.deleteBucketKey(found.bucketId, key.id)
+      return {structured: {id: key.id, bucketId: found.bucketId, deleted: true}, text: safe`Deleted access key ${key.name} (${key.id}) of bucket ${found.bucketId}.`}
     },
   }),
   tool({

@@ -2,12 +2,25 @@
 // in batches, so ten thousand projects never become one huge string.
 const BATCH = 256
 
-// JSON.stringify escapes C0 but leaves DEL, C1 (0x9b opens a terminal sequence) and bidi controls
-// raw; as \u escapes they parse back to the same string and cannot drive a terminal.
-const RAW_CONTROLS = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+/**
+ * What JSON.stringify leaves raw that can still drive a terminal: DEL, C1 (0x9b opens a terminal
+ * sequence) and the bidi and line controls. Every machine format (JSON, YAML, the MCP server's
+ * messages) writes them as escapes, which parse back to the same string.
+ */
+export const RAW_CONTROLS = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/** `\u009b` for one of RAW_CONTROLS, as JSON (and YAML's double quotes) read it. */
+export function unicodeEscape(character: string): string {
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
+}
+
+/** JSON.stringify with RAW_CONTROLS escaped too; `indent` as JSON.stringify takes it. */
+export function stringifyJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(RAW_CONTROLS, unicodeEscape)
+}
 
 function stringify(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return stringifyJson(value, 2)
 }
 
 export function writeJson(stream: {write(chunk: string): unknown}, value: unknown): void {

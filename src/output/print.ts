@@ -3,7 +3,7 @@
 // Every text that reaches a terminal or a pipe as table, TSV or CSV is made terminal-safe here.
 import {colourEnabled, isTerminal, terminalWidth, type IOStreams} from '../io/streams.js'
 import {terminalSafe} from './safe-text.js'
-import {writeJson} from './json.js'
+import {RAW_CONTROLS, unicodeEscape, writeJson} from './json.js'
 import {selectFields, type Field, type FieldSpec, type OutputFormat} from './fields.js'
 
 export interface OutputContext {
@@ -68,9 +68,17 @@ export async function printDocument(ctx: OutputContext, value: unknown): Promise
 export async function toYaml(value: unknown): Promise<string> {
   // A CommonJS package: the bundle (scripts/bundle.js) gives it only a default export.
   const yaml = await import('yaml')
-  const {stringify} = yaml.default ?? yaml
+  const {Document, visit} = yaml.default ?? yaml
   // Plain data only; long strings (connection strings) stay on one line so they copy whole.
-  return stringify(value, {lineWidth: 0, aliasDuplicateObjects: false})
+  const options = {lineWidth: 0, aliasDuplicateObjects: false}
+  const document = new Document(value, options)
+  // A string holding a control JSON escapes is written double-quoted, where YAML reads \u escapes too.
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && node.value.search(RAW_CONTROLS) !== -1) node.type = 'QUOTE_DOUBLE'
+    },
+  })
+  return document.toString(options).replace(RAW_CONTROLS, unicodeEscape)
 }
 
 /** Off a terminal: a header line, then one line per row, fields separated by tabs, nothing else. */

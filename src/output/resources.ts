@@ -1,6 +1,21 @@
 // The field spec of every resource the CLI prints. A table, TSV, CSV and the names --columns
 // accepts all come from here; JSON and YAML print the API objects themselves.
-import type {Backup, Connection, CreatedServiceToken, ListedDatabase, Me, PostgresRegion, Project, ServiceToken, Usage, Workspace} from '../api/contract.js'
+import type {
+  Backup,
+  Bucket,
+  BucketKey,
+  Connection,
+  CreatedBucketKey,
+  CreatedServiceToken,
+  Integration,
+  ListedDatabase,
+  Me,
+  PostgresRegion,
+  Project,
+  ServiceToken,
+  Usage,
+  Workspace,
+} from '../api/contract.js'
 import {grouped} from '../api/digits.js'
 import {ENDPOINT_ORDER, type ConnectionDetails, type EndpointDetails} from '../api/connection-details.js'
 import type {Field, FieldSpec} from './fields.js'
@@ -89,6 +104,24 @@ export const regionFields: FieldSpec<PostgresRegion> = [
   {name: 'name', header: 'NAME', text: (r) => r.name, wrap: true},
   {name: 'status', header: 'STATUS', text: (r) => r.status, whole: true, leaveOut: 1},
 ]
+
+/** A region of any product: Postgres regions have a status; GET /v1/regions names each one's product. */
+export interface AnyRegion {
+  id: string
+  name: string
+  status?: string
+  product?: string
+}
+
+/** Regions of any product: ID, NAME, PRODUCT (GET /v1/regions names it), STATUS (where the product has one). */
+export function anyRegionFields(): FieldSpec<AnyRegion> {
+  return [
+    {name: 'id', header: 'ID', text: (r) => r.id, whole: true},
+    {name: 'name', header: 'NAME', text: (r) => r.name, wrap: true},
+    {name: 'product', header: 'PRODUCT', text: (r) => orDash(r.product), plain: (r) => plainOrEmpty(r.product), whole: true, leaveOut: 1},
+    {name: 'status', header: 'STATUS', text: (r) => orDash(r.status), plain: (r) => plainOrEmpty(r.status), whole: true, leaveOut: 2},
+  ]
+}
 
 export const backupFields: FieldSpec<Backup> = [
   {name: 'id', header: 'ID', text: (b) => b.id, whole: true},
@@ -217,4 +250,49 @@ export const createdServiceTokenFields: FieldSpec<CreatedServiceToken> = [
   {name: 'value', header: 'VALUE', text: (t) => t.value, whole: true},
   createdField(1),
   {name: 'expires', header: 'EXPIRES', text: (t) => (t.expiresAt ? shortTime(t.expiresAt) : 'never'), plain: (t) => plainOrEmpty(t.expiresAt), whole: true, leaveOut: 2},
+]
+
+/** A bucket: NAME is a label; PROVIDER NAME is the bucket's name at the S3 endpoint. */
+export const bucketFields: FieldSpec<Bucket> = [
+  {name: 'id', header: 'ID', text: (b) => b.id, whole: true},
+  {name: 'name', header: 'NAME', text: (b) => b.name, wrap: true},
+  // What S3 clients are given: it goes only after the project it belongs to.
+  {name: 'provider-name', header: 'PROVIDER NAME', text: (b) => b.providerName, whole: true, leaveOut: 4},
+  {name: 'project', header: 'PROJECT', text: (b) => b.project.id, whole: true, sayOnce: 'Project', leaveOut: 3},
+  {name: 'branch', header: 'BRANCH', text: (b) => orDash(b.branchId), plain: (b) => plainOrEmpty(b.branchId), whole: true, leaveOut: 2},
+  {name: 'status', header: 'STATUS', text: (b) => b.status, whole: true, leaveOut: 5},
+  createdField(1),
+]
+
+/** A bucket key as lists show it: the API's hint of its secret, never the secret. */
+export const bucketKeyFields: FieldSpec<BucketKey> = [
+  {name: 'id', header: 'ID', text: (k) => k.id, whole: true},
+  {name: 'name', header: 'NAME', text: (k) => k.name, wrap: true},
+  {name: 'role', header: 'ROLE', text: (k) => k.role, whole: true, leaveOut: 3},
+  {name: 'hint', header: 'HINT', text: (k) => k.valueHint, whole: true, leaveOut: 2},
+  createdField(1),
+]
+
+/** A bucket key just created: everything an S3 client needs, the secret included, which the API shows this once. */
+export const createdBucketKeyFields: FieldSpec<CreatedBucketKey> = [
+  {name: 'id', header: 'ID', text: (k) => k.id, whole: true},
+  {name: 'name', header: 'NAME', text: (k) => k.name, wrap: true},
+  {name: 'role', header: 'ROLE', text: (k) => k.role, whole: true, leaveOut: 2},
+  {name: 'bucket', header: 'BUCKET', text: (k) => k.bucketName, whole: true},
+  {name: 'endpoint', header: 'ENDPOINT', text: (k) => k.endpoint, whole: true},
+  {name: 'access-key-id', header: 'ACCESS KEY ID', text: (k) => k.accessKeyId, whole: true},
+  {name: 'secret-access-key', header: 'SECRET ACCESS KEY', text: (k) => k.secretAccessKey, whole: true},
+  // The secret and what reaches the bucket with it are never left out.
+  createdField(1),
+]
+
+/** An OAuth application with access to a workspace, and who let it in. */
+export const integrationFields: FieldSpec<Integration> = [
+  {name: 'id', header: 'ID', text: (i) => i.id, whole: true},
+  {name: 'app', header: 'APP', text: (i) => i.client.name, wrap: true},
+  // `integrations revoke --client` takes it.
+  {name: 'client', header: 'CLIENT ID', text: (i) => i.client.id, whole: true, leaveOut: 4},
+  {name: 'scopes', header: 'SCOPES', text: (i) => i.scopes.join(' ') || '-', plain: (i) => i.scopes.join(' '), leaveOut: 2},
+  {name: 'user', header: 'AUTHORIZED BY', text: (i) => i.createdByUser.email, whole: true, leaveOut: 3},
+  createdField(1),
 ]

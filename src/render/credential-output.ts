@@ -1,6 +1,7 @@
 // How a freshly minted or rotated credential leaves the CLI: a table, the API's JSON, one URL,
 // dotenv lines, or merged into a .env file. Shared by `db credentials` and `db connections rotate`;
-// `tokens create` shares the dotenv parts (envFileFlag, mergeIntoEnvFile, writeEnvLine) for its own key.
+// `tokens create` shares the dotenv parts (envFileFlag, mergeIntoEnvFile, writeEnvLine) for its own
+// key, and `buckets keys create` the several-key forms (mergeEnvEntries, writeEnvLines) for an S3 client's four.
 import {Flags} from '@oclif/core'
 
 import {ENDPOINT_ORDER} from '../api/contract.js'
@@ -73,6 +74,17 @@ export interface CredentialOutput {
   action: 'created' | 'rotated'
 }
 
+/** Where a minted or rotated credential's secret went: `Connection ci (c_1) WAS created; its connection details are printed above, …`. */
+export function credentialKept(view: Pick<ConnectionView, 'id' | 'name'>, options: Pick<CredentialOutput, 'format' | 'explicit' | 'envFile' | 'action'>): string {
+  const {format} = options
+  const rotated = options.action === 'rotated' ? ' (the old password no longer works)' : ''
+  const what = `Connection ${view.name} (${view.id}) WAS ${options.action}${rotated}`
+  // With --env-file alone, the file is the only place the secret went.
+  if (options.envFile && !options.explicit) return `${what}; ${ENV_KEY} in ${options.envFile.given} holds its connection string, and the API will not show this password again.`
+  const where = format === 'json' || format === 'yaml' ? `in the ${format === 'json' ? 'JSON' : 'YAML'} document on stdout` : 'printed above'
+  return `${what}; its connection details are ${where}, and the API will not show this password again.`
+}
+
 /**
  * Writes what the flags ask for. For JSON it writes nothing: the command returns the API
  * object and the base command prints it. When something fails (the env file, the quoting, a
@@ -81,11 +93,8 @@ export interface CredentialOutput {
  */
 export async function presentCredential(view: ConnectionView, options: CredentialOutput, write: (text: string) => void): Promise<void> {
   const {envFile, format} = options
-  const machine = format === 'json' || format === 'yaml'
-  const where = machine ? `in the ${format === 'json' ? 'JSON' : 'YAML'} document on stdout` : 'printed above'
-  const rotated = options.action === 'rotated' ? ' (the old password no longer works)' : ''
   // Every failure here says that the credential exists and where its secret went.
-  const delivered = `Connection ${view.name} (${view.id}) WAS ${options.action}${rotated}; its connection details are ${where}, and the API will not show this password again.`
+  const delivered = credentialKept(view, {...options, envFile: undefined})
   let failure: CliError | undefined
   let chosen: (EndpointView & {connectionString: string}) | undefined
   try {
@@ -140,28 +149,56 @@ export interface SecretWords {
   alone?: string
 }
 
+/** One key of a dotenv file a command writes, with how its value is named in messages (never the value). */
+export interface EnvEntry {
+  key: string
+  value: string
+  /** `the secret access key`. */
+  what: string
+}
+
+/** `A`, `A and B`, `A, B and C`. */
+function listed(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+}
+
 /**
  * Merges `key` into the env file checked by checkEnvFileFlag: a confirmation without the
  * secret, or the failure to throw once the secret has been shown (it must not be lost).
  */
 export async function mergeIntoEnvFile(envFile: EnvFileTarget, key: string, value: string, words: SecretWords): Promise<{confirmation?: string; failure?: CliError}> {
-  const {EnvFileError, EnvValueError, fsReason, writeEnvFile} = await import('../files/env-file.js')
+  return mergeEnvEntries(envFile, [{key, value, what: words.what}], words)
+}
+
+/**
+ * Merges several keys into the env file in one replacement (all of them or none), as
+ * mergeIntoEnvFile does one. With several, the confirmation says they were `set from` words.setTo.
+ */
+export async function mergeEnvEntries(envFile: EnvFileTarget, entries: readonly EnvEntry[], words: SecretWords): Promise<{confirmation?: string; failure?: CliError}> {
+  const {EnvFileError, envValueProblem, fsReason, writeEnvEntries} = await import('../files/env-file.js')
   const from = words.from ?? 'that value'
+  const keys = listed(entries.map((entry) => entry.key))
+  for (const entry of entries) {
+    const problem = envValueProblem(entry.value)
+    if (problem) {
+      return {
+        failure: new UsageError(
+          `Did not write ${envFile.given}: ${entry.what} holds ${problem}, which bash, dotenv and Node's --env-file would not read back alike. ${words.delivered}`,
+          `Set ${keys} in ${envFile.given} by hand from ${from}.`,
+        ),
+      }
+    }
+  }
   try {
-    const {created} = await writeEnvFile(envFile.path, key, value)
-    return {confirmation: `${created ? 'Created' : 'Updated'} ${envFile.given}: ${key} set to ${words.setTo ?? words.what}.`}
+    const {created} = await writeEnvEntries(envFile.path, entries.map((entry) => [entry.key, entry.value] as const))
+    const set = entries.length === 1 ? `${keys} set to ${words.setTo ?? words.what}` : `${keys} set from ${words.setTo ?? words.what}`
+    return {confirmation: `${created ? 'Created' : 'Updated'} ${envFile.given}: ${set}.`}
   } catch (error) {
     return {
-      failure:
-        error instanceof EnvValueError
-          ? new UsageError(
-              `Did not write ${envFile.given}: ${words.what} holds ${error.problem}, which bash, dotenv and Node's --env-file would not read back alike. ${words.delivered}`,
-              `Set ${key} in ${envFile.given} by hand from ${from}.`,
-            )
-          : new EnvFileError(
-              `Could not write ${envFile.given}: ${fsReason(error)}. ${words.delivered}`,
-              `Fix ${envFile.given} (its folder must exist and be writable), then set ${key} in it by hand from ${from}.`,
-            ),
+      failure: new EnvFileError(
+        `Could not write ${envFile.given}: ${fsReason(error)}. ${words.delivered}`,
+        `Fix ${envFile.given} (its folder must exist and be writable), then set ${keys} in it by hand from ${from}.`,
+      ),
     }
   }
 }
@@ -181,4 +218,47 @@ export async function writeEnvLine(key: string, value: string, words: SecretWord
       words.alone,
     )
   }
+}
+
+/**
+ * Writes one `KEY='value'` line per entry, all or none: when a value cannot be a dotenv line,
+ * nothing is written and the failure is returned, for the caller to show the values another way.
+ */
+export async function writeEnvLines(entries: readonly EnvEntry[], words: SecretWords, write: (text: string) => void): Promise<CliError | undefined> {
+  const {envLine, envValueProblem} = await import('../files/env-file.js')
+  for (const entry of entries) {
+    const problem = envValueProblem(entry.value)
+    if (problem) {
+      return new UsageError(
+        `Cannot print a ${entry.key} line: ${entry.what} holds ${problem}, which bash, dotenv and Node's --env-file would not read back alike, so the key is shown as a table instead. ${words.delivered}`,
+        words.alone,
+      )
+    }
+  }
+  write(entries.map((entry) => envLine(entry.key, entry.value)).join('\n'))
+  return undefined
+}
+
+/** What the AWS SDKs and CLI read (the endpoint as `AWS_ENDPOINT_URL_S3`), and the bucket's name for the application. */
+export const S3_ENV_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_S3', 'S3_BUCKET'] as const
+
+/** A bucket key's values as dotenv entries, in S3_ENV_KEYS order. */
+export function s3EnvEntries(key: {accessKeyId: string; secretAccessKey: string; endpoint: string; bucketName: string}): EnvEntry[] {
+  return [
+    {key: 'AWS_ACCESS_KEY_ID', value: key.accessKeyId, what: 'the access key id'},
+    {key: 'AWS_SECRET_ACCESS_KEY', value: key.secretAccessKey, what: 'the secret access key'},
+    {key: 'AWS_ENDPOINT_URL_S3', value: key.endpoint, what: 'the S3 endpoint'},
+    {key: 'S3_BUCKET', value: key.bucketName, what: 'the bucket name'},
+  ]
+}
+
+/** Why an S3 endpoint from the API is no URL an S3 client should be pointed at (http or https), or undefined. */
+export function s3EndpointProblem(endpoint: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(endpoint)
+  } catch {
+    return 'is not a URL'
+  }
+  return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : `is a ${url.protocol} URL, not http or https`
 }

@@ -2,7 +2,11 @@
 // type), for tests that serve them from a local server and then spoil one field at a time.
 import type {
   BackupList,
+  Bucket,
+  BucketKey,
   Connection,
+  CreatedBucketKey,
+  Integration,
   CreatedConnection,
   CreatedDatabase,
   CreatedProject,
@@ -121,6 +125,47 @@ export function usage(): Usage {
     metrics: {operations: {used: 1234, unit: 'ops'}, storage: {used: 0.25, unit: 'GiB'}},
     generatedAt: CREATED_AT,
   } satisfies Usage
+}
+
+export function bucket(id = 'bkt_1'): Bucket {
+  return {
+    id,
+    type: 'bucket',
+    url: `https://api.prisma.io/v1/buckets/${id}`,
+    name: 'uploads',
+    providerName: `prisma-${id}`,
+    status: 'ready',
+    createdAt: CREATED_AT,
+    project: {id: 'proj_1', url: 'https://api.prisma.io/v1/projects/proj_1', name: 'shop'},
+    branchId: null,
+    logicalId: null,
+  } satisfies Bucket
+}
+
+export function bucketKey(id = 'key_1'): BucketKey {
+  return {id, type: 'bucketKey', name: 'reader', valueHint: 'AKIA…0001', role: 'read', createdAt: CREATED_AT} satisfies BucketKey
+}
+
+export function createdBucketKey(id = 'key_2'): CreatedBucketKey {
+  return {
+    ...bucketKey(id),
+    role: 'read_write',
+    secretAccessKey: 'secret/Value+2',
+    accessKeyId: 'AKIA0002',
+    endpoint: 'https://s3.prisma.io',
+    bucketName: 'prisma-bkt_1',
+  } satisfies CreatedBucketKey
+}
+
+export function integration(id = 'int_1'): Integration {
+  return {
+    id,
+    url: `https://api.prisma.io/v1/integrations/${id}`,
+    createdAt: CREATED_AT,
+    scopes: ['workspace:admin'],
+    client: {id: 'client_1', name: 'Deploy bot', createdAt: CREATED_AT},
+    createdByUser: {id: 'user_1', email: 'ada@example.com', displayName: null},
+  } satisfies Integration
 }
 
 /** A last page of a list. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {after, before, beforeEach, describe, it} from 'node:test'
 import {InvalidIdError, InvalidResponseError} from '../../src/api/errors.js'
 import {ManagementApi} from '../../src/api/management-api.js'
-import {connection, createdConnection, createdDatabase, database, project, workspace} from './answers.js'
+import {bucket, bucketKey, connection, createdBucketKey, createdConnection, createdDatabase, database, integration, project, workspace} from './answers.js'
 import {clearProxyEnv, json, startServer, TOKEN, type LocalServer, type Received} from './local-server.js'
 
 clearProxyEnv()
@@ -161,6 +161,72 @@ describe('ManagementApi endpoints', () => {
     route('GET /v1/regions', () => [200, {data: [{id: 'us-east-1', type: 'region', name: 'US East', product: 'postgres'}]}])
     assert.equal((await client.listPostgresRegions())[0].status, 'available')
     assert.equal((await client.listRegions())[0].product, 'postgres')
+  })
+
+  it('lists the regions of Accelerate and of one product; gets a workspace by id', async () => {
+    route('GET /v1/regions/accelerate', () => [200, {data: [{id: 'eu-central-1', type: 'region', name: 'Frankfurt'}]}])
+    route('GET /v1/regions', () => [200, {data: [{id: 'eu-central-1', type: 'region', name: 'Frankfurt', product: 'accelerate'}]}])
+    route('GET /v1/workspaces/w%2F1', () => [200, {data: workspace('w/1')}])
+    assert.equal((await client.listAccelerateRegions())[0].id, 'eu-central-1')
+    assert.equal((await client.listRegions('accelerate'))[0].product, 'accelerate')
+    assert.equal((await client.getWorkspace('w/1')).id, 'w/1')
+    assert.deepEqual(requests(), ['GET /v1/regions/accelerate', 'GET /v1/regions?product=accelerate', 'GET /v1/workspaces/w%2F1'])
+  })
+
+  it('lists (by project), pages, creates, gets, renames and deletes buckets', async () => {
+    route('GET /v1/buckets', () => [200, {data: [bucket('b1')], pagination: {nextCursor: null, hasMore: false}}])
+    route('POST /v1/buckets', (request) => [201, {data: {...bucket('b2'), name: JSON.parse(request.body).name}}])
+    route('GET /v1/buckets/b2', () => [200, {data: bucket('b2')}])
+    route('PATCH /v1/buckets/b2', (request) => [200, {data: {...bucket('b2'), name: JSON.parse(request.body).displayName}}])
+    route('DELETE /v1/buckets/b2', () => [204])
+    await all(client.listBuckets())
+    await all(client.listBuckets({projectId: 'p 1', limit: 3}))
+    assert.deepEqual(await client.bucketsPage({projectId: 'p1', cursor: 'c1'}), {data: [bucket('b1')], nextCursor: null})
+    assert.equal((await client.createBucket({projectId: 'p1', name: 'uploads'})).name, 'uploads')
+    assert.deepEqual(JSON.parse(api.received[3].body), {projectId: 'p1', name: 'uploads'})
+    assert.equal((await client.getBucket('b2')).id, 'b2')
+    assert.equal((await client.updateBucket('b2', {displayName: 'avatars'})).name, 'avatars')
+    assert.deepEqual(JSON.parse(api.received[5].body), {displayName: 'avatars'})
+    assert.equal(await client.deleteBucket('b2'), undefined)
+    assert.deepEqual(requests(), [
+      'GET /v1/buckets?limit=100',
+      'GET /v1/buckets?projectId=p+1&limit=3',
+      'GET /v1/buckets?projectId=p1&cursor=c1&limit=100',
+      'POST /v1/buckets',
+      'GET /v1/buckets/b2',
+      'PATCH /v1/buckets/b2',
+      'DELETE /v1/buckets/b2',
+    ])
+  })
+
+  it('lists, creates and deletes bucket keys', async () => {
+    route('GET /v1/buckets/b1/keys', () => [200, {data: [bucketKey('k1')], pagination: {nextCursor: 'n', hasMore: true}}])
+    route('POST /v1/buckets/b1/keys', () => [201, {data: createdBucketKey('k2')}])
+    route('DELETE /v1/buckets/b1/keys/k%3F2', () => [204])
+    assert.deepEqual(await client.bucketKeysPage('b1', {limit: 1}), {data: [bucketKey('k1')], nextCursor: 'n'})
+    assert.equal((await client.createBucketKey('b1', {role: 'read', name: 'reader'})).secretAccessKey, 'secret/Value+2')
+    assert.deepEqual(JSON.parse(api.received[1].body), {role: 'read', name: 'reader'})
+    await client.deleteBucketKey('b1', 'k?2')
+    assert.deepEqual(requests(), ['GET /v1/buckets/b1/keys?limit=1', 'POST /v1/buckets/b1/keys', 'DELETE /v1/buckets/b1/keys/k%3F2'])
+  })
+
+  it('lists a workspace\'s integrations, gets one and revokes it, by id and by client id', async () => {
+    route('GET /v1/workspaces/w1/integrations', () => [200, {data: [integration('i1')], pagination: {nextCursor: null, hasMore: false}}])
+    route('GET /v1/integrations/i1', () => [200, {data: integration('i1')}])
+    route('DELETE /v1/integrations/i1', () => [204])
+    route('DELETE /v1/workspaces/w1/integrations/app%2F1', () => [204])
+    assert.equal((await all(client.listIntegrations('w1')))[0].client.name, 'Deploy bot')
+    assert.deepEqual((await client.integrationsPage('w1', {limit: 2})).nextCursor, null)
+    assert.equal((await client.getIntegration('i1')).id, 'i1')
+    await client.revokeIntegration('i1')
+    await client.revokeWorkspaceIntegration('w1', 'app/1')
+    assert.deepEqual(requests(), [
+      'GET /v1/workspaces/w1/integrations?limit=100',
+      'GET /v1/workspaces/w1/integrations?limit=2',
+      'GET /v1/integrations/i1',
+      'DELETE /v1/integrations/i1',
+      'DELETE /v1/workspaces/w1/integrations/app%2F1',
+    ])
   })
 
   it('creates, shows, renames and deletes a project', async () => {

@@ -5,7 +5,11 @@ import {InvalidResponseError} from '../../src/api/errors.js'
 import {check, expected, type Expected} from '../../src/api/schemas.js'
 import {
   backupList,
+  bucket,
+  bucketKey,
   connection,
+  createdBucketKey,
+  integration,
   createdConnection,
   createdDatabase,
   createdProject,
@@ -52,6 +56,16 @@ const VALID: [name: keyof typeof expected, body: unknown, part: 'data' | 'body']
   ['rotatedConnection', {data: createdConnection()}, 'data'],
   ['backups', backupList(), 'body'],
   ['usage', usage(), 'body'],
+  ['workspace', {data: workspace()}, 'data'],
+  ['accelerateRegions', {data: [{id: 'us-east-1', type: 'region', name: 'US East'}]}, 'data'],
+  ['buckets', lastPage([bucket()]), 'body'],
+  ['bucket', {data: bucket()}, 'data'],
+  ['createdBucket', {data: bucket()}, 'data'],
+  ['updatedBucket', {data: bucket()}, 'data'],
+  ['bucketKeys', lastPage([bucketKey()]), 'body'],
+  ['createdBucketKey', {data: createdBucketKey()}, 'data'],
+  ['integrations', lastPage([integration()]), 'body'],
+  ['integration', {data: integration()}, 'data'],
 ]
 
 describe('schemas: valid answers pass untouched', () => {
@@ -125,6 +139,17 @@ describe('schemas: answers that are not what was asked for', () => {
     ['a backup size that is a string', expected.backups, {...backupList(), data: [{...backupList().data[0], size: '1 KiB'}]}, 'GET /v1/test: the API answered with something that is not a backup list (data[0].size is a string, expected a number).'],
     ['usage {data: null}', expected.usage, {data: null}, 'GET /v1/test: the API answered with something that is not a usage report (period is missing).'],
     ['usage with a used count as text', expected.usage, {...usage(), metrics: {...usage().metrics, operations: {used: 'many', unit: 'ops'}}}, 'GET /v1/test: the API answered with something that is not a usage report (metrics.operations.used is a string, expected a number).'],
+    ['a bucket without its provider name', expected.bucket, {data: {...bucket(), providerName: undefined}}, 'GET /v1/test: the API answered with something that is not a bucket (data.providerName is missing).'],
+    ['a bucket whose project is an id', expected.bucket, {data: {...bucket(), project: 'proj_1'}}, 'GET /v1/test: the API answered with something that is not a bucket (data.project is a string, expected an object).'],
+    ['a bucket whose branch is a number', expected.buckets, lastPage([{...bucket(), branchId: 3}]), 'GET /v1/test: the API answered with something that is not a bucket list (data[0].branchId is a number, expected a string).'],
+    ['a key list item without its hint', expected.bucketKeys, lastPage([{...bucketKey(), valueHint: undefined}]), 'GET /v1/test: the API answered with something that is not a bucket key list (data[0].valueHint is missing).'],
+    ['a created key without its secret', expected.createdBucketKey, {data: {...createdBucketKey(), secretAccessKey: undefined}}, 'GET /v1/test: the API answered with something that is not a bucket key (data.secretAccessKey is missing).'],
+    ['a created key with an empty secret', expected.createdBucketKey, {data: {...createdBucketKey(), secretAccessKey: ''}}, 'GET /v1/test: the API answered with something that is not a bucket key (data.secretAccessKey is empty).'],
+    ['a created key with an empty endpoint', expected.createdBucketKey, {data: {...createdBucketKey(), endpoint: ''}}, 'GET /v1/test: the API answered with something that is not a bucket key (data.endpoint is empty).'],
+    ['a created key whose access key id is a number', expected.createdBucketKey, {data: {...createdBucketKey(), accessKeyId: 42}}, 'GET /v1/test: the API answered with something that is not a bucket key (data.accessKeyId is a number, expected a string).'],
+    ['an integration without a client', expected.integration, {data: {...integration(), client: null}}, 'GET /v1/test: the API answered with something that is not an integration (data.client is null, expected an object).'],
+    ['an integration whose scopes hold a number', expected.integrations, lastPage([{...integration(), scopes: ['a', 1]}]), 'GET /v1/test: the API answered with something that is not an integration list (data[0].scopes[1] is a number, expected a string).'],
+    ['a region of every product without its product', expected.regions, {data: [{id: 'us-east-1', name: 'US East'}]}, 'GET /v1/test: the API answered with something that is not a region list (data[0].product is missing).'],
   ]
   for (const [what, shape, answer, message] of cases) {
     it(`${what}: ${message.slice(REQUEST.length + 2)}`, () => {

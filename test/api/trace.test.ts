@@ -63,6 +63,8 @@ describe('redaction of secrets in bodies', () => {
     'api_key',
     'code_verifier',
     'client_secret',
+    'secretAccessKey',
+    'secret_access_key',
   ]
 
   for (const key of keys) {

@@ -168,7 +168,7 @@ describe('databases, connections, backups, usage', () => {
     assert.ok(!listJson.stdout.includes(password))
     assert.ok(!listJson.stdout.includes('connectionString'))
 
-    const rotated = await run(['db', 'connections', 'rotate', minted.id], {env: env(), emulator})
+    const rotated = await run(['db', 'connections', 'rotate', minted.id, '--yes'], {env: env(), emulator})
     assert.equal(rotated.code, 0, rotated.stderr)
     assert.equal(rotated.stderr, '', 'nothing on stderr')
     assert.deepEqual(tsvHeader(rotated.stdout), ENDPOINT_COLUMNS, `header line: ${rotated.stdout}`)
@@ -179,7 +179,7 @@ describe('databases, connections, backups, usage', () => {
       assert.notEqual(row.PASSWORD, password, `the ${row.ENDPOINT} row still has the old password`)
     }
     assert.ok(!rotated.stdout.includes(password), 'the old password is gone')
-    const rotatedUrl = await run(['db', 'connections', 'rotate', minted.id, '--format', 'url', '--endpoint', 'direct'], {env: env(), emulator})
+    const rotatedUrl = await run(['db', 'connections', 'rotate', minted.id, '--yes', '--format', 'url', '--endpoint', 'direct'], {env: env(), emulator})
     assert.equal(rotatedUrl.code, 0, rotatedUrl.stderr)
     assert.match(rotatedUrl.stdout, /^postgres\S+\n$/, 'one connection string alone')
     const secondPassword = decodeURIComponent(new URL(rotatedUrl.stdout.trim()).password)
@@ -193,7 +193,7 @@ describe('databases, connections, backups, usage', () => {
     assert.equal(deleted.code, 0, deleted.stderr)
     assert.deepEqual(parseJson(deleted), {id: minted.id, deleted: true})
     assert.equal((await emulator.call('GET', `/v1/connections/${minted.id}`)).status, 404)
-    assert.equal((await run(['db', 'connections', 'rotate', minted.id], {env: env(), emulator})).code, 4)
+    assert.equal((await run(['db', 'connections', 'rotate', minted.id, '--yes'], {env: env(), emulator})).code, 4)
   })
 
   it('db delete: refused off a terminal without --yes, gone with it', async () => {

@@ -88,7 +88,7 @@ describe('creates that are interrupted or fail after the API accepted them', () 
 
   it('SIGTERM while projects create --json waits: one JSON document with the project, its secrets, its last status and an error member', async () => {
     const result = await interruptWhileWaiting(['projects', 'create', '--name', 'terminated', '--json'], 'SIGTERM')
-    assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
+    assert.equal(result.code, 143, `128 + SIGTERM; stderr: ${result.stderr}`)
     const document = parseJson<CreatedProjectJson>(result)
     const [project] = (await projects()).filter((p) => p.name === 'terminated')
     assert.equal(document.id, project.id, 'the created project id')

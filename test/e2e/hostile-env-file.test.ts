@@ -49,7 +49,7 @@ describe('--env-file under hostile input and failure', () => {
   const env = () => ({XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: server.url, PRISMA_SERVICE_TOKEN: TOKEN, NO_COLOR: '1'})
   const cli = (args: string[]) => run(args, {env: env(), secrets: [TOKEN]})
   const credentials = (...args: string[]) => cli(['db', 'credentials', DATABASE_ID, ...args])
-  const rotate = (...args: string[]) => cli(['db', 'connections', 'rotate', CONNECTION_ID, ...args])
+  const rotate = (...args: string[]) => cli(['db', 'connections', 'rotate', CONNECTION_ID, '--yes', ...args])
 
   /** True when stdout carries the connection string whole: alone, or in the direct endpoint's tab-separated row. */
   const printed = (stdout: string) =>

@@ -78,7 +78,7 @@ describe('local databases: the accelerate endpoint (default mode)', {timeout: 30
   it('after `db connections rotate` the old key is refused with 401, the new one works; after delete it is refused', async () => {
     const minted = await local.mint()
     assert.match((await request(minted)).text, PAST_THE_KEY_CHECK)
-    const rotatedRun = await local.run(['db', 'connections', 'rotate', minted.id, '--json'])
+    const rotatedRun = await local.run(['db', 'connections', 'rotate', minted.id, '--yes', '--json'])
     assert.equal(rotatedRun.code, 0, rotatedRun.stderr)
     const rotated = parseJson<Minted>(rotatedRun)
     assert.notEqual(accelerateOf(rotated).key, accelerateOf(minted).key)

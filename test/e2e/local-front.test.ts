@@ -93,7 +93,7 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
     const ended = new Promise<Error & {code?: string}>((resolve) => open.on('error', (error) => resolve(error as Error & {code?: string})))
     await open.connect()
     assert.deepEqual((await open.query('select 1 as one')).rows, [{one: 1}])
-    const rotated = await local.run(['db', 'connections', 'rotate', minted.id, '--output', 'url'])
+    const rotated = await local.run(['db', 'connections', 'rotate', minted.id, '--yes', '--output', 'url'])
     assert.equal(rotated.code, 0, rotated.stderr)
     const newUrl = rotated.stdout.trim()
     assert.notEqual(newUrl, oldUrl)
@@ -108,6 +108,30 @@ describe('local databases: the authenticating front (default mode)', {timeout: 3
       assert.deepEqual(await psql(newUrl, 'select 41 + 1'), {ok: true, out: '42\n'})
     }
     assert.deepEqual(await query(newUrl, 'select 1 as one'), [{one: 1}])
+  })
+
+  it('`db credentials --name N --replace` rotates the named connection: the old string is refused with 28P01, the new one works, the count stays', async () => {
+    const databaseId = local.project.database.id
+    const count = async () => {
+      const listed = await local.run(['db', 'connections', 'list', databaseId, '--json'])
+      assert.equal(listed.code, 0, listed.stderr)
+      return (JSON.parse(listed.stdout) as {name: string}[]).length
+    }
+    const first = await local.run(['db', 'credentials', databaseId, '--name', 'app-replaced', '-o', 'url'])
+    assert.equal(first.code, 0, first.stderr)
+    const oldUrl = first.stdout.trim()
+    assert.deepEqual(await query(oldUrl, 'select 1 as one'), [{one: 1}])
+    const before = await count()
+    const refused = await local.run(['db', 'credentials', databaseId, '--name', 'app-replaced', '-o', 'url'])
+    assert.equal(refused.code, 2, refused.stderr)
+    assert.match(refused.stderr, /already has a connection named app-replaced .*; nothing was minted\.\nPass --replace/)
+    const replaced = await local.run(['db', 'credentials', databaseId, '--name', 'app-replaced', '--replace', '-o', 'url'])
+    assert.equal(replaced.code, 0, replaced.stderr)
+    const newUrl = replaced.stdout.trim()
+    assert.notEqual(newUrl, oldUrl)
+    assert.equal(await count(), before, 'the database keeps as many connections')
+    await assert.rejects(query(oldUrl, 'select 1'), refusedWith28P01)
+    assert.deepEqual(await query(newUrl, 'select 41 + 1 as answer'), [{answer: 42}])
   })
 
   it('after `db connections delete` the string is refused with 28P01 and an open session is ended', async () => {

@@ -9,9 +9,23 @@ import {startServer, TOKEN} from '../api/local-server.js'
 import {connectMcp, structured, textOf, type McpSession} from './mcp-client.js'
 import {Emulator, removeDir, ROOT, run, tempDir} from './harness.js'
 
-const READ_ONLY = ['whoami', 'list_workspaces', 'list_regions', 'list_projects', 'show_project', 'list_databases', 'show_database', 'list_connections', 'list_backups', 'usage']
-const CHANGING = ['create_project', 'rename_project', 'create_database', 'create_connection', 'rotate_connection']
-const DESTRUCTIVE = ['delete_project', 'delete_database', 'delete_connection', 'restore_database']
+const READ_ONLY = [
+  'whoami',
+  'list_workspaces',
+  'list_regions',
+  'list_projects',
+  'show_project',
+  'list_databases',
+  'show_database',
+  'list_connections',
+  'list_buckets',
+  'show_bucket',
+  'list_bucket_keys',
+  'list_backups',
+  'usage',
+]
+const CHANGING = ['create_project', 'rename_project', 'create_database', 'create_connection', 'rotate_connection', 'create_bucket', 'create_bucket_key']
+const DESTRUCTIVE = ['delete_project', 'delete_database', 'delete_connection', 'delete_bucket', 'delete_bucket_key', 'restore_database']
 
 interface ReceivedRequest {
   method: string
@@ -268,7 +282,7 @@ describe('prisma-mgmt mcp', () => {
     assert.notEqual(byId.get(3)!.isError, true)
     assert.deepEqual(byId.get(3)!.structuredContent, (await emulator.call<{data: unknown}>('GET', '/v1/me')).body.data)
     // Nothing but the protocol: log lines are on stderr.
-    assert.match(result.stderr, /serving 15 tools/)
+    assert.match(result.stderr, new RegExp(`serving ${READ_ONLY.length + CHANGING.length} tools`))
   })
 
   describe('with --allow-destructive', () => {

@@ -130,7 +130,7 @@ describe('real databases: postgres (a real server, a role per connection)', {ski
     )
     const oldUrl = minted.endpoints.direct.connectionString
     assert.deepEqual(await query(oldUrl, 'select 1 as one'), [{one: 1}])
-    const rotated = await run(['db', 'connections', 'rotate', minted.id, '--format', 'url'], {env: env(), emulator})
+    const rotated = await run(['db', 'connections', 'rotate', minted.id, '--yes', '--format', 'url'], {env: env(), emulator})
     assert.equal(rotated.code, 0, rotated.stderr)
     const newUrl = rotated.stdout.trim()
     assert.notEqual(newUrl, oldUrl)

@@ -2,28 +2,43 @@
 // reads the screen. Each terminal has its own tmux server socket, so tests never collide.
 import {execFile} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
+import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {BIN, ROOT} from './harness.js'
 
 const exec = promisify(execFile)
+const HANGUP_SHELL = join(import.meta.dirname, 'hangup-shell.mjs')
+const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
 
 export class Terminal {
   private constructor(private readonly socket: string) {}
 
   /** Starts `prisma-mgmt <args>` in a terminal `width` columns wide (160 unless given) and 50 lines high; the line `[exit N]` follows when it ends. */
   static async start(args: string[], env: Record<string, string>, width = 160): Promise<Terminal> {
-    const socket = `pmgmt-${randomBytes(4).toString('hex')}`
-    const quoted = [BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+    const quoted = [BIN, ...args].map(quote).join(' ')
     // tmux sets TERM in the pane to its own terminal type, whatever -e says: a TERM asked for is set by the shell.
-    const term = env.TERM === undefined ? '' : `TERM='${env.TERM.replaceAll("'", "'\\''")}' `
+    const term = env.TERM === undefined ? '' : `TERM=${quote(env.TERM)} `
     // Ctrl-C outside a prompt reaches the shell too: it stays (the CLI, run without the trap, gets the signal) to report the exit code.
-    const script = `trap : INT; cd '${ROOT}' && ${term}${quoted}; echo "[exit $?]"; sleep 120`
+    return Terminal.launch(['sh', '-c', `trap : INT; cd '${ROOT}' && ${term}${quoted}; echo "[exit $?]"; sleep 120`], env, width)
+  }
+
+  /**
+   * Starts `prisma-mgmt <args>` under a stand-in login shell (hangup-shell.mjs) for a test that
+   * closes the terminal (hangUp): the shell hangs its job up as bash does, and writes how the
+   * command ended to `record` as {code, signal}.
+   */
+  static async startToHangUp(args: string[], env: Record<string, string>, record: string): Promise<Terminal> {
+    return Terminal.launch([process.execPath, HANGUP_SHELL, record, BIN, ...args], env, 160)
+  }
+
+  private static async launch(command: string[], env: Record<string, string>, width: number): Promise<Terminal> {
+    const socket = `pmgmt-${randomBytes(4).toString('hex')}`
     const envArgs = Object.entries({TERM: 'xterm-256color', ...env}).flatMap(([k, v]) => ['-e', `${k}=${v}`])
     // A person at a terminal: the runner's CI variable (set in CI) must not reach the session.
     const clean = {...process.env}
     for (const key of ['CI', 'PRISMA_SERVICE_TOKEN', 'PRISMA_MANAGEMENT_API_URL', 'PRISMA_MGMT_PROFILE', 'NO_COLOR', 'FORCE_COLOR']) delete clean[key]
-    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(width), '-y', '50', ...envArgs, 'sh', '-c', script], {env: clean})
+    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-c', ROOT, '-x', String(width), '-y', '50', ...envArgs, ...command], {env: clean})
     return new Terminal(socket)
   }
 
@@ -66,6 +81,11 @@ export class Terminal {
       await exec('tmux', ['-L', this.socket, 'send-keys', key])
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
+  }
+
+  /** Closes the terminal under the command, as closing its window does: the pane's terminal hangs up. */
+  async hangUp(): Promise<void> {
+    await this.close()
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import {promisify} from 'node:util'
 
 import dotenv from 'dotenv'
 
-import {checkEnvFileTarget, envLine, EnvValueError, mergeEnv, writeEnvFile} from '../../src/files/env-file.js'
+import {checkEnvFileTarget, envLine, EnvValueError, mergeEnv, writeEnvEntries, writeEnvFile} from '../../src/files/env-file.js'
 import {UsageError} from '../../src/errors.js'
 import {removeDir, tempDir} from '../e2e/harness.js'
 
@@ -216,6 +216,44 @@ describe('env file write', () => {
     await writeEnvFile(file, 'DATABASE_URL', 'pässword€')
     const expected = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from("\r\nDATABASE_URL='pässword€'\r\n", 'utf8')])
     assert.deepEqual(await readFile(file), expected, 'the bytes of the file differ from the expected merge')
+  })
+})
+
+describe('env file write of several keys', () => {
+  let dir: string
+  before(async () => {
+    dir = await tempDir()
+  })
+  after(async () => {
+    await removeDir(dir)
+  })
+
+  it('sets every key in one replacement: existing ones in place (export kept), new ones appended in order', async () => {
+    const file = join(dir, 's3.env')
+    await writeFile(file, '# app\r\nexport AWS_SECRET_ACCESS_KEY=old\r\nPORT=3000\r\nAWS_ACCESS_KEY_ID=old\r\n', {mode: 0o640})
+    const entries = [
+      ['AWS_ACCESS_KEY_ID', 'AKIA1'],
+      ['AWS_SECRET_ACCESS_KEY', 's/e+c=r$et'],
+      ['AWS_ENDPOINT_URL_S3', 'https://s3.example.test'],
+      ['S3_BUCKET', 'bkt-1'],
+    ] as const
+    assert.deepEqual(await writeEnvEntries(file, entries), {created: false})
+    assert.equal(
+      await readFile(file, 'utf8'),
+      "# app\r\nexport AWS_SECRET_ACCESS_KEY='s/e+c=r$et'\r\nPORT=3000\r\nAWS_ACCESS_KEY_ID='AKIA1'\r\nAWS_ENDPOINT_URL_S3='https://s3.example.test'\r\nS3_BUCKET='bkt-1'\r\n",
+    )
+    assert.equal((await stat(file)).mode & 0o777, 0o640, 'the file keeps its mode')
+    assert.deepEqual(dotenv.parse(await readFile(file)), {AWS_SECRET_ACCESS_KEY: 's/e+c=r$et', PORT: '3000', AWS_ACCESS_KEY_ID: 'AKIA1', AWS_ENDPOINT_URL_S3: 'https://s3.example.test', S3_BUCKET: 'bkt-1'})
+  })
+
+  it('a value no quoting carries stops them all: the file is untouched, no temp file is left', async () => {
+    const sub = join(dir, 'refused')
+    await mkdir(sub)
+    const file = join(sub, '.env')
+    await writeFile(file, 'AWS_ACCESS_KEY_ID=old\n')
+    await assert.rejects(writeEnvEntries(file, [['AWS_ACCESS_KEY_ID', 'new'], ['AWS_SECRET_ACCESS_KEY', 'two\nlines']]), EnvValueError)
+    assert.equal(await readFile(file, 'utf8'), 'AWS_ACCESS_KEY_ID=old\n', 'not even the first key was written')
+    assert.deepEqual(await readdir(sub), ['.env'])
   })
 })
 

@@ -128,8 +128,9 @@ describe('create and deliver', () => {
     assert.equal(api.polls, 0, 'no status poll after the interrupt')
   })
 
-  it('Ctrl-C or SIGTERM during the wait: the last status seen is said, never "ready"', async () => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  it('Ctrl-C, SIGTERM or SIGHUP during the wait: the last status seen is said, never "ready", with the signal\'s exit code', async () => {
+    const said = {SIGINT: [130, 'Interrupted'], SIGTERM: [143, 'Terminated'], SIGHUP: [129, 'Hung up (the terminal closed)']} as const
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       const api = fakeApi(['provisioning'])
       const written: string[] = []
       const sleep = async (_ms: number, abort?: AbortSignal) => {
@@ -140,7 +141,7 @@ describe('create and deliver', () => {
       await assert.rejects(createAndDeliver(options(api, written, {sleep})), (error: unknown) => {
         assert.ok(error instanceof DeliveredError, String(error))
         const failure = describeFailure(error)
-        assert.deepEqual([failure.exitCode, failure.message], [130, `${signal === 'SIGINT' ? 'Interrupted' : 'Terminated'} while database db_1 was still provisioning.`])
+        assert.deepEqual([failure.exitCode, failure.message], [said[signal][0], `${said[signal][1]} while database db_1 was still provisioning.`])
         return true
       })
       assert.deepEqual(written, ['table db_1 postgres://u:p@h/db provisioning'], signal)

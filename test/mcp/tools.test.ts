@@ -15,7 +15,7 @@ import {withToolTable} from '../../src/mcp/tool-list.js'
 import {selectTools, TOOLS, type ToolContext} from '../../src/mcp/tools.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const DESTRUCTIVE = ['delete_project', 'delete_database', 'delete_connection', 'restore_database']
+const DESTRUCTIVE = ['delete_project', 'delete_database', 'delete_connection', 'delete_bucket', 'delete_bucket_key', 'restore_database']
 const names = (tools: readonly {name: string}[]) => tools.map((t) => t.name).sort()
 const byName = (name: string) => TOOLS.find((t) => t.name === name)!
 
@@ -39,8 +39,9 @@ describe('MCP tool declarations', () => {
     assert.deepEqual(names(TOOLS.filter((t) => t.annotations.destructiveHint)), [...DESTRUCTIVE].sort())
     for (const name of DESTRUCTIVE) {
       const input = z.object(byName(name).input)
-      assert.equal(input.safeParse({projectId: 'p', databaseId: 'd', connectionId: 'c', backupId: 'b'}).success, false, `${name} without confirm`)
-      assert.equal(input.safeParse({projectId: 'p', databaseId: 'd', connectionId: 'c', backupId: 'b', confirm: 'x'}).success, true, `${name} with confirm`)
+      const ids = {projectId: 'p', databaseId: 'd', connectionId: 'c', backupId: 'b', bucketId: 'k', keyId: 'y'}
+      assert.equal(input.safeParse(ids).success, false, `${name} without confirm`)
+      assert.equal(input.safeParse({...ids, confirm: 'x'}).success, true, `${name} with confirm`)
     }
   })
 
@@ -146,6 +147,95 @@ describe('MCP tool declarations', () => {
     const result = errorResult(failed, scrubber(() => []))
     assert.deepEqual(result.structuredContent, {...target, status: 'failure', error: {code: 'provisioning', message: 'Waiting for database db1 failed: Database db1 failed to restore.'}})
     assert.equal(result.content[0].text, 'Error: Waiting for database db1 failed: Database db1 failed to restore.\nThe restore was started; check the database with show_database db1.')
+  })
+})
+
+describe('MCP bucket tools', () => {
+  const at = '2026-11-28T09:58:12.345Z'
+  const bucket = (i: number, name = `files-${i}`) => ({id: `bkt_${i}`, type: 'bucket', name, providerName: `p-${i}`, status: 'ready', createdAt: at, project: {id: 'p1', name: 'shop'}, branchId: null, logicalId: null})
+  const key = (i: number) => ({id: `key_${i}`, type: 'bucketKey', name: `reader-${i}`, valueHint: `AKIA…${i}`, role: 'read', createdAt: at})
+
+  it('delete_bucket: a confirm that is not the exact name deletes nothing; the exact name deletes the bucket', async () => {
+    const deleted: string[] = []
+    const api = {
+      getBucket: async (id: string) => bucket(1, id === 'bkt_1' ? 'photos' : 'other'),
+      deleteBucket: async (id: string) => {
+        deleted.push(id)
+      },
+    }
+    const tool = byName('delete_bucket')
+    await assert.rejects(tool.handler({bucketId: 'bkt_1', confirm: 'Photos'}, context(api as unknown as ManagementApi)), (error: unknown) => {
+      assert.ok(error instanceof UsageError)
+      assert.equal(error.message, 'confirm does not match the name of bucket bkt_1; nothing was changed.')
+      return true
+    })
+    assert.deepEqual(deleted, [], 'nothing deleted on a wrong confirm')
+    const done = await tool.handler({bucketId: 'bkt_1', confirm: 'photos'}, context(api as unknown as ManagementApi))
+    assert.deepEqual(done.structured, {id: 'bkt_1', deleted: true})
+    assert.equal(done.text, 'Deleted bucket photos (bkt_1) with its objects and access keys.')
+    assert.deepEqual(deleted, ['bkt_1'])
+  })
+
+  it('delete_bucket_key: searches every bucket for the key, checks confirm before deleting, and deletes it in its bucket', async () => {
+    const asked: string[] = []
+    const api = {
+      listBuckets: async function* () {
+        asked.push('list buckets')
+        yield bucket(1)
+        yield bucket(2)
+      },
+      listBucketKeys: async function* (bucketId: string) {
+        asked.push(`keys ${bucketId}`)
+        if (bucketId === 'bkt_2') yield key(7)
+      },
+      deleteBucketKey: async (bucketId: string, keyId: string) => {
+        asked.push(`delete ${bucketId} ${keyId}`)
+      },
+    }
+    const tool = byName('delete_bucket_key')
+    await assert.rejects(tool.handler({keyId: 'key_7', confirm: 'reader'}, context(api as unknown as ManagementApi)), /confirm does not match the name of bucket key key_7; nothing was changed\./)
+    assert.deepEqual(asked, ['list buckets', 'keys bkt_1', 'keys bkt_2'], 'looked the key up, deleted nothing')
+    asked.length = 0
+    const done = await tool.handler({keyId: 'key_7', bucketId: 'bkt_2', confirm: 'reader-7'}, context(api as unknown as ManagementApi))
+    assert.deepEqual(asked, ['keys bkt_2', 'delete bkt_2 key_7'], 'with bucketId, only that bucket is listed')
+    assert.deepEqual(done.structured, {id: 'key_7', bucketId: 'bkt_2', deleted: true})
+    const missing = await tool.handler({keyId: 'key_9', confirm: 'x'}, context(api as unknown as ManagementApi)).then(() => undefined, (error: unknown) => error)
+    const result = errorResult(missing, scrubber(() => []))
+    assert.deepEqual(result.structuredContent, {error: {code: 'not-found', message: 'Bucket key "key_9" was not found in any bucket the token can see.'}})
+    assert.match(result.content[0].text, /list_bucket_keys/, 'the advice names the tool, not a command')
+  })
+
+  it('create_bucket_key: sends the role and name, returns the secret once in the result; refuses a role the API does not have', async () => {
+    const sent: unknown[] = []
+    const created = {...key(3), role: 'read_write', secretAccessKey: 'sk-secret-value-123', accessKeyId: 'AKIA3', endpoint: 'https://s3.example.test', bucketName: 'p-1'}
+    const api = {
+      createBucketKey: async (bucketId: string, input: unknown) => {
+        sent.push([bucketId, input])
+        return created
+      },
+    }
+    const tool = byName('create_bucket_key')
+    assert.equal(z.object(tool.input).safeParse({bucketId: 'b', role: 'write'}).success, false, 'role write is refused')
+    assert.equal(z.object(tool.input).safeParse({bucketId: 'b'}).success, false, 'a role is required')
+    const done = await tool.handler({bucketId: 'bkt_1', role: 'read_write', name: 'uploader'}, context(api as unknown as ManagementApi))
+    assert.deepEqual(sent, [['bkt_1', {role: 'read_write', name: 'uploader'}]])
+    assert.deepEqual(done.structured, created, 'the API object, secret included')
+    assert.ok(done.text.includes('sk-secret-value-123') && done.text.includes('https://s3.example.test'), done.text)
+    assert.equal(successResult(done, scrubber(() => ['sk_server_token'])).structuredContent.secretAccessKey, 'sk-secret-value-123', 'not scrubbed: the caller needs it')
+  })
+
+  it('create_bucket: sends only what was given', async () => {
+    const sent: unknown[] = []
+    const api = {
+      createBucket: async (input: unknown) => {
+        sent.push(input)
+        return bucket(4, 'uploads')
+      },
+    }
+    const done = await byName('create_bucket').handler({projectId: 'p1', name: 'uploads', branchGitName: 'main'}, context(api as unknown as ManagementApi))
+    await byName('create_bucket').handler({projectId: 'p1'}, context(api as unknown as ManagementApi))
+    assert.deepEqual(sent, [{projectId: 'p1', name: 'uploads', branchGitName: 'main'}, {projectId: 'p1'}])
+    assert.equal(done.text.split('\n')[0], 'Created bucket uploads (bkt_4).')
   })
 })
 

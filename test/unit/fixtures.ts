@@ -1,5 +1,21 @@
 // Contract-shaped API objects for in-process command tests.
-import type {BackupList, Connection, CreatedConnection, CreatedDatabase, CreatedProject, ListedDatabase, Me, PostgresRegion, Project, Usage, Workspace} from '../../src/api/contract.js'
+import type {
+  BackupList,
+  BucketKey,
+  Connection,
+  CreatedBucketKey,
+  CreatedConnection,
+  CreatedDatabase,
+  CreatedProject,
+  Integration,
+  ListedBucket,
+  ListedDatabase,
+  Me,
+  PostgresRegion,
+  Project,
+  Usage,
+  Workspace,
+} from '../../src/api/contract.js'
 
 const at = '2026-11-28T09:58:12.345Z'
 export const workspace: Workspace = {id: 'ws_1', type: 'workspace', url: 'https://api.example.test/v1/workspaces/ws_1', name: 'Acme', createdAt: at} as Workspace
@@ -135,4 +151,48 @@ export function endpointTables(password: string): string[] {
     ]
   }
   return ['Direct connection', ...table('db.example.test', directUrl(password)), '', 'Pooled connection', ...table('pool.example.test', pooledUrl(password))]
+}
+
+export function bucket(i: number, projectId = 'proj_1'): ListedBucket {
+  return {
+    id: `bkt_${i}`,
+    type: 'bucket',
+    url: `https://api.example.test/v1/buckets/bkt_${i}`,
+    name: `files-${i}`,
+    providerName: `prisma-bkt-${i}`,
+    status: 'ready',
+    createdAt: at,
+    project: {id: projectId, url: `https://api.example.test/v1/projects/${projectId}`, name: 'shop'},
+    branchId: null,
+    logicalId: null,
+  }
+}
+
+export function bucketKey(i: number, role: BucketKey['role'] = 'read'): BucketKey {
+  return {id: `key_${i}`, type: 'bucketKey', name: `reader-${i}`, valueHint: `AKIA…00${i}`, role, createdAt: at}
+}
+
+/** The secret access key createdBucketKey carries. */
+export const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYzEXAMPLEKEY'
+
+export function createdBucketKey(role: BucketKey['role'] = 'read_write', secret = SECRET_ACCESS_KEY): CreatedBucketKey {
+  return {
+    ...bucketKey(9, role),
+    name: 'uploader',
+    secretAccessKey: secret,
+    accessKeyId: 'AKIAEXAMPLE009',
+    endpoint: 'https://s3.example.test',
+    bucketName: 'prisma-bkt-1',
+  }
+}
+
+export function integration(i: number): Integration {
+  return {
+    id: `int_${i}`,
+    url: `https://api.example.test/v1/integrations/int_${i}`,
+    createdAt: at,
+    scopes: ['workspace:read', 'project:write'],
+    client: {id: `client_${i}`, name: `Deploy bot ${i}`, createdAt: at},
+    createdByUser: {id: 'user_1', email: 'ada@example.test', displayName: 'Ada'},
+  }
 }

@@ -6,9 +6,13 @@ import {UsageError} from '../../src/errors.js'
 import type {FieldSpec} from '../../src/output/fields.js'
 import {boxedTable, columnsToKeep, fitWidths, leaveOutOrder, printList, printRecord, toCsv, toTsv, wrapText} from '../../src/output/print.js'
 import {
+  anyRegionFields,
   backupFields,
+  bucketFields,
+  bucketKeyFields,
   connectionFields,
   databaseFields,
+  integrationFields,
   profileFields,
   projectFields,
   regionFields,
@@ -235,14 +239,28 @@ describe('tables that fit a terminal', () => {
   })
 
   it('every table spec keeps ids and names and ranks every other column, STATUS last', () => {
-    const specs = {projectFields, databaseFields, connectionFields, workspaceFields, regionFields, backupFields, profileFields, serviceTokenFields} as Record<string, FieldSpec<never>>
+    const specs = {
+      projectFields,
+      databaseFields,
+      connectionFields,
+      workspaceFields,
+      regionFields,
+      anyRegionFields: anyRegionFields(),
+      backupFields,
+      profileFields,
+      serviceTokenFields,
+      bucketFields,
+      bucketKeyFields,
+      integrationFields,
+    } as Record<string, FieldSpec<never>>
     for (const [name, spec] of Object.entries(specs)) {
       for (const field of spec) {
-        const always = field.name === 'id' || field.name === 'name'
+        // Always kept: the id, and the name people know the resource by (it wraps rather than go).
+        const always = field.name === 'id' || field.name === 'name' || field.wrap === true
         if (always) assert.equal(field.leaveOut, undefined, `${name}: ${field.name} is never left out`)
         else assert.equal(typeof field.leaveOut, 'number', `${name}: ${field.name} has its place in the order of leaving out`)
         if (field.name === 'name') assert.ok(field.whole || field.wrap, `${name}: a name is never cut`)
-        if (field.name === 'id' || field.name === 'region' || field.name === 'created' || field.name === 'project') assert.ok(field.whole, `${name}: ${field.name} is never cut`)
+        if (['id', 'region', 'created', 'project', 'status'].includes(field.name)) assert.ok(field.whole, `${name}: ${field.name} is never cut`)
       }
       const ranks = spec.flatMap((f) => (f.leaveOut === undefined ? [] : [f.leaveOut]))
       assert.equal(new Set(ranks).size, ranks.length, `${name}: one column per rank`)

@@ -24,7 +24,10 @@ export function parseAuthBase(input: string): URL {
   } catch {
     throw new UsageError(`"${text}" is not a valid authorization server URL; pass something like https://auth.prisma.io.`)
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`"${text}" is not an authorization server URL: its scheme is ${url.protocol}, and it must be https:// (or http:// on this machine).`)
+  }
+  if (url.username || url.password || url.search || url.hash) {
     throw new UsageError(`"${text}" is not an authorization server URL: it must be http(s) with no user, query or fragment.`)
   }
   url.pathname = url.pathname.replace(/\/+$/, '')

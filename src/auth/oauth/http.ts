@@ -3,7 +3,7 @@
 // Redirects are not followed: a token request that is sent on elsewhere would carry its secrets.
 import type {Dispatcher} from 'undici'
 
-import {checkTransportSecurity, isLoopbackHost} from '../../api/url.js'
+import {isLoopbackHost, transportRefusal} from '../../api/url.js'
 import {AuthServerError, UsageError} from '../../errors.js'
 
 export interface OAuthHttpOptions {
@@ -31,11 +31,20 @@ export class OAuthHttp {
 
   constructor(private readonly options: OAuthHttpOptions) {}
 
-  /** Refuses a plain http:// URL to another machine (unless --insecure): the request carries secrets. */
+  /**
+   * Refuses a URL the login would open or send secrets to unless it is https:, or http: on this
+   * machine (another machine with --insecure). A scheme other than those two (javascript:, file:,
+   * data:...) is refused whatever the flags: no authorization server names one.
+   */
   checkSecure(url: URL, what: string): void {
-    try {
-      checkTransportSecurity(url, this.options.insecure)
-    } catch {
+    const refusal = transportRefusal(url, this.options.insecure)
+    if (refusal === 'scheme') {
+      throw new AuthServerError(
+        `Refusing to use the ${what} ${JSON.stringify(url.href.length > 80 ? `${url.href.slice(0, 80)}…` : url.href)}: its scheme is ${url.protocol}, and prisma-mgmt opens and sends secrets only to https: URLs (http: on this machine).`,
+        'Check the authorization server URL (--auth-url, PRISMA_AUTH_BASE_URL): a genuine one names https:// endpoints.',
+      )
+    }
+    if (refusal === 'plain-http') {
       throw new UsageError(
         `Refusing to use the ${what} ${url.origin} over plain http://: anyone on the way could read the tokens.`,
         'Use an https:// URL, or pass --insecure if you really mean it.',
@@ -48,7 +57,6 @@ export class OAuthHttp {
   }
 
   async postForm(url: URL, form: Record<string, string>): Promise<OAuthAnswer> {
-    this.checkSecure(url, 'authorization server')
     return this.send('POST', url, new URLSearchParams(form).toString())
   }
 
@@ -73,6 +81,8 @@ export class OAuthHttp {
   }
 
   private async send(method: 'GET' | 'POST', url: URL, body?: string): Promise<OAuthAnswer> {
+    // Every request, whatever named its URL: the metadata, a stored session, the defaults.
+    this.checkSecure(url, 'authorization server')
     const {request} = await import('undici')
     const dispatcher = await this.dispatcherFor(url)
     const controller = new AbortController()

@@ -9,6 +9,7 @@ import type {ManagementApi} from '../../api/management-api.js'
 import {idArg} from '../../flags.js'
 import {BaseCommand} from '../../base-command.js'
 import {CancelledError, ToolError, UsageError} from '../../errors.js'
+import {SIGNAL_WORDS} from '../../flows/interrupts.js'
 import {pickDatabase} from '../../flows/pick-database.js'
 import {findPsql, guardSignals, psqlEnvironment, runPsql, type PsqlExit} from '../../flows/psql.js'
 import {timestampName, unusedName} from '../../flows/names.js'
@@ -108,7 +109,7 @@ stdout is psql's alone: -o json, yaml and csv are refused (exit 2); pass psql's 
       let endpoint: EndpointDetails | undefined
       try {
         endpoint = await this.chooseEndpoint(connection)
-        if (guard.before) throw new CancelledError(`${guard.before === 'SIGINT' ? 'Interrupted' : 'Terminated'} before psql started.`)
+        if (guard.before) throw new CancelledError(`${SIGNAL_WORDS[guard.before]} before psql started.`, guard.before)
         this.note(safe`Connecting to database ${databaseId} as ${connection.name} (${connection.id}), ${endpoint.endpoint} endpoint ${endpoint.host}:${String(endpoint.port)}.`)
         try {
           exit = await runPsql(psql, this.psqlArgs, psqlEnvironment(endpoint, this.io.env), guard)

@@ -5,7 +5,8 @@ import {hideFromDebugOutput} from '../../auth/debug-output.js'
 import {BaseCommand} from '../../base-command.js'
 import {checkEnvFileFlag, envFileFlag, mergeIntoEnvFile, writeEnvLine, type SecretWords} from '../../render/credential-output.js'
 import type {EnvFileTarget} from '../../files/env-file.js'
-import {DeliveredError, UsageError, type CliError} from '../../errors.js'
+import {UsageError, type CliError} from '../../errors.js'
+import {deliverSecret} from '../../flows/deliver-secret.js'
 import {tokenWorkspace} from '../../flows/service-tokens.js'
 import {createdServiceTokenFields} from '../../output/resources.js'
 import {safe} from '../../output/safe-text.js'
@@ -45,34 +46,56 @@ export default class TokensCreate extends BaseCommand<typeof TokensCreate> {
     const envFile = await checkEnvFileFlag(this.flags['env-file'])
     const api = await this.api()
     const workspaceId = await tokenWorkspace(api, this.flags.workspace)
-    const token = await api.createServiceToken(workspaceId, name)
-    // A secret from now on: never in an error. The trace already hides `value`.
-    this.learntSecrets.push(token.value)
-    try {
-      await this.present(token, envFile)
-    } catch (error) {
-      throw new DeliveredError(token, error)
-    } finally {
-      // With DEBUG set, everything written after this masks the value; the one delivery above keeps it.
+    const token = await deliverSecret({
+      say: (line) => this.say(line),
+      send: async () => {
+        const created = await api.createServiceToken(workspaceId, name)
+        // A secret from now on: never in an error. The trace already hides `value`.
+        this.learntSecrets.push(created.value)
+        return created
+      },
+      deliver: async (created) => {
+        try {
+          await this.present(created, envFile)
+        } finally {
+          // With DEBUG set, everything written after this masks the value; the one delivery above keeps it (json and yaml: below).
+          if (!this.machine) hideFromDebugOutput(created.value)
+        }
+      },
+      kept: (created) => this.words(created, envFile).delivered,
+    })
+    if (this.machine) {
+      await this.record(createdServiceTokenFields, token)
       hideFromDebugOutput(token.value)
     }
     return token
   }
 
-  /** Delivers the value as the flags ask; a failure is thrown only once the value has been shown. */
-  private async present(token: CreatedServiceToken, envFile: EnvFileTarget | undefined): Promise<void> {
+  /** How the value is named in what is said of it; never the value itself. */
+  private words(token: CreatedServiceToken, envFile: EnvFileTarget | undefined): SecretWords {
     const {format} = this.output
-    const where = this.machine ? `in the ${format === 'json' ? 'JSON' : 'YAML'} document on stdout` : 'printed above'
-    const words: SecretWords = {
+    const where =
+      envFile && !this.explicitFormat
+        ? `in ${TOKEN_ENV_KEY} in ${envFile.given}`
+        : this.machine
+          ? `in the ${format === 'json' ? 'JSON' : 'YAML'} document on stdout`
+          : 'printed above'
+    return {
       what: "the token's value",
       from: 'the value printed above',
       setTo: safe`the value of service token ${token.name} (${token.id})`,
       delivered: safe`Service token ${token.name} (${token.id}) WAS created; its value is ${where}, and the API will not show it again.`,
       alone: `Leave out -o env to get the value in a table.`,
     }
+  }
+
+  /** Delivers the value for people (and into --env-file); json and yaml are printed once this returns. A failure is thrown only once the value has been shown. */
+  private async present(token: CreatedServiceToken, envFile: EnvFileTarget | undefined): Promise<void> {
+    const {format} = this.output
+    const words = this.words(token, envFile)
     let failure: CliError | undefined
     if (envFile) {
-      const merged = await mergeIntoEnvFile(envFile, TOKEN_ENV_KEY, token.value, words)
+      const merged = await mergeIntoEnvFile(envFile, TOKEN_ENV_KEY, token.value, {...words, delivered: this.words(token, undefined).delivered})
       if (merged.confirmation && !this.explicitFormat) {
         this.out(merged.confirmation)
         return
@@ -82,8 +105,7 @@ export default class TokensCreate extends BaseCommand<typeof TokensCreate> {
     }
     if (format === 'env') {
       failure ??= await writeEnvLine(TOKEN_ENV_KEY, token.value, words, (text) => this.out(text))
-    } else if (!(this.machine && failure)) {
-      // With json or yaml and a failure, the one document is the error's, which holds the token.
+    } else if (!this.machine) {
       await this.record(createdServiceTokenFields, token)
     }
     if (failure) throw failure

@@ -2,7 +2,7 @@
 import type {ResponseBody} from '../../api/contract.js'
 import type {Call, Reply} from '../core.js'
 import {readPageRequest} from '../pagination.js'
-import {invalid} from '../problems.js'
+import {invalid, notFound} from '../problems.js'
 import {REGIONS} from '../regions.js'
 import {workspaceView} from '../views.js'
 
@@ -40,6 +40,12 @@ export function listWorkspaces({core, principal, query}: Call): Reply {
   return {status: 200, body: {data, pagination: {nextCursor: null, hasMore: false}} satisfies ResponseBody<'getV1Workspaces', 200>}
 }
 
+export function getWorkspace({core, principal, params}: Call): Reply {
+  // A token sees its one workspace; any other is, for it, a workspace that does not exist.
+  if (params.id !== principal.workspace.id) throw notFound('Workspace', params.id)
+  return {status: 200, body: {data: workspaceView(core.views, principal.workspace)} satisfies ResponseBody<'getV1WorkspacesById', 200>}
+}
+
 export function listRegions({query}: Call): Reply {
   const product = query.get('product')
   if (product !== null && product !== 'postgres' && product !== 'accelerate') {
@@ -53,4 +59,18 @@ export function listRegions({query}: Call): Reply {
 export function listPostgresRegions(): Reply {
   const data = REGIONS.map((region) => ({id: region.id, type: 'region' as const, name: region.name, status: 'available' as const}))
   return {status: 200, body: {data} satisfies ResponseBody<'getV1RegionsPostgres', 200>}
+}
+
+/** Accelerate runs where Prisma Postgres does: every database's accelerate endpoint is in its region. */
+export function listAccelerateRegions(): Reply {
+  const data = REGIONS.map((region) => ({id: region.id, type: 'region' as const, name: region.name}))
+  return {status: 200, body: {data} satisfies ResponseBody<'getV1RegionsAccelerate', 200>}
+}
+
+/**
+ * An agent polls an approval it was told to wait for. The emulator never asks a sponsor to approve
+ * anything, so no approval exists and every id is one the caller has none of.
+ */
+export function getAgentApproval({params}: Call): Reply {
+  throw notFound('Approval', params.approvalId)
 }

@@ -3,7 +3,8 @@ import type {ResponseBody} from '../../api/contract.js'
 import type {Call, Reply} from '../core.js'
 import {findDatabase, requireConnection, requireDatabase} from '../core.js'
 import {pageOf, readPageRequest} from '../pagination.js'
-import {objectBody, requiredName} from '../validation.js'
+import {invalid} from '../problems.js'
+import {objectBody, optionalString, requiredName} from '../validation.js'
 import {connectionView, mintedConnectionView} from '../views.js'
 
 export function listDatabaseConnections(call: Call): Reply {
@@ -14,12 +15,24 @@ export function listDatabaseConnections(call: Call): Reply {
   return {status: 200, body: {data, pagination: page.pagination} satisfies ResponseBody<'getV1DatabasesByDatabaseIdConnections', 200>}
 }
 
+async function mintIn(call: Call, databaseId: string, name: string) {
+  const database = requireDatabase(call, databaseId)
+  const {minted, endpoints} = await call.core.provisioning.mintConnection(database, name)
+  return mintedConnectionView(call.core.views, minted, database, endpoints)
+}
+
 export async function createConnection(call: Call): Promise<Reply> {
-  const {core, params, body} = call
-  const database = requireDatabase(call, params.databaseId)
-  const name = requiredName(objectBody(body))
-  const {minted, endpoints} = await core.provisioning.mintConnection(database, name)
-  return {status: 200, body: {data: mintedConnectionView(core.views, minted, database, endpoints)} satisfies ResponseBody<'postV1DatabasesByDatabaseIdConnections', 200>}
+  const data = await mintIn(call, call.params.databaseId, requiredName(objectBody(call.body)))
+  return {status: 200, body: {data} satisfies ResponseBody<'postV1DatabasesByDatabaseIdConnections', 200>}
+}
+
+/** POST /v1/connections: the same, the database named in the body; answered 201, as the contract says. */
+export async function createConnectionFromBody(call: Call): Promise<Reply> {
+  const fields = objectBody(call.body)
+  const databaseId = optionalString(fields, 'databaseId')
+  if (databaseId === undefined || databaseId.trim() === '') throw invalid('databaseId is required: the database to create the connection for.', 'List your databases with GET /v1/databases.')
+  const data = await mintIn(call, databaseId, requiredName(fields))
+  return {status: 201, body: {data} satisfies ResponseBody<'postV1Connections', 201>}
 }
 
 export function listConnections(call: Call): Reply {

@@ -6,7 +6,7 @@ import {pageOf, pageOfArray, readPageRequest} from '../pagination.js'
 import {conflict, forbidden, invalid, unprocessable} from '../problems.js'
 import type {DatabaseRecord, ProjectRecord} from '../records.js'
 import {DEFAULT_REGION} from '../regions.js'
-import {objectBody, optionalBoolean, optionalIdentifier, optionalName, optionalRegion} from '../validation.js'
+import {objectBody, optionalBoolean, optionalIdentifier, optionalName, optionalRegion, optionalString} from '../validation.js'
 import type {Fields} from '../validation.js'
 import {createdDatabaseView, databaseView} from '../views.js'
 import {readCreateSource} from './backups.js'
@@ -55,11 +55,10 @@ function inheritedRegion(core: EmulatorCore, project: ProjectRecord): RegionId {
   return project.defaultRegion ?? databases.find((database) => database.isDefault)?.region ?? DEFAULT_REGION
 }
 
-export async function createProjectDatabase(call: Call): Promise<Reply> {
-  const {core, params, body} = call
-  const project = requireProject(call, params.projectId)
+/** Creates a database in the project from a body of the create forms (the project itself left out). */
+async function createDatabaseIn(call: Call, project: ProjectRecord, fields: Fields) {
+  const {core} = call
   refuseWhileUsageBlocked(call, 'database')
-  const fields = objectBody(body)
   const siblings = core.store.databasesOf(project.id)
   const name = optionalName(fields) ?? `${project.name}-${(siblings?.size ?? 0) + 1}`
   const region = optionalRegion(fields, {allowInherit: true})
@@ -78,7 +77,22 @@ export async function createProjectDatabase(call: Call): Promise<Reply> {
     logicalId,
     source,
   })
-  return {status: 201, body: {data: createdDatabaseView(core.views, database, minted)} satisfies ResponseBody<'postV1ProjectsByProjectIdDatabases', 201>}
+  return createdDatabaseView(core.views, database, minted)
+}
+
+export async function createProjectDatabase(call: Call): Promise<Reply> {
+  const project = requireProject(call, call.params.projectId)
+  const data = await createDatabaseIn(call, project, objectBody(call.body))
+  return {status: 201, body: {data} satisfies ResponseBody<'postV1ProjectsByProjectIdDatabases', 201>}
+}
+
+/** POST /v1/databases: the same create, the project named in the body. */
+export async function createDatabase(call: Call): Promise<Reply> {
+  const fields = objectBody(call.body)
+  const projectId = optionalString(fields, 'projectId')
+  if (projectId === undefined || projectId.trim() === '') throw invalid('projectId is required: the project to create the database in.', 'List your projects with GET /v1/projects.')
+  const data = await createDatabaseIn(call, requireProject(call, projectId), fields)
+  return {status: 201, body: {data} satisfies ResponseBody<'postV1Databases', 201>}
 }
 
 export function getDatabase(call: Call): Reply {

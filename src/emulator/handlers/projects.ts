@@ -12,10 +12,10 @@ import type {FieldProblem} from '../validation.js'
 import {createdProjectDatabaseView, projectView} from '../views.js'
 import {refuseWhileUsageBlocked} from './subscriptions.js'
 
-/** The CLI's own default looks like this too: `project-20250102-030405` (UTC). */
-function defaultProjectName(now: Date): string {
+/** A generated name; the CLI's own default looks like this too: `project-20250102-030405` (UTC). */
+export function defaultName(kind: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
-  return `project-${stamp}`
+  return `${kind}-${stamp}`
 }
 
 export function listProjects({core, principal, query}: Call): Reply {
@@ -34,7 +34,7 @@ export async function createProject({core, principal, body}: Call): Promise<Repl
   const {store} = core
   const fields = objectBody(body)
   const now = new Date()
-  const name = optionalName(fields) ?? defaultProjectName(now)
+  const name = optionalName(fields) ?? defaultName('project', now)
   const region = optionalRegion(fields) as RegionId | undefined
   const workspaceId = optionalString(fields, 'workspaceId')
   const createDatabase = optionalBoolean(fields, 'createDatabase') ?? true

@@ -342,6 +342,20 @@ export class AuthorizationServer {
     return {kind: 'valid', principal: {kind: 'oauth', workspace, authorizationId: authorization.id, clientId: authorization.clientId}, scope: scope.split(' ')}
   }
 
+  /** Logins of the workspace still able to act (not revoked, a token still good), oldest first. */
+  liveAuthorizations(workspaceId: string, now = Date.now()): AuthorizationRecord[] {
+    this.prune(now)
+    return [...this.authorizations.values()].filter((authorization) => authorization.workspaceId === workspaceId && authorization.revokedAt === undefined)
+  }
+
+  /** Ends every login of the client in the workspace: their access and refresh tokens stop working. */
+  revokeClient(workspaceId: string, clientId: string, why: string, now = Date.now()): number {
+    const revoked = this.liveAuthorizations(workspaceId, now).filter((authorization) => authorization.clientId === clientId)
+    for (const authorization of revoked) this.revokeAuthorization(authorization, why, now)
+    if (revoked.length > 0) this.changed(now)
+    return revoked.length
+  }
+
   private requireClient(clientId: string | undefined): void {
     if (clientId === undefined || clientId === '') throw new OAuthError(401, 'invalid_client', 'client_id is missing.')
     if (clientId !== this.clientId) throw new OAuthError(401, 'invalid_client', `Unknown client ${JSON.stringify(clientId)}.`)

@@ -5,6 +5,7 @@
 //   POST /authorize   -> 302 to redirect_uri with code or error=access_denied | 400 error page (bad form)
 //   POST /token       -> 200 {access_token, token_type, expires_in, refresh_token?, scope} | 400/401 {error, error_description}
 //   POST /revoke      -> 200 {} for any token | 400/401 {error, error_description} for a malformed request
+import {isSecretKey} from '../../api/redact.js'
 import type {UserRecord} from '../records.js'
 import type {AuthorizationServer} from './authorization-server.js'
 import {OAuthError} from './authorization-server.js'
@@ -39,7 +40,7 @@ export function loggedForm(text: string | undefined): unknown {
   if (text === undefined || text === '') return null
   const shown: Record<string, string | string[]> = {}
   for (const [name, value] of new URLSearchParams(text)) {
-    const kept = SECRET_FIELDS.has(name) ? '<redacted>' : value
+    const kept = SECRET_FIELDS.has(name) || isSecretKey(name) ? '<redacted>' : value
     const previous = shown[name]
     shown[name] = previous === undefined ? kept : [...(Array.isArray(previous) ? previous : [previous]), kept]
   }

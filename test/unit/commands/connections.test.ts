@@ -139,9 +139,21 @@ describe('db connections rotate in process', () => {
   const rotated = {...createdConnection('app-1', 'n3w-pass'), id: 'conn_1'}
   const stub = (api: Api) => reply(api, 'POST', '/v1/connections/conn_1/rotate', {data: rotated})
 
-  it('on a terminal: every endpoint\'s new details; a string too wide stands whole on its own line', async () => {
-    const result = await runCommand(DbConnectionsRotate, ['conn_1'], {stub, tty: true, env: {NO_COLOR: '1'}})
+  const QUESTION = 'This gives connection app-1 (conn_1) a new password; the old one stops working at once. Type its name to confirm:'
+  const get = (api: Api) => reply(api, 'GET', '/v1/connections/conn_1', {data: connection(1)})
+
+  it('on a terminal: asks for the name, then every endpoint\'s new details; a string too wide stands whole on its own line', async () => {
+    const result = await runCommand(DbConnectionsRotate, ['conn_1'], {
+      stub(api) {
+        get(api)
+        stub(api)
+      },
+      tty: true,
+      env: {NO_COLOR: '1'},
+      answers: {confirmName: ['app-1']},
+    })
     assert.equal(result.code, 0, result.stderr)
+    assert.deepEqual(result.asked, [QUESTION])
     assert.equal(
       result.stdout,
       [
@@ -154,8 +166,30 @@ describe('db connections rotate in process', () => {
     assert.equal(result.stderr, '')
   })
 
+  it('on a terminal, a name that does not match: exit 2, nothing rotated', async () => {
+    const result = await runCommand(DbConnectionsRotate, ['conn_1'], {stub: get, tty: true, answers: {confirmName: ['app-2']}})
+    assert.equal(result.code, 2, result.stderr)
+    assert.equal(result.stdout, '')
+    assert.equal(result.stderr, 'Error: The name did not match; connection conn_1 was not rotated.\n')
+  })
+
+  it('off a terminal without --yes, in every format: exit 2 and nothing sent (not even the lookup)', async () => {
+    for (const argv of [[], ['--json'], ['-o', 'yaml'], ['-o', 'url'], ['--env-file', '.env']]) {
+      const result = await runCommand(DbConnectionsRotate, ['conn_1', ...argv])
+      assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`)
+      assert.equal(
+        result.stderr,
+        'Error: Refusing to rotate connection conn_1 without confirmation: its old password stops working.\nPass --yes to rotate without a prompt.\n',
+        argv.join(' '),
+      )
+      if (argv[0] === '--json') {
+        assert.deepEqual(parseJson(result.stdout), {error: {code: 'usage', message: 'Refusing to rotate connection conn_1 without confirmation: its old password stops working.'}})
+      } else if (argv[0] !== '-o') assert.equal(result.stdout, '', argv.join(' '))
+    }
+  })
+
   it('piped: one tab-separated row per endpoint', async () => {
-    const result = await runCommand(DbConnectionsRotate, ['conn_1'], {stub})
+    const result = await runCommand(DbConnectionsRotate, ['conn_1', '--yes'], {stub})
     assert.equal(
       result.stdout,
       'CONNECTION\tENDPOINT\tCONNECTION STRING\tHOST\tPORT\tUSER\tPASSWORD\tDATABASE NAME\n' +
@@ -165,13 +199,13 @@ describe('db connections rotate in process', () => {
   })
 
   it('--json and -o yaml: the API\'s object with its secrets; -o csv: a row per endpoint', async () => {
-    const json = await runCommand(DbConnectionsRotate, ['conn_1', '--json'], {stub})
+    const json = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '--json'], {stub})
     assert.equal(json.code, 0, json.stderr)
     assert.deepEqual(parseJson(json.stdout), rotated)
     assert.equal(json.stderr, '')
-    const yaml = await runCommand(DbConnectionsRotate, ['conn_1', '-o', 'yaml'], {stub})
+    const yaml = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), rotated)
-    const csv = await runCommand(DbConnectionsRotate, ['conn_1', '-o', 'csv'], {stub})
+    const csv = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '-o', 'csv'], {stub})
     assert.equal(
       csv.stdout,
       'CONNECTION,ENDPOINT,CONNECTION STRING,HOST,PORT,USER,PASSWORD,DATABASE NAME\r\n' +
@@ -182,19 +216,19 @@ describe('db connections rotate in process', () => {
 
   it('-o url and --format url: the first string alone; --endpoint pooled picks that one; -o env: a DATABASE_URL line', async () => {
     for (const argv of [['-o', 'url'], ['--format', 'url']]) {
-      const url = await runCommand(DbConnectionsRotate, ['conn_1', ...argv], {stub})
+      const url = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', ...argv], {stub})
       assert.equal(url.code, 0, url.stderr)
       assert.equal(url.stdout, `${DIRECT}\n`, argv.join(' '))
       assert.equal(url.stderr, '')
     }
-    const pooled = await runCommand(DbConnectionsRotate, ['conn_1', '-o', 'url', '--endpoint', 'pooled'], {stub})
+    const pooled = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '-o', 'url', '--endpoint', 'pooled'], {stub})
     assert.equal(pooled.stdout, `${POOLED}\n`)
-    const env = await runCommand(DbConnectionsRotate, ['conn_1', '-o', 'env', '--endpoint', 'pooled'], {stub})
+    const env = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '-o', 'env', '--endpoint', 'pooled'], {stub})
     assert.equal(env.stdout, `DATABASE_URL='${POOLED}'\n`)
   })
 
   it('an endpoint the API did not return: exit 2, and the new details are printed all the same (the old password is gone)', async () => {
-    const url = await runCommand(DbConnectionsRotate, ['conn_1', '-o', 'url', '--endpoint', 'accelerate'], {stub})
+    const url = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '-o', 'url', '--endpoint', 'accelerate'], {stub})
     assert.equal(url.code, 2, url.stderr)
     assert.equal(
       url.stderr,
@@ -203,31 +237,31 @@ describe('db connections rotate in process', () => {
         'Choose one of the returned endpoints with --endpoint.\n',
     )
     assert.ok(url.stdout.includes(`conn_1\tdirect\t${DIRECT}\t`) && url.stdout.includes('\tn3w-pass\t'), `the new password reached stdout: ${JSON.stringify(url.stdout)}`)
-    const json = await runCommand(DbConnectionsRotate, ['conn_1', '--json', '--env-file', '/nonexistent-folder/.env'])
+    const json = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '--json', '--env-file', '/nonexistent-folder/.env'])
     assert.equal(json.code, 2, 'a bad --env-file is refused before the rotation')
     assert.match(json.stderr, /^Error: Cannot write --env-file \/nonexistent-folder\/\.env: the folder \/nonexistent-folder does not exist\.\n/, json.stderr)
   })
 
   it('404 is exit 4; 401 is exit 3; 409 is exit 5; a 503 on the POST is not repeated: exit 6 after one request', async () => {
-    const denied = await runCommand(DbConnectionsRotate, ['conn_1'], {
+    const denied = await runCommand(DbConnectionsRotate, ['conn_1', '--yes'], {
       stub: (api) => reply(api, 'POST', '/v1/connections/conn_1/rotate', apiError('unauthorized', 'Invalid token.'), {status: 401}),
     })
     assert.equal(denied.code, 3, denied.stderr)
     assert.equal(denied.stderr, 'Error: Invalid token.\nCheck the token: run `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN.\n')
-    const missing = await runCommand(DbConnectionsRotate, ['conn_404', '-o', 'url'], {
+    const missing = await runCommand(DbConnectionsRotate, ['conn_404', '--yes', '-o', 'url'], {
       stub: (api) => reply(api, 'POST', '/v1/connections/conn_404/rotate', apiError('not-found', 'Connection not found.'), {status: 404}),
     })
     assert.equal(missing.code, 4, missing.stderr)
     assert.equal(missing.stdout, '')
     assert.equal(missing.stderr, 'Error: Connection not found.\nCheck the id; the `list` commands show what exists.\n')
-    const busy = await runCommand(DbConnectionsRotate, ['conn_1', '--json'], {
+    const busy = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '--json'], {
       stub: (api) => reply(api, 'POST', '/v1/connections/conn_1/rotate', apiError('conflict', 'A rotation is already in progress.'), {status: 409}),
     })
     assert.equal(busy.code, 5, busy.stderr)
     assert.equal(busy.stderr, 'Error: A rotation is already in progress.\n')
     assert.deepEqual(parseJson(busy.stdout), {error: {code: 'conflict', message: 'A rotation is already in progress.', status: 409}})
     let sent: ReturnType<typeof reply> = []
-    const down = await runCommand(DbConnectionsRotate, ['conn_1'], {
+    const down = await runCommand(DbConnectionsRotate, ['conn_1', '--yes'], {
       stub(api) {
         sent = reply(api, 'POST', '/v1/connections/conn_1/rotate', apiError('unavailable', 'Service unavailable.'), {status: 503})
       },
@@ -241,13 +275,13 @@ describe('db connections rotate in process', () => {
     const missing = await runCommand(DbConnectionsRotate, [])
     assert.equal(missing.code, 2, missing.stderr)
     assert.match(missing.stderr, /^Error: Missing 1 required arg:\nconn-id {2}Connection id \(see `db connections list`\)\n/, missing.stderr)
-    const output = await runCommand(DbConnectionsRotate, ['conn_1', '-o', 'dotenv'])
+    const output = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '-o', 'dotenv'])
     assert.equal(output.code, 2, output.stderr)
     assert.match(output.stderr, /^Error: Expected --output=dotenv to be one of: table, json, yaml, csv, url, env\n/, output.stderr)
-    const endpoint = await runCommand(DbConnectionsRotate, ['conn_1', '--endpoint', 'replica'])
+    const endpoint = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '--endpoint', 'replica'])
     assert.equal(endpoint.code, 2, endpoint.stderr)
     assert.match(endpoint.stderr, /^Error: Expected --endpoint=replica to be one of: direct, pooled, accelerate\n/, endpoint.stderr)
-    const formats = await runCommand(DbConnectionsRotate, ['conn_1', '--json', '-o', 'yaml'])
+    const formats = await runCommand(DbConnectionsRotate, ['conn_1', '--yes', '--json', '-o', 'yaml'])
     assert.equal(formats.code, 2, formats.stderr)
     assert.equal(formats.stderr, 'Error: --json and --output yaml ask for different formats.\nPass one of them.\n')
   })

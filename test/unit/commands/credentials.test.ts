@@ -83,6 +83,92 @@ describe('db credentials in process', () => {
     assert.equal(empty.stderr, 'Error: The --name flag is empty.\nPass a name, or leave --name out for a generated one.\n')
   })
 
+  describe('--name of a connection the database already has', () => {
+    const app = {...connection(3), name: 'app'}
+    const rotated = {...createdConnection('app', 'n3w-pass'), id: 'conn_3'}
+    const ROTATE = '/v1/connections/conn_3/rotate'
+
+    it('without --replace: exit 2 naming --replace, in every format, and nothing minted or rotated', async () => {
+      for (const argv of [[], ['--json'], ['-o', 'yaml'], ['-o', 'url'], ['--env-file', join(folder, 'refused.env')]]) {
+        const result = await runCommand(DbCredentials, ['db_1', '--name', 'app', ...argv], {stub: (api) => reply(api, 'GET', LIST, page([connection(1), app]))})
+        assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`)
+        assert.equal(
+          result.stderr,
+          'Error: Database db_1 already has a connection named app (conn_3); nothing was minted.\nPass --replace to rotate it (its old password stops working), or choose another --name.\n',
+          argv.join(' '),
+        )
+        if (argv[0] === '--json') {
+          assert.deepEqual(parseJson(result.stdout), {error: {code: 'usage', message: 'Database db_1 already has a connection named app (conn_3); nothing was minted.'}})
+        } else if (argv[0] === '-o' && argv[1] === 'yaml') {
+          assert.deepEqual(parseYaml(result.stdout), {error: {code: 'usage', message: 'Database db_1 already has a connection named app (conn_3); nothing was minted.'}})
+        } else assert.equal(result.stdout, '', argv.join(' '))
+      }
+      await assert.rejects(readFile(join(folder, 'refused.env')), /ENOENT/, 'no env file was written')
+    })
+
+    it('--replace rotates it: the new secret in every format, the count unchanged, no POST to create', async () => {
+      const rotation = (api: Api) => {
+        reply(api, 'GET', LIST, page([connection(1), app]))
+        return reply(api, 'POST', ROTATE, {data: rotated})
+      }
+      let rotations: ReturnType<typeof reply> = []
+      const piped = await runCommand(DbCredentials, ['db_1', '--name', 'app', '--replace'], {
+        stub(api) {
+          rotations = rotation(api)
+        },
+      })
+      assert.equal(piped.code, 0, piped.stderr)
+      assert.equal(rotations.length, 1, 'one rotation')
+      assert.equal(
+        piped.stdout,
+        'CONNECTION\tENDPOINT\tCONNECTION STRING\tHOST\tPORT\tUSER\tPASSWORD\tDATABASE NAME\n' +
+          `conn_3\tdirect\t${directUrl('n3w-pass')}\tdb.example.test\t5432\tu_9\tn3w-pass\tpostgres\n` +
+          `conn_3\tpooled\t${pooledUrl('n3w-pass')}\tpool.example.test\t6543\tu_9\tn3w-pass\tpostgres\n`,
+      )
+      assert.equal(
+        piped.stderr,
+        'Rotated connection app (conn_3): its old password no longer works; database db_1 still has 2 connections. ' +
+          'List them with `prisma-mgmt db connections list db_1`; delete this one with `prisma-mgmt db connections delete conn_3`.\n',
+      )
+      const json = await runCommand(DbCredentials, ['db_1', '--name', 'app', '--replace', '--json'], {stub: rotation})
+      assert.equal(json.code, 0, json.stderr)
+      assert.deepEqual(parseJson(json.stdout), rotated)
+      const yaml = await runCommand(DbCredentials, ['db_1', '--name', 'app', '--replace', '-o', 'yaml'], {stub: rotation})
+      assert.deepEqual(parseYaml(yaml.stdout), rotated)
+      const url = await runCommand(DbCredentials, ['db_1', '--name', 'app', '--replace', '-o', 'url', '--endpoint', 'pooled'], {stub: rotation})
+      assert.equal(url.stdout, `${pooledUrl('n3w-pass')}\n`)
+      const env = await runCommand(DbCredentials, ['db_1', '--name', 'app', '--replace', '-o', 'env'], {stub: rotation})
+      assert.equal(env.stdout, `DATABASE_URL='${directUrl('n3w-pass')}'\n`)
+      const file = join(folder, 'replaced.env')
+      await writeFile(file, `KEEP=1\nDATABASE_URL='${directUrl('old-pass')}'\n`)
+      const written = await runCommand(DbCredentials, ['db_1', '--name', 'app', '--replace', '--env-file', file], {stub: rotation})
+      assert.equal(written.code, 0, written.stderr)
+      assert.equal(await readFile(file, 'utf8'), `KEEP=1\nDATABASE_URL='${directUrl('n3w-pass')}'\n`)
+      assert.equal(written.stdout, `Updated ${file}: DATABASE_URL set to the direct endpoint of connection app (conn_3).\n`)
+    })
+
+    it('--replace without such a connection creates one of that name', async () => {
+      const {stub, posts} = mint([connection(1)], 'app')
+      const result = await runCommand(DbCredentials, ['db_1', '--name', 'app', '--replace', '-o', 'url'], {stub})
+      assert.equal(result.code, 0, result.stderr)
+      assert.deepEqual(posts[0][0].body, {name: 'app'})
+      assert.equal(result.stderr, aside(2, 'app'))
+    })
+
+    it('--replace with two connections of that name: exit 2 naming both, nothing rotated', async () => {
+      const twin = {...connection(4), name: 'app'}
+      const result = await runCommand(DbCredentials, ['db_1', '--name', 'app', '--replace'], {stub: (api) => reply(api, 'GET', LIST, page([app, twin]))})
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr, /^Error: Database db_1 has 2 connections named app \(conn_3, conn_4\); --replace cannot tell which to rotate, so nothing was changed\.\n/)
+    })
+
+    it('--replace without --name: exit 2 before any request', async () => {
+      const result = await runCommand(DbCredentials, ['db_1', '--replace'])
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr, /^Error: All of the following must be provided when using --replace: --name\n/)
+    })
+  })
+
   it('piped: a tab-separated row per endpoint on stdout; the remark on stderr', async () => {
     const result = await runCommand(DbCredentials, ['db_1'], {stub: mint().stub})
     assert.equal(result.code, 0, result.stderr)

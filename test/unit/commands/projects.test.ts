@@ -5,7 +5,7 @@ import {parse as parseYaml} from 'yaml'
 
 import ProjectsList from '../../../src/commands/projects/list.js'
 import ProjectsShow from '../../../src/commands/projects/show.js'
-import {page, project, database} from '../fixtures.js'
+import {bucket, page, project, database} from '../fixtures.js'
 import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 const two = [project(1), project(2, 'a, "b"')]
@@ -103,38 +103,39 @@ describe('projects list in process', () => {
 })
 
 describe('projects show in process', () => {
-  it('on a terminal: the project, then its databases; the region they share is said once above them', async () => {
+  it('on a terminal: the project, then its databases, then its buckets', async () => {
     const result = await runCommand(ProjectsShow, ['proj_1'], {
       tty: true,
       env: {NO_COLOR: '1'},
       stub(api) {
         reply(api, 'GET', '/v1/projects/proj_1', {data: project(1)})
         reply(api, 'GET', '/v1/projects/proj_1/databases?limit=100', page([database(1), database(2)]))
+        reply(api, 'GET', '/v1/buckets?projectId=proj_1&limit=100', page([bucket(1), bucket(2)]))
       },
     })
     assert.equal(result.code, 0, result.stderr)
-    assert.equal(
-      result.stdout,
-      [
-        '┌───────────┬──────────────────┐',
-        '│ ID        │ proj_1           │',
-        '│ NAME      │ shop-1           │',
-        '│ WORKSPACE │ Acme             │',
-        '│ REGION    │ us-east-1        │',
-        '│ CREATED   │ 2026-11-28 09:58 │',
-        '└───────────┴──────────────────┘',
-        '',
-        'Databases',
-        'Region: eu-west-3',
-        '┌──────┬──────┬────────┬─────────┐',
-        '│ ID   │ NAME │ STATUS │ DEFAULT │',
-        '├──────┼──────┼────────┼─────────┤',
-        '│ db_1 │ db-1 │ ready  │ yes     │',
-        '│ db_2 │ db-2 │ ready  │ no      │',
-        '└──────┴──────┴────────┴─────────┘',
-        '',
-      ].join('\n'),
-    )
+    assert.match(result.stdout, /│ NAME +│ shop-1 +│/)
+    const [, databases, buckets] = result.stdout.split(/^(?:Databases|Buckets)$/m)
+    assert.ok(buckets, `a "Databases" heading, then a "Buckets" one:\n${result.stdout}`)
+    // The region both databases share is said once above their table.
+    assert.match(databases, /^Region: eu-west-3\n┌/m)
+    assert.match(databases, /│ db_2 │ db-2 │ ready +│ no +│/)
+    assert.match(buckets, /│ ID +│ NAME +│ PROVIDER NAME +│ STATUS +│/)
+    assert.match(buckets, /│ bkt_2 │ files-2 │ prisma-bkt-2 +│ ready +│/)
+  })
+
+  it('on a terminal, a project without buckets says how to create one', async () => {
+    const result = await runCommand(ProjectsShow, ['proj_1'], {
+      tty: true,
+      env: {NO_COLOR: '1'},
+      stub(api) {
+        reply(api, 'GET', '/v1/projects/proj_1', {data: project(1)})
+        reply(api, 'GET', '/v1/projects/proj_1/databases?limit=100', page([database(1)]))
+        reply(api, 'GET', '/v1/buckets?projectId=proj_1&limit=100', page([]))
+      },
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.ok(result.stdout.endsWith('\nBuckets\nNo buckets. Create one with `prisma-mgmt buckets create --project proj_1`.\n'), result.stdout)
   })
 
   it('piped: one TSV row of the project alone (one request)', async () => {

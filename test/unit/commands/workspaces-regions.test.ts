@@ -170,3 +170,59 @@ describe('regions list in process', () => {
     assert.match(flag.stderr, /^Error: Nonexistent flag: --colums\nDid you mean --columns\?/, flag.stderr)
   })
 })
+
+describe('regions list --product in process', () => {
+  const accelerate = [
+    {id: 'us-east-1', type: 'region', name: 'US East (N. Virginia)'},
+    {id: 'eu-central-1', type: 'region', name: 'Europe (Frankfurt)'},
+  ]
+  const everyProduct = [
+    {id: 'us-east-1', type: 'region', name: 'US East (N. Virginia)', product: 'postgres', status: 'available'},
+    {id: 'us-east-1', type: 'region', name: 'US East (N. Virginia)', product: 'accelerate'},
+  ]
+
+  it('accelerate: GET /v1/regions/accelerate, ID and NAME (Accelerate regions have no status)', async () => {
+    const stub = (api: Api) => reply(api, 'GET', '/v1/regions/accelerate', {data: accelerate})
+    const tsv = await runCommand(RegionsList, ['--product', 'accelerate'], {stub})
+    assert.equal(tsv.code, 0, tsv.stderr)
+    assert.equal(tsv.stdout, 'ID\tNAME\nus-east-1\tUS East (N. Virginia)\neu-central-1\tEurope (Frankfurt)\n')
+    const csv = await runCommand(RegionsList, ['--product', 'accelerate', '--columns', 'name', '-o', 'csv'], {stub})
+    assert.equal(csv.stdout, 'NAME\r\nUS East (N. Virginia)\r\nEurope (Frankfurt)\r\n')
+    const json = await runCommand(RegionsList, ['--product', 'accelerate', '--json'], {stub})
+    assert.deepEqual(parseJson(json.stdout), accelerate, 'the API objects untouched')
+    const tty = await runCommand(RegionsList, ['--product', 'accelerate'], {stub, tty: true, env: {NO_COLOR: '1'}})
+    assert.match(tty.stdout.split('\n')[1], /^│ ID +│ NAME +│$/)
+    const status = await runCommand(RegionsList, ['--product', 'accelerate', '--columns', 'id,status'])
+    assert.equal(status.code, 2, 'no status column: exit 2 before any request')
+    assert.equal(status.stderr, 'Error: Unknown column for --columns: status.\nValid columns: id, name.\n')
+  })
+
+  it('all: GET /v1/regions, with the PRODUCT column the API fills in', async () => {
+    const stub = (api: Api) => reply(api, 'GET', '/v1/regions', {data: everyProduct})
+    const tsv = await runCommand(RegionsList, ['--product', 'all'], {stub})
+    assert.equal(tsv.code, 0, tsv.stderr)
+    assert.equal(tsv.stdout, 'ID\tNAME\tPRODUCT\tSTATUS\nus-east-1\tUS East (N. Virginia)\tpostgres\tavailable\nus-east-1\tUS East (N. Virginia)\taccelerate\t\n')
+    const tty = await runCommand(RegionsList, ['--product', 'all'], {stub, tty: true, env: {NO_COLOR: '1'}})
+    assert.match(tty.stdout, /│ us-east-1 │ US East \(N\. Virginia\) │ accelerate │ - +│/, 'no status: a dash')
+    const yaml = await runCommand(RegionsList, ['--product', 'all', '-o', 'yaml'], {stub})
+    assert.deepEqual(parseYaml(yaml.stdout), everyProduct)
+  })
+
+  it('postgres is the default and its own columns stay ID, NAME, STATUS; an unknown product is exit 2 naming the choices', async () => {
+    const stub = (api: Api) => reply(api, 'GET', '/v1/regions/postgres', {data: regions})
+    const named = await runCommand(RegionsList, ['--product', 'postgres', '--columns', 'status,id'], {stub})
+    assert.equal(named.stdout, 'STATUS\tID\navailable\tus-east-1\navailable\teu-west-3\n')
+    const product = await runCommand(RegionsList, ['--columns', 'product'])
+    assert.equal(product.code, 2, 'one product\'s list has no PRODUCT column')
+    const all = await runCommand(RegionsList, ['--product', 'all', '--columns', 'product,id', '-o', 'csv'], {
+      stub: (api) => reply(api, 'GET', '/v1/regions', {data: everyProduct}),
+    })
+    assert.equal(all.stdout, 'PRODUCT,ID\r\npostgres,us-east-1\r\naccelerate,us-east-1\r\n')
+    const wrong = await runCommand(RegionsList, ['--product', 'mysql'])
+    assert.equal(wrong.code, 2, wrong.stderr)
+    assert.match(wrong.stderr, /postgres, accelerate, all/)
+    const odd = await runCommand(RegionsList, ['--product', 'all'], {stub: (api) => reply(api, 'GET', '/v1/regions', {data: [{id: 'x', name: 'X'}]})})
+    assert.equal(odd.code, 6, odd.stderr)
+    assert.match(odd.stderr, /not a region list \(data\[0\]\.product is missing\)/)
+  })
+})
