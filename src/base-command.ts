@@ -199,6 +199,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       format: this.output?.format ?? formatInArgv(this.argv),
       secrets: [...(this.deps?.secrets() ?? []), ...this.learntSecrets, ...tokensInArgv(this.argv), io.env.PRISMA_SERVICE_TOKEN],
       flagNames: Object.keys({...this.ctor.baseFlags, ...this.ctor.flags}),
+      command: {id: this.id ?? this.ctor.id, args: this.ctor.args},
     })
   }
 }

@@ -135,6 +135,20 @@ export class DeliveredError extends Error {
 }
 
 /**
+ * A failure from below (usually the API's error) with the CLI's own next step, in the CLI's words
+ * (its commands and flags), instead of the generic one. Exit code, code and hint stay the cause's.
+ */
+export class AdvisedError extends Error {
+  override readonly name = 'AdvisedError'
+  constructor(
+    override readonly cause: unknown,
+    readonly next: string,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), {cause})
+  }
+}
+
+/**
  * A create the API refused (4xx) while the workspace's subscription says its usage is blocked: the
  * API's error, explained by the plan and where to upgrade it. Exit code and code are the API error's.
  */
@@ -197,6 +211,7 @@ export function describeFailure(error: unknown): Failure {
     const inner = describeFailure(error.cause)
     return {...inner, message: error.lead ? `${error.lead}: ${inner.message}` : inner.message, next: error.next ?? inner.next}
   }
+  if (error instanceof AdvisedError) return {...describeFailure(error.cause), next: error.next}
   if (error instanceof UsageBlockedError) {
     const inner = describeFailure(error.cause)
     const {id, name} = error.workspace

@@ -1,8 +1,8 @@
 // Where each setting comes from: flag, then environment, then the stored profile, then the default.
 import {isLoopbackHost} from '../api/url.js'
-import {AuthError} from '../errors.js'
+import {AuthError, UsageError} from '../errors.js'
 import {automaticRunner, GITHUB_ACTIONS_CREDENTIAL, RENEW_MARGIN_MS, type Runner} from './github-actions.js'
-import type {Profile, ProfileStore} from './store.js'
+import {profilesWithCredentials, type Profile, type ProfileStore, type StoredConfig} from './store.js'
 
 export const DEFAULT_API_URL = 'https://api.prisma.io'
 export const DEFAULT_AUTH_URL = 'https://auth.prisma.io'
@@ -173,13 +173,31 @@ export class Settings {
       return {value: token, source: 'env'}
     }
     const profileName = await this.profileName()
-    const stored = (await this.profile())?.token
+    const profile = await this.profile()
+    const stored = profile?.token
     if (stored && cleanToken(stored)) return {value: cleanToken(stored), source: 'profile'}
+    const config = await this.input.store.read()
+    // A profile named on the command line or in the environment that is not stored is most often a typo.
+    if ((profileName.source === 'flag' || profileName.source === 'env') && !profile && Object.keys(config.profiles ?? {}).length > 0) {
+      throw unknownProfile(profileName.value, config, profileName.source === 'env' ? ENV.profile : '--profile')
+    }
+    const others = profilesWithCredentials(config).filter((name) => name !== profileName.value)
     throw new AuthError(
       `Not logged in: no token for profile "${profileName.value}".`,
-      `Run \`prisma-mgmt login\`, pass --token, or set ${ENV.token}.`,
+      others.length === 0
+        ? `Run \`prisma-mgmt login\`, pass --token, or set ${ENV.token}.`
+        : `Profiles logged in: ${others.join(', ')}. Use one with --profile <name> or \`prisma-mgmt profiles use <name>\`, or log this one in: \`prisma-mgmt login${profileName.source === 'flag' ? ` --profile ${profileName.value}` : ''}\`.`,
     )
   }
+}
+
+/** A usage error for a profile name that is not stored, listing the ones that are; `from` says where the name came from. */
+export function unknownProfile(name: string, config: StoredConfig, from?: string): UsageError {
+  const names = Object.keys(config.profiles ?? {}).sort()
+  return new UsageError(
+    `There is no profile named ${JSON.stringify(name)}${from ? ` (from ${from})` : ''}.`,
+    names.length > 0 ? `Profiles: ${names.join(', ')}.` : 'There are no profiles yet; `prisma-mgmt login` creates one.',
+  )
 }
 
 /** An OAuth session that can no longer be renewed (its refresh token was refused, or cleared). */

@@ -43,6 +43,14 @@ export function clearCredentials(profile: Profile): void {
   delete profile.expiresAt
 }
 
+/** The names of the profiles that hold credentials, the most recently saved first, then by name. */
+export function profilesWithCredentials(config: StoredConfig): string[] {
+  return Object.entries(config.profiles ?? {})
+    .filter(([, profile]) => hasCredential(profile))
+    .sort(([a, pa], [b, pb]) => (pb.savedAt ?? '').localeCompare(pa.savedAt ?? '') || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name]) => name)
+}
+
 export class ProfileStore {
   readonly path: string
   /** A directory proper-lockfile creates while a writer holds the lock; the config file itself may not exist yet. */
@@ -92,11 +100,18 @@ export class ProfileStore {
     return (await this.read()).profiles?.[name]
   }
 
-  /** Merges into the stored profile, so keys another writer (or a newer prisma-mgmt) put there stay. */
-  async saveProfile(name: string, profile: Profile, {makeCurrent = true} = {}): Promise<void> {
-    await this.update((config) => {
+  /**
+   * Merges into the stored profile, so keys another writer (or a newer prisma-mgmt) put there stay.
+   * `makeCurrent`: true makes it the current profile; `unless-another` only when no other profile
+   * that holds credentials is current (decided under the lock). Returns the current profile before and after.
+   */
+  async saveProfile(name: string, profile: Profile, {makeCurrent = true}: {makeCurrent?: boolean | 'unless-another'} = {}): Promise<{current?: string; previous?: string}> {
+    return this.update((config) => {
+      const previous = config.currentProfile
       config.profiles = {...config.profiles, [name]: {...config.profiles?.[name], ...profile}}
-      if (makeCurrent) config.currentProfile = name
+      const other = previous === undefined || previous === name ? undefined : config.profiles[previous]
+      if (makeCurrent === true || (makeCurrent === 'unless-another' && !(other && hasCredential(other)))) config.currentProfile = name
+      return {current: config.currentProfile, previous}
     })
   }
 
@@ -121,6 +136,30 @@ export class ProfileStore {
       const removed = {...profile}
       clearCredentials(profile)
       return removed
+    })
+  }
+
+  /**
+   * Logging out: the profile's credentials go (the rest stays). When it was the current profile
+   * (or, with none current, the one commands fall back to: `fallback`) and another still holds
+   * credentials, that one becomes current (the most recently saved, then by name), as `gh auth
+   * logout` switches to another account. Returns what was removed, and which profile commands
+   * used before and use after.
+   */
+  async logOut(name: string, {fallback}: {fallback?: string} = {}): Promise<{removed?: Profile; before?: string; after?: string}> {
+    return this.update((config) => {
+      const before = config.currentProfile ?? fallback
+      const profile = config.profiles?.[name]
+      let removed: Profile | undefined
+      if (profile && hasCredential(profile)) {
+        removed = {...profile}
+        clearCredentials(profile)
+      }
+      if (before === name) {
+        const next = profilesWithCredentials(config)[0]
+        if (next) config.currentProfile = next
+      }
+      return {removed, before, after: config.currentProfile ?? fallback}
     })
   }
 

@@ -36,6 +36,8 @@ Against Prisma's API, the browser login needs the client id of an OAuth app you 
 
 A service token is checked with the API (GET /v1/me) before it is saved. Nothing is saved when a login fails. The profile file has mode 0600.
 
+The login is saved to the current profile (or "default"), which stays or becomes current. With --profile (or PRISMA_MGMT_PROFILE) it is saved to that profile, which becomes current only when no other profile that is logged in is current: login says which profile is current, and \`profiles use <name>\` switches.
+
 Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-actions asks the runner for an OIDC token (audience prisma-cloud, from ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN) and exchanges it for a short-lived service token of the workspace the repository is connected to in the Prisma Console. The token is never printed; it is saved (with its expiry) only with --save. Without any token configured, every command does the same exchange on its own in such a job, for itself only (PRISMA_MGMT_OIDC=0 turns that off).`
 
   static override examples = [
@@ -110,7 +112,7 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
       throw error
     }
     // Merged under the store's lock into the profile as it is then, keeping keys this version does not know; a browser session it replaces goes.
-    await this.settings.store.saveProfile(profile.value, {
+    const current = await this.settings.store.saveProfile(profile.value, {
       apiUrl: apiUrl.source === 'default' ? undefined : apiUrl.value,
       token,
       credential: undefined,
@@ -119,8 +121,8 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
       expiresAt: undefined,
       workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,
       savedAt: this.deps.clock.now().toISOString(),
-    })
-    return this.loggedIn(me, profile.value, apiUrl)
+    }, {makeCurrent: becomesCurrent(profile)})
+    return this.loggedIn(me, profile.value, apiUrl, current)
   }
 
   private async browserLogin(mode: 'browser' | 'paste'): Promise<Me> {
@@ -141,6 +143,7 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
     const [{browserLogin}, {parseAuthBase}] = await Promise.all([import('../flows/browser-login.js'), import('../auth/oauth/discovery.js')])
     const http = await this.deps.oauthHttp()
     let me: Me | undefined
+    let current: Currentness | undefined
     try {
       await browserLogin({
         authUrl: authUrl.value,
@@ -156,7 +159,7 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
         say: (line) => this.io.stderr.write(`${line}\n`),
         finish: async (tokens) => {
           me = await this.checkSession(tokens, http, authUrl.value, clientId.value)
-          await this.settings.store.saveProfile(profile.value, {
+          ;(current = await this.settings.store.saveProfile(profile.value, {
             credential: 'oauth',
             token: undefined,
             accessToken: tokens.accessToken,
@@ -167,14 +170,14 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
             apiUrl: apiUrl.source === 'default' ? undefined : apiUrl.value,
             workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,
             savedAt: new Date().toISOString(),
-          })
+          }, {makeCurrent: becomesCurrent(profile)}))
           return me.workspace ? safe`Logged in to workspace ${me.workspace.name}.` : 'Logged in.'
         },
       })
     } finally {
       await http.close()
     }
-    return this.loggedIn(me!, profile.value, apiUrl)
+    return this.loggedIn(me!, profile.value, apiUrl, current)
   }
 
   /** The runner's OIDC token exchanged for a service token, checked with GET /v1/me, saved only with --save. */
@@ -195,8 +198,9 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
     const minted = await this.deps.mintGithubActionsToken({runner, expiresInSeconds: expiresIn})
     const me = await (await this.api({value: minted.value, source: 'flag'})).getMe()
     const workspace = me.workspace ? {id: me.workspace.id, name: me.workspace.name} : {id: minted.workspaceId, name: null}
+    let current: Currentness | undefined
     if (this.flags.save) {
-      await this.settings.store.saveProfile(profile.value, {
+      ;(current = await this.settings.store.saveProfile(profile.value, {
         apiUrl: apiUrl.source === 'default' ? undefined : apiUrl.value,
         credential: GITHUB_ACTIONS_CREDENTIAL,
         token: minted.value,
@@ -205,7 +209,7 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
         refreshToken: undefined,
         workspace: me.workspace ? {id: me.workspace.id, name: me.workspace.name} : undefined,
         savedAt: this.deps.clock.now().toISOString(),
-      })
+      }, {makeCurrent: becomesCurrent(profile)}))
     }
     const result: GithubActionsLogin = {
       credential: 'github-actions',
@@ -219,7 +223,7 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
     return this.document(result, () => {
       const where = workspace.name === null ? safe`workspace ${workspace.id}` : safe`workspace ${workspace.name} (${workspace.id})`
       const lines = [`Logged in to ${where} with GitHub Actions OIDC; the token expires at ${result.expiresAt}.`]
-      lines.push(this.flags.save ? safe`Saved to profile "${profile.value}".` : 'Not saved: pass --save to keep it in a profile for later commands of this job.')
+      lines.push(this.flags.save ? safe`Saved to profile "${profile.value}"` + currentness(profile.value, current) : 'Not saved: pass --save to keep it in a profile for later commands of this job.')
       if (apiUrl.source !== 'default') lines.push(safe`API URL: ${apiUrl.value} (from ${describeSource(apiUrl.source, 'api-url')})`)
       return lines.join('\n')
     })
@@ -240,11 +244,11 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
     }
   }
 
-  private loggedIn(me: Me, profile: string, apiUrl: Resolved<string>): Promise<Me> {
+  private loggedIn(me: Me, profile: string, apiUrl: Resolved<string>, current: Currentness | undefined): Promise<Me> {
     if (this.io.env[ENV.token]?.trim()) this.note(`Note: ${ENV.token} is set in your environment and is used before any profile.`)
     return this.document(me, () => {
       const where = me.workspace ? safe`workspace ${me.workspace.name} (${me.workspace.id})` : 'the API'
-      const lines = [`Logged in to ${where} as profile ${safe`"${profile}"`}.`]
+      const lines = [`Logged in to ${where} as profile ${safe`"${profile}"`}${currentness(profile, current)}`]
       if (apiUrl.source !== 'default') lines.push(safe`API URL: ${apiUrl.value} (from ${describeSource(apiUrl.source, 'api-url')})`)
       return lines.join('\n')
     })
@@ -265,4 +269,21 @@ Inside a GitHub Actions job with \`permissions: id-token: write\`, --github-acti
     }
     return cleanToken(await this.deps.prompter.secret('Paste your Prisma service token:'))
   }
+}
+
+/**
+ * A profile named by --profile or PRISMA_MGMT_PROFILE is for that command: it becomes current only
+ * when no other profile that holds credentials is; logging in to the current (or default) profile keeps it current.
+ */
+function becomesCurrent(profile: Resolved<string>): true | 'unless-another' {
+  return profile.source === 'flag' || profile.source === 'env' ? 'unless-another' : true
+}
+
+/** The current profile before and after a login saved one. */
+type Currentness = {current?: string; previous?: string}
+
+/** What login says of the current profile after saving `profile`, ending the sentence it follows. */
+function currentness(profile: string, {current, previous}: Currentness = {}): string {
+  if (current === profile) return previous === profile ? '; it is the current profile.' : '; it is now the current profile.'
+  return safe`. The current profile is still "${current}": use this one with --profile ${profile}, or make it current with \`prisma-mgmt profiles use ${profile}\`.`
 }

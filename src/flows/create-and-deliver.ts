@@ -1,8 +1,9 @@
 // Creating a project or a database: once the API has answered the POST, what it created (ids and
 // the one-time connection strings) reaches the user whatever happens next: an interrupt, a failing
-// status poll, the wait's timeout, or an error while rendering.
+// status poll, the wait's timeout, or an error while rendering. An interrupt says what it cut short
+// (a database still provisioning); one that came when nothing was left to wait for is no failure.
 import type {ManagementApi} from '../api/management-api.js'
-import {CliError, DeliveredError} from '../errors.js'
+import {CancelledError, CliError, DeliveredError} from '../errors.js'
 import type {Spinner} from '../render/spinner.js'
 import {watchInterrupts} from './interrupts.js'
 import {waitUntilReady} from './wait-until-ready.js'
@@ -54,19 +55,30 @@ export async function createAndDeliver<C extends object>(options: CreateAndDeliv
 
   let failure: unknown
   let lead: string | undefined
+  // What an interrupt cut short: the database as last seen, still not ready.
+  const stillNotReady = (database: {id: string}) => interrupts.error(`while database ${database.id} was still ${options.database(created)?.status ?? 'not ready'}`)
   try {
     const database = options.database(created)
-    if (interrupts.signal.aborted) throw interrupts.error(`before ${database ? `database ${database.id} was ready` : 'the output was printed'}`)
-    if (database && options.wait) {
-      const ready = await waitUntilReady(options.api, database, {
-        timeoutSeconds: options.timeoutSeconds,
-        spinner,
-        signal: interrupts.signal,
-        sleep: options.sleep,
-        onStatus: (status) => {
-          created = options.withStatus(created, status)
-        },
-      })
+    if (interrupts.signal.aborted) {
+      // The interrupt came while the POST was on its way: it cuts short only a wait still to come.
+      if (database && database.status !== 'ready') throw stillNotReady(database)
+      options.say(database ? `Nothing was left to wait for: database ${database.id} is ready.` : 'Nothing was left to wait for.')
+    } else if (database && options.wait) {
+      let ready: {status: string}
+      try {
+        ready = await waitUntilReady(options.api, database, {
+          timeoutSeconds: options.timeoutSeconds,
+          spinner,
+          signal: interrupts.signal,
+          sleep: options.sleep,
+          onStatus: (status) => {
+            created = options.withStatus(created, status)
+          },
+        })
+      } catch (error) {
+        if (error instanceof CancelledError && interrupts.signal.aborted) throw stillNotReady(database)
+        throw error
+      }
       created = options.withStatus(created, ready.status)
     }
   } catch (error) {

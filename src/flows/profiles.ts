@@ -1,8 +1,6 @@
 // Stored profiles as rows, and the one way to name one that does not exist.
 import type {Profile, StoredConfig} from '../auth/store.js'
 import {DEFAULT_API_URL} from '../auth/settings.js'
-import {UsageError} from '../errors.js'
-import {safe} from '../output/safe-text.js'
 import type {CredentialKind, ProfileRow} from '../output/resources.js'
 
 export function credentialOf(profile: Profile): CredentialKind | 'none' {
@@ -28,11 +26,4 @@ export function profileRows(config: StoredConfig, current: string): ProfileRow[]
     }))
 }
 
-/** A usage error for a profile name that is not stored, listing the ones that are. */
-export function unknownProfile(name: string, config: StoredConfig): UsageError {
-  const names = Object.keys(config.profiles ?? {}).sort()
-  return new UsageError(
-    safe`There is no profile named "${name}".`,
-    names.length > 0 ? safe`Profiles: ${names.join(', ')}.` : 'There are no profiles yet; `prisma-mgmt login` creates one.',
-  )
-}
+export {unknownProfile} from '../auth/settings.js'

@@ -37,7 +37,7 @@ export async function waitUntilReady<D extends {id: string; status: string}>(
   let status = database.status
   const interrupted = () => {
     const received = endingSignal(signal?.reason) ?? 'SIGINT'
-    return new CancelledError(`${SIGNAL_WORDS[received]} while waiting for database ${id} (last status: ${status})`, received)
+    return new CancelledError(`${SIGNAL_WORDS[received]} while database ${id} was still ${status}.`, received)
   }
   const deadline = Date.now() + timeoutSeconds * 1000
   let delay = FIRST_DELAY_MS

@@ -14,6 +14,21 @@ export interface FailureContext {
   secrets?: readonly (string | undefined)[]
   /** The command's flag names, for a did-you-mean on an unknown flag. */
   flagNames?: readonly string[]
+  /** The command that failed, to say what it takes when given an argument too many. */
+  command?: CommandShape
+}
+
+/** A command's id (`projects:list`) and its arguments as oclif declares them. */
+export interface CommandShape {
+  id: string
+  args?: Record<string, {required?: boolean}>
+}
+
+/** What a command takes, for a stray argument: `prisma-mgmt db rename` takes <db-id> <name>. */
+function argumentsTaken(command: CommandShape): string {
+  const name = `prisma-mgmt ${command.id.replaceAll(':', ' ')}`
+  const args = Object.entries(command.args ?? {}).map(([arg, {required}]) => (required ? `<${arg}>` : `[<${arg}>]`))
+  return `\`${name}\` ${args.length === 0 ? 'takes no arguments' : `takes ${args.join(' ')}`}; see \`${name} --help\`.`
 }
 
 /** The closest known flag to an unknown one, when it is close enough to be a typo. */
@@ -39,6 +54,9 @@ export async function reportFailure(error: unknown, context: FailureContext): Pr
     const suggestion = await closestFlag(unknownFlag[1].replace(/,$/, ''), context.flagNames)
     if (suggestion) failure.next = [`Did you mean ${suggestion}?`, failure.next].filter(Boolean).join('\n')
   }
+  if (context.command && /^Unexpected arguments?: /.test(failure.message)) failure.next = argumentsTaken(context.command)
+  // A generic next step names the command that failed.
+  if (context.command && failure.next) failure.next = failure.next.replaceAll('prisma-mgmt <command>', `prisma-mgmt ${context.command.id.replaceAll(':', ' ')}`)
   const secrets = (context.secrets ?? []).map((s) => s?.trim()).filter((s): s is string => Boolean(s && s.length >= 4))
   const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[token]'), text)
 

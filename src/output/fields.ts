@@ -11,9 +11,27 @@ export interface Field<T> {
   text: (row: T) => string
   /** The value for TSV and CSV, when it differs (timestamps in ISO 8601, exact numbers). */
   plain?: (row: T) => string
-  /** Never shortened to fit a terminal (ids, connection strings, secrets). */
+  /** Never shortened to fit a terminal (ids, connection strings, secrets, times). */
   whole?: boolean
-  /** The narrowest it may be shortened to (a date keeps its day: 11 shows `2026-11-28…`); default its header's width, at least 8. */
+  /**
+   * Never shortened either, but when even the table without every column that may be left out is
+   * too wide, the value wraps onto more lines inside its cell, every character kept (names people
+   * read and type back).
+   */
+  wrap?: boolean
+  /**
+   * When a table is too wide for the terminal, columns are left out in this order: 1 first, then
+   * 2, ... (the spec's last one to go is its STATUS, when it has one). Columns without it that are
+   * neither `whole` nor `wrap` are left out before every ranked one, the rightmost first; `whole`
+   * and `wrap` columns without it always stay. --columns turns leaving out off.
+   */
+  leaveOut?: number
+  /**
+   * On a terminal, when every row has the same value in this column, it is said once above the
+   * table as `<sayOnce>: <value>` (e.g. `Workspace: Acme`) instead of as a column. Not with --columns.
+   */
+  sayOnce?: string
+  /** The narrowest a shortened value may be (cut with `…`); default its header's width, at least 8. */
   min?: number
 }
 

@@ -20,12 +20,12 @@ import {grouped} from '../api/digits.js'
 import {ENDPOINT_ORDER, type ConnectionDetails, type EndpointDetails} from '../api/connection-details.js'
 import type {Field, FieldSpec} from './fields.js'
 
-/** `2026-11-28T09:58:12.345Z` → `2026-11-28 09:58 UTC`; anything unparsable is shown as given. */
+/** On a terminal, to the minute in UTC: `2026-11-28T09:58:12.345Z` → `2026-11-28 09:58`; anything unparsable is shown as given. */
 export function shortTime(iso: string | null | undefined): string {
   if (!iso) return '-'
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  return date.toISOString().slice(0, 16).replace('T', ' ')
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
@@ -47,17 +47,17 @@ export function orDash(value: string | number | null | undefined): string {
 
 const plainOrEmpty = (value: string | number | boolean | null | undefined) => (value === null || value === undefined ? '' : String(value))
 
-/** When it was created: short on a terminal (a shrunk date keeps its day), ISO 8601 in TSV and CSV. */
-function createdField<T extends {createdAt: string}>(): Field<T> {
-  return {name: 'created', header: 'CREATED', text: (row) => shortTime(row.createdAt), plain: (row) => row.createdAt, min: 11}
+/** When it was created: short on a terminal (never cut: left out whole when there is no room), ISO 8601 in TSV and CSV. */
+function createdField<T extends {createdAt: string}>(leaveOut: number): Field<T> {
+  return {name: 'created', header: 'CREATED', text: (row) => shortTime(row.createdAt), plain: (row) => row.createdAt, whole: true, leaveOut}
 }
 
 export const projectFields: FieldSpec<Project> = [
   {name: 'id', header: 'ID', text: (p) => p.id, whole: true},
-  {name: 'name', header: 'NAME', text: (p) => p.name},
-  {name: 'workspace', header: 'WORKSPACE', text: (p) => p.workspace.name},
-  {name: 'region', header: 'REGION', text: (p) => orDash(p.defaultRegion), plain: (p) => plainOrEmpty(p.defaultRegion)},
-  createdField(),
+  {name: 'name', header: 'NAME', text: (p) => p.name, wrap: true},
+  {name: 'workspace', header: 'WORKSPACE', text: (p) => p.workspace.name, sayOnce: 'Workspace', leaveOut: 3},
+  {name: 'region', header: 'REGION', text: (p) => orDash(p.defaultRegion), plain: (p) => plainOrEmpty(p.defaultRegion), whole: true, sayOnce: 'Region', leaveOut: 2},
+  createdField(1),
 ]
 
 /** Databases as lists answer them; single GETs share these fields. */
@@ -68,12 +68,12 @@ export type DatabaseRow = Pick<ListedDatabase, 'id' | 'name' | 'status' | 'isDef
 
 export const databaseFields: FieldSpec<DatabaseRow> = [
   {name: 'id', header: 'ID', text: (d) => d.id, whole: true},
-  {name: 'name', header: 'NAME', text: (d) => d.name},
-  {name: 'project', header: 'PROJECT', text: (d) => orDash(d.project?.id), plain: (d) => plainOrEmpty(d.project?.id), whole: true},
-  {name: 'region', header: 'REGION', text: (d) => orDash(d.region?.id), plain: (d) => plainOrEmpty(d.region?.id)},
-  {name: 'status', header: 'STATUS', text: (d) => d.status},
-  {name: 'default', header: 'DEFAULT', text: (d) => (d.isDefault ? 'yes' : 'no'), plain: (d) => String(d.isDefault)},
-  createdField(),
+  {name: 'name', header: 'NAME', text: (d) => d.name, wrap: true},
+  {name: 'project', header: 'PROJECT', text: (d) => orDash(d.project?.id), plain: (d) => plainOrEmpty(d.project?.id), whole: true, sayOnce: 'Project', leaveOut: 4},
+  {name: 'region', header: 'REGION', text: (d) => orDash(d.region?.id), plain: (d) => plainOrEmpty(d.region?.id), whole: true, sayOnce: 'Region', leaveOut: 3},
+  {name: 'status', header: 'STATUS', text: (d) => d.status, whole: true, leaveOut: 5},
+  {name: 'default', header: 'DEFAULT', text: (d) => (d.isDefault ? 'yes' : 'no'), plain: (d) => String(d.isDefault), whole: true, leaveOut: 2},
+  createdField(1),
 ]
 
 function endpointSummary(endpoints: Connection['endpoints'], separator: string): string {
@@ -87,22 +87,22 @@ function endpointSummary(endpoints: Connection['endpoints'], separator: string):
 
 export const connectionFields: FieldSpec<Connection> = [
   {name: 'id', header: 'ID', text: (c) => c.id, whole: true},
-  {name: 'name', header: 'NAME', text: (c) => c.name},
-  {name: 'kind', header: 'KIND', text: (c) => c.kind},
-  {name: 'endpoints', header: 'ENDPOINTS', text: (c) => endpointSummary(c.endpoints, '\n') || '-', plain: (c) => endpointSummary(c.endpoints, ' ')},
-  createdField(),
+  {name: 'name', header: 'NAME', text: (c) => c.name, wrap: true},
+  {name: 'kind', header: 'KIND', text: (c) => c.kind, whole: true, leaveOut: 2},
+  {name: 'endpoints', header: 'ENDPOINTS', text: (c) => endpointSummary(c.endpoints, '\n') || '-', plain: (c) => endpointSummary(c.endpoints, ' '), leaveOut: 3},
+  createdField(1),
 ]
 
 export const workspaceFields: FieldSpec<Workspace> = [
   {name: 'id', header: 'ID', text: (w) => w.id, whole: true},
-  {name: 'name', header: 'NAME', text: (w) => w.name},
-  createdField(),
+  {name: 'name', header: 'NAME', text: (w) => w.name, wrap: true},
+  createdField(1),
 ]
 
 export const regionFields: FieldSpec<PostgresRegion> = [
   {name: 'id', header: 'ID', text: (r) => r.id, whole: true},
-  {name: 'name', header: 'NAME', text: (r) => r.name},
-  {name: 'status', header: 'STATUS', text: (r) => r.status},
+  {name: 'name', header: 'NAME', text: (r) => r.name, wrap: true},
+  {name: 'status', header: 'STATUS', text: (r) => r.status, whole: true, leaveOut: 1},
 ]
 
 /** A region of any product: Postgres regions have a status; GET /v1/regions names each one's product. */
@@ -117,26 +117,39 @@ export interface AnyRegion {
 export function anyRegionFields(): FieldSpec<AnyRegion> {
   return [
     {name: 'id', header: 'ID', text: (r) => r.id, whole: true},
-    {name: 'name', header: 'NAME', text: (r) => r.name},
-    {name: 'product', header: 'PRODUCT', text: (r) => orDash(r.product), plain: (r) => plainOrEmpty(r.product)},
-    {name: 'status', header: 'STATUS', text: (r) => orDash(r.status), plain: (r) => plainOrEmpty(r.status)},
+    {name: 'name', header: 'NAME', text: (r) => r.name, wrap: true},
+    {name: 'product', header: 'PRODUCT', text: (r) => orDash(r.product), plain: (r) => plainOrEmpty(r.product), whole: true, leaveOut: 1},
+    {name: 'status', header: 'STATUS', text: (r) => orDash(r.status), plain: (r) => plainOrEmpty(r.status), whole: true, leaveOut: 2},
   ]
 }
 
 export const backupFields: FieldSpec<Backup> = [
   {name: 'id', header: 'ID', text: (b) => b.id, whole: true},
-  {name: 'type', header: 'TYPE', text: (b) => b.backupType},
-  {name: 'status', header: 'STATUS', text: (b) => b.status},
-  {name: 'size', header: 'SIZE', text: (b) => humanBytes(b.size), plain: (b) => plainOrEmpty(b.size)},
-  createdField(),
+  {name: 'type', header: 'TYPE', text: (b) => b.backupType, whole: true, leaveOut: 1},
+  {name: 'status', header: 'STATUS', text: (b) => b.status, whole: true, leaveOut: 4},
+  {name: 'size', header: 'SIZE', text: (b) => humanBytes(b.size), plain: (b) => plainOrEmpty(b.size), whole: true, leaveOut: 2},
+  // Which backup to restore is read from when it was taken: it goes after the type and size.
+  createdField(3),
 ]
 
+/** A used amount and its unit: rounded on a terminal (`0.00787 GiB`), exact elsewhere (`0.007865 GiB`). */
+function amountField(name: 'operations' | 'storage', header: string, leaveOut: number): Field<Usage> {
+  return {
+    name,
+    header,
+    text: (u) => `${grouped(u.metrics[name].used)} ${u.metrics[name].unit}`,
+    plain: (u) => `${u.metrics[name].used} ${u.metrics[name].unit}`,
+    whole: true,
+    leaveOut,
+  }
+}
+
 export const usageFields: FieldSpec<Usage> = [
-  {name: 'start', header: 'START', text: (u) => shortTime(u.period.start), plain: (u) => u.period.start},
-  {name: 'end', header: 'END', text: (u) => shortTime(u.period.end), plain: (u) => u.period.end},
-  {name: 'operations', header: 'OPERATIONS', text: (u) => `${grouped(u.metrics.operations.used)} ${u.metrics.operations.unit}`, plain: (u) => String(u.metrics.operations.used)},
-  {name: 'storage', header: 'STORAGE', text: (u) => `${grouped(u.metrics.storage.used)} ${u.metrics.storage.unit}`, plain: (u) => String(u.metrics.storage.used)},
-  {name: 'generated', header: 'GENERATED', text: (u) => shortTime(u.generatedAt), plain: (u) => u.generatedAt},
+  {name: 'start', header: 'START', text: (u) => shortTime(u.period.start), plain: (u) => u.period.start, whole: true, leaveOut: 2},
+  {name: 'end', header: 'END', text: (u) => shortTime(u.period.end), plain: (u) => u.period.end, whole: true, leaveOut: 3},
+  amountField('operations', 'OPERATIONS', 4),
+  amountField('storage', 'STORAGE', 5),
+  {name: 'generated', header: 'GENERATED', text: (u) => shortTime(u.generatedAt), plain: (u) => u.generatedAt, whole: true, leaveOut: 1},
 ]
 
 /** How the CLI authenticates, as people call it. */
@@ -215,68 +228,71 @@ export interface ProfileRow {
 
 export const profileFields: FieldSpec<ProfileRow> = [
   {name: 'name', header: 'NAME', text: (p) => p.name, whole: true},
-  {name: 'credential', header: 'CREDENTIAL', text: (p) => p.credential},
-  {name: 'workspace', header: 'WORKSPACE', text: (p) => orDash(p.workspace?.name), plain: (p) => plainOrEmpty(p.workspace?.name)},
-  {name: 'api-url', header: 'API URL', text: (p) => p.apiUrl, whole: true},
-  {name: 'current', header: 'CURRENT', text: (p) => (p.current ? '*' : ''), plain: (p) => (p.current ? '*' : '')},
+  {name: 'credential', header: 'CREDENTIAL', text: (p) => p.credential, whole: true, leaveOut: 2},
+  {name: 'workspace', header: 'WORKSPACE', text: (p) => orDash(p.workspace?.name), plain: (p) => plainOrEmpty(p.workspace?.name), leaveOut: 3},
+  {name: 'api-url', header: 'API URL', text: (p) => p.apiUrl, whole: true, sayOnce: 'API URL', leaveOut: 1},
+  {name: 'current', header: 'CURRENT', text: (p) => (p.current ? '*' : ''), plain: (p) => (p.current ? '*' : ''), whole: true, leaveOut: 4},
 ]
 
 /** A service token as lists show it: the API's hint of its value, never the value. */
 export const serviceTokenFields: FieldSpec<ServiceToken> = [
   {name: 'id', header: 'ID', text: (t) => t.id, whole: true},
-  {name: 'name', header: 'NAME', text: (t) => t.name},
-  {name: 'hint', header: 'HINT', text: (t) => t.valueHint, whole: true},
-  createdField(),
-  {name: 'expires', header: 'EXPIRES', text: (t) => (t.expiresAt ? shortTime(t.expiresAt) : 'never'), plain: (t) => plainOrEmpty(t.expiresAt), min: 11},
+  {name: 'name', header: 'NAME', text: (t) => t.name, wrap: true},
+  {name: 'hint', header: 'HINT', text: (t) => t.valueHint, whole: true, leaveOut: 2},
+  createdField(1),
+  {name: 'expires', header: 'EXPIRES', text: (t) => (t.expiresAt ? shortTime(t.expiresAt) : 'never'), plain: (t) => plainOrEmpty(t.expiresAt), whole: true, leaveOut: 3},
 ]
 
 /** A service token just created: its value, which the API shows this once. */
 export const createdServiceTokenFields: FieldSpec<CreatedServiceToken> = [
   {name: 'id', header: 'ID', text: (t) => t.id, whole: true},
-  {name: 'name', header: 'NAME', text: (t) => t.name},
+  {name: 'name', header: 'NAME', text: (t) => t.name, wrap: true},
   {name: 'value', header: 'VALUE', text: (t) => t.value, whole: true},
-  createdField(),
-  {name: 'expires', header: 'EXPIRES', text: (t) => (t.expiresAt ? shortTime(t.expiresAt) : 'never'), plain: (t) => plainOrEmpty(t.expiresAt), min: 11},
+  createdField(1),
+  {name: 'expires', header: 'EXPIRES', text: (t) => (t.expiresAt ? shortTime(t.expiresAt) : 'never'), plain: (t) => plainOrEmpty(t.expiresAt), whole: true, leaveOut: 2},
 ]
 
 /** A bucket: NAME is a label; PROVIDER NAME is the bucket's name at the S3 endpoint. */
 export const bucketFields: FieldSpec<Bucket> = [
   {name: 'id', header: 'ID', text: (b) => b.id, whole: true},
-  {name: 'name', header: 'NAME', text: (b) => b.name},
-  {name: 'provider-name', header: 'PROVIDER NAME', text: (b) => b.providerName, whole: true},
-  {name: 'project', header: 'PROJECT', text: (b) => b.project.id, whole: true},
-  {name: 'branch', header: 'BRANCH', text: (b) => orDash(b.branchId), plain: (b) => plainOrEmpty(b.branchId)},
-  {name: 'status', header: 'STATUS', text: (b) => b.status},
-  createdField(),
+  {name: 'name', header: 'NAME', text: (b) => b.name, wrap: true},
+  // What S3 clients are given: it goes only after the project it belongs to.
+  {name: 'provider-name', header: 'PROVIDER NAME', text: (b) => b.providerName, whole: true, leaveOut: 4},
+  {name: 'project', header: 'PROJECT', text: (b) => b.project.id, whole: true, sayOnce: 'Project', leaveOut: 3},
+  {name: 'branch', header: 'BRANCH', text: (b) => orDash(b.branchId), plain: (b) => plainOrEmpty(b.branchId), whole: true, leaveOut: 2},
+  {name: 'status', header: 'STATUS', text: (b) => b.status, whole: true, leaveOut: 5},
+  createdField(1),
 ]
 
 /** A bucket key as lists show it: the API's hint of its secret, never the secret. */
 export const bucketKeyFields: FieldSpec<BucketKey> = [
   {name: 'id', header: 'ID', text: (k) => k.id, whole: true},
-  {name: 'name', header: 'NAME', text: (k) => k.name},
-  {name: 'role', header: 'ROLE', text: (k) => k.role},
-  {name: 'hint', header: 'HINT', text: (k) => k.valueHint, whole: true},
-  createdField(),
+  {name: 'name', header: 'NAME', text: (k) => k.name, wrap: true},
+  {name: 'role', header: 'ROLE', text: (k) => k.role, whole: true, leaveOut: 3},
+  {name: 'hint', header: 'HINT', text: (k) => k.valueHint, whole: true, leaveOut: 2},
+  createdField(1),
 ]
 
 /** A bucket key just created: everything an S3 client needs, the secret included, which the API shows this once. */
 export const createdBucketKeyFields: FieldSpec<CreatedBucketKey> = [
   {name: 'id', header: 'ID', text: (k) => k.id, whole: true},
-  {name: 'name', header: 'NAME', text: (k) => k.name},
-  {name: 'role', header: 'ROLE', text: (k) => k.role},
+  {name: 'name', header: 'NAME', text: (k) => k.name, wrap: true},
+  {name: 'role', header: 'ROLE', text: (k) => k.role, whole: true, leaveOut: 2},
   {name: 'bucket', header: 'BUCKET', text: (k) => k.bucketName, whole: true},
   {name: 'endpoint', header: 'ENDPOINT', text: (k) => k.endpoint, whole: true},
   {name: 'access-key-id', header: 'ACCESS KEY ID', text: (k) => k.accessKeyId, whole: true},
   {name: 'secret-access-key', header: 'SECRET ACCESS KEY', text: (k) => k.secretAccessKey, whole: true},
-  createdField(),
+  // The secret and what reaches the bucket with it are never left out.
+  createdField(1),
 ]
 
 /** An OAuth application with access to a workspace, and who let it in. */
 export const integrationFields: FieldSpec<Integration> = [
   {name: 'id', header: 'ID', text: (i) => i.id, whole: true},
-  {name: 'app', header: 'APP', text: (i) => i.client.name},
-  {name: 'client', header: 'CLIENT ID', text: (i) => i.client.id, whole: true},
-  {name: 'scopes', header: 'SCOPES', text: (i) => i.scopes.join(' ') || '-', plain: (i) => i.scopes.join(' ')},
-  {name: 'user', header: 'AUTHORIZED BY', text: (i) => i.createdByUser.email},
-  createdField(),
+  {name: 'app', header: 'APP', text: (i) => i.client.name, wrap: true},
+  // `integrations revoke --client` takes it.
+  {name: 'client', header: 'CLIENT ID', text: (i) => i.client.id, whole: true, leaveOut: 4},
+  {name: 'scopes', header: 'SCOPES', text: (i) => i.scopes.join(' ') || '-', plain: (i) => i.scopes.join(' '), leaveOut: 2},
+  {name: 'user', header: 'AUTHORIZED BY', text: (i) => i.createdByUser.email, whole: true, leaveOut: 3},
+  createdField(1),
 ]

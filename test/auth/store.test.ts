@@ -125,7 +125,7 @@ describe('ProfileStore under concurrent writers and hostile files', () => {
     const store = new ProfileStore(dir)
     await store.saveProfile('first', {token: 'first-token'})
     const holder = await lockfile.lock(store.path, {realpath: false, lockfilePath: store.lockPath})
-    let pending: Promise<void> | undefined
+    let pending: Promise<unknown> | undefined
     try {
       pending = store.saveProfile('mine', {token: 'mine-token'}, {makeCurrent: false})
       // What another process writes while it holds the lock.
@@ -260,6 +260,56 @@ describe('stored tokens and DEBUG output', () => {
       assert.deepEqual([...secrets], ['stored-token'], `secrets registered: ${[...secrets].join(', ')}`)
     } finally {
       delete global[REGISTRY]
+      await removeDir(home)
+    }
+  })
+})
+
+describe('the current profile through login and logout', () => {
+  it('saveProfile unless-another: a logged-in current profile stays current; one without credentials, or none, gives way', async () => {
+    const home = await tempDir()
+    try {
+      const store = new ProfileStore(join(home, 'prisma-mgmt'))
+      assert.deepEqual(await store.saveProfile('first', {token: 't1'}, {makeCurrent: 'unless-another'}), {current: 'first', previous: undefined}, 'no current profile yet')
+      assert.deepEqual(await store.saveProfile('second', {token: 't2'}, {makeCurrent: 'unless-another'}), {current: 'first', previous: 'first'}, 'first holds a token')
+      assert.deepEqual(await store.saveProfile('first', {token: 't1b'}, {makeCurrent: 'unless-another'}), {current: 'first', previous: 'first'}, 'saving the current one')
+      await store.removeCredentials('first')
+      assert.deepEqual(await store.saveProfile('second', {token: 't2b'}, {makeCurrent: 'unless-another'}), {current: 'second', previous: 'first'}, 'first holds nothing now')
+      assert.deepEqual(await store.saveProfile('first', {token: 't1c'}), {current: 'first', previous: 'second'}, 'true always makes it current')
+    } finally {
+      await removeDir(home)
+    }
+  })
+
+  it('logOut of the current profile: the most recently saved profile with credentials (then by name) becomes current; none leaves it', async () => {
+    const home = await tempDir()
+    try {
+      const store = new ProfileStore(join(home, 'prisma-mgmt'))
+      await store.saveProfile('b', {token: 'tb', savedAt: '2026-11-01T00:00:00.000Z'})
+      await store.saveProfile('a', {token: 'ta', savedAt: '2026-11-01T00:00:00.000Z'}, {makeCurrent: false})
+      await store.saveProfile('old', {token: 'to', savedAt: '2026-10-01T00:00:00.000Z'}, {makeCurrent: false})
+      await store.saveProfile('newest', {token: 'tn', savedAt: '2026-11-20T00:00:00.000Z'})
+      const first = await store.logOut('newest')
+      assert.deepEqual(first, {removed: {token: 'tn', savedAt: '2026-11-20T00:00:00.000Z'}, before: 'newest', after: 'a'}, 'a and b were saved together: by name')
+      assert.deepEqual(await store.logOut('old'), {removed: {token: 'to', savedAt: '2026-10-01T00:00:00.000Z'}, before: 'a', after: 'a'}, 'not the current one: nothing changes')
+      assert.deepEqual((await store.logOut('a')).after, 'b')
+      const last = await store.logOut('b')
+      assert.deepEqual([last.before, last.after], ['b', 'b'], 'no other profile holds credentials: b stays current')
+      assert.deepEqual(await store.logOut('b'), {removed: undefined, before: 'b', after: 'b'}, 'a second logout removes nothing')
+    } finally {
+      await removeDir(home)
+    }
+  })
+
+  it('logOut with no current profile treats the fallback as current', async () => {
+    const home = await tempDir()
+    try {
+      const store = new ProfileStore(join(home, 'prisma-mgmt'))
+      await store.saveProfile('default', {token: 'td'}, {makeCurrent: false})
+      await store.saveProfile('ci', {token: 'tc'}, {makeCurrent: false})
+      assert.deepEqual(await store.logOut('default', {fallback: 'default'}), {removed: {token: 'td'}, before: 'default', after: 'ci'})
+      assert.equal(await store.currentProfileName(), 'ci')
+    } finally {
       await removeDir(home)
     }
   })

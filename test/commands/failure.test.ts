@@ -4,7 +4,9 @@ import {describe, it} from 'node:test'
 import {Errors} from '@oclif/core'
 
 import {ApiError, InvalidResponseError, NetworkError, TimeoutError} from '../../src/api/errors.js'
-import {AuthError, CancelledError, ConfigError, DeliveredError, describeFailure, UsageError} from '../../src/errors.js'
+import {AdvisedError, AuthError, CancelledError, ConfigError, DeliveredError, describeFailure, UsageError} from '../../src/errors.js'
+import {reportFailure} from '../../src/output/failure.js'
+import {fakeIO} from '../unit/fake-io.js'
 
 describe('describeFailure: one place maps every error to the contract\'s exit code', () => {
   const cases: [string, unknown, number, string][] = [
@@ -40,6 +42,18 @@ describe('describeFailure: one place maps every error to the contract\'s exit co
     const failure = describeFailure(new ApiError(400, 'validation-error', 'Invalid region.', 'See GET /v1/regions/postgres for the list.'))
     assert.equal(failure.hint, 'See GET /v1/regions/postgres for the list.')
     assert.equal(failure.next, 'Check the values you passed: `prisma-mgmt <command> --help` shows what each flag takes.')
+  })
+
+  it('a generic next step names the command that failed, in the CLI\'s words', async () => {
+    const io = fakeIO()
+    const code = await reportFailure(new ApiError(400, 'validation-error', 'name must be at most 255 characters long, got 300.'), {io, command: {id: 'db:rename', args: {}}})
+    assert.equal(code, 2)
+    assert.equal(io.stderr.text, 'Error: name must be at most 255 characters long, got 300.\nCheck the values you passed: `prisma-mgmt db rename --help` shows what each flag takes.\n')
+  })
+
+  it('an advised error keeps the cause\'s exit code, code, hint and status, and gives its own next step', () => {
+    const failure = describeFailure(new AdvisedError(new ApiError(403, 'forbidden', 'No.', 'Send isDefault: true.'), 'Pass --default.'))
+    assert.deepEqual(failure, {exitCode: 3, code: 'forbidden', message: 'No.', hint: 'Send isDefault: true.', status: 403, next: 'Pass --default.'})
   })
 
   it('keeps the API\'s hint and status', () => {

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {Emulator, parseJson, removeDir, run, tempDir, tsv, tsvHeader} from './harness.js'
+import {Terminal} from './terminal.js'
 
 describe('login, logout, whoami', () => {
   let emulator: Emulator
@@ -28,7 +29,7 @@ describe('login, logout, whoami', () => {
     const result = await run(['login', '--token', emulator.token], {env: bare(), emulator})
     assert.equal(result.code, 0, result.stderr)
     const me = await emulator.call<{data: {workspace: {id: string; name: string}}}>('GET', '/v1/me')
-    assert.equal(result.stdout.split('\n')[0], `Logged in to workspace ${me.body.data.workspace.name} (${me.body.data.workspace.id}) as profile "default".`)
+    assert.equal(result.stdout.split('\n')[0], `Logged in to workspace ${me.body.data.workspace.name} (${me.body.data.workspace.id}) as profile "default"; it is now the current profile.`)
     const file = await stat(configFile())
     assert.equal(file.mode & 0o777, 0o600)
     assert.equal((await stat(join(home, 'prisma-mgmt'))).mode & 0o777, 0o700)
@@ -88,16 +89,15 @@ describe('login, logout, whoami', () => {
     home = await tempDir()
     const login = await run(['login', '--token', emulator.token, '--profile', 'staging'], {env: bare(), emulator})
     assert.equal(login.code, 0, login.stderr)
-    assert.match(login.stdout, /as profile "staging"\./)
+    // The first profile there is becomes the current one.
+    assert.match(login.stdout, /as profile "staging"; it is now the current profile\.\n/)
     const viaEnv = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MGMT_PROFILE: 'staging'}, emulator})
     assert.equal(viaEnv.code, 0, viaEnv.stderr)
     assert.deepEqual(tsv(viaEnv.stdout).map((row) => row.PROFILE), ['staging'], `PROFILE in: ${viaEnv.stdout}`)
-    // A profile with no token is an auth error that says which profile.
-    const other = await run(['whoami'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator: emulator}).then(() =>
-      run(['whoami', '--profile', 'nobody'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator}),
-    )
-    assert.equal(other.code, 3, other.stderr)
-    assert.match(other.stderr, /^Error: Not logged in: no token for profile "nobody"\.$/m)
+    // A profile that does not exist is a usage error that names the ones there are.
+    const other = await run(['whoami', '--profile', 'nobody'], {env: {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}, emulator})
+    assert.equal(other.code, 2, other.stderr)
+    assert.equal(other.stderr, 'Error: There is no profile named "nobody" (from --profile).\nProfiles: staging.\n')
     await removeDir(home)
   })
 
@@ -106,24 +106,79 @@ describe('login, logout, whoami', () => {
     await run(['login', '--token', emulator.token], {env: bare(), emulator})
     const first = await run(['logout'], {env: {XDG_CONFIG_HOME: home}, emulator})
     assert.equal(first.code, 0, first.stderr)
-    assert.equal(first.stdout, 'Logged out: removed the token of profile "default".\n')
+    assert.equal(first.stdout, 'Logged out: removed the token of profile "default".\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n')
     const saved = JSON.parse(await readFile(configFile(), 'utf8'))
     assert.equal(saved.profiles.default.token, undefined)
     assert.equal(saved.profiles.default.apiUrl, emulator.url)
     const second = await run(['logout'], {env: {XDG_CONFIG_HOME: home}, emulator})
     assert.equal(second.code, 0, second.stderr)
-    assert.equal(second.stdout, 'Profile "default" had no stored token; nothing to remove.\n')
+    assert.equal(second.stdout, 'Profile "default" had no stored token; nothing to remove.\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n')
     const whoami = await run(['whoami'], {env: {XDG_CONFIG_HOME: home}, emulator})
     assert.equal(whoami.code, 3, whoami.stderr)
     assert.match(whoami.stderr, /^Error: Not logged in: no token for profile "default"\.\nRun `prisma-mgmt login`, pass --token, or set PRISMA_SERVICE_TOKEN\.\n$/)
-    // --json says the same as one document.
+    // --json says the same as one document. The current profile held no token: ci became current.
     await run(['login', '--token', emulator.token, '--profile', 'ci'], {env: bare(), emulator})
     for (const removed of [true, false]) {
       const json = await run(['logout', '--profile', 'ci', '--json'], {env: {XDG_CONFIG_HOME: home}, emulator})
       assert.equal(json.code, 0, json.stderr)
-      assert.equal(json.stdout, `${JSON.stringify({profile: 'ci', removed}, null, 2)}\n`, `logout --json when the token was ${removed ? '' : 'not '}there`)
+      assert.equal(json.stdout, `${JSON.stringify({profile: 'ci', removed, current: 'ci'}, null, 2)}\n`, `logout --json when the token was ${removed ? '' : 'not '}there`)
       assert.equal(json.stderr, '', 'nothing on stderr')
     }
+    await removeDir(home)
+  })
+
+  it('login --profile beside a logged-in profile leaves it current and says so; logout of the current one makes the other current, and the next command uses it', async () => {
+    home = await tempDir()
+    const env = {XDG_CONFIG_HOME: home}
+    const first = await run(['login', '--token', emulator.token], {env: bare(), emulator})
+    assert.equal(first.code, 0, first.stderr)
+    const second = await run(['login', '--token', emulator.token, '--profile', 'ci'], {env: bare(), emulator})
+    assert.equal(second.code, 0, second.stderr)
+    assert.match(
+      second.stdout,
+      /^Logged in to workspace .+ as profile "ci"\. The current profile is still "default": use this one with --profile ci, or make it current with `prisma-mgmt profiles use ci`\.\n/,
+    )
+    assert.equal(JSON.parse(await readFile(configFile(), 'utf8')).currentProfile, 'default')
+    const listed = await run(['profiles', 'list', '--columns', 'name,current'], {env, emulator})
+    assert.equal(listed.stdout, 'NAME\tCURRENT\nci\t\ndefault\t*\n')
+
+    const out = await run(['logout'], {env, emulator})
+    assert.equal(out.code, 0, out.stderr)
+    const me = await emulator.call<{data: {workspace: {name: string}}}>('GET', '/v1/me')
+    assert.equal(out.stdout, `Logged out: removed the token of profile "default".\nProfile "ci" (workspace ${me.body.data.workspace.name}) is now the current profile.\n`)
+    const next = await run(['whoami', '--columns', 'profile'], {env, emulator})
+    assert.equal(next.code, 0, `the next command runs as ci, not "Not logged in": ${next.stderr}`)
+    assert.equal(next.stdout, 'PROFILE\nci\n')
+    // Asking for the profile logged out of names the one that is logged in.
+    const named = await run(['whoami', '--profile', 'default'], {env, emulator})
+    assert.equal(named.code, 3, named.stderr)
+    assert.equal(
+      named.stderr,
+      'Error: Not logged in: no token for profile "default".\nProfiles logged in: ci. Use one with --profile <name> or `prisma-mgmt profiles use <name>`, or log this one in: `prisma-mgmt login --profile default`.\n',
+    )
+    await removeDir(home)
+  })
+
+  it('on an 80-column terminal: login --profile and logout say which profile is current', async () => {
+    home = await tempDir()
+    const env = {XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url}
+    async function onTerminal(args: string[]): Promise<string> {
+      const terminal = await Terminal.start(args, env, 80)
+      try {
+        assert.equal(await terminal.exitCode(), 0, await terminal.screen())
+        // Long lines wrap at 80 columns; joined again, they are the sentences.
+        return (await terminal.screen()).replaceAll('\n', ' ').replaceAll(/ +/g, ' ')
+      } finally {
+        await terminal.close()
+      }
+    }
+    assert.match(await onTerminal(['login', '--token', emulator.token]), /as profile "default"; it is now the current profile\./)
+    assert.match(
+      await onTerminal(['login', '--token', emulator.token, '--profile', 'ci']),
+      /as profile "ci"\. The current profile is still "default": use this one with --profile ci, or make it current with `prisma-mgmt profiles use ci`\./,
+    )
+    assert.match(await onTerminal(['logout']), /Logged out: removed the token of profile "default"\. Profile "ci" \(workspace .+\) is now the current profile\./)
+    assert.match(await onTerminal(['logout']), /Logged out: removed the token of profile "ci"\. No other profile is logged in: log in again with `prisma-mgmt login`\./)
     await removeDir(home)
   })
 

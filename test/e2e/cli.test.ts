@@ -37,7 +37,7 @@ describe('the binary itself', () => {
   it('db --help describes its topics as topics, not by one of their commands', async () => {
     const help = await run(['db', '--help'])
     assert.equal(help.code, 0, help.stderr)
-    assert.match(help.stdout, /^ {2}db backups\s+Backups of a database$/m, help.stdout)
+    assert.match(help.stdout, /^ {2}db backups\s+List the backups of a database$/m, help.stdout)
     assert.match(help.stdout, /^ {2}db connections\s+Connections of a database: list, rotate and delete their/m, help.stdout)
   })
 
@@ -87,6 +87,49 @@ describe('the binary itself', () => {
     const far = await run(['zzzzzz'])
     assert.equal(far.code, 127, `exit code; stderr: ${far.stderr}`)
     assert.equal(far.stderr, 'Error: "zzzzzz" is not a prisma-mgmt command.\nRun `prisma-mgmt help` for a list of commands.\n', 'no far-fetched guess')
+  })
+
+  it('a stray argument is a usage error (exit 2) naming it, for every command, before anything runs', async () => {
+    const manifest = JSON.parse(await readFile(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {args: Record<string, {required?: boolean}>}>}
+    for (const [id, command] of Object.entries(manifest.commands)) {
+      const words = id.split(':')
+      // Every argument it takes filled in (ids that pass the parser's check), then one too many.
+      const args = Object.keys(command.args).map((name) => `given-${name}`)
+      const name = `prisma-mgmt ${words.join(' ')}`
+      const takes = Object.entries(command.args).map(([arg, {required}]) => (required ? `<${arg}>` : `[<${arg}>]`))
+      const next = `\`${name}\` ${takes.length === 0 ? 'takes no arguments' : `takes ${takes.join(' ')}`}; see \`${name} --help\`.`
+      // No API is reachable: a command that ran past its parser would fail another way.
+      const env = {PRISMA_MANAGEMENT_API_URL: 'http://127.0.0.1:9', PRISMA_SERVICE_TOKEN: 'sk_stray_argument_test', XDG_CONFIG_HOME: '/nonexistent'}
+      const result = await run([...words, ...args, 'extra-arg'], {env, secrets: ['sk_stray_argument_test']})
+      assert.equal(result.code, 2, `${name}: exit 2, stderr:\n${result.stderr}`)
+      assert.equal(result.stdout, '', `${name}: nothing on stdout`)
+      assert.equal(result.stderr, `Error: Unexpected argument: extra-arg\n${next}\n`, `${name}: stderr`)
+    }
+  })
+
+  it('stray arguments with --json: the usage error document names them; two are both named', async () => {
+    const json = await run(['projects', 'list', 'extra-arg', '--json'], {env: {PRISMA_MANAGEMENT_API_URL: 'http://127.0.0.1:9', PRISMA_SERVICE_TOKEN: 'sk_stray'}})
+    assert.equal(json.code, 2, json.stderr)
+    assert.deepEqual(JSON.parse(json.stdout), {error: {code: 'usage', message: 'Unexpected argument: extra-arg'}})
+    const two = await run(['whoami', 'one', 'two'])
+    assert.equal(two.code, 2, two.stderr)
+    assert.equal(two.stderr, 'Error: Unexpected arguments: one, two\n`prisma-mgmt whoami` takes no arguments; see `prisma-mgmt whoami --help`.\n')
+    // A word that starts no command is still an unknown command.
+    const unknown = await run(['projects', 'lst', 'extra-arg'])
+    assert.equal(unknown.code, 127, unknown.stderr)
+    assert.match(unknown.stderr, /^Error: "projects lst extra-arg" is not a prisma-mgmt command\.$/m)
+  })
+
+  it('a stray argument on an 80-column terminal: exit 2 naming it, not an unknown command', async () => {
+    const terminal = await Terminal.start(['projects', 'list', 'extra-arg'], {PRISMA_MANAGEMENT_API_URL: 'http://127.0.0.1:9', PRISMA_SERVICE_TOKEN: 'sk_stray_terminal'}, 80)
+    try {
+      assert.equal(await terminal.exitCode(), 2, await terminal.screen())
+      const screen = await terminal.screen()
+      assert.match(screen, /^Error: Unexpected argument: extra-arg\n`prisma-mgmt projects list` takes no arguments; see `prisma-mgmt projects list --help`\.$/m, screen)
+      assert.ok(!screen.includes('is not a prisma-mgmt command'), screen)
+    } finally {
+      await terminal.close()
+    }
   })
 
   it('a mistyped command on a real terminal prints the same suggestion and runs nothing', async () => {

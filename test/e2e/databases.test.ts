@@ -254,9 +254,9 @@ describe('databases, connections, backups, usage', () => {
     const [usage, ...more] = tsv(table.stdout)
     assert.equal(more.length, 0, `one row: ${table.stdout}`)
     assert.deepEqual([usage.START, usage.END], ['2026-11-01T00:00:00.000Z', '2026-11-27T23:59:59.999Z'], `the period: ${table.stdout}`)
-    // Plain numbers, in the units --json names.
-    assert.match(usage.OPERATIONS, /^\d+$/, `OPERATIONS: ${table.stdout}`)
-    assert.match(usage.STORAGE, /^\d+(\.\d+)?$/, `STORAGE: ${table.stdout}`)
+    // Exact numbers with the units --json names.
+    assert.match(usage.OPERATIONS, /^\d+ ops$/, `OPERATIONS: ${table.stdout}`)
+    assert.match(usage.STORAGE, /^\d+(\.\d+)? GiB$/, `STORAGE: ${table.stdout}`)
     assert.match(usage.GENERATED, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, `GENERATED: ${table.stdout}`)
     const json = parseJson<{period: {start: string}; metrics: {operations: {unit: string}; storage: {unit: string}}}>(await run(['db', 'usage', defaultDb, '--json'], {env: env(), emulator}))
     assert.deepEqual([json.metrics.operations.unit, json.metrics.storage.unit], ['ops', 'GiB'], `units: ${JSON.stringify(json)}`)

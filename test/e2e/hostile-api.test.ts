@@ -337,7 +337,7 @@ describe('ids that cannot be part of a URL: exit 2, nothing sent', () => {
   const cases: [args: string[], argument: string, value: string][] = [
     [['projects', 'show', '..'], 'id', '..'],
     [['projects', 'delete', '.', '--yes'], 'id', '.'],
-    [['projects', 'rename', '', '--name', 'x'], 'id', ''],
+    [['projects', 'rename', '', 'x'], 'id', ''],
     [['db', 'show', '.'], 'db-id', '.'],
     [['db', 'usage', '  '], 'db-id', '  '],
     [['db', 'credentials', '..'], 'db-id', '..'],

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import {after, afterEach, before, beforeEach, describe, it} from 'node:test'
 
 import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, eventually, parseJson, removeDir, run, start, tempDir, tsv, tsvHeader, type Started} from './harness.js'
+import {Terminal} from './terminal.js'
 
 interface Received {
   method: string
@@ -76,7 +77,7 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.match(rows[0]['CONNECTION STRING'], /^postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string on stdout:\n${result.stdout}`)
     assert.equal(
       result.stderr,
-      `Error: Interrupted while waiting for database ${database.id} (last status: provisioning)\n` +
+      `Error: Interrupted while database ${database.id} was still provisioning.\n` +
         `It was created all the same (shown above); check it with \`prisma-mgmt db show ${database.id}\`.\n`,
       'stderr',
     )
@@ -94,7 +95,7 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.equal(document.database.status, 'provisioning', 'the last status seen')
     assert.match(document.database.connections[0].endpoints.direct?.connectionString ?? '', /^postgres:\/\/[^:]+:[^@]+@/, 'the one-time string')
     assert.equal(document.error?.code, 'cancelled', `error member: ${JSON.stringify(document.error)}`)
-    assert.equal(document.error?.message, `Terminated while waiting for database ${document.database.id} (last status: provisioning)`, 'error message')
+    assert.equal(document.error?.message, `Terminated while database ${document.database.id} was still provisioning.`, 'error message')
     assert.ok(result.stderr.includes(`check it with \`prisma-mgmt db show ${document.database.id}\``), `stderr: ${result.stderr}`)
   })
 
@@ -119,7 +120,7 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.ok(result.stderr.includes(`prisma-mgmt db show ${databases[0].id}`), `stderr: ${result.stderr}`)
   })
 
-  it('SIGINT while the POST is still on its way: the CLI waits for the answer, delivers it, then exits 130', async () => {
+  it('SIGINT while the POST is still on its way: the CLI waits for the answer, delivers it, says the database was still provisioning, exit 130', async () => {
     await faults([{method: 'POST', path: '/v1/projects', status: 201, delayMs: 1500}])
     const started = start(['projects', 'create', '--name', 'slow-post', '--no-wait'], {env: env(), emulator})
     running.push(started)
@@ -129,9 +130,30 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`)
     assert.match(result.stderr, /^Interrupted: waiting for the API's answer so that nothing it creates is lost/m, `stderr: ${result.stderr}`)
     const [project] = (await projects()).filter((p) => p.name === 'slow-post')
+    const [database] = (await emulator.call<{data: {id: string}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data
+    assert.ok(result.stderr.includes(`\nError: Interrupted while database ${database.id} was still provisioning.\n`), `stderr: ${result.stderr}`)
+    assert.doesNotMatch(result.stderr, /ready/, `nothing says ready: ${result.stderr}`)
     assert.ok(project, 'the project exists')
     assert.ok(result.stdout.includes(project.id), `project id on stdout:\n${result.stdout}`)
     assert.match(result.stdout, /postgres:\/\/[^:]+:[^@]+@/, 'the connection string on stdout')
+  })
+
+  it('Ctrl-C on an 80-column terminal while projects create waits: the spinner fails, the database is said to be still provisioning, never ready; exit 130', async () => {
+    const terminal = await Terminal.start(['projects', 'create', '--name', 'on-a-terminal', '--region', 'eu-west-3'], {...(env() as Record<string, string>), NO_COLOR: '1'}, 80)
+    try {
+      await terminal.waitFor(/Waiting for database \S+ \(provisioning\)/)
+      await terminal.press('C-c')
+      assert.equal(await terminal.exitCode(), 130, await terminal.screen())
+      const screen = await terminal.screen()
+      const [project] = (await projects()).filter((p) => p.name === 'on-a-terminal')
+      const [database] = (await emulator.call<{data: {id: string}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data
+      assert.match(screen, new RegExp(`^Error: Interrupted while database ${database.id} was still provisioning\\.$`, 'm'), screen)
+      assert.ok(screen.includes(`check it with \`prisma-mgmt db show ${database.id}\``), screen)
+      assert.doesNotMatch(screen, /\bready\b/, `nothing on the screen says ready:\n${screen}`)
+      assert.ok(screen.includes(project.id), `the project is shown:\n${screen}`)
+    } finally {
+      await terminal.close()
+    }
   })
 
   it('status polls failing with 503: the details are printed, the error says the wait failed, exit 6', async () => {
@@ -177,5 +199,66 @@ describe('creates that are interrupted or fail after the API accepted them', () 
     assert.match(result.stdout, /postgres:\/\//, 'connection string on stdout')
     assert.match(result.stderr, /^Error: Database \S+ is still provisioning after 2s\.\n/, `stderr: ${result.stderr}`)
     assert.match(result.stderr, /check it with `prisma-mgmt db show \S+`\.\n$/, `stderr: ${result.stderr}`)
+  })
+})
+
+describe('a create interrupted when nothing was left to wait for', () => {
+  let emulator: Emulator
+  let home: string
+  const running: Started[] = []
+
+  before(async () => {
+    // Databases are ready in the create's own answer.
+    emulator = await Emulator.start(['--databases', 'none'])
+    home = await tempDir()
+  })
+  after(async () => {
+    for (const started of running.splice(0)) started.child.kill('SIGKILL')
+    await emulator.stop()
+    await removeDir(home)
+  })
+
+  it('SIGINT while the POST is on its way, the database ready in its answer: delivered, said, no error, exit 0', async () => {
+    await emulator.call('POST', '/__emulator/faults', [{method: 'POST', path: '/v1/projects', status: 201, delayMs: 1500}])
+    const started = start(['projects', 'create', '--name', 'ready-anyway'], {env: emulator.env(home), emulator})
+    running.push(started)
+    await eventually('the POST to reach the emulator', async () =>
+      (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data.some((r) => r.method === 'POST'),
+    )
+    started.child.kill('SIGINT')
+    const result = await started.done
+    assert.equal(result.code, 0, `exit code; stderr: ${result.stderr}`)
+    const project = (await emulator.call<{data: {id: string; name: string}[]}>('GET', '/v1/projects')).body.data.find((p) => p.name === 'ready-anyway')
+    assert.ok(project, 'the project exists')
+    const [database] = (await emulator.call<{data: {id: string; status: string}[]}>('GET', `/v1/projects/${project.id}/databases`)).body.data
+    assert.equal(database.status, 'ready')
+    assert.equal(
+      result.stderr,
+      "Interrupted: waiting for the API's answer so that nothing it creates is lost (interrupt again to stop at once).\n" +
+        `Nothing was left to wait for: database ${database.id} is ready.\n`,
+      'stderr: what the interrupt did, and no error',
+    )
+    const rows = tsv(result.stdout)
+    assert.deepEqual([rows[0]?.PROJECT, rows[0]?.DATABASE], [project.id, database.id], `the created ids on stdout:\n${result.stdout}`)
+    assert.match(rows[0]['CONNECTION STRING'], /^postgres:\/\/[^:]+:[^@]+@/, `the one-time connection string:\n${result.stdout}`)
+  })
+
+  it('Ctrl-C on an 80-column terminal while the POST is on its way, the database ready in its answer: no error, exit 0', async () => {
+    await emulator.call('DELETE', '/__emulator/requests')
+    await emulator.call('POST', '/__emulator/faults', [{method: 'POST', path: '/v1/projects', status: 201, delayMs: 1500}])
+    const terminal = await Terminal.start(['projects', 'create', '--name', 'ready-on-a-terminal', '--region', 'eu-west-3'], {...(emulator.env(home) as Record<string, string>), NO_COLOR: '1'}, 80)
+    try {
+      await eventually('the POST to reach the emulator', async () =>
+        (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data.some((r) => r.method === 'POST'),
+      )
+      await terminal.press('C-c')
+      assert.equal(await terminal.exitCode(), 0, await terminal.screen())
+      const screen = await terminal.screen()
+      assert.match(screen, /^Interrupted: waiting for the API's answer so that nothing it creates is lost/m, screen)
+      assert.match(screen, /^Nothing was left to wait for: database \S+ is ready\.$/m, screen)
+      assert.doesNotMatch(screen, /^Error:/m, `no error:\n${screen}`)
+    } finally {
+      await terminal.close()
+    }
   })
 })

@@ -38,7 +38,7 @@ describe('prompts on a real terminal', () => {
     await term.press('Enter')
     const screen = await term.waitFor(/\[exit \d+\]/)
     assert.equal(await term.exitCode(), 0, screen)
-    assert.match(screen, /Logged in to workspace .+ as profile "default"\./)
+    assert.match(screen, /Logged in to workspace .+ as profile "default"; it is now the current profile\./)
     assert.ok(!screen.includes(emulator.token), 'the token never shows on screen')
     const file = join(home, 'prisma-mgmt', 'config.json')
     assert.equal((await stat(file)).mode & 0o777, 0o600)

@@ -145,7 +145,7 @@ globalThis.Date = class extends RealDate {
     assert.match(postgres.stderr, /^Error: --databases postgres needs --postgres-url/m, `the --databases postgres error says what is missing: ${postgres.stderr}`)
   })
 
-  it('logout --json prints {"profile":"default","removed":...}', async () => {
+  it('logout --json prints {"profile":"default","removed":...,"current":...}', async () => {
     const config = await tempDir()
     try {
       const env = {XDG_CONFIG_HOME: config, PRISMA_MANAGEMENT_API_URL: emulator.url}
@@ -153,10 +153,10 @@ globalThis.Date = class extends RealDate {
       assert.equal(login.code, 0, `login: exit ${login.code}, stderr: ${login.stderr}`)
       const first = await run(['logout', '--json'], {env, emulator})
       assert.equal(first.code, 0, `logout --json: exit ${first.code}, stderr: ${first.stderr}`)
-      assert.deepEqual(parseJson(first), {profile: 'default', removed: true}, `after a login, the token was removed: ${first.stdout}`)
+      assert.deepEqual(parseJson(first), {profile: 'default', removed: true, current: 'default'}, `after a login, the token was removed: ${first.stdout}`)
       const again = await run(['logout', '--json'], {env, emulator})
       assert.equal(again.code, 0, `second logout --json: exit ${again.code}, stderr: ${again.stderr}`)
-      assert.deepEqual(parseJson(again), {profile: 'default', removed: false}, `nothing left to remove: ${again.stdout}`)
+      assert.deepEqual(parseJson(again), {profile: 'default', removed: false, current: 'default'}, `nothing left to remove: ${again.stdout}`)
     } finally {
       await removeDir(config)
     }

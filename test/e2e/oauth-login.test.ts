@@ -104,7 +104,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     const before = {...server.counters}
     const result = await run(['login', '--browser'], {env: env(home)})
     assert.equal(result.code, 0, `login failed: ${result.stderr}`)
-    assert.equal(result.stdout, `Logged in to workspace ${WORKSPACE.name} (${WORKSPACE.id}) as profile "default".\nAPI URL: ${server.url} (from PRISMA_MANAGEMENT_API_URL)\n`, 'what login says')
+    assert.equal(result.stdout, `Logged in to workspace ${WORKSPACE.name} (${WORKSPACE.id}) as profile "default"; it is now the current profile.\nAPI URL: ${server.url} (from PRISMA_MANAGEMENT_API_URL)\n`, 'what login says')
     assert.match(result.stderr, new RegExp(`visit this URL:\\n\\n  ${server.url.replaceAll('.', '\\.')}/authorize\\?response_type=code&client_id=${CLIENT_ID}&`), `the URL is printed on stderr:\n${result.stderr}`)
     assert.equal(server.counters.codeExchanges - before.codeExchanges, 1, 'one code exchange')
 
@@ -312,7 +312,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     const session = (await stored(home)).profiles!.default
     const out = await run(['logout'], {env: {XDG_CONFIG_HOME: home}})
     assert.equal(out.code, 0, out.stderr)
-    assert.equal(out.stdout, 'Logged out: removed the browser session of profile "default" and revoked it at the authorization server.\n', 'what logout says')
+    assert.equal(out.stdout, 'Logged out: removed the browser session of profile "default" and revoked it at the authorization server.\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n', 'what logout says')
     assert.ok(server.revoked.includes(session.refreshToken!), 'the refresh token was revoked')
     assert.equal(server.refreshTokenLive(session.refreshToken!), false, 'it no longer works')
     const after = (await stored(home)).profiles!.default
@@ -325,7 +325,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
       const failed = await run(['logout'], {env: {XDG_CONFIG_HOME: home}})
       assert.equal(failed.code, 0, `a failed revocation is not a failure: ${failed.stderr}`)
       assert.match(failed.stderr, /^Warning: could not revoke the session at http:\/\/127\.0\.0\.1:\d+: The revocation endpoint .* answered 503 \(temporarily_unavailable\)\. It was removed from this machine/m, failed.stderr)
-      assert.equal(failed.stdout, 'Logged out: removed the browser session of profile "default".\n', 'what logout says')
+      assert.equal(failed.stdout, 'Logged out: removed the browser session of profile "default".\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n', 'what logout says')
       assert.equal((await stored(home)).profiles!.default.refreshToken, undefined, 'removed anyway')
       await noTokens(home, out, failed)
     } finally {
@@ -346,7 +346,8 @@ describe('login with a browser (OAuth) through the built binary', () => {
     assert.equal(list.code, 0, list.stderr)
     assert.equal(
       list.stdout,
-      `NAME\tCREDENTIAL\tWORKSPACE\tAPI URL\tCURRENT\nci\tservice token\tCI\thttps://api.prisma.io\t\ndefault\toauth\t${WORKSPACE.name}\t${server.url}\t\nstaging\toauth\t${WORKSPACE.name}\t${server.url}\t*\n`,
+      // login --profile staging left default, logged in, the current profile.
+      `NAME\tCREDENTIAL\tWORKSPACE\tAPI URL\tCURRENT\nci\tservice token\tCI\thttps://api.prisma.io\t\ndefault\toauth\t${WORKSPACE.name}\t${server.url}\t*\nstaging\toauth\t${WORKSPACE.name}\t${server.url}\t\n`,
       'the rows',
     )
     const json = await run(['profiles', 'list', '--json'], {env: {XDG_CONFIG_HOME: home}})
@@ -357,9 +358,9 @@ describe('login with a browser (OAuth) through the built binary', () => {
     assert.ok(!json.stdout.includes('sk_listed_service_token'), 'no service token in the JSON')
     await noTokens(home, list, json)
 
-    const use = await run(['profiles', 'use', 'default'], {env: {XDG_CONFIG_HOME: home}})
+    const use = await run(['profiles', 'use', 'staging'], {env: {XDG_CONFIG_HOME: home}})
     assert.equal(use.code, 0, use.stderr)
-    assert.equal((await stored(home)).currentProfile, 'default', 'default is current')
+    assert.equal((await stored(home)).currentProfile, 'staging', 'staging is current')
     const unknown = await run(['profiles', 'use', 'prod'], {env: {XDG_CONFIG_HOME: home}})
     assert.equal(unknown.code, 2, 'an unknown profile is exit 2')
     assert.equal(unknown.stderr, 'Error: There is no profile named "prod".\nProfiles: ci, default, staging.\n', 'listing the profiles')
@@ -402,7 +403,7 @@ describe('login with a browser (OAuth) through the built binary', () => {
     const code = await term.exitCode()
     const end = await term.screen()
     assert.equal(code, 0, `login --no-browser exited ${code}:\n${end}`)
-    assert.match(end, /Logged in to workspace OAuth Test Workspace \(wksp_oauth_test\) as profile "default"\./, 'it says so')
+    assert.match(end, /Logged in to workspace OAuth Test Workspace \(wksp_oauth_test\) as profile "default"; it is now the current profile\./, 'it says so')
     const profile = (await stored(home)).profiles!.default
     assert.equal(profile.credential, 'oauth', 'the session is saved')
     assert.equal((await stat(configFile(home))).mode & 0o777, 0o600, 'file 0600')

@@ -58,7 +58,7 @@ interface BackupJson {
 }
 interface UsageJson {
   period: {start: string; end: string}
-  metrics: {operations: {used: number}; storage: {used: number}}
+  metrics: {operations: {used: number; unit: string}; storage: {used: number; unit: string}}
   generatedAt: string
 }
 interface MeJson {
@@ -139,8 +139,9 @@ function cases(emulator: Emulator): Case<unknown, Seeded>[] {
       columns: [
         {name: 'start', header: 'START', value: (u) => u.period.start, time: true},
         {name: 'end', header: 'END', value: (u) => u.period.end, time: true},
-        {name: 'operations', header: 'OPERATIONS', value: (u) => String(u.metrics.operations.used)},
-        {name: 'storage', header: 'STORAGE', value: (u) => String(u.metrics.storage.used)},
+        // The exact amount and its unit, as the JSON names it.
+        {name: 'operations', header: 'OPERATIONS', value: (u) => `${u.metrics.operations.used} ${u.metrics.operations.unit}`},
+        {name: 'storage', header: 'STORAGE', value: (u) => `${u.metrics.storage.used} ${u.metrics.storage.unit}`},
         // When the answer was made: differs between runs.
         {name: 'generated', header: 'GENERATED', value: () => ISO, time: true},
       ],

@@ -175,10 +175,10 @@ describe('projects', () => {
     assert.equal(typeof error.error.code, 'string')
   })
 
-  it('projects rename changes the name through PATCH', async () => {
+  it('projects rename <id> <name> changes the name through PATCH; the hidden --name still does', async () => {
     const created = parseJson<ProjectJson>(await run(['projects', 'create', '--name', 'old-name', '--no-database', '--json'], {env: env(), emulator}))
     await emulator.call('DELETE', '/__emulator/requests')
-    const renamed = await run(['projects', 'rename', created.id, '--name', 'new-name'], {env: env(), emulator})
+    const renamed = await run(['projects', 'rename', created.id, 'new-name'], {env: env(), emulator})
     assert.equal(renamed.code, 0, renamed.stderr)
     assert.equal(renamed.stderr, `Renamed project ${created.id} to "new-name".\n`, 'stderr')
     const fetched = await emulator.call<{data: ProjectJson}>('GET', `/v1/projects/${created.id}`)
@@ -191,7 +191,15 @@ describe('projects', () => {
     assert.deepEqual(patches.map((r) => [r.path, r.body]), [[`/v1/projects/${created.id}`, {name: 'new-name'}]], `PATCH requests: ${JSON.stringify(requests)}`)
     const missingName = await run(['projects', 'rename', created.id], {env: env(), emulator})
     assert.equal(missingName.code, 2, missingName.stderr)
-    assert.match(missingName.stderr, /--name/)
+    assert.equal(missingName.stderr, 'Error: Missing the new name (the name argument).\nPass it after the project id: prisma-mgmt projects rename <id> <name>.\n')
+
+    const byFlag = await run(['projects', 'rename', created.id, '--name', 'flag-name', '--json'], {env: env(), emulator})
+    assert.equal(byFlag.code, 0, byFlag.stderr)
+    assert.equal(parseJson<ProjectJson>(byFlag).name, 'flag-name')
+    assert.equal((await emulator.call<{data: ProjectJson}>('GET', `/v1/projects/${created.id}`)).body.data.name, 'flag-name')
+    const help = await run(['projects', 'rename', '--help'])
+    assert.match(help.stdout, /^ {2}\$ prisma-mgmt projects rename ID \[NAME\]/m, help.stdout)
+    assert.ok(!help.stdout.includes('--name'), `the hidden flag is not in the help:\n${help.stdout}`)
   })
 
   it('projects delete off a terminal needs --yes: without it nothing is deleted (exit 2)', async () => {

@@ -60,43 +60,82 @@ describe('tables on an 80-column terminal', () => {
     if (home) await removeDir(home)
   })
 
-  it('projects list fits: one screen line per row, long names end with …, ids whole', async () => {
-    const long = await createProject(LONG_NAME)
-    const short = await createProject('short')
-    const total = (await emulator.call<{data: unknown[]}>('GET', '/v1/projects')).body.data.length
+  it('projects list fits: the workspace every project shares said once above, names, regions, ids and times whole', async () => {
+    for (const name of ['billing-prod', 'marketing-website', 'analytics']) await createProject(name)
+    const all = (await emulator.call<{data: {id: string; name: string; workspace: {name: string}; defaultRegion: string; createdAt: string}[]}>('GET', '/v1/projects')).body.data
     const {screen} = await finished(['projects', 'list'])
     assertAllFit(screen, 'projects list')
+    const lines = screen.split('\n')
+    assert.equal(lines[0], `Workspace: ${all[0].workspace.name}`, `the one workspace is said once, first:\n${screen}`)
     const rows = tableLines(screen).filter((line) => line.startsWith('│'))
-    assert.deepEqual(cells(rows[0]), ['ID', 'NAME', 'WORKSPACE', 'REGION', 'CREATED'], `the header row, saw ${rows[0]}`)
-    assert.equal(rows.length - 1, total, `one screen line per project (${total}), saw ${rows.length - 1} rows:\n${screen}`)
-    const longRow = rows.find((line) => cells(line)[0] === long.id)
-    assert.ok(longRow, `the long-named project's id is whole in the ID column:\n${screen}`)
-    const name = cells(longRow)[1]
-    assert.ok(name.endsWith('…'), `the long name ends with …, saw ${JSON.stringify(name)}`)
-    assert.ok(LONG_NAME.startsWith(name.slice(0, -1)), `the shortened name is the start of the name, saw ${JSON.stringify(name)}`)
-    const shortRow = rows.find((line) => cells(line)[0] === short.id)
-    assert.equal(shortRow && cells(shortRow)[1], 'short', `a short name is whole:\n${screen}`)
+    const header = cells(rows[0])
+    assert.ok(!header.includes('WORKSPACE'), `no WORKSPACE column repeats it:\n${screen}`)
+    assert.deepEqual(header.slice(0, 2), ['ID', 'NAME'], `ids and names first, saw ${rows[0]}`)
+    assert.equal(rows.length - 1, all.length, `one screen line per project (${all.length}):\n${screen}`)
+    for (const project of all) {
+      const row = rows.find((line) => cells(line)[0] === project.id)
+      assert.ok(row, `project ${project.id} has its whole id on one row:\n${screen}`)
+      assert.equal(cells(row)[1], project.name, `the whole name, never cut:\n${screen}`)
+      const region = header.indexOf('REGION')
+      if (region !== -1) assert.equal(cells(row)[region], project.defaultRegion, `the whole region:\n${screen}`)
+      const time = header.indexOf('CREATED')
+      if (time !== -1) assert.equal(cells(row)[time], project.createdAt.slice(0, 16).replace('T', ' '), `a short UTC time:\n${screen}`)
+    }
+    assert.ok(!screen.includes('…'), `nothing is cut:\n${screen}`)
   })
 
-  it('db list fits: ids and project ids whole, long names end with …, columns left out are named', async () => {
-    const project = await createProject(LONG_NAME)
-    const total = (await emulator.call<{data: unknown[]}>('GET', '/v1/databases')).body.data.length
+  it('projects list with a name too long for any room: it wraps in its cell, every character kept, the table fits', async () => {
+    const long = await createProject(LONG_NAME)
+    const {screen} = await finished(['projects', 'list'])
+    assertAllFit(screen, 'projects list')
+    const lines = tableLines(screen)
+    const first = lines.findIndex((line) => line.startsWith('│') && cells(line)[0] === long.id)
+    assert.ok(first > 0, `the long-named project's id is whole in the ID column:\n${screen}`)
+    let name = cells(lines[first])[1]
+    for (let i = first + 1; i < lines.length && lines[i].startsWith('│') && cells(lines[i])[0] === ''; i++) name += cells(lines[i])[1]
+    assert.equal(name, LONG_NAME, `the wrapped lines of its NAME cell make the whole name:\n${screen}`)
+    assert.ok(!screen.includes('…'), `nothing is cut:\n${screen}`)
+  })
+
+  it('db list fits: ids, names and project ids whole, status the last column to go, the columns left out named', async () => {
+    const project = await createProject('db-list-fits')
+    const all = (await emulator.call<{data: {id: string; name: string; status: string}[]}>('GET', '/v1/databases')).body.data
     const {screen} = await finished(['db', 'list'])
     assertAllFit(screen, 'db list')
     const rows = tableLines(screen).filter((line) => line.startsWith('│'))
-    const all = ['ID', 'NAME', 'PROJECT', 'REGION', 'STATUS', 'DEFAULT', 'CREATED']
+    const order = ['ID', 'NAME', 'PROJECT', 'REGION', 'STATUS', 'DEFAULT', 'CREATED']
     const header = cells(rows[0])
-    assert.deepEqual(header, all.slice(0, header.length), `the header keeps the columns in order from the first, saw ${rows[0]}`)
-    assert.ok(header.includes('PROJECT'), `the project column is kept, saw ${rows[0]}`)
-    const left = all.slice(header.length).map((h) => h.toLowerCase())
-    if (left.length > 0) {
-      assert.ok(screen.includes(`Left out to fit: ${left.join(', ')} (see --columns).`), `the columns left out (${left.join(', ')}) are named:\n${screen}`)
-    }
-    assert.equal(rows.length - 1, total, `one screen line per database (${total}), saw ${rows.length - 1} rows:\n${screen}`)
+    assert.deepEqual(header.slice(0, 2), ['ID', 'NAME'], `ids and names first, saw ${rows[0]}`)
+    assert.ok(header.includes('STATUS'), `STATUS is the last to go, and 80 columns hold it:\n${screen}`)
+    assert.deepEqual(header, order.filter((h) => header.includes(h)), `the columns kept stay in their order, saw ${rows[0]}`)
+    const said = order.filter((h) => !header.includes(h)).filter((h) => new RegExp(`^${h[0]}${h.slice(1).toLowerCase()}: `, 'm').test(screen))
+    const left = order.filter((h) => !header.includes(h) && !said.includes(h)).map((h) => h.toLowerCase())
+    if (left.length > 0) assert.ok(screen.includes(`Left out to fit: ${left.join(', ')} (see --columns).`), `the columns left out (${left.join(', ')}) are named:\n${screen}`)
+    // A long name (an earlier test's) wraps onto lines of its own with an empty ID cell.
+    assert.equal(rows.filter((line) => cells(line)[0] !== '').length - 1, all.length, `one row per database (${all.length}):\n${screen}`)
     const row = rows.find((line) => cells(line)[0] === project.databaseId)
     assert.ok(row, `the database id is whole:\n${screen}`)
-    assert.equal(cells(row)[header.indexOf('PROJECT')], project.id, `the project id is whole, saw ${row}`)
-    assert.ok(cells(row)[1].endsWith('…'), `the long name ends with …, saw ${row}`)
+    assert.equal(cells(row)[1], 'db-list-fits', `the whole name:\n${screen}`)
+    if (header.includes('PROJECT')) assert.equal(cells(row)[header.indexOf('PROJECT')], project.id, `the project id is whole, saw ${row}`)
+    assert.equal(cells(row)[header.indexOf('STATUS')], 'ready', `its status, saw ${row}`)
+  })
+
+  it('db list --project at 80 columns: the project said once above, and its databases with region, status and default', async () => {
+    const project = await createProject('one-project')
+    const second = await emulator.call<{data: {id: string}}>('POST', `/v1/projects/${project.id}/databases`, {name: 'replica', region: 'us-east-1'})
+    assert.equal(second.status, 201, JSON.stringify(second.body))
+    const {screen} = await finished(['db', 'list', '--project', project.id])
+    assertAllFit(screen, 'db list --project')
+    assert.equal(screen.split('\n')[0], `Project: ${project.id}`, `the project is said once:\n${screen}`)
+    const rows = tableLines(screen).filter((line) => line.startsWith('│'))
+    assert.deepEqual(cells(rows[0]), ['ID', 'NAME', 'REGION', 'STATUS', 'DEFAULT'], `the header, saw ${rows[0]}`)
+    const byId = (a: string[], b: string[]) => (a[0] < b[0] ? -1 : 1)
+    const expected = [
+      [project.databaseId, 'one-project', 'eu-central-1', 'ready', 'yes'],
+      [second.body.data.id, 'replica', 'us-east-1', 'ready', 'no'],
+    ]
+    assert.deepEqual(rows.slice(1).map(cells).sort(byId), expected.sort(byId), `one line per database, every value whole:\n${screen}`)
+    assert.ok(screen.includes('Left out to fit: created (see --columns).'), `created went first and is named:\n${screen}`)
   })
 
   it('db list --columns keeps the columns asked for, in that order', async () => {

@@ -19,7 +19,8 @@ export class Terminal {
     const quoted = [BIN, ...args].map(quote).join(' ')
     // tmux sets TERM in the pane to its own terminal type, whatever -e says: a TERM asked for is set by the shell.
     const term = env.TERM === undefined ? '' : `TERM=${quote(env.TERM)} `
-    return Terminal.launch(['sh', '-c', `cd '${ROOT}' && ${term}${quoted}; echo "[exit $?]"; sleep 120`], env, width)
+    // Ctrl-C outside a prompt reaches the shell too: it stays (the CLI, run without the trap, gets the signal) to report the exit code.
+    return Terminal.launch(['sh', '-c', `trap : INT; cd '${ROOT}' && ${term}${quoted}; echo "[exit $?]"; sleep 120`], env, width)
   }
 
   /**

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import type {ManagementApi} from '../../src/api/management-api.js'
-import {DeliveredError, ProvisioningError} from '../../src/errors.js'
+import {CancelledError, DeliveredError, describeFailure, ProvisioningError} from '../../src/errors.js'
 import {createAndDeliver, type CreateAndDeliver} from '../../src/flows/create-and-deliver.js'
 import type {Spinner} from '../../src/render/spinner.js'
 
@@ -92,5 +92,59 @@ describe('create and deliver', () => {
     const refused = new Error('refused')
     await assert.rejects(createAndDeliver(options(fakeApi(['ready']), written, {create: () => Promise.reject(refused)})), (error) => error === refused)
     assert.deepEqual(written, [])
+  })
+
+  /** The create's answer arrives after an interrupt (Ctrl-C) came while the POST was on its way. */
+  const interruptedPost = (answer: Created) => async () => {
+    process.emit('SIGINT', 'SIGINT')
+    return answer
+  }
+
+  it('Ctrl-C while the POST is on its way and the answer says ready: nothing was cut short, no error; it says so', async () => {
+    const api = fakeApi(['ready'])
+    const written: string[] = []
+    const said: string[] = []
+    const created = await createAndDeliver(
+      options(api, written, {say: (line) => said.push(line), create: interruptedPost({id: 'db_1', status: 'ready', secret: 'postgres://u:p@h/db'})}),
+    )
+    assert.equal(created.status, 'ready')
+    assert.deepEqual(written, ['table db_1 postgres://u:p@h/db ready'])
+    assert.equal(said.at(-1), 'Nothing was left to wait for: database db_1 is ready.')
+    assert.equal(api.polls, 0, 'no status poll')
+  })
+
+  it('Ctrl-C while the POST is on its way and the database is provisioning: delivered, then "still provisioning when interrupted" (exit 130)', async () => {
+    const api = fakeApi(['ready'])
+    const written: string[] = []
+    await assert.rejects(createAndDeliver(options(api, written, {create: interruptedPost({id: 'db_1', status: 'provisioning', secret: 'postgres://u:p@h/db'})})), (error: unknown) => {
+      assert.ok(error instanceof DeliveredError, String(error))
+      assert.ok(error.cause instanceof CancelledError, String(error.cause))
+      const failure = describeFailure(error)
+      assert.deepEqual([failure.exitCode, failure.message], [130, 'Interrupted while database db_1 was still provisioning.'])
+      assert.equal(failure.next, 'It was created all the same (shown above); check it with `prisma-mgmt db show db_1`.')
+      return true
+    })
+    assert.deepEqual(written, ['table db_1 postgres://u:p@h/db provisioning'], 'what was created is printed first, with its status')
+    assert.equal(api.polls, 0, 'no status poll after the interrupt')
+  })
+
+  it('Ctrl-C, SIGTERM or SIGHUP during the wait: the last status seen is said, never "ready", with the signal\'s exit code', async () => {
+    const said = {SIGINT: [130, 'Interrupted'], SIGTERM: [143, 'Terminated'], SIGHUP: [129, 'Hung up (the terminal closed)']} as const
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const api = fakeApi(['provisioning'])
+      const written: string[] = []
+      const sleep = async (_ms: number, abort?: AbortSignal) => {
+        process.emit(signal, signal)
+        assert.ok(abort?.aborted, 'the wait is aborted')
+        throw new Error('aborted')
+      }
+      await assert.rejects(createAndDeliver(options(api, written, {sleep})), (error: unknown) => {
+        assert.ok(error instanceof DeliveredError, String(error))
+        const failure = describeFailure(error)
+        assert.deepEqual([failure.exitCode, failure.message], [said[signal][0], `${said[signal][1]} while database db_1 was still provisioning.`])
+        return true
+      })
+      assert.deepEqual(written, ['table db_1 postgres://u:p@h/db provisioning'], signal)
+    }
   })
 })

@@ -22,17 +22,18 @@ const project = (i: number): Project => ({
 })
 
 describe('render', () => {
-  it('a table from the resource declaration, with no ANSI codes when colour is off', async () => {
+  it('a table from the resource declaration, with no ANSI codes when colour is off; the workspace all rows share is said once', async () => {
     const text = await boxedTable(fakeIO({tty: true, columns: 200, env: {NO_COLOR: '1'}}), projectFields, [project(1), project(2)])
     assert.equal(
       text,
       [
-        '┌───────┬────────┬───────────┬───────────┬──────────────────────┐',
-        '│ ID    │ NAME   │ WORKSPACE │ REGION    │ CREATED              │',
-        '├───────┼────────┼───────────┼───────────┼──────────────────────┤',
-        '│ proj1 │ name-1 │ Acme      │ us-east-1 │ 2026-11-28 09:58 UTC │',
-        '│ proj2 │ name-2 │ Acme      │ -         │ 2026-11-28 09:58 UTC │',
-        '└───────┴────────┴───────────┴───────────┴──────────────────────┘',
+        'Workspace: Acme',
+        '┌───────┬────────┬───────────┬──────────────────┐',
+        '│ ID    │ NAME   │ REGION    │ CREATED          │',
+        '├───────┼────────┼───────────┼──────────────────┤',
+        '│ proj1 │ name-1 │ us-east-1 │ 2026-11-28 09:58 │',
+        '│ proj2 │ name-2 │ -         │ 2026-11-28 09:58 │',
+        '└───────┴────────┴───────────┴──────────────────┘',
       ].join('\n'),
     )
   })
@@ -51,7 +52,7 @@ describe('render', () => {
   })
 
   it('formats times, sizes and default names', () => {
-    assert.equal(shortTime('2026-01-02T03:04:05Z'), '2026-01-02 03:04 UTC')
+    assert.equal(shortTime('2026-01-02T03:04:05Z'), '2026-01-02 03:04')
     assert.equal(shortTime('not a date'), 'not a date')
     assert.equal(shortTime(null), '-')
     assert.equal(humanBytes(512), '512 B')
@@ -107,5 +108,25 @@ describe('render', () => {
         '└──────┴────────────────────┘',
       ].join('\n'),
     )
+  })
+})
+
+describe('numbers as people read them', () => {
+  it('grouped rounds, never cuts: thousands grouped, three decimals, three significant digits below 1', async () => {
+    const {grouped} = await import('../../src/api/digits.js')
+    const cases: [number, string][] = [
+      [0, '0'],
+      [10_000, '10,000'],
+      [1_234_567, '1,234,567'],
+      [1234.5678, '1,234.568'],
+      [0.007865, '0.00787'],
+      [0.0078649, '0.00786'],
+      [0.25, '0.25'],
+      [0.9996, '1'],
+      [2.9999, '3'],
+      [-1234.5, '-1,234.5'],
+      [0.000000123, '1.23e-7'],
+    ]
+    for (const [value, text] of cases) assert.equal(grouped(value), text, String(value))
   })
 })

@@ -72,11 +72,14 @@ export interface RunOptions {
   now?: Date
   /** The config folder to use (kept afterwards); a fresh temp folder, removed afterwards, by default. */
   configDir?: string
+  /** The command's id as oclif gives it when it loads the command (`projects:rename`); messages that name the command use it. */
+  id?: string
 }
 
 /** A command class: its static run, as oclif's `Command.run`. */
 export interface Runnable {
   run(argv: string[], config: Config): Promise<unknown>
+  id?: string
 }
 
 export interface Outcome {
@@ -85,6 +88,15 @@ export interface Outcome {
   stderr: string
   asked: string[]
   configDir: string
+}
+
+/** The stubs answer on the API URL the command uses (one on this machine, when a test points it there). */
+function stubOrigin(apiUrl: string | undefined): string {
+  try {
+    return new URL(apiUrl ?? API).origin
+  } catch {
+    return API
+  }
 }
 
 /** Runs `Cmd` with `argv` in process; every stub must have been used. */
@@ -96,13 +108,15 @@ export async function runCommand(Cmd: Runnable, argv: string[], options: RunOpti
   const io = fakeIO({tty: options.tty, columns: options.columns, env, input: options.input})
   const agent = new MockAgent()
   agent.disableNetConnect()
-  options.stub?.(agent.get(API))
+  options.stub?.(agent.get(stubOrigin(env.PRISMA_MANAGEMENT_API_URL)))
   const prompter = scriptedPrompter(options.answers ?? {})
   const now = options.now ?? new Date('2026-11-29T10:20:30.000Z')
   const clock = {now: () => now, sleep: async () => {}}
   const restore = useDepsFactory((input) => buildDeps({...input, configDir}, {io, dispatcher: agent, prompter, clock}))
   const before = process.exitCode
   process.exitCode = undefined
+  const id = Cmd.id
+  if (options.id) Cmd.id = options.id
   try {
     await Cmd.run(argv, config)
     const code = Number(process.exitCode ?? 0)
@@ -110,6 +124,7 @@ export async function runCommand(Cmd: Runnable, argv: string[], options: RunOpti
     for (const text of [io.stdout.text, io.stderr.text]) assert.ok(!text.includes(TOKEN), `the token appeared in the output:\n${text}`)
     return {code, stdout: io.stdout.text, stderr: io.stderr.text, asked: prompter.asked, configDir}
   } finally {
+    Cmd.id = id
     process.exitCode = before
     restore()
     await agent.close()

@@ -281,6 +281,6 @@ The same URL is an OAuth 2.0 authorization server for browser logins (/authorize
   // Parse errors and failures read like every other command's: `Error: ...`, then what to do.
   public override async catch(error: Error & {exitCode?: number}): Promise<void> {
     if (error instanceof Errors.ExitError) throw error
-    process.exitCode = await reportFailure(error, {io: this.io, flagNames: Object.keys(EmulatorStart.flags)})
+    process.exitCode = await reportFailure(error, {io: this.io, flagNames: Object.keys(EmulatorStart.flags), command: {id: 'emulator:start', args: EmulatorStart.args}})
   }
 }

@@ -52,7 +52,7 @@ Succeeds also when no detached emulator is running.`
   // Failures read like every other command's: `Error: ...`, then what to do.
   public override async catch(error: Error & {exitCode?: number}): Promise<void> {
     if (error instanceof Errors.ExitError) throw error
-    process.exitCode = await reportFailure(error, {io: this.io, flagNames: Object.keys(EmulatorStop.flags)})
+    process.exitCode = await reportFailure(error, {io: this.io, flagNames: Object.keys(EmulatorStop.flags ?? {}), command: {id: 'emulator:stop', args: EmulatorStop.args}})
   }
 }
 

@@ -61,7 +61,7 @@ describe('login in process', () => {
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(result.asked, ['How do you want to log in?', 'Paste your Prisma service token:'])
     assert.deepEqual(offered, ['browser', 'token'], 'the browser first, as the default')
-    assert.equal(result.stdout, `Logged in to workspace Acme (ws_1) as profile "default".\nAPI URL: ${API} (from PRISMA_MANAGEMENT_API_URL)\n`)
+    assert.equal(result.stdout, `Logged in to workspace Acme (ws_1) as profile "default"; it is now the current profile.\nAPI URL: ${API} (from PRISMA_MANAGEMENT_API_URL)\n`)
     assert.equal(result.stderr, '')
     assert.equal(sent[0]?.headers.authorization, `Bearer ${NEW_TOKEN}`, 'the trimmed token from the prompt is what was checked')
     assert.deepEqual(await readConfig(configDir), {
@@ -72,7 +72,7 @@ describe('login in process', () => {
     assert.equal(mode(configDir), '700', 'config folder mode')
   })
 
-  it('--with-token reads stdin; --profile saves to that profile and makes it current, keeping the others', async () => {
+  it('--with-token reads stdin; --profile saves to that profile and leaves the logged-in current profile current, saying so', async () => {
     const configDir = freshConfigDir()
     await mkdir(configDir, {recursive: true})
     await writeFile(join(configDir, 'config.json'), JSON.stringify({currentProfile: 'default', profiles: {default: {token: 'sk_old_default_token'}}}))
@@ -83,14 +83,41 @@ describe('login in process', () => {
       stub: (api) => reply(api, 'GET', '/v1/me', {data: me}),
     })
     assert.equal(result.code, 0, result.stderr)
-    assert.equal(result.stdout, `Logged in to workspace Acme (ws_1) as profile "staging".\nAPI URL: ${API} (from PRISMA_MANAGEMENT_API_URL)\n`)
+    assert.equal(
+      result.stdout,
+      'Logged in to workspace Acme (ws_1) as profile "staging". The current profile is still "default": use this one with --profile staging, or make it current with `prisma-mgmt profiles use staging`.\n' +
+        `API URL: ${API} (from PRISMA_MANAGEMENT_API_URL)\n`,
+    )
     assert.ok(!result.stdout.includes(NEW_TOKEN) && !result.stderr.includes(NEW_TOKEN), 'the new token is never printed')
     const config = await readConfig(configDir)
-    assert.equal(config.currentProfile, 'staging')
+    assert.equal(config.currentProfile, 'default')
     assert.deepEqual(config.profiles, {
       default: {token: 'sk_old_default_token'},
       staging: {apiUrl: API, token: NEW_TOKEN, workspace: {id: 'ws_1', name: 'Acme'}, savedAt: '2026-11-29T10:20:30.000Z'},
     })
+  })
+
+  it('--profile (or PRISMA_MGMT_PROFILE) makes the profile current when no logged-in profile is, and says so', async () => {
+    for (const [argv, env] of [[['--profile', 'staging'], {}], [[], {PRISMA_MGMT_PROFILE: 'staging'}]] as [string[], NodeJS.ProcessEnv][]) {
+      const configDir = freshConfigDir()
+      await mkdir(configDir, {recursive: true})
+      // The current profile was logged out of: it holds no token.
+      await writeFile(join(configDir, 'config.json'), JSON.stringify({currentProfile: 'default', profiles: {default: {apiUrl: API}}}))
+      const result = await runCommand(Login, ['--token', NEW_TOKEN, ...argv], {env: {...noEnvToken, ...env}, configDir, stub: (api) => reply(api, 'GET', '/v1/me', {data: me})})
+      assert.equal(result.code, 0, result.stderr)
+      assert.equal(result.stdout, `Logged in to workspace Acme (ws_1) as profile "staging"; it is now the current profile.\nAPI URL: ${API} (from PRISMA_MANAGEMENT_API_URL)\n`, argv.join(' '))
+      assert.equal((await readConfig(configDir)).currentProfile, 'staging', argv.join(' '))
+    }
+  })
+
+  it('logging in again to the current profile keeps it current and says so', async () => {
+    const configDir = freshConfigDir()
+    await mkdir(configDir, {recursive: true})
+    await writeFile(join(configDir, 'config.json'), JSON.stringify({currentProfile: 'work', profiles: {work: {token: 'sk_old_work_token'}, other: {token: 'sk_other_token'}}}))
+    const result = await runCommand(Login, ['--token', NEW_TOKEN], {env: noEnvToken, configDir, stub: (api) => reply(api, 'GET', '/v1/me', {data: me})})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout, `Logged in to workspace Acme (ws_1) as profile "work"; it is the current profile.\nAPI URL: ${API} (from PRISMA_MANAGEMENT_API_URL)\n`)
+    assert.equal((await readConfig(configDir)).currentProfile, 'work')
   })
 
   it('--token with --json prints the API\'s account; -o yaml the same as YAML', async () => {
@@ -172,7 +199,7 @@ describe('logout in process', () => {
     const configDir = await loggedIn()
     const result = await runCommand(Logout, [], {tty: true, env: {NO_COLOR: '1', ...noEnvToken}, configDir})
     assert.equal(result.code, 0, result.stderr)
-    assert.equal(result.stdout, 'Logged out: removed the token of profile "default".\n')
+    assert.equal(result.stdout, 'Logged out: removed the token of profile "default".\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n')
     assert.equal(result.stderr, '')
     assert.deepEqual(await readConfig(configDir), {currentProfile: 'default', profiles: {default: {apiUrl: API, workspace: {id: 'ws_1', name: 'Acme'}}}})
     assert.equal(mode(join(configDir, 'config.json')), '600', 'config.json mode after the rewrite')
@@ -182,19 +209,19 @@ describe('logout in process', () => {
     const configDir = await loggedIn()
     const first = await runCommand(Logout, ['--json'], {env: noEnvToken, configDir})
     assert.equal(first.code, 0, first.stderr)
-    assert.deepEqual(parseJson(first.stdout), {profile: 'default', removed: true})
+    assert.deepEqual(parseJson(first.stdout), {profile: 'default', removed: true, current: 'default'})
     const second = await runCommand(Logout, ['--json'], {env: noEnvToken, configDir})
     assert.equal(second.code, 0, second.stderr)
-    assert.deepEqual(parseJson(second.stdout), {profile: 'default', removed: false})
+    assert.deepEqual(parseJson(second.stdout), {profile: 'default', removed: false, current: 'default'})
     const human = await runCommand(Logout, [], {env: noEnvToken, configDir})
-    assert.equal(human.stdout, 'Profile "default" had no stored token; nothing to remove.\n')
+    assert.equal(human.stdout, 'Profile "default" had no stored token; nothing to remove.\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n')
   })
 
   it('without a config file: succeeds, creates no file', async () => {
     const configDir = freshConfigDir()
     const result = await runCommand(Logout, ['--profile', 'staging'], {env: noEnvToken, configDir})
     assert.equal(result.code, 0, result.stderr)
-    assert.equal(result.stdout, 'Profile "staging" had no stored token; nothing to remove.\n')
+    assert.equal(result.stdout, 'There is no profile named "staging"; nothing to remove.\n')
     assert.ok(!existsSync(join(configDir, 'config.json')), 'no config file was written')
   })
 
@@ -206,17 +233,100 @@ describe('logout in process', () => {
     assert.equal((await readConfig(configDir) as {profiles: {default: {token?: string}}}).profiles.default.token, NEW_TOKEN, 'the token is still stored')
     const yaml = await runCommand(Logout, ['-o', 'yaml'], {env: noEnvToken, configDir})
     assert.equal(yaml.code, 0, yaml.stderr)
-    assert.deepEqual(parseYaml(yaml.stdout), {profile: 'default', removed: true})
+    assert.deepEqual(parseYaml(yaml.stdout), {profile: 'default', removed: true, current: 'default'})
   })
 
   it('says on stderr that PRISMA_SERVICE_TOKEN still applies; not with --json', async () => {
     const configDir = await loggedIn()
     const result = await runCommand(Logout, [], {configDir})
-    assert.equal(result.stdout, 'Logged out: removed the token of profile "default".\n')
+    assert.equal(result.stdout, 'Logged out: removed the token of profile "default".\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n')
     assert.equal(result.stderr, 'Note: PRISMA_SERVICE_TOKEN is still set in your environment and is used before any profile.\n')
     const json = await runCommand(Logout, ['--json'], {configDir})
     assert.equal(json.stderr, '', 'no note with --json')
-    assert.deepEqual(parseJson(json.stdout), {profile: 'default', removed: false})
+    assert.deepEqual(parseJson(json.stdout), {profile: 'default', removed: false, current: 'default'})
+  })
+
+  /** Three profiles: work (current), ci saved later than home, and an empty one. */
+  async function threeProfiles(): Promise<string> {
+    const configDir = freshConfigDir()
+    await mkdir(configDir, {recursive: true})
+    await writeFile(
+      join(configDir, 'config.json'),
+      JSON.stringify({
+        currentProfile: 'work',
+        profiles: {
+          work: {apiUrl: API, token: NEW_TOKEN, workspace: {id: 'ws_1', name: 'Acme'}, savedAt: '2026-11-20T00:00:00.000Z'},
+          home: {apiUrl: API, token: 'sk_home_token_0001', workspace: {id: 'ws_2', name: 'Side project'}, savedAt: '2026-11-01T00:00:00.000Z'},
+          ci: {apiUrl: API, token: 'sk_ci_token_00002', workspace: {id: 'ws_3', name: 'Builds'}, savedAt: '2026-11-10T00:00:00.000Z'},
+          empty: {apiUrl: API},
+        },
+      }),
+    )
+    return configDir
+  }
+
+  it('logging out of the current profile makes the most recently saved logged-in one current, says so, and the next command uses it', async () => {
+    const configDir = await threeProfiles()
+    const result = await runCommand(Logout, [], {env: noEnvToken, configDir})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout, 'Logged out: removed the token of profile "work".\nProfile "ci" (workspace Builds) is now the current profile.\n')
+    assert.equal(result.stderr, '')
+    assert.equal((await readConfig(configDir)).currentProfile, 'ci')
+    let sent: ReturnType<typeof reply> = []
+    const next = await runCommand(WhoAmI, ['--columns', 'profile,token-from'], {env: noEnvToken, configDir, stub: (api) => (sent = reply(api, 'GET', '/v1/me', {data: me}))})
+    assert.equal(next.code, 0, next.stderr)
+    assert.equal(next.stdout, 'PROFILE\tTOKEN FROM\nci\tthe stored profile (sk_c…0002)\n')
+    assert.equal(sent[0].headers.authorization, 'Bearer sk_ci_token_00002', 'the next command sends the new current profile\'s token')
+    const json = await runCommand(Logout, ['--json'], {env: noEnvToken, configDir})
+    assert.deepEqual(parseJson(json.stdout), {profile: 'ci', removed: true, current: 'home'})
+  })
+
+  it('logging out of another profile leaves the current one and says nothing of it', async () => {
+    const configDir = await threeProfiles()
+    const result = await runCommand(Logout, ['--profile', 'home'], {env: noEnvToken, configDir})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout, 'Logged out: removed the token of profile "home".\n')
+    assert.equal((await readConfig(configDir)).currentProfile, 'work')
+  })
+
+  it('an unknown --profile names the profiles there are, and removes nothing', async () => {
+    const configDir = await threeProfiles()
+    const result = await runCommand(Logout, ['--profile', 'nothere'], {env: noEnvToken, configDir})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout, 'There is no profile named "nothere"; nothing to remove. Profiles: ci, empty, home, work.\n')
+    assert.equal((await readConfig(configDir)).currentProfile, 'work')
+  })
+})
+
+describe('which profile a command uses', () => {
+  async function profiles(config: object): Promise<string> {
+    const configDir = freshConfigDir()
+    await mkdir(configDir, {recursive: true})
+    await writeFile(join(configDir, 'config.json'), JSON.stringify(config))
+    return configDir
+  }
+
+  it('an unknown --profile or PRISMA_MGMT_PROFILE is exit 2 naming the profiles there are; no request is sent', async () => {
+    const configDir = await profiles({currentProfile: 'work', profiles: {work: {token: NEW_TOKEN}, ci: {token: 'sk_ci_token_00002'}}})
+    const flag = await runCommand(WhoAmI, ['--profile', 'nothere'], {env: noEnvToken, configDir})
+    assert.equal(flag.code, 2, flag.stderr)
+    assert.equal(flag.stderr, 'Error: There is no profile named "nothere" (from --profile).\nProfiles: ci, work.\n')
+    const env = await runCommand(WhoAmI, ['--json'], {env: {...noEnvToken, PRISMA_MGMT_PROFILE: 'nothere'}, configDir})
+    assert.equal(env.code, 2, env.stderr)
+    assert.deepEqual(parseJson(env.stdout), {error: {code: 'usage', message: 'There is no profile named "nothere" (from PRISMA_MGMT_PROFILE).'}})
+  })
+
+  it('a profile without a token names the profiles that are logged in', async () => {
+    const configDir = await profiles({currentProfile: 'work', profiles: {work: {apiUrl: API}, ci: {token: 'sk_ci_token_00002'}, home: {token: 'sk_home_token_0001'}}})
+    const current = await runCommand(WhoAmI, [], {env: noEnvToken, configDir})
+    assert.equal(current.code, 3, current.stderr)
+    assert.equal(
+      current.stderr,
+      'Error: Not logged in: no token for profile "work".\nProfiles logged in: ci, home. Use one with --profile <name> or `prisma-mgmt profiles use <name>`, or log this one in: `prisma-mgmt login`.\n',
+    )
+    const named = await runCommand(WhoAmI, ['--profile', 'work'], {env: noEnvToken, configDir})
+    assert.equal(named.code, 3, named.stderr)
+    assert.match(named.stderr, /log this one in: `prisma-mgmt login --profile work`\.\n$/)
   })
 })
 

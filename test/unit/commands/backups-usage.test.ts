@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
+import {mkdtemp, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {parse as parseYaml} from 'yaml'
 
 import DbBackupsList from '../../../src/commands/db/backups/list.js'
@@ -9,6 +13,13 @@ import {backups, usage} from '../fixtures.js'
 import {apiError, fixJitter, parseJson, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
+
+/** A config folder holding these profiles. */
+async function profileWith(profiles: object): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'prisma-mgmt-backups-'))
+  await writeFile(join(dir, 'config.json'), JSON.stringify({profiles}))
+  return dir
+}
 
 const NOT_FOUND = 'Error: Database not found.\nCheck the id; the `list` commands show what exists.\n'
 const UNAVAILABLE = 'Error: Service unavailable.\nThe API is unavailable or busy; try again in a moment.\n'
@@ -24,12 +35,12 @@ describe('db backups list in process', () => {
     assert.equal(
       result.stdout,
       [
-        '┌──────┬─────────────┬───────────┬─────────┬──────────────────────┐',
-        '│ ID   │ TYPE        │ STATUS    │ SIZE    │ CREATED              │',
-        '├──────┼─────────────┼───────────┼─────────┼──────────────────────┤',
-        '│ bk_1 │ full        │ completed │ 5.0 MiB │ 2026-11-28 09:58 UTC │',
-        '│ bk_2 │ incremental │ running   │ -       │ 2026-11-29 01:00 UTC │',
-        '└──────┴─────────────┴───────────┴─────────┴──────────────────────┘',
+        '┌──────┬─────────────┬───────────┬─────────┬──────────────────┐',
+        '│ ID   │ TYPE        │ STATUS    │ SIZE    │ CREATED          │',
+        '├──────┼─────────────┼───────────┼─────────┼──────────────────┤',
+        '│ bk_1 │ full        │ completed │ 5.0 MiB │ 2026-11-28 09:58 │',
+        '│ bk_2 │ incremental │ running   │ -       │ 2026-11-29 01:00 │',
+        '└──────┴─────────────┴───────────┴─────────┴──────────────────┘',
         'Backups are kept for 7 days.',
         '',
       ].join('\n'),
@@ -58,6 +69,39 @@ describe('db backups list in process', () => {
     const csv = await runCommand(DbBackupsList, ['db_1', '-o', 'csv', '--columns', 'id,size'], {stub})
     assert.equal(csv.stdout, 'ID,SIZE\r\nbk_1,5242880\r\nbk_2,\r\n')
     assert.equal(csv.stderr, 'Backups are kept for 7 days.\n')
+  })
+
+  it('none against Prisma\'s API: a sentence on a terminal, the header line when piped, [] with --json', async () => {
+    const empty = (api: Api) => reply(api, 'GET', '/v1/databases/db_1/backups', {...backups, data: []})
+    const tty = await runCommand(DbBackupsList, ['db_1'], {stub: empty, tty: true, env: {NO_COLOR: '1'}})
+    assert.equal(tty.code, 0, tty.stderr)
+    assert.equal(tty.stdout, 'No backups yet.\nBackups are kept for 7 days.\n')
+    const piped = await runCommand(DbBackupsList, ['db_1'], {stub: empty})
+    assert.equal(piped.stdout, 'ID\tTYPE\tSTATUS\tSIZE\tCREATED\n')
+    assert.equal(piped.stderr, 'Backups are kept for 7 days.\n')
+  })
+
+  it('none against the emulator (an API on this machine): it names how to take one', async () => {
+    const emulator = 'http://127.0.0.1:7466'
+    const empty = (api: Api) => reply(api, 'GET', '/v1/databases/db_1/backups', {...backups, data: []})
+    const how = (token: string) =>
+      'The emulator backs up only when asked. Take one now with\n' +
+      `  curl -X POST --oauth2-bearer ${token} http://127.0.0.1:7466/__emulator/databases/db_1/backups\n` +
+      'or start it with `prisma-mgmt emulator start --backup-interval 3600` to back up every ready database every hour.\n'
+    const tty = await runCommand(DbBackupsList, ['db_1'], {stub: empty, tty: true, env: {NO_COLOR: '1', PRISMA_MANAGEMENT_API_URL: `${emulator}/v1/`}})
+    assert.equal(tty.code, 0, tty.stderr)
+    assert.equal(tty.stdout, `No backups yet.\n${how('"$PRISMA_SERVICE_TOKEN"')}Backups are kept for 7 days.\n`)
+    const piped = await runCommand(DbBackupsList, ['db_1', '--profile', 'local'], {
+      stub: empty,
+      env: {PRISMA_SERVICE_TOKEN: undefined, PRISMA_MANAGEMENT_API_URL: emulator},
+      configDir: await profileWith({local: {token: 'sk_local_emulator_1', apiUrl: emulator}}),
+    })
+    assert.equal(piped.code, 0, piped.stderr)
+    assert.equal(piped.stdout, 'ID\tTYPE\tSTATUS\tSIZE\tCREATED\n')
+    assert.equal(piped.stderr, `${how("<the emulator's token>")}Backups are kept for 7 days.\n`, 'no token is printed: it names the one to use')
+    const json = await runCommand(DbBackupsList, ['db_1', '--json'], {stub: empty, env: {PRISMA_MANAGEMENT_API_URL: emulator}})
+    assert.equal(json.stdout, '[]\n')
+    assert.equal(json.stderr, '', 'nothing beside the JSON document')
   })
 
   it('422 (not supported) is a plain message and exit 0; [] with --json; a header line when piped', async () => {
@@ -121,22 +165,37 @@ describe('db usage in process', () => {
     assert.equal(
       result.stdout,
       [
-        '┌────────────┬──────────────────────┐',
-        '│ START      │ 2026-11-01 00:00 UTC │',
-        '│ END        │ 2026-11-28 00:00 UTC │',
-        '│ OPERATIONS │ 1,234,567 ops        │',
-        '│ STORAGE    │ 0.25 GiB             │',
-        '│ GENERATED  │ 2026-11-29 10:00 UTC │',
-        '└────────────┴──────────────────────┘',
+        '┌────────────┬──────────────────┐',
+        '│ START      │ 2026-11-01 00:00 │',
+        '│ END        │ 2026-11-28 00:00 │',
+        '│ OPERATIONS │ 1,234,567 ops    │',
+        '│ STORAGE    │ 0.25 GiB         │',
+        '│ GENERATED  │ 2026-11-29 10:00 │',
+        '└────────────┴──────────────────┘',
         '',
       ].join('\n'),
     )
   })
 
-  it('piped: one tab-separated row of exact numbers and ISO times', async () => {
+  it('piped: one tab-separated row of exact numbers with their units and ISO times', async () => {
     const result = await runCommand(DbUsage, ['db_1'], {stub})
-    assert.equal(result.stdout, 'START\tEND\tOPERATIONS\tSTORAGE\tGENERATED\n2026-11-01T00:00:00.000Z\t2026-11-28T00:00:00.000Z\t1234567\t0.25\t2026-11-29T10:00:00.000Z\n')
+    assert.equal(result.stdout, 'START\tEND\tOPERATIONS\tSTORAGE\tGENERATED\n2026-11-01T00:00:00.000Z\t2026-11-28T00:00:00.000Z\t1234567 ops\t0.25 GiB\t2026-11-29T10:00:00.000Z\n')
     assert.equal(result.stderr, '')
+  })
+
+  it('a unit in every format; rounded on a terminal, never cut; exact elsewhere; JSON the API\'s object untouched', async () => {
+    const small = {...usage, metrics: {operations: {used: 1234.5678, unit: 'ops'}, storage: {used: 0.007865, unit: 'GiB'}}} as typeof usage
+    const stub = (api: Api) => reply(api, 'GET', '/v1/databases/db_1/usage', small)
+    const tty = await runCommand(DbUsage, ['db_1', '--columns', 'operations,storage'], {stub, tty: true, env: {NO_COLOR: '1'}})
+    assert.equal(tty.stdout, ['┌────────────┬───────────────┐', '│ OPERATIONS │ 1,234.568 ops │', '│ STORAGE    │ 0.00787 GiB   │', '└────────────┴───────────────┘', ''].join('\n'))
+    const piped = await runCommand(DbUsage, ['db_1', '--columns', 'storage,operations'], {stub})
+    assert.equal(piped.stdout, 'STORAGE\tOPERATIONS\n0.007865 GiB\t1234.5678 ops\n')
+    const csv = await runCommand(DbUsage, ['db_1', '-o', 'csv', '--columns', 'storage'], {stub})
+    assert.equal(csv.stdout, 'STORAGE\r\n0.007865 GiB\r\n')
+    const json = await runCommand(DbUsage, ['db_1', '--json'], {stub})
+    assert.deepEqual(parseJson(json.stdout), small)
+    const yaml = await runCommand(DbUsage, ['db_1', '-o', 'yaml'], {stub})
+    assert.deepEqual(parseYaml(yaml.stdout), small)
   })
 
   it('--from and --to are sent as startDate and endDate; --json, -o yaml and -o csv', async () => {
@@ -147,7 +206,7 @@ describe('db usage in process', () => {
     const yaml = await runCommand(DbUsage, ['db_1', '-o', 'yaml'], {stub})
     assert.deepEqual(parseYaml(yaml.stdout), usage)
     const csv = await runCommand(DbUsage, ['db_1', '-o', 'csv', '--columns', 'operations,storage'], {stub})
-    assert.equal(csv.stdout, 'OPERATIONS,STORAGE\r\n1234567,0.25\r\n')
+    assert.equal(csv.stdout, 'OPERATIONS,STORAGE\r\n1234567 ops,0.25 GiB\r\n')
   })
 
   it('dates that are not real days, or a --from after --to, are exit 2 before any request', async () => {

@@ -39,7 +39,7 @@ describe('buckets keys list in process', () => {
     assert.equal(tsv.stdout, `ID\tNAME\tROLE\tHINT\tCREATED\nkey_1\treader-1\tread\tAKIA…001\t${AT}\nkey_2\treader-2\tread_write\tAKIA…002\t${AT}\n`)
     const tty = await runCommand(BucketsKeysList, ['bkt_1'], {stub, tty: true, env: {NO_COLOR: '1'}})
     assert.match(tty.stdout.split('\n')[1], /^│ ID +│ NAME +│ ROLE +│ HINT +│ CREATED +│$/)
-    assert.match(tty.stdout, /│ key_2 +│ reader-2 +│ read_write +│ AKIA…002 +│ 2026-11-28 09:58 UTC +│/)
+    assert.match(tty.stdout, /│ key_2 +│ reader-2 +│ read_write +│ AKIA…002 +│ 2026-11-28 09:58 +│/)
   })
 
   it('--json, -o yaml, -o csv, --columns and --limit', async () => {

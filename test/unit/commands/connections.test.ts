@@ -26,14 +26,14 @@ describe('db connections list in process', () => {
     assert.equal(
       result.stdout,
       [
-        '┌────────┬───────┬──────────┬───────────────────────────────┬──────────────────────┐',
-        '│ ID     │ NAME  │ KIND     │ ENDPOINTS                     │ CREATED              │',
-        '├────────┼───────┼──────────┼───────────────────────────────┼──────────────────────┤',
-        '│ conn_1 │ app-1 │ postgres │ direct db.example.test:5432   │ 2026-11-28 09:58 UTC │',
-        '│        │       │          │ pooled pool.example.test:6543 │                      │',
-        '│ conn_2 │ app-2 │ postgres │ direct db.example.test:5432   │ 2026-11-28 09:58 UTC │',
-        '│        │       │          │ pooled pool.example.test:6543 │                      │',
-        '└────────┴───────┴──────────┴───────────────────────────────┴──────────────────────┘',
+        '┌────────┬───────┬──────────┬───────────────────────────────┬──────────────────┐',
+        '│ ID     │ NAME  │ KIND     │ ENDPOINTS                     │ CREATED          │',
+        '├────────┼───────┼──────────┼───────────────────────────────┼──────────────────┤',
+        '│ conn_1 │ app-1 │ postgres │ direct db.example.test:5432   │ 2026-11-28 09:58 │',
+        '│        │       │          │ pooled pool.example.test:6543 │                  │',
+        '│ conn_2 │ app-2 │ postgres │ direct db.example.test:5432   │ 2026-11-28 09:58 │',
+        '│        │       │          │ pooled pool.example.test:6543 │                  │',
+        '└────────┴───────┴──────────┴───────────────────────────────┴──────────────────┘',
         '',
       ].join('\n'),
     )

@@ -55,7 +55,7 @@ const PROJECT_RECORD = [
   `│ NAME      │ ${NAME} │`,
   '│ WORKSPACE │ Acme                    │',
   '│ REGION    │ us-east-1               │',
-  '│ CREATED   │ 2026-11-28 09:58 UTC    │',
+  '│ CREATED   │ 2026-11-28 09:58        │',
   '└───────────┴─────────────────────────┘',
   '',
 ].join('\n')
@@ -154,13 +154,13 @@ describe('projects create in process', () => {
     assert.equal(
       result.stdout,
       [
-        '┌───────────┬──────────────────────┐',
-        '│ ID        │ proj_9               │',
-        '│ NAME      │ empty                │',
-        '│ WORKSPACE │ Acme                 │',
-        '│ REGION    │ us-east-1            │',
-        '│ CREATED   │ 2026-11-28 09:58 UTC │',
-        '└───────────┴──────────────────────┘',
+        '┌───────────┬──────────────────┐',
+        '│ ID        │ proj_9           │',
+        '│ NAME      │ empty            │',
+        '│ WORKSPACE │ Acme             │',
+        '│ REGION    │ us-east-1        │',
+        '│ CREATED   │ 2026-11-28 09:58 │',
+        '└───────────┴──────────────────┘',
         '',
       ].join('\n'),
     )

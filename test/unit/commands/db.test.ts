@@ -20,29 +20,108 @@ const listed = [database(1), {...database(2, 'proj_2'), status: 'provisioning'}]
 describe('db list in process', () => {
   const stub = (api: Api) => reply(api, 'GET', '/v1/databases?limit=100', page(listed))
 
-  it('on a wide terminal: every column, default as yes/no, short times', async () => {
+  it('on a wide terminal: a region the same on every row is said once above; default as yes/no, short UTC times', async () => {
     const result = await runCommand(DbList, [], {stub, tty: true, columns: 120, env: {NO_COLOR: '1'}})
     assert.equal(result.code, 0, result.stderr)
     assert.equal(
       result.stdout,
       [
-        '┌──────┬──────┬─────────┬───────────┬──────────────┬─────────┬──────────────────────┐',
-        '│ ID   │ NAME │ PROJECT │ REGION    │ STATUS       │ DEFAULT │ CREATED              │',
-        '├──────┼──────┼─────────┼───────────┼──────────────┼─────────┼──────────────────────┤',
-        '│ db_1 │ db-1 │ proj_1  │ eu-west-3 │ ready        │ yes     │ 2026-11-28 09:58 UTC │',
-        '│ db_2 │ db-2 │ proj_2  │ eu-west-3 │ provisioning │ no      │ 2026-11-28 09:58 UTC │',
-        '└──────┴──────┴─────────┴───────────┴──────────────┴─────────┴──────────────────────┘',
+        'Region: eu-west-3',
+        '┌──────┬──────┬─────────┬──────────────┬─────────┬──────────────────┐',
+        '│ ID   │ NAME │ PROJECT │ STATUS       │ DEFAULT │ CREATED          │',
+        '├──────┼──────┼─────────┼──────────────┼─────────┼──────────────────┤',
+        '│ db_1 │ db-1 │ proj_1  │ ready        │ yes     │ 2026-11-28 09:58 │',
+        '│ db_2 │ db-2 │ proj_2  │ provisioning │ no      │ 2026-11-28 09:58 │',
+        '└──────┴──────┴─────────┴──────────────┴─────────┴──────────────────┘',
         '',
       ].join('\n'),
     )
     assert.equal(result.stderr, '')
   })
 
-  it('on an 80-column terminal: the widest column that may shrink is cut, ids stay whole, a date keeps its day', async () => {
-    const result = await runCommand(DbList, [], {stub, tty: true, columns: 80, env: {NO_COLOR: '1'}})
-    const lines = result.stdout.trimEnd().split('\n')
-    for (const line of lines) assert.ok([...line].length <= 80, `a line wider than 80 columns: ${JSON.stringify(line)}`)
-    assert.equal(lines[3], '│ db_1 │ db-1 │ proj_1  │ eu-west-3 │ ready        │ yes     │ 2026-11-28 09:… │')
+  // Ids as long as the API's (25 characters), names people type back, two projects and two regions.
+  const realistic = [
+    {...database(1, 'cmxdxule5041wb3o1afc93mya'), id: 'cmxdxule505aswzzpksmkieyd', name: 'billing-prod'},
+    {...database(2, 'cmxdxulky07xguvzn3w8tps3y'), id: 'cmxdxulkz08aglvcjk4ehrzo0', name: 'marketing-website', region: {id: 'eu-central-1', name: 'Europe (Frankfurt)'}, status: 'provisioning'},
+  ]
+  const realisticStub = (api: Api) => reply(api, 'GET', '/v1/databases?limit=100', page(realistic))
+
+  it('on an 80-column terminal: ids and names whole; created, default and project go before status and region, and are named', async () => {
+    const result = await runCommand(DbList, [], {stub: realisticStub, tty: true, columns: 80, env: {NO_COLOR: '1'}})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(
+      result.stdout,
+      [
+        '┌───────────────────────────┬───────────────────┬──────────────┬──────────────┐',
+        '│ ID                        │ NAME              │ REGION       │ STATUS       │',
+        '├───────────────────────────┼───────────────────┼──────────────┼──────────────┤',
+        '│ cmxdxule505aswzzpksmkieyd │ billing-prod      │ eu-west-3    │ ready        │',
+        '│ cmxdxulkz08aglvcjk4ehrzo0 │ marketing-website │ eu-central-1 │ provisioning │',
+        '└───────────────────────────┴───────────────────┴──────────────┴──────────────┘',
+        // The project ids went (25 characters each); the region, which went after them, came back in their room.
+        'Left out to fit: project, default, created (see --columns).',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('on an 80-column terminal, one project: said once above, and its region, created and status fit', async () => {
+    const one = realistic.map((d) => ({...d, project: realistic[0].project, region: realistic[0].region}))
+    const result = await runCommand(DbList, ['--project', 'cmxdxule5041wb3o1afc93mya'], {
+      stub: (api) => reply(api, 'GET', '/v1/projects/cmxdxule5041wb3o1afc93mya/databases?limit=100', page(one)),
+      tty: true,
+      columns: 80,
+      env: {NO_COLOR: '1'},
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(
+      result.stdout,
+      [
+        'Project: cmxdxule5041wb3o1afc93mya',
+        'Region: eu-west-3',
+        '┌───────────────────────────┬───────────────────┬──────────────┬─────────┐',
+        '│ ID                        │ NAME              │ STATUS       │ DEFAULT │',
+        '├───────────────────────────┼───────────────────┼──────────────┼─────────┤',
+        '│ cmxdxule505aswzzpksmkieyd │ billing-prod      │ ready        │ yes     │',
+        '│ cmxdxulkz08aglvcjk4ehrzo0 │ marketing-website │ provisioning │ no      │',
+        '└───────────────────────────┴───────────────────┴──────────────┴─────────┘',
+        'Left out to fit: created (see --columns).',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('on a 52-column terminal: status is the last column to go; a name too long for the room wraps, every character kept', async () => {
+    const long = [{...realistic[0], name: 'billing-production-eu-replica'}]
+    const result = await runCommand(DbList, [], {stub: (api) => reply(api, 'GET', '/v1/databases?limit=100', page(long)), tty: true, columns: 52, env: {NO_COLOR: '1'}})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(
+      result.stdout,
+      [
+        'Project: cmxdxule5041wb3o1afc93mya',
+        'Region: eu-west-3',
+        '┌───────────────────────────┬─────────────┬────────┐',
+        '│ ID                        │ NAME        │ STATUS │',
+        '├───────────────────────────┼─────────────┼────────┤',
+        '│ cmxdxule505aswzzpksmkieyd │ billing-    │ ready  │',
+        '│                           │ production- │        │',
+        '│                           │ eu-replica  │        │',
+        '└───────────────────────────┴─────────────┴────────┘',
+        'Left out to fit: default, created (see --columns).',
+        '',
+      ].join('\n'),
+    )
+    const narrower = await runCommand(DbList, [], {stub: (api) => reply(api, 'GET', '/v1/databases?limit=100', page(long)), tty: true, columns: 50, env: {NO_COLOR: '1'}})
+    assert.match(narrower.stdout, /^│ ID +│ NAME +│$/m, `two columns too many for 50: status went last\n${narrower.stdout}`)
+    assert.match(narrower.stdout, /^Left out to fit: status, default, created \(see --columns\)\.$/m, narrower.stdout)
+  })
+
+  it('--columns keeps every column asked for, even one the same on every row', async () => {
+    const result = await runCommand(DbList, ['--columns', 'name,region'], {stub, tty: true, columns: 80, env: {NO_COLOR: '1'}})
+    assert.equal(
+      result.stdout,
+      ['┌──────┬───────────┐', '│ NAME │ REGION    │', '├──────┼───────────┤', '│ db-1 │ eu-west-3 │', '│ db-2 │ eu-west-3 │', '└──────┴───────────┘', ''].join('\n'),
+    )
   })
 
   it('piped: tab-separated rows, default as true/false', async () => {
@@ -117,15 +196,15 @@ describe('db show in process', () => {
     assert.equal(
       result.stdout,
       [
-        '┌─────────┬──────────────────────┐',
-        '│ ID      │ db_1                 │',
-        '│ NAME    │ db-1                 │',
-        '│ PROJECT │ proj_1               │',
-        '│ REGION  │ eu-west-3            │',
-        '│ STATUS  │ ready                │',
-        '│ DEFAULT │ yes                  │',
-        '│ CREATED │ 2026-11-28 09:58 UTC │',
-        '└─────────┴──────────────────────┘',
+        '┌─────────┬──────────────────┐',
+        '│ ID      │ db_1             │',
+        '│ NAME    │ db-1             │',
+        '│ PROJECT │ proj_1           │',
+        '│ REGION  │ eu-west-3        │',
+        '│ STATUS  │ ready            │',
+        '│ DEFAULT │ yes              │',
+        '│ CREATED │ 2026-11-28 09:58 │',
+        '└─────────┴──────────────────┘',
         '',
       ].join('\n'),
     )

@@ -107,6 +107,25 @@ describe('login --github-actions in process', () => {
     assertNoSecrets(result)
   })
 
+  it('--save says which profile it saved to and whether it is current: --profile beside a logged-in current profile leaves that one current', async () => {
+    const configDir = await withConfig({currentProfile: 'work', profiles: {work: {token: 'sk_work_token_00001'}}})
+    const stub = (api: Interceptable) => {
+      stubExchange(api)
+      reply(api, 'GET', '/v1/me', {data: me})
+    }
+    const named = await runCommand(Login, ['--github-actions', '--save', '--profile', 'ci'], {env: job, configDir, stub})
+    assert.equal(named.code, 0, named.stderr)
+    assert.equal(
+      named.stdout.split('\n')[1],
+      'Saved to profile "ci". The current profile is still "work": use this one with --profile ci, or make it current with `prisma-mgmt profiles use ci`.',
+    )
+    assert.equal((await readConfig(configDir)).currentProfile, 'work')
+    const current = await runCommand(Login, ['--github-actions', '--save'], {env: job, configDir, stub})
+    assert.equal(current.code, 0, current.stderr)
+    assert.equal(current.stdout.split('\n')[1], 'Saved to profile "work"; it is the current profile.')
+    assertNoSecrets(current)
+  })
+
   it('--save --expires-in 900 --json: the lifetime is asked for, the profile keeps the token with its expiry (0600), the document never the token', async () => {
     const configDir = freshConfigDir()
     let sent: Exchange = {runner: [], exchange: []}

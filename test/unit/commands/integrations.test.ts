@@ -26,7 +26,7 @@ describe('workspaces show in process', () => {
     const tty = await runCommand(WorkspacesShow, ['ws_1'], {stub, tty: true, env: {NO_COLOR: '1'}})
     assert.equal(
       tty.stdout,
-      ['┌─────────┬──────────────────────┐', '│ ID      │ ws_1                 │', '│ NAME    │ Acme                 │', '│ CREATED │ 2026-11-28 09:58 UTC │', '└─────────┴──────────────────────┘', ''].join('\n'),
+      ['┌─────────┬──────────────────┐', '│ ID      │ ws_1             │', '│ NAME    │ Acme             │', '│ CREATED │ 2026-11-28 09:58 │', '└─────────┴──────────────────┘', ''].join('\n'),
     )
     assert.deepEqual(parseJson((await runCommand(WorkspacesShow, ['ws_1', '--json'], {stub})).stdout), workspace)
     assert.deepEqual(parseYaml((await runCommand(WorkspacesShow, ['ws_1', '-o', 'yaml'], {stub})).stdout), workspace)
@@ -58,7 +58,7 @@ describe('integrations list in process', () => {
     assert.equal(tsv.stdout, `${HEADER}\n${row(1)}\n${row(2)}\n`)
     const tty = await runCommand(IntegrationsList, [], {stub, tty: true, columns: 160, env: {NO_COLOR: '1'}})
     assert.match(tty.stdout.split('\n')[1], /^│ ID +│ APP +│ CLIENT ID +│ SCOPES +│ AUTHORIZED BY +│ CREATED +│$/)
-    assert.match(tty.stdout, /│ int_1 +│ Deploy bot 1 +│ client_1 +│ workspace:read project:write +│ ada@example\.test +│ 2026-11-28 09:58 UTC +│/)
+    assert.match(tty.stdout, /│ int_1 +│ Deploy bot 1 +│ client_1 +│ workspace:read project:write +│ ada@example\.test +│ 2026-11-28 09:58 +│/)
   })
 
   it('--workspace skips /v1/me; --limit stops early; --json, -o yaml and -o csv', async () => {

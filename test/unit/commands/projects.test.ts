@@ -41,12 +41,25 @@ describe('projects list in process', () => {
     assert.equal(result.stdout, 'NAME,ID\r\nshop-1,proj_1\r\n"a, ""b""",proj_2\r\n')
   })
 
-  it('on a terminal: a boxed table that fits, colour only when allowed', async () => {
+  it('on a terminal: a boxed table that fits, the workspace and region every project shares said once above it, short UTC times; colour only when allowed', async () => {
     const coloured = await runCommand(ProjectsList, [], {stub, tty: true, columns: 80})
     assert.ok(coloured.stdout.includes('\u001b[1mID\u001b[22m'), `bold headers on a terminal: ${JSON.stringify(coloured.stdout)}`)
     const plain = await runCommand(ProjectsList, [], {stub, tty: true, columns: 80, env: {NO_COLOR: '1'}})
     assert.ok(!plain.stdout.includes('\u001b'), `no colour with NO_COLOR: ${JSON.stringify(plain.stdout)}`)
-    assert.match(plain.stdout, /^│ proj_1 │ shop-1 +│ Acme +│ us-east-1 │ 2026-11-28 09:58 UTC │$/m, plain.stdout)
+    assert.equal(
+      plain.stdout,
+      [
+        'Workspace: Acme',
+        'Region: us-east-1',
+        '┌────────┬────────┬──────────────────┐',
+        '│ ID     │ NAME   │ CREATED          │',
+        '├────────┼────────┼──────────────────┤',
+        '│ proj_1 │ shop-1 │ 2026-11-28 09:58 │',
+        '│ proj_2 │ a, "b" │ 2026-11-28 09:58 │',
+        '└────────┴────────┴──────────────────┘',
+        '',
+      ].join('\n'),
+    )
   })
 
   it('an unknown column is exit 2 naming the valid ones; no request is sent', async () => {
@@ -104,7 +117,9 @@ describe('projects show in process', () => {
     assert.match(result.stdout, /│ NAME +│ shop-1 +│/)
     const [, databases, buckets] = result.stdout.split(/^(?:Databases|Buckets)$/m)
     assert.ok(buckets, `a "Databases" heading, then a "Buckets" one:\n${result.stdout}`)
-    assert.match(databases, /│ db_2 │ db-2 │ eu-west-3 │ ready +│ no +│/)
+    // The region both databases share is said once above their table.
+    assert.match(databases, /^Region: eu-west-3\n┌/m)
+    assert.match(databases, /│ db_2 │ db-2 │ ready +│ no +│/)
     assert.match(buckets, /│ ID +│ NAME +│ PROVIDER NAME +│ STATUS +│/)
     assert.match(buckets, /│ bkt_2 │ files-2 │ prisma-bkt-2 +│ ready +│/)
   })

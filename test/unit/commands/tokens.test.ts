@@ -39,8 +39,8 @@ describe('tokens list in process', () => {
     assert.equal(result.code, 0, result.stderr)
     const lines = result.stdout.split('\n')
     assert.match(lines[1], /│ ID +│ NAME +│ HINT +│ CREATED +│ EXPIRES +│/, 'the headers')
-    assert.match(lines[3], /│ tok_1 +│ ci-1 +│ prsk…0001 +│ 2026-11-28 09:58 UTC +│ never +│/, 'a token that does not expire')
-    assert.match(lines[4], /│ tok_2 +│ ci-2 +│ prsk…0002 +│ 2026-11-28 09:58 UTC +│ 2027-01-01 00:00 UTC +│/, 'a token that expires')
+    assert.match(lines[3], /│ tok_1 +│ ci-1 +│ prsk…0001 +│ 2026-11-28 09:58 +│ never +│/, 'a token that does not expire')
+    assert.match(lines[4], /│ tok_2 +│ ci-2 +│ prsk…0002 +│ 2026-11-28 09:58 +│ 2027-01-01 00:00 +│/, 'a token that expires')
     assert.equal(result.stderr, '', 'nothing on stderr')
   })
 

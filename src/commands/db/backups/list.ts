@@ -31,6 +31,8 @@ export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
     try {
       const {data, meta} = await api.listBackups(this.args['db-id'], {limit: this.flags.limit})
       await this.list(backupFields, data, {empty: 'No backups yet.'})
+      const emulator = data.length === 0 ? await this.emulatorBase() : undefined
+      if (emulator) this.aside(howToBackUp(emulator, this.args['db-id'], this.io.env.PRISMA_SERVICE_TOKEN?.trim() ? '"$PRISMA_SERVICE_TOKEN"' : "<the emulator's token>"))
       this.aside(`Backups are kept for ${meta.backupRetentionDays} days.`)
       return data
     } catch (error) {
@@ -44,4 +46,24 @@ export default class DbBackupsList extends BaseCommand<typeof DbBackupsList> {
       throw error
     }
   }
+
+  /** The API's base URL when it is on this machine, the emulator (Prisma's API never is); undefined otherwise. */
+  private async emulatorBase(): Promise<string | undefined> {
+    const {isLoopbackHost, normalizeApiUrl} = await import('../../../api/url.js')
+    try {
+      const base = normalizeApiUrl((await this.settings.apiUrl()).value)
+      return isLoopbackHost(base.hostname) ? base.href.replace(/\/+$/, '') : undefined
+    } catch {
+      return undefined
+    }
+  }
+}
+
+/** How the emulator is asked for a backup: there is no such request in the API, nor a command for it. */
+function howToBackUp(base: string, databaseId: string, token: string): string {
+  return [
+    'The emulator backs up only when asked. Take one now with',
+    `  curl -X POST --oauth2-bearer ${token} ${base}/__emulator/databases/${encodeURIComponent(databaseId)}/backups`,
+    'or start it with `prisma-mgmt emulator start --backup-interval 3600` to back up every ready database every hour.',
+  ].join('\n')
 }
