@@ -235,11 +235,13 @@ export function commandLines(file: string, text: string): {command: string; wher
 /**
  * An opaque token: 16 or more of [A-Za-z0-9_-] holding a digit or both cases (ids such as
  * `cmxe3sp4w04xcav6po79mohox`, `pmgmt_<id>` roles and databases, passwords, tokens, access keys).
- * Words of the CLI's own (`PRISMA_MANAGEMENT_API_URL`, `AWS_SECRET_ACCESS_KEY`) are neither.
+ * Names of environment variables (`PRISMA_MANAGEMENT_API_URL`, `AWS_ENDPOINT_URL_S3`: capitals,
+ * digits and underscores) are not.
  */
-const OPAQUE = /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*(?:\d|[a-z][A-Za-z0-9_-]*[A-Z]|[A-Z][A-Za-z0-9_-]*[a-z]))[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])/g
-/** What varies but is not opaque: times (ISO, and the terminal's short form), time-stamped default names, numbers of four or more digits (ports, pids, sizes). */
+const OPAQUE = /(?<![A-Za-z0-9_-])(?![A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![A-Za-z0-9_-]))(?=[A-Za-z0-9_-]*(?:\d|[a-z][A-Za-z0-9_-]*[A-Z]|[A-Z][A-Za-z0-9_-]*[a-z]))[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])/g
+/** What varies but is not opaque: masked secrets (`emu_…JkKb`), times (ISO, and the terminal's short form), time-stamped default names, numbers of four or more digits (ports, pids, sizes). */
 const VARYING: [RegExp, string][] = [
+  [/[A-Za-z0-9_]+…[A-Za-z0-9_-]+/g, '<masked>'],
   [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, '<time>'],
   [/\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?(?: UTC)?/g, '<time>'],
   [/\d{8}-\d{6}/g, '<stamp>'],
