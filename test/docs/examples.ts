@@ -85,14 +85,35 @@ export function shellLines(block: CodeBlock): {command: string; line: number}[] 
 export function invocations(command: string): string[][] {
   const found: string[][] = []
   const pattern = /(^|[\s;|&(`"])prisma-mgmt(?=\s|$)/g
-  for (const match of command.matchAll(pattern)) {
+  for (const match of withoutComments(command).matchAll(pattern)) {
     const from = match.index + match[1].length + 'prisma-mgmt'.length
     found.push(['prisma-mgmt', ...words(command.slice(from))])
   }
   return found
 }
 
-/** Shell words up to the first unquoted operator. */
+/** A command line without its shell comments (an unquoted `#` that starts a word, to the end of its line). */
+function withoutComments(command: string): string {
+  return command
+    .split('\n')
+    .map((line) => {
+      let quote: string | undefined
+      for (let i = 0; i < line.length; i++) {
+        const c = line[i]
+        if (quote) {
+          if (c === quote) quote = undefined
+        } else if (c === '"' || c === "'") {
+          quote = c
+        } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]))) {
+          return line.slice(0, i)
+        }
+      }
+      return line
+    })
+    .join('\n')
+}
+
+/** Shell words up to the first unquoted operator; a placeholder such as `<db-id>` is one word. */
 function words(text: string): string[] {
   const out: string[] = []
   let current: string | undefined
@@ -113,6 +134,10 @@ function words(text: string): string[] {
     } else if (/\s/.test(c)) {
       if (current !== undefined) out.push(current)
       current = undefined
+    } else if (c === '<' && current === undefined && /^<[A-Za-z][\w-]*>/.test(text.slice(i))) {
+      const placeholder = /^<[A-Za-z][\w-]*>/.exec(text.slice(i))![0]
+      current = placeholder
+      i += placeholder.length - 1
     } else if ('|;&)<>'.includes(c) || (c === '#' && current === undefined)) {
       break
     } else {
