@@ -1,6 +1,6 @@
 // The README and docs/ as a reader copies from them, in process: every `prisma-mgmt` line names a
 // command and flags the CLI has, every variable a line uses is defined before it, no line runs
-// `npx prisma-mgmt` (the name on the npm registry is another package's), every link leads to a
+// `npx prisma-mgmt` (the name on the npm registry is not this project's), every link leads to a
 // page and heading that exist, and the README keeps its shape. The README's console sessions are
 // run for real by test/e2e/readme-examples.test.ts; docs/commands.md is checked against `--help`
 // by test/e2e/cli.test.ts.
