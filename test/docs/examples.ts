@@ -264,9 +264,11 @@ export function commandLines(file: string, text: string): {command: string; wher
  * digits and underscores) are not.
  */
 const OPAQUE = /(?<![A-Za-z0-9_-])(?![A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![A-Za-z0-9_-]))(?=[A-Za-z0-9_-]*(?:\d|[a-z][A-Za-z0-9_-]*[A-Z]|[A-Z][A-Za-z0-9_-]*[a-z]))[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])/g
-/** What varies but is not opaque: masked secrets (`emu_…JkKb`), times (ISO, and the terminal's short form), time-stamped default names, numbers of four or more digits (ports, pids, sizes). */
+/** What varies but is not opaque: masked secrets (`emu_…JkKb`), temp folders, process ids, times (ISO, and the terminal's short form), time-stamped default names, numbers of four or more digits (ports, pids, sizes). */
 const VARYING: [RegExp, string][] = [
   [/[A-Za-z0-9_]+…[A-Za-z0-9_-]+/g, '<masked>'],
+  [/\/tmp\/[^\s/]+/g, '/tmp/<temp>'],
+  [/\bpid \d+/g, 'pid <n>'],
   [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, '<time>'],
   [/\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?(?: UTC)?/g, '<time>'],
   [/\d{8}-\d{6}/g, '<stamp>'],
