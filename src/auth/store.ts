@@ -51,6 +51,13 @@ export function profilesWithCredentials(config: StoredConfig): string[] {
     .map(([name]) => name)
 }
 
+/** Makes the most recently saved profile that holds credentials current, when there is one (the current one has just lost its own). */
+function succeed(config: StoredConfig): string | undefined {
+  const next = profilesWithCredentials(config)[0]
+  if (next) config.currentProfile = next
+  return next
+}
+
 export class ProfileStore {
   readonly path: string
   /** A directory proper-lockfile creates while a writer holds the lock; the config file itself may not exist yet. */
@@ -155,23 +162,26 @@ export class ProfileStore {
         removed = {...profile}
         clearCredentials(profile)
       }
-      if (before === name) {
-        const next = profilesWithCredentials(config)[0]
-        if (next) config.currentProfile = next
-      }
+      if (before === name) succeed(config)
       return {removed, before, after: config.currentProfile ?? fallback}
     })
   }
 
-  /** Removes the whole profile (and makes no profile current if it was); returns it as it was, or undefined when there is none. */
-  async removeProfile(name: string): Promise<{profile: Profile; wasCurrent: boolean} | undefined> {
+  /**
+   * Removes the whole profile; returns it as it was (undefined when there is none), and which
+   * profile commands used before and use after. When it was the current profile (or, with none
+   * current, `fallback`), the most recently saved profile that holds credentials becomes
+   * current (`next`), as on logout; with none, no profile is current.
+   */
+  async removeProfile(name: string, {fallback}: {fallback?: string} = {}): Promise<{profile: Profile; before?: string; after?: string; next?: string} | undefined> {
     return this.update((config) => {
       const profile = config.profiles?.[name]
       if (!profile || !config.profiles) return undefined
-      const wasCurrent = config.currentProfile === name
+      const before = config.currentProfile ?? fallback
       delete config.profiles[name]
-      if (wasCurrent) delete config.currentProfile
-      return {profile, wasCurrent}
+      if (config.currentProfile === name) delete config.currentProfile
+      const next = before === name ? succeed(config) : undefined
+      return {profile, before, after: config.currentProfile ?? fallback, next}
     })
   }
 

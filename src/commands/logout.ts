@@ -2,6 +2,7 @@ import {DEFAULT_PROFILE, ENV} from '../auth/settings.js'
 import type {StoredConfig} from '../auth/store.js'
 import {BaseCommand} from '../base-command.js'
 import {endSession, type Ending} from '../flows/end-session.js'
+import {currentAfterwards} from '../flows/profiles.js'
 import {safe} from '../output/safe-text.js'
 
 /** What logout prints with --json. */
@@ -34,7 +35,7 @@ Logging out of the current profile makes another profile that is still logged in
     const override = this.io.env[ENV.profile]?.trim()
     if (override && override === profile.value && switched) this.note(safe`Note: ${ENV.profile}=${override} is set and is used before the current profile.`)
     const result: LoggedOut = {profile: profile.value, removed: removed !== undefined, ...(ending.revoked === undefined ? {} : {revoked: ending.revoked}), current: current ?? DEFAULT_PROFILE}
-    return this.document(result, () => [said(profile.value, removed !== undefined, ending, before), ...afterwards(profile.value, previous, switched ? current : undefined, before)].join('\n'))
+    return this.document(result, () => [said(profile.value, removed !== undefined, ending, before), ...currentAfterwards(profile.value, previous, switched ? current : undefined, before)].join('\n'))
   }
 }
 
@@ -47,14 +48,4 @@ function said(profile: string, removed: boolean, ending: Ending, config: StoredC
   if (ending.kind === 'token') return safe`Logged out: removed the token of profile "${profile}".`
   const revoked = ending.revoked ? ' and revoked it at the authorization server' : ''
   return safe`Logged out: removed the browser session of profile "${profile}"` + `${revoked}.`
-}
-
-/** What is current now, when the profile logged out of was the current one: `next`, the profile made current, if any. */
-function afterwards(profile: string, previous: string | undefined, next: string | undefined, config: StoredConfig): string[] {
-  if (previous !== profile) return []
-  if (next) {
-    const workspace = config.profiles?.[next]?.workspace
-    return [safe`Profile "${next}"` + (workspace ? safe` (workspace ${workspace.name})` : '') + ' is now the current profile.']
-  }
-  return ['No other profile is logged in: log in again with `prisma-mgmt login`.']
 }

@@ -1,5 +1,5 @@
-// The README's table of MCP tools, made from the declarations so that it cannot drift from them
-// (scripts/mcp-tools-readme.ts writes it; a unit test fails when the README's copy is stale).
+// The table of MCP tools in docs/mcp.md, made from the declarations so that it cannot drift from
+// them (scripts/mcp-tools-readme.ts writes it; a unit test fails when the page's copy is stale).
 import {z} from 'zod'
 
 import type {ToolDeclaration} from './tools.js'
@@ -32,10 +32,10 @@ export function toolTable(tools: readonly ToolDeclaration[]): string {
   return lines.join('\n')
 }
 
-/** The README with the text between the markers replaced by the table; throws when a marker is missing. */
-export function withToolTable(readme: string, tools: readonly ToolDeclaration[]): string {
-  const start = readme.indexOf(START_MARKER)
-  const end = readme.indexOf(END_MARKER)
-  if (start === -1 || end === -1 || end < start) throw new Error(`README.md has no ${START_MARKER} ... ${END_MARKER} block.`)
-  return `${readme.slice(0, start + START_MARKER.length)}\n${toolTable(tools)}\n${readme.slice(end)}`
+/** The page with the text between the markers replaced by the table; throws when a marker is missing. */
+export function withToolTable(page: string, tools: readonly ToolDeclaration[]): string {
+  const start = page.indexOf(START_MARKER)
+  const end = page.indexOf(END_MARKER)
+  if (start === -1 || end === -1 || end < start) throw new Error(`The page has no ${START_MARKER} ... ${END_MARKER} block.`)
+  return `${page.slice(0, start + START_MARKER.length)}\n${toolTable(tools)}\n${page.slice(end)}`
 }

@@ -1,5 +1,5 @@
 // Every tool of `prisma-mgmt mcp`, one declaration each: name, description, input schema,
-// annotations and handler. The server (server.ts), the README's tool list and the tests all read
+// annotations and handler. The server (server.ts), the tool table of docs/mcp.md and the tests all read
 // this one list. Handlers call the same api/ and flows/ the commands use and return the API
 // objects as `--json` prints them; a throw becomes a tool error (results.ts).
 import {z} from 'zod'

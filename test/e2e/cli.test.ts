@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict'
-import {execFileSync} from 'node:child_process'
+import {execFile, execFileSync} from 'node:child_process'
 import {cp, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
+import {promisify} from 'node:util'
 import {describe, it} from 'node:test'
 
 import {ROOT, removeDir, run, tempDir} from './harness.js'
 import {Terminal} from './terminal.js'
 
+const exec = promisify(execFile)
 const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {version: string}
 
 describe('the binary itself', () => {
@@ -143,21 +145,31 @@ describe('the binary itself', () => {
     }
   })
 
-  it('README\'s command reference is what `--help` prints, for every command', async () => {
-    const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
-    const sections = [...readme.matchAll(/^## `prisma-mgmt ([^`]+)`\n\n[^\n]*\n\n```\n([\s\S]*?)\n```$/gm)]
+  it('docs/commands.md is what `npm run readme` writes now (run it when this fails)', async () => {
+    const reference = await readFile(join(ROOT, 'docs', 'commands.md'), 'utf8')
+    // oclif readme --dry-run prints the file it would write, after one line saying what it replaces.
+    const {stdout} = await exec(join(ROOT, 'node_modules', '.bin', 'oclif'), ['readme', '--no-aliases', '--readme-path', 'docs/commands.md', '--dry-run'], {cwd: ROOT, env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}, maxBuffer: 16 * 1024 * 1024})
+    const fresh = stdout.replace(/^replacing <!-- commands --> in [^\n]*\n/, '')
+    assert.ok(fresh.includes('<!-- commands -->') && fresh.length > 10_000, `oclif readme printed no reference:\n${stdout.slice(0, 500)}`)
+    assert.equal(reference.trimEnd(), fresh.trimEnd(), 'docs/commands.md is stale: run npm run readme')
+  })
+
+  it('docs/commands.md documents every command, each as its `--help` prints it', async () => {
+    const reference = await readFile(join(ROOT, 'docs', 'commands.md'), 'utf8')
+    const sections = [...reference.matchAll(/^## `prisma-mgmt ([^`]+)`\n\n[^\n]*\n\n```\n([\s\S]*?)\n```$/gm)]
     const manifest = JSON.parse(await readFile(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
     const documented = new Set(sections.map(([, usage]) => usage.split(' ').filter((w) => /^[a-z]/.test(w)).join(':')))
-    for (const id of Object.keys(manifest.commands)) assert.ok(documented.has(id), `README documents ${id}`)
+    for (const id of Object.keys(manifest.commands)) assert.ok(documented.has(id), `docs/commands.md documents ${id}`)
+    for (const id of documented) assert.ok(manifest.commands[id] || ['help', 'autocomplete'].includes(id), `docs/commands.md documents ${id}, which is no command`)
     for (const [, usage, block] of sections) {
       const words = usage.split(' ').filter((w) => /^[a-z]/.test(w))
       // oclif answers `help --help` with the root help, so the help command's own page cannot be compared.
       if (words[0] === 'help') continue
       const help = await run([...words, '--help'], {env: {OCLIF_COLUMNS: '120'}})
       assert.equal(help.code, 0, help.stderr)
-      // --help starts with the summary paragraph, which README shows above the block.
+      // --help starts with the summary paragraph, which the reference shows above the block.
       const body = help.stdout.replace(/^[^\n]*\n\n/, '').trimEnd()
-      assert.equal(block, body, `README's section for ${words.join(' ')} is stale: run npm run readme`)
+      assert.equal(block, body, `docs/commands.md's section for ${words.join(' ')} is stale: run npm run readme`)
     }
   })
 })

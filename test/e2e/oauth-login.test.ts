@@ -372,7 +372,9 @@ describe('login with a browser (OAuth) through the built binary', () => {
     const before = server.counters.revocations
     const removed = await run(['profiles', 'remove', 'staging', '--yes'], {env: {XDG_CONFIG_HOME: home}})
     assert.equal(removed.code, 0, removed.stderr)
-    assert.equal(removed.stdout, 'Removed profile "staging" and revoked its session at the authorization server.\n', 'what it says')
+    // staging was current: the most recently saved profile still logged in (default) is now, and it says so.
+    assert.equal(removed.stdout, `Removed profile "staging" and revoked its session at the authorization server.\nProfile "default" (workspace ${WORKSPACE.name}) is now the current profile.\n`, 'what it says')
+    assert.equal((await stored(home)).currentProfile, 'default', 'default is current')
     assert.equal(server.counters.revocations - before, 1, 'its refresh token was revoked')
     assert.equal(server.refreshTokenLive(staging.refreshToken!), false, 'and no longer works')
     assert.deepEqual(Object.keys((await stored(home)).profiles!).sort(), ['ci', 'default'], 'the others stay')

@@ -198,7 +198,9 @@ describe('projects', () => {
     assert.equal(parseJson<ProjectJson>(byFlag).name, 'flag-name')
     assert.equal((await emulator.call<{data: ProjectJson}>('GET', `/v1/projects/${created.id}`)).body.data.name, 'flag-name')
     const help = await run(['projects', 'rename', '--help'])
-    assert.match(help.stdout, /^ {2}\$ prisma-mgmt projects rename ID \[NAME\]/m, help.stdout)
+    // One form, its name required: the usage line and the arguments show NAME without brackets.
+    assert.match(help.stdout, /^ {2}\$ prisma-mgmt projects rename ID NAME \[/m, help.stdout)
+    assert.match(help.stdout, /^ARGUMENTS\n {2}ID {4}Project id\n {2}NAME {2}The new name\n/m, help.stdout)
     assert.ok(!help.stdout.includes('--name'), `the hidden flag is not in the help:\n${help.stdout}`)
   })
 

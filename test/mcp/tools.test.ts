@@ -1,5 +1,5 @@
 // The MCP tool declarations, the flags that choose them, the results and errors they turn into,
-// and the README's tool table: in process, no server, no emulator.
+// and the tool table of docs/mcp.md: in process, no server, no emulator.
 import assert from 'node:assert/strict'
 import {readFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
@@ -292,9 +292,10 @@ describe('MCP results', () => {
   })
 })
 
-describe('README.md', () => {
+describe('docs/mcp.md', () => {
   it('lists the MCP tools as the declarations say (run `npm run readme:mcp` when this fails)', async () => {
-    const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
-    assert.equal(withToolTable(readme, TOOLS), readme)
+    const page = await readFile(join(ROOT, 'docs', 'mcp.md'), 'utf8')
+    assert.equal(withToolTable(page, TOOLS), page)
+    for (const tool of TOOLS) assert.ok(page.includes(`| \`${tool.name}\` |`), `docs/mcp.md has a row for ${tool.name}`)
   })
 })

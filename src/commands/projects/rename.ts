@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
 import type {Project} from '../../api/contract.js'
 import {idArg} from '../../flags.js'
@@ -16,13 +17,21 @@ export default class ProjectsRename extends BaseCommand<typeof ProjectsRename> {
 
   static override args = {
     id: idArg({description: 'Project id', required: true}),
-    // Not required by the parser: the hidden --name may give it instead.
-    name: Args.string({description: 'The new name'}),
+    // Required, as help and usage show it; parse() below makes it optional to the parser alone.
+    name: Args.string({description: 'The new name', required: true}),
   }
 
   static override flags = {
     // The form before the name became an argument, as `db rename` takes it; kept so scripts keep working.
     name: Flags.string({description: 'The new name (the same as the name argument)', hidden: true}),
+  }
+
+  /** Parses with the name argument optional: the hidden --name may give it instead, and newName() says what is missing. */
+  protected override parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+    const name = options?.args?.name
+    if (!options?.args || !name) return super.parse(options, argv)
+    const args: typeof options.args = {...options.args, name: {...name, required: false}}
+    return super.parse({...options, args}, argv)
   }
 
   public async run(): Promise<Project> {

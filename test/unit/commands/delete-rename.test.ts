@@ -293,7 +293,7 @@ describe('projects rename in process', () => {
     assert.equal(emptyFlag.stderr, 'Error: The --name flag is empty.\nPass the new name: prisma-mgmt projects rename <id> <name>.\n')
     const stray = await runCommand(ProjectsRename, ['proj_1', 'billing', 'prod'], {id: 'projects:rename'})
     assert.equal(stray.code, 2, stray.stderr)
-    assert.equal(stray.stderr, 'Error: Unexpected argument: prod\n`prisma-mgmt projects rename` takes <id> [<name>]; see `prisma-mgmt projects rename --help`.\n')
+    assert.equal(stray.stderr, 'Error: Unexpected argument: prod\n`prisma-mgmt projects rename` takes <id> <name>; see `prisma-mgmt projects rename --help`.\n')
     const noId = await runCommand(ProjectsRename, [])
     assert.equal(noId.code, 2, noId.stderr)
     assert.equal(noId.stderr, 'Error: Missing 1 required arg:\nid  Project id\nSee more help with --help\n')

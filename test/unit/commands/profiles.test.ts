@@ -101,6 +101,45 @@ describe('profiles in process', () => {
     const stored = JSON.parse(await readFile(join(configDir, 'config.json'), 'utf8'))
     assert.deepEqual(Object.keys(stored.profiles).sort(), ['old', 'work'], 'the others stay')
   })
+
+  it('remove of the current profile: the most recently saved logged-in profile becomes current, and it says so', async () => {
+    const configDir = await mkdtemp(join(tmpdir(), 'prisma-mgmt-profiles-'))
+    dirs.push(configDir)
+    await writeFile(
+      join(configDir, 'config.json'),
+      JSON.stringify({
+        currentProfile: 'ci',
+        profiles: {
+          ci: {token: 'sk_ci_token_secret', workspace: {id: 'ws_2', name: 'Builds'}, savedAt: '2026-12-01T10:00:00.000Z'},
+          staging: {token: 'sk_staging_secret', workspace: {id: 'ws_3', name: 'Staging'}, savedAt: '2026-12-05T10:00:00.000Z'},
+          prod: {token: 'sk_prod_secret', workspace: {id: 'ws_4', name: 'Prod'}, savedAt: '2026-12-03T10:00:00.000Z'},
+          old: {apiUrl: 'http://127.0.0.1:4000', savedAt: '2026-12-07T10:00:00.000Z'},
+        },
+      }),
+      {mode: 0o600},
+    )
+    const stored = async () => JSON.parse(await readFile(join(configDir, 'config.json'), 'utf8')) as {currentProfile?: string; profiles: Record<string, unknown>}
+
+    const first = await runCommand(ProfilesRemove, ['ci', '--yes'], {configDir})
+    assert.equal(first.code, 0, first.stderr)
+    assert.equal(first.stdout, 'Removed profile "ci".\nProfile "staging" (workspace Staging) is now the current profile.\n', 'the newest logged-in profile, not the newer one without a token')
+    assert.equal((await stored()).currentProfile, 'staging', 'stored as current')
+
+    const other = await runCommand(ProfilesRemove, ['prod', '--yes', '--json'], {configDir})
+    assert.equal(other.code, 0, other.stderr)
+    assert.deepEqual(JSON.parse(other.stdout), {profile: 'prod', removed: true, current: 'staging'}, 'removing another profile leaves the current one')
+
+    const last = await runCommand(ProfilesRemove, ['staging', '--yes', '--json'], {configDir})
+    assert.equal(last.code, 0, last.stderr)
+    assert.deepEqual(JSON.parse(last.stdout), {profile: 'staging', removed: true, current: 'default'}, 'none logged in: commands fall back to default')
+    const after = await stored()
+    assert.equal(after.currentProfile, undefined, 'no profile is current')
+    assert.deepEqual(Object.keys(after.profiles), ['old'], 'the profile without a token stays')
+    await writeFile(join(configDir, 'config.json'), JSON.stringify({currentProfile: 'solo', profiles: {solo: {token: 'sk_solo_secret'}}}), {mode: 0o600})
+    const alone = await runCommand(ProfilesRemove, ['solo', '--yes'], {configDir})
+    assert.equal(alone.stdout, 'Removed profile "solo".\nNo other profile is logged in: log in again with `prisma-mgmt login`.\n', 'says there is nothing to switch to')
+    for (const result of [first, other, last, alone]) assert.ok(!/sk_\w+_secret/.test(result.stdout + result.stderr), 'no token in the output')
+  })
 })
 
 describe('login in process', () => {
