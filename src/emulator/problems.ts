@@ -41,4 +41,5 @@ export function unprocessable(message: string, hint?: string): ApiProblem {
   return new ApiProblem(422, 'not-supported', message, hint)
 }
 
-export const UNAUTHORIZED_HINT = 'Send "Authorization: Bearer <token>" with the token the emulator printed when it started.'
+// Said to every client, the CLI's users included: what to use, not how to send it over HTTP.
+export const UNAUTHORIZED_HINT = 'Use the service token the emulator printed when it started (the PRISMA_SERVICE_TOKEN that emulator start prints).'

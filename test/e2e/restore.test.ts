@@ -95,7 +95,7 @@ describe('db restore, db create --from-backup and --clone (built binary, emulato
     assert.deepEqual(parseJson(unknown), {error: {code: 'not-found', message: `Backup cnobackup is not among the backups of the 2 databases of project ${projectId}.`}})
     const wrongFrom = await run(['db', 'restore', databaseId, '--backup', backupId, '--from', otherId, '--yes'], {env: env(), emulator})
     assert.equal(wrongFrom.code, 4, wrongFrom.stderr)
-    assert.match(wrongFrom.stderr, new RegExp(`^Error: Backup "${backupId}" of database ${otherId} was not found\\.\\nHint: List its backups with GET /v1/databases/${otherId}/backups\\.\\n`))
+    assert.match(wrongFrom.stderr, new RegExp(`^Error: Backup "${backupId}" of database ${otherId} was not found\\.\\nHint: Pick one of the backups listed for database ${otherId}\\.\\n`))
   })
 
   it('on a real terminal: a wrong name restores nothing (exit 2), the right name restores', async () => {

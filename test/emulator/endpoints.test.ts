@@ -396,12 +396,14 @@ describe('emulator endpoints', () => {
   })
 
   describe('errors', () => {
-    it('401 without a token, with another token, or with a non-Bearer scheme; the hint says what to send', async () => {
+    it('401 without a token, with another token, or with a non-Bearer scheme; the message says what to send, the hint which token', async () => {
       const noToken = await fetch(`${url}/v1/projects`)
       assert.equal(noToken.status, 401)
       const body = (await noToken.json()) as ErrorBody
       assert.equal(body.error.code, 'unauthorized')
-      assert.match(body.error.hint ?? '', /Authorization: Bearer/)
+      assert.match(body.error.message, /Authorization: Bearer <token>/)
+      // The hint is read by the CLI's users too: which token, in no HTTP terms.
+      assert.equal(body.error.hint, 'Use the service token the emulator printed when it started (the PRISMA_SERVICE_TOKEN that emulator start prints).')
       await expectError(call('GET', '/v1/me', undefined, {authorization: 'Bearer wrong-token'}), 401, 'unauthorized')
       await expectError(call('GET', '/v1/me', undefined, {authorization: `Basic ${client.emulator.token}`}), 401, 'unauthorized', /Bearer/)
       await expectError(call('GET', '/v1/nothing-here', undefined, {authorization: ''}), 401, 'unauthorized')

@@ -52,7 +52,7 @@ function sourceDatabase(scope: Scope, id: string): DatabaseRecord {
 function usableBackup(scope: Scope, database: DatabaseRecord, backupId: string): BackupRecord {
   const backup = scope.core.store.backups.get(backupId)
   if (!backup || backup.databaseId !== database.id) {
-    throw new ApiProblem(404, 'not-found', `Backup ${JSON.stringify(backupId)} of database ${database.id} was not found.`, `List its backups with GET /v1/databases/${database.id}/backups.`)
+    throw new ApiProblem(404, 'not-found', `Backup ${JSON.stringify(backupId)} of database ${database.id} was not found.`, `Pick one of the backups listed for database ${database.id}.`)
   }
   if (backup.status !== 'completed') throw unprocessable(`Backup ${backup.id} is ${backup.status} and cannot be restored.`, 'Pick a completed backup.')
   return backup
