@@ -16,7 +16,7 @@ const silent: Spinner = {update() {}, succeed() {}, fail() {}, stop() {}}
 export async function startSpinner(io: IOStreams, text: string, {enabled}: {enabled: boolean}): Promise<Spinner> {
   if (!enabled || io.stderr.isTTY !== true) return silent
   const {default: ora} = await import('ora')
-  const spinner: Ora = ora({text: terminalSafe(text), stream: io.stderr as NodeJS.WritableStream, discardStdin: false}).start()
+  const spinner: Ora = ora({text: terminalSafe(text), stream: withKnownWidth(io.stderr as NodeJS.WriteStream), discardStdin: false}).start()
   return {
     update: (next) => {
       spinner.text = terminalSafe(next)
@@ -25,4 +25,20 @@ export async function startSpinner(io: IOStreams, text: string, {enabled}: {enab
     fail: (why) => spinner.fail(why === undefined ? undefined : terminalSafe(why)),
     stop: () => spinner.stop(),
   }
+}
+
+/**
+ * A terminal that reports 0 columns (a pseudo-terminal nobody sized, as `script` or `docker exec
+ * -t` make) is drawn on as 80 wide, as tables are: ora divides by the width to count the lines it
+ * clears, and 0 would have it clear lines without end.
+ */
+function withKnownWidth(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (typeof stream.columns === 'number' && stream.columns > 0) return stream
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'columns') return 80
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+  })
 }
