@@ -101,7 +101,6 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist/commands')) || !existsSync(join(ROOT, 'oclif.manifest.json'))) {
     throw new Error('No build: run `npm run build` first (npm run bench does).')
   }
-  if (!TIME_BIN) process.stderr.write('Warning: /usr/bin/time is missing (Debian package "time"), so peak memory is not measured.\n')
 
   const BIN = options.bin
   if (!existsSync(BIN) || !existsSync(join(dirname(BIN), '../dist/commands')) || !existsSync(join(dirname(BIN), '../oclif.manifest.json'))) {
