@@ -67,13 +67,24 @@ function maskSecretsInOutput(args) {
   }
 }
 
+/** A plain command line run without oclif (src/fast/run.ts); false when oclif must run it. */
+async function runFast(args) {
+  // Built by scripts/bundle.js; a build of tsc alone has no table, and DEBUG output is oclif's.
+  const table = new URL('../dist/fast/table.json', import.meta.url)
+  if (process.env.DEBUG || !existsSync(table)) return false
+  const {runFast} = await import(new URL('../dist/fast/run.js', import.meta.url).href)
+  return runFast(args, new URL('../', import.meta.url))
+}
+
 const answer = quickAnswer(process.argv.slice(2))
 if (answer === undefined) {
   if (process.env.DEBUG) maskSecretsInOutput(process.argv.slice(2))
-  // dist/cli.js is the bundled oclif the bundled commands share; a build of tsc alone has neither.
-  const bundled = new URL('../dist/cli.js', import.meta.url)
-  const {execute} = await import(existsSync(bundled) ? bundled.href : '@oclif/core')
-  await execute({dir: import.meta.url})
+  if (!(await runFast(process.argv.slice(2)))) {
+    // dist/cli.js is the bundled oclif the bundled commands share; a build of tsc alone has neither.
+    const bundled = new URL('../dist/cli.js', import.meta.url)
+    const {execute} = await import(existsSync(bundled) ? bundled.href : '@oclif/core')
+    await execute({dir: import.meta.url})
+  }
 } else {
   // As oclif does: a reader that went away (`| head`) is not an error.
   process.stdout.on('error', (error) => {
