@@ -69,10 +69,10 @@ function maskSecretsInOutput(args) {
 
 /** A plain command line run without oclif (src/fast/run.ts); false when oclif must run it. */
 async function runFast(args) {
-  // Built by scripts/bundle.js; a build of tsc alone has no table, and DEBUG output is oclif's.
-  const table = new URL('../dist/fast/table.json', import.meta.url)
-  if (process.env.DEBUG || !existsSync(table)) return false
-  const {runFast} = await import(new URL('../dist/fast/run.js', import.meta.url).href)
+  // Built by scripts/bundle.js (a build of tsc alone has none); DEBUG output is oclif's.
+  const fast = new URL('../dist/fast/index.js', import.meta.url)
+  if (process.env.DEBUG || !existsSync(fast)) return false
+  const {runFast} = await import(fast.href)
   return runFast(args, new URL('../', import.meta.url))
 }
 

@@ -8,11 +8,12 @@
 // 2. Bundles the commands built on BaseCommand a second time into dist/fast/, with the few parts of
 //    @oclif/core they use taken from src/fast/oclif-core.ts instead, for bin/run.js's fast path
 //    (src/fast/run.ts): a plain command line then loads that command's code and nothing of oclif.
-//    dist/fast/table.json holds the command ids that path needs to read a command line as oclif does.
+//    dist/fast/index.js holds the fast path, every such command and the command ids it needs to read
+//    a command line as oclif does; what those commands import lazily stays in chunks of its own.
 // 3. Writes dist/root-help.json: the root `--help` exactly as oclif prints it off a terminal, for
 //    bin/run.js to print without loading oclif (test/bench-fast-path.test.ts holds them equal).
 import {spawnSync} from 'node:child_process'
-import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -60,8 +61,26 @@ function plugin({fast}) {
   return {
       name: 'prisma-mgmt',
       setup(bundler) {
-        // The fast bundle's @oclif/core: Command, Flags, Args and Errors, and nothing else of oclif.
-        if (fast) bundler.onResolve({filter: /^@oclif\/core$/}, () => ({path: join(fastDir, 'oclif-core.js')}))
+        if (fast) {
+          // The fast bundle's @oclif/core: Command, Flags, Args and Errors, and nothing else of oclif.
+          bundler.onResolve({filter: /^@oclif\/core$/}, () => ({path: join(fastDir, 'oclif-core.js')}))
+          // Our own modules that the code imports lazily are small (their npm packages stay lazy):
+          // imported at once here, they join the one file of the fast bundle instead of splitting it
+          // into dozens of small chunks, each a file to find, read and link at every start. The MCP
+          // server (zod, the MCP SDK) and the emulator stay lazy.
+          bundler.onLoad({filter: /[\\/]dist[\\/].*\.js$/}, (args) => {
+            const source = readFileSync(args.path, 'utf8')
+            const eager = []
+            const contents = source.replace(/\bimport\((['"])(\.{1,2}\/[^'"]+)\1\)/g, (call, _quote, specifier) => {
+              if (/(^|\/)(mcp|emulator)\//.test(specifier)) return call
+              eager.push(specifier)
+              return `Promise.resolve(__eager${eager.length - 1})`
+            })
+            if (eager.length === 0) return undefined
+            const imports = eager.map((specifier, i) => `import * as __eager${i} from ${JSON.stringify(specifier)};`).join('')
+            return {contents: `${imports}\n${contents}`, loader: 'js'}
+          })
+        }
         // The transport uses three things from undici; its index also loads fetch, WebSocket, mocks and caches.
         bundler.onResolve({filter: /^undici$/}, () => ({path: slimUndici}))
         // HTTP/2 is never negotiated (the transport leaves allowH2 off), and node:http2 is the costliest built-in to load.
@@ -78,13 +97,6 @@ function plugin({fast}) {
   }
 }
 
-// First the fast bundle, from tsc's output (the second build overwrites the commands in place).
-await build({
-  ...shared,
-  entryPoints: Object.fromEntries([['run', join(fastDir, 'run.js')], ...fastCommands.map((file) => [relative(dist, file).replace(/\.js$/, ''), file])]),
-  outdir: fastDir,
-  plugins: [plugin({fast: true})],
-})
 const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
 const table = {
   // Whether oclif stops reading words into the command id after this one: it takes arguments.
@@ -96,7 +108,24 @@ const table = {
   ),
   fast: fastCommands.map((file) => relative(join(dist, 'commands'), file).replace(/\.js$/, '').split(/[\\/]/).join(':')).sort(),
 }
-writeFileSync(join(fastDir, 'table.json'), `${JSON.stringify(table)}\n`)
+// First the fast bundle, from tsc's output (the second build overwrites the commands in place).
+const fastEntry = join(fastDir, 'index.source.js')
+const fastIds = table.fast
+writeFileSync(
+  fastEntry,
+  [
+    "import {runFast as run} from './run.js'",
+    ...fastIds.map((id, i) => `import command${i} from '../commands/${id.split(':').join('/')}.js'`),
+    `const table = ${JSON.stringify(table)}`,
+    `const commands = {${fastIds.map((id, i) => `${JSON.stringify(id)}: command${i}`).join(', ')}}`,
+    'export const runFast = (argv, root) => run(argv, root, table, commands)',
+    '',
+  ].join('\n'),
+)
+// Without blanks and comments, and with simpler syntax, V8 has less to scan at every start; names stay.
+await build({...shared, entryPoints: {index: fastEntry}, outdir: fastDir, minifyWhitespace: true, minifySyntax: true, plugins: [plugin({fast: true})]})
+// tsc's modules of the fast path are in index.js now.
+for (const file of [fastEntry, join(fastDir, 'run.js'), join(fastDir, 'oclif-core.js')]) rmSync(file)
 
 await build({
   ...shared,

@@ -3,7 +3,7 @@
 // already loaded where undici would cost a command a quarter of its start (its module and its
 // WebAssembly HTTP parser). The transport (transport.ts) treats both clients' answers alike.
 import {Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders} from 'node:http'
-import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
+import type {Agent as HttpsAgent} from 'node:https'
 
 export interface RawResponse {
   statusCode: number
@@ -23,13 +23,14 @@ export class LoopbackClient {
   private http?: HttpAgent
   private https?: HttpsAgent
 
-  request(url: URL, {method, headers, body, signal}: RawRequest): Promise<RawResponse> {
-    const secure = url.protocol === 'https:'
-    const agent = secure ? (this.https ??= new HttpsAgent({keepAlive: true})) : (this.http ??= new HttpAgent({keepAlive: true}))
+  async request(url: URL, {method, headers, body, signal}: RawRequest): Promise<RawResponse> {
+    // node:https (and TLS with it) only for an https: loopback URL.
+    const secure = url.protocol === 'https:' ? await import('node:https') : undefined
+    const agent = secure ? (this.https ??= new secure.Agent({keepAlive: true})) : (this.http ??= new HttpAgent({keepAlive: true}))
     // A length rather than chunked encoding, as undici sends a string body.
     const sent = body === undefined ? headers : {...headers, 'content-length': String(Buffer.byteLength(body))}
     return new Promise((resolve, reject) => {
-      const request = (secure ? httpsRequest : httpRequest)(url, {method, headers: sent, agent, signal}, (response) =>
+      const request = (secure ? secure.request : httpRequest)(url, {method, headers: sent, agent, signal}, (response) =>
         resolve({statusCode: response.statusCode ?? 0, headers: response.headers, body: response}),
       )
       request.once('error', reject)

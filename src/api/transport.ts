@@ -2,9 +2,7 @@
 // every failure into one of the typed errors of errors.ts. Loaded lazily. Loopback hosts (the
 // emulator) are reached with Node's own client (loopback-http.ts); undici, with its proxy support,
 // is loaded only for other hosts or when a dispatcher is given (the tests' MockAgent).
-import {createHash} from 'node:crypto'
 import {STATUS_CODES} from 'node:http'
-import {performance} from 'node:perf_hooks'
 import {setTimeout as sleep} from 'node:timers/promises'
 import type {Dispatcher} from 'undici'
 import {grouped} from './digits.js'
@@ -371,6 +369,8 @@ export class Transport {
         const counts = `${grouped(pageNumber)} pages (${grouped(items)} items)`
         throw new InvalidResponseError(`GET ${path}: stopped after ${counts}; the API kept answering hasMore.`)
       }
+      // node:crypto only once a list has a second page.
+      const {createHash} = await import('node:crypto')
       const digest = createHash('sha256').update(next).digest('base64')
       if (seen.has(digest)) throw new InvalidResponseError(`${request}: the API gave a page cursor it had given before; the list would never end.`)
       seen.add(digest)

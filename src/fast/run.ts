@@ -8,11 +8,12 @@
 import {readFileSync} from 'node:fs'
 import {homedir, tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {isatty} from 'node:tty'
 
 import {PARSED, type Command, type FastConfig} from './oclif-core.js'
 
-/** Written by scripts/bundle.js from oclif.manifest.json. */
-interface Table {
+/** Written into the fast bundle by scripts/bundle.js, from oclif.manifest.json. */
+export interface Table {
   /** Every command id, and whether oclif stops taking words into the id after it (it takes arguments). */
   commands: Record<string, boolean>
   /** The commands this path runs (those built on BaseCommand). */
@@ -31,7 +32,7 @@ interface Definition {
   [key: string]: unknown
 }
 
-type CommandClass = (new (argv: string[], config: FastConfig) => Command) & {
+export type CommandClass = (new (argv: string[], config: FastConfig) => Command) & {
   id?: string
   args?: Record<string, Definition>
   flags?: Record<string, Definition>
@@ -169,15 +170,16 @@ function oclifNeeded(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
 
 /**
  * Runs the command line when it is a plain one; false (having printed nothing) when oclif must.
- * `root` is the package's folder URL (where package.json is).
+ * `root` is the package's folder URL (where package.json is); `commands` the classes of the ids in
+ * `table.fast` (the fast bundle holds them all in one file: one file read instead of dozens).
  */
-export async function runFast(argv: string[], root: URL): Promise<boolean> {
+export async function runFast(argv: string[], root: URL, table: Table, commands: Record<string, CommandClass>): Promise<boolean> {
   if (oclifNeeded(argv, process.env)) return false
-  const table = JSON.parse(readFileSync(new URL('table.json', import.meta.url), 'utf8')) as Table
   const [id, rest] = commandId(argv, table.commands)
-  if (!id || !table.fast.includes(id)) return false
-  const {default: command} = (await import(new URL(`commands/${id.split(':').join('/')}.js`, import.meta.url).href)) as {default: CommandClass}
-  const parsed = await parsePlain(rest, command, Boolean(process.stdin.isTTY))
+  if (!id || !table.fast.includes(id) || !Object.hasOwn(commands, id)) return false
+  const command = commands[id]
+  // Whether stdin is a terminal, as process.stdin.isTTY says, without making the stream.
+  const parsed = await parsePlain(rest, command, isatty(0))
   if (!parsed) return false
 
   // As oclif's command module does on load: a reader that went away (`| head`) is not an error.
