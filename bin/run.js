@@ -1,7 +1,11 @@
 #!/usr/bin/env -S node --
 // The `--` keeps Node 20 from reading the CLI's own --env-file flag as its own option.
 import {existsSync, readFileSync} from 'node:fs'
+import module from 'node:module'
 import {arch, release} from 'node:os'
+
+// Node 22.1 and later keep V8's compiled code of the modules between runs (in the OS's temp folder).
+module.enableCompileCache?.()
 
 /** What oclif prints for exactly `--version` or `--help`, without loading it; undefined when only oclif can say. */
 function quickAnswer(args) {
