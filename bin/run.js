@@ -1,7 +1,11 @@
 #!/usr/bin/env -S node --
 // The `--` keeps Node 20 from reading the CLI's own --env-file flag as its own option.
 import {existsSync, readFileSync} from 'node:fs'
+import module from 'node:module'
 import {arch, release} from 'node:os'
+
+// Node 22.1 and later keep V8's compiled code of the modules between runs (in the OS's temp folder).
+module.enableCompileCache?.()
 
 /** What oclif prints for exactly `--version` or `--help`, without loading it; undefined when only oclif can say. */
 function quickAnswer(args) {
@@ -67,13 +71,24 @@ function maskSecretsInOutput(args) {
   }
 }
 
+/** A plain command line run without oclif (src/fast/run.ts); false when oclif must run it. */
+async function runFast(args) {
+  // Built by scripts/bundle.js (a build of tsc alone has none); DEBUG output is oclif's.
+  const fast = new URL('../dist/fast/index.js', import.meta.url)
+  if (process.env.DEBUG || !existsSync(fast)) return false
+  const {runFast} = await import(fast.href)
+  return runFast(args, new URL('../', import.meta.url))
+}
+
 const answer = quickAnswer(process.argv.slice(2))
 if (answer === undefined) {
   if (process.env.DEBUG) maskSecretsInOutput(process.argv.slice(2))
-  // dist/cli.js is the bundled oclif the bundled commands share; a build of tsc alone has neither.
-  const bundled = new URL('../dist/cli.js', import.meta.url)
-  const {execute} = await import(existsSync(bundled) ? bundled.href : '@oclif/core')
-  await execute({dir: import.meta.url})
+  if (!(await runFast(process.argv.slice(2)))) {
+    // dist/cli.js is the bundled oclif the bundled commands share; a build of tsc alone has neither.
+    const bundled = new URL('../dist/cli.js', import.meta.url)
+    const {execute} = await import(existsSync(bundled) ? bundled.href : '@oclif/core')
+    await execute({dir: import.meta.url})
+  }
 } else {
   // As oclif does: a reader that went away (`| head`) is not an error.
   process.stdout.on('error', (error) => {

@@ -5,7 +5,8 @@
 //   integration  real databases: the emulator's PostgreSQL server, and one standing for a user's;
 //                the real AWS CLI against the S3 endpoint
 //   all          every test file once
-// Usage: node scripts/test-files.js unit|e2e|integration|all
+// Usage: node scripts/test-files.js unit|e2e|integration|all [--built]
+//   --built  the files as scripts/test-build.js transpiled them (.test-build/test/….test.js)
 import {readdirSync, readFileSync} from 'node:fs'
 import {join, relative, resolve} from 'node:path'
 
@@ -77,4 +78,5 @@ if (chosen.length === 0) {
   process.stderr.write(`No test files in the ${tier} tier.\n`)
   process.exit(1)
 }
-process.stdout.write(`${chosen.join(' ')}\n`)
+const built = process.argv.includes('--built')
+process.stdout.write(`${chosen.map((file) => (built ? `.test-build/${file.replace(/\.ts$/, '.js')}` : file)).join(' ')}\n`)

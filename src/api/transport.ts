@@ -1,12 +1,13 @@
 // HTTP to the Management API: auth headers, timeouts, retries, redirects, proxies and turning
-// every failure into one of the typed errors of errors.ts. Loaded lazily (it pulls in undici).
-import {createHash} from 'node:crypto'
+// every failure into one of the typed errors of errors.ts. Loaded lazily. Loopback hosts (the
+// emulator) are reached with Node's own client (loopback-http.ts); undici, with its proxy support,
+// is loaded only for other hosts or when a dispatcher is given (the tests' MockAgent).
 import {STATUS_CODES} from 'node:http'
-import {performance} from 'node:perf_hooks'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {Agent, EnvHttpProxyAgent, request, type Dispatcher} from 'undici'
+import type {Dispatcher} from 'undici'
 import {grouped} from './digits.js'
 import {ApiError, InvalidResponseError, NetworkError, RequestAbortedError, TimeoutError} from './errors.js'
+import {LoopbackClient, type RawResponse} from './loopback-http.js'
 import {formatExchange, formatRetry} from './trace.js'
 import {isLoopbackHost, normalizeApiUrl} from './url.js'
 
@@ -51,7 +52,7 @@ export interface TransportOptions {
   maxRetryDelayMs?: number
   /**
    * Used for every request when given. By default an EnvHttpProxyAgent (HTTP(S)_PROXY, NO_PROXY)
-   * for remote hosts and a direct Agent for loopback hosts.
+   * for remote hosts and Node's own client, direct, for loopback hosts.
    */
   dispatcher?: Dispatcher
   onRetry?: (info: RetryInfo) => void
@@ -214,9 +215,9 @@ export class Transport {
   private readonly maxRetries: number
   private readonly retryBaseDelayMs: number
   private readonly maxRetryDelayMs: number
-  private readonly dispatcher: Dispatcher
-  private readonly loopbackDispatcher: Dispatcher
-  private readonly ownsDispatcher: boolean
+  /** The dispatcher given, else undici's proxy-aware agent, made at the first request to a host that is not loopback. */
+  private dispatcher?: Promise<Dispatcher>
+  private readonly loopback?: LoopbackClient
   private readonly onRetry?: (info: RetryInfo) => void
   private readonly trace?: (text: string) => void
   private readonly maxPages: number
@@ -237,18 +238,32 @@ export class Transport {
     this.trace = options.trace
     this.maxPages = options.maxPages ?? MAX_PAGES
     this.sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, {signal}))
-    this.ownsDispatcher = options.dispatcher === undefined
-    // Connect within the same bound as the whole request, instead of undici's fixed 10 s.
-    const connect = {timeout: this.timeoutMs}
-    // Plain http goes to the proxy as an absolute-form request (like curl): many proxies only allow CONNECT to 443.
-    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent({connect, proxyTunnel: false})
+    if (options.dispatcher) this.dispatcher = Promise.resolve(options.dispatcher)
     // A proxy cannot reach this machine's loopback (the emulator), so loopback never goes through one.
-    this.loopbackDispatcher = options.dispatcher ?? new Agent({connect})
+    else this.loopback = new LoopbackClient()
   }
 
-  /** Closes the connections of the dispatcher this transport created (not one it was given). */
+  private proxyAware(): Promise<Dispatcher> {
+    this.dispatcher ??= import('undici').then(({EnvHttpProxyAgent}) => {
+      // Connect within the same bound as the whole request, instead of undici's fixed 10 s. Plain
+      // http goes to the proxy as an absolute-form request (like curl): many proxies only allow CONNECT to 443.
+      return new EnvHttpProxyAgent({connect: {timeout: this.timeoutMs}, proxyTunnel: false})
+    })
+    return this.dispatcher
+  }
+
+  /** Closes the connections this transport opened (not those of a dispatcher it was given). */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await Promise.all([this.dispatcher.close(), this.loopbackDispatcher.close()])
+    if (!this.loopback) return
+    this.loopback.close()
+    if (this.dispatcher) await (await this.dispatcher).close()
+  }
+
+  private async send(url: URL, request: {method: HttpMethod; headers: Record<string, string>; body: string | undefined; signal: AbortSignal}): Promise<RawResponse> {
+    if (this.loopback && isLoopbackHost(url.hostname)) return this.loopback.request(url, request)
+    const dispatcher = await this.proxyAware()
+    const {request: undiciRequest} = await import('undici')
+    return undiciRequest(url, {...request, dispatcher})
   }
 
   /** `path` starts with `/v1/`; build it with apiPath so ids are encoded. */
@@ -354,6 +369,8 @@ export class Transport {
         const counts = `${grouped(pageNumber)} pages (${grouped(items)} items)`
         throw new InvalidResponseError(`GET ${path}: stopped after ${counts}; the API kept answering hasMore.`)
       }
+      // node:crypto only once a list has a second page.
+      const {createHash} = await import('node:crypto')
       const digest = createHash('sha256').update(next).digest('base64')
       if (seen.has(digest)) throw new InvalidResponseError(`${request}: the API gave a page cursor it had given before; the list would never end.`)
       seen.add(digest)
@@ -422,15 +439,9 @@ export class Transport {
     signal?.addEventListener('abort', abort, {once: true})
     const headers = this.headers(url, body !== undefined, token)
     const started = this.trace ? performance.now() : 0
-    let response: Dispatcher.ResponseData | undefined
+    let response: RawResponse | undefined
     try {
-      response = await request(url, {
-        method,
-        headers,
-        body,
-        signal: controller.signal,
-        dispatcher: isLoopbackHost(url.hostname) ? this.loopbackDispatcher : this.dispatcher,
-      })
+      response = await this.send(url, {method, headers, body, signal: controller.signal})
       const text = await readBody(response.body, url, response.statusCode)
       if (this.trace) this.traceExchange({method, url, headers, body, attempt, started, response, text})
       return {status: response.statusCode, headers: response.headers, body: text, url, method}
@@ -508,7 +519,7 @@ export class Transport {
     body: string | undefined
     attempt: AttemptTrace
     started: number
-    response?: Dispatcher.ResponseData
+    response?: RawResponse
     text?: string
     failed?: unknown
   }): void {

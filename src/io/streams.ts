@@ -23,7 +23,15 @@ export interface IOStreams {
 export function processStreams(): IOStreams {
   for (const stream of [process.stdout, process.stderr]) keepWritesFromCrashing(stream)
   leaveClosedTerminalAlone()
-  return {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env}
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Made at first use: a command that never reads stdin does not pay for making the stream.
+    get stdin() {
+      return process.stdin
+    },
+    env: process.env,
+  }
 }
 
 // A closed terminal (EIO, ENXIO) or a reader that went away (EPIPE, `| head`): nothing can be shown any more.
