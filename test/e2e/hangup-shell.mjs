@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Stands in for a login shell on a terminal that closes: it runs the command in its own process
 // group on the terminal and, on SIGHUP, hangs up that group once, as bash hangs up its jobs when
-// its terminal goes. It outlives the terminal to write how the command ended to the file given.
+// its terminal goes (and says so in <record>.hup). It outlives the terminal to write how the command ended to the file given.
 //   node hangup-shell.mjs <record.json> <command> [args...]
 import {spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
@@ -18,6 +18,8 @@ process.on('SIGHUP', () => {
   } catch {
     child.kill('SIGHUP')
   }
+  // Said once the hang-up is on its way to the command, so that a test can let an answer through only after it.
+  writeFileSync(`${record}.hup`, 'SIGHUP')
 })
 child.once('exit', (code, signal) => {
   writeFileSync(record, JSON.stringify({code, signal}))

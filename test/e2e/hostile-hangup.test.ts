@@ -101,8 +101,9 @@ describe('a terminal that closes under the CLI', () => {
     const terminal = await Terminal.startToHangUp(['db', 'credentials', databaseId, '--name', 'hung-up'], env({PRISMA_MANAGEMENT_API_URL: proxy.url}), record)
     terminals.push(terminal)
     const held = await eventually('the answer to be held', () => proxy.held[0])
-    // The terminal is gone before the answer arrives.
+    // The terminal is gone, and the hang-up has reached the command, before the answer arrives.
     await terminal.hangUp()
+    await eventually('the hang-up to reach the command', () => readFile(`${record}.hup`, 'utf8').catch(() => undefined), 30_000)
     held.release()
     const ended = JSON.parse(await eventually('the command to end', () => readFile(record, 'utf8').catch(() => undefined), 30_000)) as Ended
     assert.deepEqual(ended, {code: 129, signal: null}, 'exit 129, not a crash')
