@@ -118,7 +118,7 @@ export default {
   mutate: chosen.mutate,
   // Log lines and debug output say things; they promise nothing (see docs/mutation.md).
   ignorePatterns: ['reports', 'dist', '.stryker-tmp', 'tmp'],
-  concurrency: 2,
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   timeoutMS: 20_000,
   incremental: true,
   incrementalFile: `${REPORTS}/${group}.incremental.json`,
