@@ -64,7 +64,7 @@ export const GROUPS = {
   },
   'oauth-session': {
     mutate: ['src/auth/oauth/session.ts', 'src/auth/oauth/tokens.ts'],
-    tests: ['test/auth/session.test.ts', 'test/unit/oauth.test.ts', 'test/unit/transport-refresh.test.ts', 'test/unit/commands/auth.test.ts'],
+    tests: ['test/auth/session.test.ts', 'test/auth/tokens.test.ts', 'test/unit/oauth.test.ts', 'test/unit/transport-refresh.test.ts', 'test/unit/commands/auth.test.ts'],
   },
   'github-actions': {
     mutate: ['src/auth/github-actions.ts'],

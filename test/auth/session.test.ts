@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
 import {OAuthSession, REFRESH_MARGIN_MS} from '../../src/auth/oauth/session.js'
-import type {TokenSet} from '../../src/auth/oauth/tokens.js'
+import {TokenRequestError, type TokenSet} from '../../src/auth/oauth/tokens.js'
 import {ProfileStore, type Profile} from '../../src/auth/store.js'
 
 const T0 = Date.parse('2026-11-29T10:00:00.000Z')
@@ -26,16 +26,20 @@ interface Setup {
   accessToken?: string
   /** How long each refreshed access token lives (null: the server says nothing). */
   lifetime?: number | null
+  /** What the token endpoint throws instead of answering. */
+  refusal?: Error
+  /** The stored expiry as written, when it is not a date. */
+  storedExpiry?: string
 }
 
 /** A stored session (at-0, rt-0) and its provider; each refresh hands out at-n and rt-n. */
-async function session({expiresAt = T0 + HOUR, accessToken = 'at-0', lifetime = HOUR}: Setup = {}) {
+async function session({expiresAt = T0 + HOUR, accessToken = 'at-0', lifetime = HOUR, refusal, storedExpiry}: Setup = {}) {
   const home = await mkdtemp(join(tmpdir(), 'prisma-mgmt-session-'))
   dirs.push(home)
   const store = new ProfileStore(join(home, 'prisma-mgmt'))
   const profile: Profile = {credential: 'oauth', refreshToken: 'rt-0', clientId: 'client-1', authUrl: 'https://auth.example.test', workspace: {id: 'ws_1', name: 'Acme'}}
   if (accessToken) profile.accessToken = accessToken
-  if (expiresAt !== null) profile.expiresAt = new Date(expiresAt).toISOString()
+  if (expiresAt !== null) profile.expiresAt = storedExpiry ?? new Date(expiresAt).toISOString()
   await store.saveProfile('default', profile)
   let now = T0
   const state = {sent: [] as string[], hold: false, pending: [] as (() => void)[]}
@@ -46,6 +50,7 @@ async function session({expiresAt = T0 + HOUR, accessToken = 'at-0', lifetime = 
     now: () => new Date(now),
     refresh: async (refreshToken): Promise<TokenSet> => {
       state.sent.push(refreshToken)
+      if (refusal) throw refusal
       const n = state.sent.length
       const at = now
       if (state.hold) await new Promise<void>((release) => state.pending.push(release))
@@ -150,5 +155,85 @@ describe('an OAuth session on a clock that moves', () => {
     set(T0 + HOUR)
     await provider.current()
     assert.deepEqual([...provider.seen].sort(), ['at-0', 'at-1', 'rt-0', 'rt-1'])
+  })
+})
+
+describe('an OAuth session whose refresh fails, or whose profile changed under it', () => {
+  const ended = {name: 'AuthError', message: 'Your session has ended; log in again with `prisma-mgmt login`.'}
+
+  it('the refresh token refused (invalid_grant): the session ends, its tokens are removed and the rest of the profile kept', async () => {
+    const {provider, store} = await session({expiresAt: T0, refusal: new TokenRequestError('invalid_grant', undefined, 'refused')})
+    await assert.rejects(provider.current(), ended)
+    const stored = (await store.read()).profiles!.default
+    assert.deepEqual(stored, {credential: 'oauth', clientId: 'client-1', authUrl: 'https://auth.example.test', workspace: {id: 'ws_1', name: 'Acme'}})
+  })
+
+  it('any other refusal or failure is passed on as it is, and the stored tokens kept for the next try', async () => {
+    for (const refusal of [new TokenRequestError('invalid_client', undefined, 'refused'), Object.assign(new Error('socket hang up'), {error: 'invalid_grant'})]) {
+      const {provider, store} = await session({expiresAt: T0, refusal})
+      await assert.rejects(provider.current(), refusal)
+      const stored = (await store.read()).profiles!.default
+      assert.deepEqual([stored.accessToken, stored.refreshToken, stored.expiresAt], ['at-0', 'rt-0', new Date(T0).toISOString()], refusal.message)
+    }
+  })
+
+  it('the profile removed, turned into a service-token profile, or logged out before the refresh: the session ends, nothing sent', async () => {
+    const changes: ((config: {profiles?: Record<string, Profile>}) => void)[] = [
+      (config) => delete config.profiles,
+      (config) => delete config.profiles!.default,
+      (config) => Object.assign(config.profiles!.default, {credential: 'token', token: 'svc'}),
+      (config) => delete config.profiles!.default.refreshToken,
+    ]
+    for (const change of changes) {
+      const {provider, store, state} = await session({expiresAt: T0})
+      await store.update((config) => {
+        change(config)
+        return undefined
+      })
+      await assert.rejects(provider.current(), ended, change.toString())
+      assert.deepEqual(state.sent, [], change.toString())
+    }
+  })
+
+  it('another process refreshed first: its tokens are taken, nothing sent', async () => {
+    const {provider, store, state} = await session({expiresAt: T0})
+    await store.update((config) => {
+      Object.assign(config.profiles!.default, {accessToken: 'at-other', refreshToken: 'rt-other', expiresAt: new Date(T0 + HOUR).toISOString()})
+      return undefined
+    })
+    assert.equal(await provider.current(), 'at-other')
+    assert.deepEqual(state.sent, [])
+    assert.equal(provider.refreshes, 0)
+    assert.equal(provider.expiresAt?.getTime(), T0 + HOUR)
+  })
+
+  it('a stored expiry that is not a date counts as unknown: the token is used, never refreshed by the clock', async () => {
+    const {provider, state, set} = await session({storedExpiry: 'soon'})
+    set(T0 + 100 * HOUR)
+    assert.equal(await provider.current(), 'at-0')
+    assert.equal(provider.expiresAt, undefined)
+    assert.deepEqual(state.sent, [])
+  })
+
+  it('a refreshed answer without an expiry removes the stored one', async () => {
+    const {provider, store} = await session({expiresAt: T0, lifetime: null})
+    assert.equal(await provider.current(), 'at-1')
+    assert.equal((await store.read()).profiles!.default.expiresAt, undefined)
+  })
+
+  it('after a 401: another token is the answer; the one refused is refreshed once per process; a refresh under way is shared', async () => {
+    const {provider, state} = await session()
+    assert.equal(await provider.refresh('at-stale'), 'at-0', 'a token other than the one in use was refused')
+    assert.deepEqual(state.sent, [])
+    state.hold = true
+    const first = provider.refresh('at-0')
+    const second = provider.refresh('at-0')
+    const third = provider.current()
+    while (state.pending.length === 0) await new Promise((resolve) => setTimeout(resolve, 1))
+    state.pending.splice(0).forEach((release) => release())
+    assert.deepEqual(await Promise.all([first, second, third]), ['at-1', 'at-1', 'at-1'])
+    assert.equal(await provider.refresh('at-1'), undefined, 'refused again: no second refresh on a 401')
+    assert.deepEqual(state.sent, ['rt-0'])
+    assert.equal(provider.refreshes, 1)
   })
 })
