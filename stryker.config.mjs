@@ -68,7 +68,7 @@ export const GROUPS = {
   },
   'github-actions': {
     mutate: ['src/auth/github-actions.ts'],
-    tests: ['test/auth/github-actions-provider.test.ts', 'test/unit/commands/github-actions.test.ts'],
+    tests: ['test/auth/github-actions-provider.test.ts', 'test/auth/github-actions-runner.test.ts', 'test/unit/commands/github-actions.test.ts'],
   },
   'create-and-deliver': {
     mutate: ['src/flows/create-and-deliver.ts', 'src/flows/deliver-secret.ts', 'src/flows/interrupts.ts'],
