@@ -39,6 +39,8 @@ export const GROUPS = {
     mutate: ['src/files/env-file.ts', 'src/render/credential-output.ts'],
     tests: [
       'test/files/env-file.test.ts',
+      'test/files/env-file-paths.test.ts',
+      'test/render/credential-output.test.ts',
       'test/unit/commands/credentials.test.ts',
       'test/unit/commands/connections.test.ts',
       'test/unit/commands/tokens.test.ts',

@@ -134,10 +134,13 @@ describe('an OAuth session on a clock that moves', () => {
   })
 
   it('a refreshed token that comes already expired by this clock is sent as it is, not refreshed again and again', async () => {
-    const {provider, state} = await session({expiresAt: T0 - 1, lifetime: -5000})
-    assert.equal(await provider.current(), 'at-1')
-    assert.equal(await provider.current(), 'at-1')
-    assert.equal(state.sent.length, 1)
+    for (const lifetime of [-5000, 0]) {
+      const {provider, state, set} = await session({expiresAt: T0 - 1, lifetime})
+      assert.equal(await provider.current(), 'at-1')
+      set(T0 + 1000)
+      assert.equal(await provider.current(), 'at-1')
+      assert.equal(state.sent.length, 1, `a token that lived ${lifetime} ms`)
+    }
   })
 
   it('no stored access token: refreshed before the first request; no expiry known: never refreshed by the clock', async () => {
@@ -147,6 +150,7 @@ describe('an OAuth session on a clock that moves', () => {
     assert.equal(await provider.current(), 'at-1')
     assert.equal(state.sent.length, 1)
     assert.equal(provider.expiresAt, undefined)
+    assert.deepEqual([...provider.seen].sort(), ['at-1', 'rt-0', 'rt-1'], 'only tokens are kept, nothing for the missing one')
   })
 
   it('every token the session held is kept to scrub from output', async () => {
@@ -205,6 +209,23 @@ describe('an OAuth session whose refresh fails, or whose profile changed under i
     assert.deepEqual(state.sent, [])
     assert.equal(provider.refreshes, 0)
     assert.equal(provider.expiresAt?.getTime(), T0 + HOUR)
+  })
+
+  it('another process stored a new refresh token but no access token: the session ends', async () => {
+    const {provider, store, state} = await session({expiresAt: T0})
+    await store.update((config) => {
+      delete config.profiles!.default.accessToken
+      config.profiles!.default.refreshToken = 'rt-other'
+      return undefined
+    })
+    await assert.rejects(provider.current(), ended)
+    assert.deepEqual(state.sent, [])
+  })
+
+  it('a 401 before any request, with no access token stored: refreshed', async () => {
+    const {provider, state} = await session({accessToken: ''})
+    assert.equal(await provider.refresh('at-unknown'), 'at-1')
+    assert.deepEqual(state.sent, ['rt-0'])
   })
 
   it('a stored expiry that is not a date counts as unknown: the token is used, never refreshed by the clock', async () => {

