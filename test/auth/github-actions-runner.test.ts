@@ -69,7 +69,9 @@ describe('asking the runner for an OIDC token', () => {
         headers = options.headers as Record<string, string>
         return {statusCode: 200, data: JSON.stringify({value: ' oidc-jwt \n'})}
       })
-    assert.equal(await requestOidcToken(runner, http()), 'oidc-jwt')
+      // Slower than a millisecond, well within the second allowed.
+      .delay(20)
+    assert.equal(await requestOidcToken(runner, {...http(), timeoutSeconds: 1}), 'oidc-jwt')
     assert.deepEqual([headers.accept, headers.authorization, headers['user-agent']], ['application/json', 'Bearer runner-token-1', 'prisma-mgmt/test'])
   })
 
