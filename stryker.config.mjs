@@ -33,7 +33,7 @@ export const GROUPS = {
       lines('src/output/print.ts', 'export function toTsv'),
       lines('src/output/print.ts', 'export function toCsv'),
     ],
-    tests: ['test/render/safe-text.test.ts', 'test/render/controls.test.ts', 'test/unit/output.test.ts', 'test/render/render.test.ts'],
+    tests: ['test/render/safe-text.test.ts', 'test/render/controls.test.ts', 'test/render/yaml.test.ts', 'test/unit/output.test.ts', 'test/render/render.test.ts'],
   },
   'env-file': {
     mutate: ['src/files/env-file.ts', 'src/render/credential-output.ts'],

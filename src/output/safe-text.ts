@@ -12,6 +12,7 @@ const OWN_COLOUR = /\u001b\[[0-9;]*m/g
 
 function visible(character: string): string {
   const code = character.codePointAt(0)!
+  // Stryker disable next-line EqualityOperator,StringLiteral: 0xff itself is never escaped, and every escaped code above it has four hex digits
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
 }
 
