@@ -114,7 +114,7 @@ export default {
   tap: {
     testFiles: chosen.tests,
     // tsx runs the TypeScript tests and the instrumented sources; node:test prints TAP.
-    nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '-r', '{{hookFile}}', '{{testFile}}'],
+    nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '-r', '{{hookFile}}', '-r', './scripts/stryker-signals.cjs', '{{testFile}}'],
   },
   coverageAnalysis: 'perTest',
   mutate: chosen.mutate,
