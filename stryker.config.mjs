@@ -62,7 +62,7 @@ export const GROUPS = {
   },
   'profile-store': {
     mutate: ['src/auth/store.ts'],
-    tests: ['test/auth/store.test.ts', 'test/unit/oauth.test.ts', 'test/unit/commands/profiles.test.ts', 'test/unit/commands/auth.test.ts'],
+    tests: ['test/auth/store.test.ts', 'test/auth/store-edges.test.ts', 'test/unit/oauth.test.ts', 'test/unit/commands/profiles.test.ts', 'test/unit/commands/auth.test.ts'],
   },
   'oauth-session': {
     mutate: ['src/auth/oauth/session.ts', 'src/auth/oauth/tokens.ts'],
