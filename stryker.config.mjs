@@ -88,7 +88,7 @@ export const GROUPS = {
   },
   'psql-cleanup': {
     mutate: ['src/flows/psql.ts', lines('src/commands/db/psql.ts', '  public async run()'), lines('src/commands/db/psql.ts', '  private async finish(')],
-    tests: ['test/unit/commands/psql.test.ts'],
+    tests: ['test/flows/psql.test.ts', 'test/unit/commands/psql.test.ts'],
   },
   'emulator-refresh-rotation': {
     mutate: [
