@@ -96,6 +96,7 @@ describe('db psql in process', () => {
     const result = await runCommand(DbPsql, ['db_1', '-o', 'json'], {env: withFake()})
     assert.equal(result.code, 2, `exit code: ${result.stderr}`)
     assert.match(result.stderr, /-o json is not available/, 'the error says why')
+    assert.ok(result.stderr.includes("Pass psql's options after -- instead, e.g. `-- --csv -c 'select ...'` or `-- -A -t -c 'select ...'`."), `what to do instead:\n${result.stderr}`)
   })
 
   it('runs psql with the password only in PGPASSWORD, forwards the extra arguments and the exit code, then deletes the connection', async () => {
@@ -161,6 +162,7 @@ describe('db psql in process', () => {
     const result = await runCommand(DbPsql, ['db_1'], {stub, env: withFake({PSQL: broken})})
     assert.equal(result.code, 1, `exit code: ${result.stderr}`)
     assert.match(result.stderr, /psql \(.*broken-psql\) could not be started/, 'the error names the psql it tried')
+    assert.ok(result.stderr.includes('Check that it runs, or set PSQL to another psql.'), `what to do:\n${result.stderr}`)
     assert.equal(seen.deletes.length, 1, 'the connection was deleted')
   })
 })
