@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import type {Emulator} from '../../src/emulator/index.js'
-import {SCOPE, api, approvedCode, assertOAuthError, exchange, login, refresh, start, tokenCall} from './oauth-flow.js'
+import {SCOPE, api, approvedCode, assertOAuthError, claims, exchange, login, refresh, start, tokenCall} from './oauth-flow.js'
 import type {TokenSet} from './oauth-flow.js'
 
 type ErrorAnswer = {error: {code: string; message: string}}
@@ -73,5 +73,62 @@ describe('refresh-token rotation and revocation', () => {
     assert.equal((await tokenCall(emulator, {token: tokens.refresh_token!}, '/revoke')).status, 200, 'revoking twice answers 200')
     assertOAuthError(await tokenCall(emulator, {client_id: emulator.oauthClientId}, '/revoke'), 400, 'invalid_request', 'no token')
     assertOAuthError(await tokenCall(emulator, {token: 'x', client_id: 'someone-else'}, '/revoke'), 401, 'invalid_client', 'an unknown client')
+  })
+
+  /** A refresh asking for `scope`. */
+  const narrowed = (refreshToken: string, scope: string) => tokenCall(emulator, {grant_type: 'refresh_token', refresh_token: refreshToken, client_id: emulator.oauthClientId, scope})
+
+  it('an unknown refresh token is refused and counted as nothing', async () => {
+    const before = emulator.oauthCounters()
+    const answer = await refresh(emulator, 'never-issued')
+    assertOAuthError(answer, 400, 'invalid_grant', 'an unknown refresh token')
+    assert.equal(answer.body.error_description, 'The refresh token is not valid.')
+    assert.deepEqual(emulator.oauthCounters(), before)
+  })
+
+  it('each refresh is counted; its access token says when it was issued and lives the TTL', async () => {
+    const tokens = await login(emulator)
+    const before = emulator.oauthCounters().refreshes
+    const from = Math.floor(Date.now() / 1000)
+    const renewed = (await refresh(emulator, tokens.refresh_token!)).body as unknown as TokenSet
+    const to = Math.ceil(Date.now() / 1000)
+    assert.equal(emulator.oauthCounters().refreshes, before + 1)
+    const {iat, exp} = claims(renewed.access_token) as {iat: number; exp: number}
+    assert.ok(iat >= from && iat <= to, `iat ${iat} within [${from}, ${to}]`)
+    assert.ok(exp - renewed.expires_in >= iat && exp - renewed.expires_in <= iat + 1, `exp ${exp} is iat + expires_in (${renewed.expires_in}), rounded up`)
+  })
+
+  it('a refresh may narrow the scope, never widen it or empty it; the login keeps rotating its refresh token', async () => {
+    const offline = await login(emulator, {scope: 'offline_access'})
+    const wider = await narrowed(offline.refresh_token!, SCOPE)
+    assertOAuthError(wider, 400, 'invalid_scope', 'a wider scope')
+    assert.equal(wider.body.error_description, 'The login was not granted workspace:admin.')
+    const tokens = await login(emulator)
+    const empty = await narrowed(tokens.refresh_token!, ' ')
+    assertOAuthError(empty, 400, 'invalid_scope', 'an empty scope')
+    assert.equal(empty.body.error_description, 'scope is empty.')
+    const narrow = await narrowed(tokens.refresh_token!, 'workspace:admin')
+    assert.equal(narrow.status, 200, JSON.stringify(narrow.body))
+    const body = narrow.body as unknown as TokenSet
+    assert.equal(body.scope, 'workspace:admin')
+    assert.equal(claims(body.access_token).scope, 'workspace:admin')
+    assert.ok(typeof body.refresh_token === 'string', 'the login itself was granted offline_access: a new refresh token all the same')
+    assert.equal((await api(emulator, body.access_token, 'GET', '/v1/me')).status, 200)
+  })
+
+  it('a login without offline_access gets no refresh token', async () => {
+    assert.equal((await login(emulator, {scope: 'workspace:admin'})).refresh_token, undefined)
+  })
+
+  it('revoking a login twice counts both requests and keeps it revoked', async () => {
+    const tokens = await login(emulator)
+    const before = emulator.oauthCounters().revocations
+    for (let n = 0; n < 2; n++) {
+      assert.equal((await tokenCall(emulator, {token: tokens.refresh_token!, token_type_hint: 'refresh_token', client_id: emulator.oauthClientId}, '/revoke')).status, 200)
+    }
+    assert.equal(emulator.oauthCounters().revocations, before + 2)
+    const again = await refresh(emulator, tokens.refresh_token!)
+    assertOAuthError(again, 400, 'invalid_grant', 'a revoked login')
+    assert.equal(again.body.error_description, 'This login was revoked; log in again.')
   })
 })
