@@ -98,7 +98,7 @@ describe('files that cannot be read or written', () => {
 
   it('content that breaks two rules: both named', async () => {
     const s = await store({currentProfile: 5, profiles: []} as unknown as StoredConfig)
-    const error = await s.read().catch((error: unknown) => error as Error)
+    const error = (await s.read().catch((error: unknown) => error)) as Error
     assert.match(error.message, /^Cannot read the configuration file .*: .+; .+\.$/)
     assert.equal(await readFile(s.path, 'utf8'), JSON.stringify({currentProfile: 5, profiles: []}), 'left as it was')
   })
