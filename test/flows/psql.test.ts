@@ -31,6 +31,16 @@ describe('finding psql', () => {
     assert.equal(await findPsql({PATH: `${delimiter}${join(dir, 'other')}`}), join(dir, 'other', 'psql'))
   })
 
+  it('an empty PATH entry is not the current folder: a psql there is never run', async () => {
+    const cwd = process.cwd()
+    process.chdir(join(dir, 'bin'))
+    try {
+      assert.equal(await findPsql({PATH: `${delimiter}${join(dir, 'other')}`}), join(dir, 'other', 'psql'))
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+
   it('none on PATH: a usage error with the ways to install it', async () => {
     for (const env of [{PATH: join(dir, 'missing')}, {}]) {
       await assert.rejects(findPsql(env), {name: 'UsageError', message: 'psql, the PostgreSQL client, was not found on PATH; no connection was created.'})
@@ -106,6 +116,17 @@ describe('signals around psql', () => {
       process.emit('SIGTERM', 'SIGTERM')
       assert.deepEqual(sent, ['SIGTERM', 'SIGHUP'])
       assert.equal(guard.before, undefined, 'a signal after psql ran is not one before it started')
+    } finally {
+      guard.dispose()
+    }
+  })
+
+  it('no psql handed over yet (forwarding stopped before it started): a signal still counts as one before psql', () => {
+    const guard = guardSignals()
+    try {
+      guard.forwardTo(undefined)
+      process.emit('SIGHUP', 'SIGHUP')
+      assert.equal(guard.before, 'SIGHUP')
     } finally {
       guard.dispose()
     }
