@@ -204,4 +204,16 @@ describe('create and deliver: what it says, and what it leaves behind', () => {
     assert.equal(created.id, 'proj_1')
     assert.deepEqual(said, [waiting, 'Nothing was left to wait for.'])
   })
+
+  it('a database that fails and a rendering that fails: the database\'s failure is the error, the details shown plainly', async () => {
+    const written: string[] = []
+    const print = async () => {
+      throw new Error('terminal gone')
+    }
+    await assert.rejects(createAndDeliver(options(fakeApi(['failure']), written, {print, sleep: async () => undefined})), (error: unknown) => {
+      assert.ok(error instanceof DeliveredError && error.cause instanceof ProvisioningError, String(error))
+      return true
+    })
+    assert.deepEqual(written, ['plain db_1 postgres://u:p@h/db'])
+  })
 })

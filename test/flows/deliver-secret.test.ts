@@ -162,6 +162,6 @@ describe('the interrupt watch', () => {
 
   it('endingSignal: the three signals it watches, nothing else', () => {
     for (const signal of SIGNALS) assert.equal(endingSignal(signal), signal)
-    for (const reason of ['SIGKILL', '', 2, undefined, new Error('SIGINT'), {SIGINT: true}]) assert.equal(endingSignal(reason), undefined, String(reason))
+    for (const reason of ['SIGKILL', '', 2, undefined, new Error('SIGINT'), {SIGINT: true}, ['SIGINT']]) assert.equal(endingSignal(reason), undefined, String(reason))
   })
 })
