@@ -2,9 +2,13 @@
 // refresh token; presenting a used one (or replaying a code) revokes the whole login; revoking a
 // refresh token ends the login, revoking an access token ends only that token.
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it, mock} from 'node:test'
 
 import type {Emulator} from '../../src/emulator/index.js'
+import {REFRESH_TOKEN_TTL_MS} from '../../src/emulator/oauth/authorization-server.js'
 import {SCOPE, api, approvedCode, assertOAuthError, claims, exchange, login, refresh, start, tokenCall} from './oauth-flow.js'
 import type {TokenSet} from './oauth-flow.js'
 
@@ -130,5 +134,53 @@ describe('refresh-token rotation and revocation', () => {
     const again = await refresh(emulator, tokens.refresh_token!)
     assertOAuthError(again, 400, 'invalid_grant', 'a revoked login')
     assert.equal(again.body.error_description, 'This login was revoked; log in again.')
+  })
+
+  it('a refresh token lives its TTL to the millisecond: refused from the moment it expires', async () => {
+    const start = Date.now()
+    mock.timers.enable({apis: ['Date'], now: start})
+    try {
+      const first = await login(emulator)
+      const second = await login(emulator)
+      mock.timers.setTime(start + REFRESH_TOKEN_TTL_MS - 1)
+      assert.equal((await refresh(emulator, first.refresh_token!)).status, 200, 'a millisecond before')
+      mock.timers.setTime(start + REFRESH_TOKEN_TTL_MS)
+      const expired = await refresh(emulator, second.refresh_token!)
+      assertOAuthError(expired, 400, 'invalid_grant', 'at its expiry')
+      assert.equal(expired.body.error_description, 'The refresh token has expired; log in again.')
+    } finally {
+      mock.timers.reset()
+    }
+  })
+
+  it('a used refresh token says the whole login is revoked', async () => {
+    const tokens = await login(emulator)
+    await refresh(emulator, tokens.refresh_token!)
+    const reused = await refresh(emulator, tokens.refresh_token!)
+    assert.equal(reused.body.error_description, 'The refresh token was already used; every token of this login is revoked. Log in again.')
+  })
+
+  it('an access token revoked with the refresh_token hint is revoked all the same', async () => {
+    const tokens = await login(emulator)
+    assert.equal((await tokenCall(emulator, {token: tokens.access_token, token_type_hint: 'refresh_token', client_id: emulator.oauthClientId}, '/revoke')).status, 200)
+    assert.equal((await api(emulator, tokens.access_token, 'GET', '/v1/me')).status, 401)
+  })
+
+  it('a refresh token issued to another client (the emulator restarted with a new client id) is refused', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'prisma-mgmt-rotation-'))
+    try {
+      const first = await start({dataDir, oauthClientId: 'client-a'})
+      const tokens = await login(first).finally(() => first.close())
+      const second = await start({dataDir, oauthClientId: 'client-b'})
+      try {
+        const refused = await refresh(second, tokens.refresh_token!)
+        assertOAuthError(refused, 400, 'invalid_grant', 'another client')
+        assert.equal(refused.body.error_description, 'The refresh token was issued to another client.')
+      } finally {
+        await second.close()
+      }
+    } finally {
+      await rm(dataDir, {recursive: true, force: true})
+    }
   })
 })
