@@ -31,12 +31,12 @@ describe('profiles that hold credentials', () => {
   it('the most recently saved first, then by name; those without credentials left out', () => {
     const config: StoredConfig = {
       profiles: {
+        c: token('c'),
         b: token('b'),
-        a: token('a'),
         old: token('old', '2026-01-01T00:00:00.000Z'),
         new: token('new', '2026-06-01T00:00:00.000Z'),
         empty: {apiUrl: 'https://api.example.test'},
-        c: token('c'),
+        a: token('a'),
       },
     }
     assert.deepEqual(profilesWithCredentials(config), ['new', 'old', 'a', 'b', 'c'])
@@ -56,6 +56,7 @@ describe('saving and removing', () => {
     const gone = await store({currentProfile: 'missing', profiles: {}})
     assert.deepEqual(await gone.saveProfile('ci', token('ci'), {makeCurrent: 'unless-another'}), {current: 'ci', previous: 'missing'})
     assert.deepEqual(await gone.saveProfile('other', token('other'), {makeCurrent: false}), {current: 'ci', previous: 'ci'})
+    assert.deepEqual(await (await store()).saveProfile('quiet', token('quiet'), {makeCurrent: false}), {current: undefined, previous: undefined}, 'makeCurrent false: never current')
   })
 
   it('removeCredentials returns what it removed and keeps the rest; nothing for a profile without credentials or none at all', async () => {
@@ -68,7 +69,7 @@ describe('saving and removing', () => {
   })
 
   it('logging out of a profile that is not the one in use switches nothing', async () => {
-    const s = await store({currentProfile: 'work', profiles: {work: token('work'), ci: token('ci')}})
+    const s = await store({currentProfile: 'work', profiles: {work: token('work'), ci: token('ci'), newest: token('newest', '2026-11-01T00:00:00.000Z')}})
     assert.deepEqual(await s.logOut('ci'), {removed: token('ci'), before: 'work', after: 'work'})
     assert.equal((await s.read()).currentProfile, 'work')
   })
@@ -108,9 +109,10 @@ describe('files that cannot be read or written', () => {
     await assert.rejects(
       s.update((config) => {
         ;(config as {currentProfile?: unknown}).currentProfile = 42
+        ;(config as {profiles?: unknown}).profiles = 'none'
       }),
       (error: Error & {next?: string}) => {
-        assert.match(error.message, new RegExp(`^Cannot write the configuration file ${s.path}: the new content would be invalid: `))
+        assert.match(error.message, new RegExp(`^Cannot write the configuration file ${s.path}: the new content would be invalid: .+; .+\\.$`))
         assert.equal(error.next, 'Check that the folder is writable by you.')
         return true
       },
