@@ -20,7 +20,6 @@ async function isExecutableFile(path: string): Promise<boolean> {
     if (!(await stat(path)).isFile()) return false
     await access(path, fsConstants.X_OK)
     return true
-    // Stryker disable next-line BlockStatement: an empty catch returns undefined, which callers read as false all the same
   } catch {
     return false
   }
@@ -53,7 +52,6 @@ export function sslModeOf(connectionString: string | undefined): string | undefi
   if (!connectionString) return undefined
   try {
     return new URL(connectionString).searchParams.get('sslmode') ?? undefined
-    // Stryker disable next-line BlockStatement: an empty catch returns undefined all the same
   } catch {
     return undefined
   }
