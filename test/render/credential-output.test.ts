@@ -33,7 +33,10 @@ after(async () => {
 async function present(options: Partial<CredentialOutput> & Pick<CredentialOutput, 'format'>, connection = view()) {
   const io = fakeIO()
   const written: string[] = []
-  const error = await presentCredential(connection, {io, explicit: true, action: 'created', ...options}, (text) => written.push(text)).catch((error: unknown) => error)
+  const error = await presentCredential(connection, {io, explicit: true, action: 'created', ...options}, (text) => written.push(text)).then(
+    () => undefined,
+    (error: unknown) => error ?? new Error('rejected with nothing'),
+  )
   return {written, stdout: io.stdout.text, stderr: io.stderr.text, error}
 }
 
@@ -83,6 +86,10 @@ describe('presenting a credential', () => {
       assert.equal(error.message, `The API returned no accelerate connection string for connection con_1 (it returned: direct, pooled). ${KEPT}`)
       assert.equal(error.next, 'Choose one of the returned endpoints with --endpoint.')
     }
+    const nothing = await present({format: 'url', endpoint: 'pooled'}, view([{endpoint: 'direct', host: 'h', port: 1}]))
+    assert.equal((nothing.error as Error).message, `The API returned no pooled connection string for connection con_1 (it returned: none). ${KEPT}`)
+    const table = await present({format: 'table'}, view([{endpoint: 'direct', host: 'h', port: 1}]))
+    assert.equal(table.error, undefined, 'a table needs no connection string to show what there is')
     const none = await present({format: 'url'}, view([{endpoint: 'direct', host: 'h', port: 1}]))
     assert.ok(none.error instanceof UsageError)
     assert.equal(none.error.message, `The API returned no connection string for connection con_1. ${KEPT}`)
