@@ -48,9 +48,14 @@ export function clearCredentials(profile: Profile): void {
 export function profilesWithCredentials(config: StoredConfig): string[] {
   return Object.entries(config.profiles ?? {})
     .filter(([, profile]) => hasCredential(profile))
-    // Stryker disable next-line EqualityOperator: profile names are keys, never equal, so < and <=, > and >= agree
-    .sort(([a, pa], [b, pb]) => (pb.savedAt ?? '').localeCompare(pa.savedAt ?? '') || (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a, pa], [b, pb]) => (pb.savedAt ?? '').localeCompare(pa.savedAt ?? '') || byName(a, b))
     .map(([name]) => name)
+}
+
+/** Profile names are the keys of one object, so two are never equal. */
+function byName(a: string, b: string): number {
+  // Stryker disable next-line EqualityOperator: names are never equal, so < and <= agree
+  return a < b ? -1 : 1
 }
 
 export class ProfileStore {
