@@ -199,7 +199,6 @@ export class ProfileStore {
     try {
       mkdirSync(this.dir, {recursive: true, mode: 0o700})
       chmodSync(this.dir, 0o700)
-      // Stryker disable next-line BlockStatement: a folder that cannot be made fails the lock next, with the same reason
     } catch (error) {
       throw this.#unwritable(error)
     }
