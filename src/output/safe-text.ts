@@ -12,7 +12,9 @@ const OWN_COLOUR = /\u001b\[[0-9;]*m/g
 
 function visible(character: string): string {
   const code = character.codePointAt(0)!
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  // Stryker disable next-line EqualityOperator: 0xff itself is never escaped
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`
+  return `\\u${code.toString(16).padStart(4, '0')}`
 }
 
 /** The text with every control character replaced by a visible escape such as `\x1b`. */

@@ -137,6 +137,20 @@ describe('ManagementApi one page at a time', () => {
     assert.deepEqual(await client.workspacesPage(), {data: [workspace('w1')], nextCursor: null})
     route('GET /v1/workspaces', () => [200, {data: [workspace('w1')], pagination: {nextCursor: null, hasMore: true}}])
     await assert.rejects(client.workspacesPage(), InvalidResponseError)
+    route('GET /v1/workspaces', () => [200, {data: [workspace('w1')], pagination: {nextCursor: '', hasMore: true}}])
+    await assert.rejects(client.workspacesPage(), {
+      name: 'InvalidResponseError',
+      message: 'GET /v1/workspaces: the API says more follow (hasMore) but gave no cursor to fetch them.',
+    })
+    route('GET /v1/workspaces', () => [200, {data: [workspace('w1')]}])
+    assert.deepEqual(await client.workspacesPage(), {data: [workspace('w1')], nextCursor: null}, 'a last page without pagination')
+  })
+
+  it('a limit that is not a whole number of 0 or more is refused before any request', async () => {
+    for (const limit of [-1, 1.5]) {
+      await assert.rejects(all(client.listProjects({limit})), {name: 'RangeError', message: `The limit must be a whole number of 0 or more, not ${limit}.`})
+    }
+    assert.deepEqual(requests(), [])
   })
 
   it('pages the databases of one project, and the connections of a database', async () => {

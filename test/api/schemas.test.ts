@@ -149,6 +149,9 @@ describe('schemas: answers that are not what was asked for', () => {
     ['a created key whose access key id is a number', expected.createdBucketKey, {data: {...createdBucketKey(), accessKeyId: 42}}, 'GET /v1/test: the API answered with something that is not a bucket key (data.accessKeyId is a number, expected a string).'],
     ['an integration without a client', expected.integration, {data: {...integration(), client: null}}, 'GET /v1/test: the API answered with something that is not an integration (data.client is null, expected an object).'],
     ['an integration whose scopes hold a number', expected.integrations, lastPage([{...integration(), scopes: ['a', 1]}]), 'GET /v1/test: the API answered with something that is not an integration list (data[0].scopes[1] is a number, expected a string).'],
+    ['a name that is a list', expected.project, {data: {...project(), name: ['billing']}}, 'GET /v1/test: the API answered with something that is not a project (data.name is a list, expected a string).'],
+    ['a minted token whose expiry is not a date', expected.githubActionsToken, {data: {id: 'tok_1', type: 'serviceToken', value: 'v', expiresAt: 'soon', workspaceId: 'ws_1'}}, 'GET /v1/test: the API answered with something that is not a minted service token (data.expiresAt is not a date and time).'],
+    ['a legacy direct connection whose host is a number', expected.createdDatabase, {data: {...createdDatabase(), directConnection: {host: 1, user: 'u', pass: 'p'}}}, 'GET /v1/test: the API answered with something that is not a database (data.directConnection.host is a number, expected a string).'],
     ['a region of every product without its product', expected.regions, {data: [{id: 'us-east-1', name: 'US East'}]}, 'GET /v1/test: the API answered with something that is not a region list (data[0].product is missing).'],
   ]
   for (const [what, shape, answer, message] of cases) {

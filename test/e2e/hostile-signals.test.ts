@@ -253,7 +253,15 @@ describe('signals while an answer holding a one-time secret or a created resourc
               if (moment === 'the POST on its way') {
                 const held = await interruptInFlight(args, sent)
                 result = held.result
-                answered = (JSON.parse(held.answer.body) as {data: {id: string}}).data
+                const created = (JSON.parse(held.answer.body) as {data: {id: string; database?: {id: string}}}).data
+                answered = created
+                if (mode === 'json') {
+                  // Exactly what the API answered (its one-time connection string included), then the error.
+                  const database = command === 'projects create' ? created.database!.id : created.id
+                  const message = `${sent.word} while database ${database} was still provisioning.`
+                  assert.deepEqual(parseJson(result), {...created, error: {code: 'cancelled', message}}, `one document on stdout:\n${result.stdout}`)
+                  assert.match(JSON.stringify(answered), /postgres:\/\/[^:"]+:[^@"]+@/, 'the answer held a connection string with its password')
+                }
               } else result = await interruptWhileWaiting(args, sent.signal)
               assert.equal(result.code, sent.code, `exit code; stderr:\n${result.stderr}`)
               const databaseOf = (document: {id: string; database?: {id: string}}) => (command === 'projects create' ? document.database!.id : document.id)

@@ -122,3 +122,9 @@ export async function api<T = Json>(emulator: Emulator, token: string, method: s
   return {status: response.status, body: (text ? JSON.parse(text) : undefined) as T}
 }
 
+/** An OAuth error answer: the status, the error code, and a description. */
+export function assertOAuthError(answer: {status: number; body: Json}, status: number, error: string, what: string): void {
+  assert.equal(answer.status, status, `${what}: status (${JSON.stringify(answer.body)})`)
+  assert.equal(answer.body.error, error, `${what}: error code`)
+  assert.equal(typeof answer.body.error_description, 'string', `${what}: an error_description`)
+}

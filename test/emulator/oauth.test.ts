@@ -20,6 +20,7 @@ import {
   SCOPE,
   api,
   approvedCode,
+  assertOAuthError,
   authorizeRequest,
   claims,
   decide,
@@ -46,12 +47,6 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`)
     await new Promise((ok) => setTimeout(ok, 100))
   }
-}
-
-function assertOAuthError(answer: {status: number; body: Json}, status: number, error: string, what: string): void {
-  assert.equal(answer.status, status, `${what}: status (${JSON.stringify(answer.body)})`)
-  assert.equal(answer.body.error, error, `${what}: error code`)
-  assert.equal(typeof answer.body.error_description, 'string', `${what}: an error_description`)
 }
 
 describe('OAuth authorization server', () => {
@@ -229,19 +224,6 @@ describe('OAuth authorization server', () => {
     assert.equal(get.status, 405, 'GET /token is not allowed')
   })
 
-  it('a reused code is refused and revokes the tokens issued for it', async () => {
-    const grant = await approvedCode(emulator)
-    const first = await exchange(emulator, grant)
-    assert.equal(first.status, 200, 'the first exchange succeeds')
-    const tokens = first.body as unknown as TokenSet
-    assert.equal((await api(emulator, tokens.access_token, 'GET', '/v1/me')).status, 200, 'the access token works before the replay')
-    assertOAuthError(await exchange(emulator, grant), 400, 'invalid_grant', 'the replayed code')
-    const me = await api<ErrorAnswer>(emulator, tokens.access_token, 'GET', '/v1/me')
-    assert.equal(me.status, 401, 'the access token issued for the code is revoked')
-    assert.match(me.body.error.message, /revoked/, 'the 401 says revoked')
-    assertOAuthError(await refresh(emulator, tokens.refresh_token!), 400, 'invalid_grant', 'the refresh token issued for the code')
-  })
-
   it('the access token works on /v1/me (an oauth credential and the user) and /v1/projects', async () => {
     const tokens = await login(emulator)
     const me = await api<MeAnswer>(emulator, tokens.access_token, 'GET', '/v1/me')
@@ -275,48 +257,6 @@ describe('OAuth authorization server', () => {
     const me = await api<ErrorAnswer>(emulator, offlineOnly.access_token, 'GET', '/v1/me')
     assert.equal(me.status, 403, 'a token without workspace:admin may not use the API')
     assert.match(me.body.error.message, /workspace:admin/, 'the 403 names the missing scope')
-  })
-
-  it('refresh rotates; presenting a used refresh token revokes the whole login', async () => {
-    const first = await login(emulator)
-    const second = await refresh(emulator, first.refresh_token!)
-    assert.equal(second.status, 200, `the refresh succeeds: ${JSON.stringify(second.body)}`)
-    const rotated = second.body as unknown as TokenSet
-    assert.notEqual(rotated.refresh_token, first.refresh_token, 'a new refresh token each time')
-    assert.notEqual(rotated.access_token, first.access_token, 'a new access token')
-    assert.equal(rotated.token_type, 'Bearer', 'token_type')
-    assert.equal(rotated.scope, SCOPE, 'the same scope')
-    assert.equal((await api(emulator, rotated.access_token, 'GET', '/v1/me')).status, 200, 'the new access token works')
-    const third = (await refresh(emulator, rotated.refresh_token!)).body as unknown as TokenSet
-    assert.equal((await api(emulator, third.access_token, 'GET', '/v1/me')).status, 200, 'the newest access token works')
-
-    const before = emulator.oauthCounters().refreshReuseDetected
-    assertOAuthError(await refresh(emulator, first.refresh_token!), 400, 'invalid_grant', 'the first, used refresh token')
-    assert.equal(emulator.oauthCounters().refreshReuseDetected, before + 1, 'the reuse is counted')
-    const newest = await api<ErrorAnswer>(emulator, third.access_token, 'GET', '/v1/me')
-    assert.equal(newest.status, 401, 'the newest access token is revoked with the login')
-    assert.match(newest.body.error.message, /revoked/, 'the 401 says revoked')
-    assertOAuthError(await refresh(emulator, third.refresh_token!), 400, 'invalid_grant', 'the current refresh token is revoked too')
-  })
-
-  it('revocation: a refresh token takes its login with it; an access token goes alone; any token answers 200', async () => {
-    const tokens = await login(emulator)
-    const revoked = await tokenCall(emulator, {token: tokens.refresh_token!, token_type_hint: 'refresh_token', client_id: emulator.oauthClientId}, '/revoke')
-    assert.equal(revoked.status, 200, 'revoking a refresh token answers 200')
-    assert.equal((await api(emulator, tokens.access_token, 'GET', '/v1/me')).status, 401, 'its access token stops working')
-    assertOAuthError(await refresh(emulator, tokens.refresh_token!), 400, 'invalid_grant', 'the revoked refresh token')
-
-    const other = await login(emulator)
-    assert.equal((await tokenCall(emulator, {token: other.access_token, token_type_hint: 'access_token', client_id: emulator.oauthClientId}, '/revoke')).status, 200, 'revoking an access token answers 200')
-    assert.equal((await api(emulator, other.access_token, 'GET', '/v1/me')).status, 401, 'the revoked access token stops working')
-    const renewed = await refresh(emulator, other.refresh_token!)
-    assert.equal(renewed.status, 200, 'the login itself lives on')
-    assert.equal((await api(emulator, (renewed.body as unknown as TokenSet).access_token, 'GET', '/v1/me')).status, 200, 'its new access token works')
-
-    assert.equal((await tokenCall(emulator, {token: 'never-issued', client_id: emulator.oauthClientId}, '/revoke')).status, 200, 'an unknown token answers 200')
-    assert.equal((await tokenCall(emulator, {token: tokens.refresh_token!}, '/revoke')).status, 200, 'revoking twice answers 200')
-    assertOAuthError(await tokenCall(emulator, {client_id: emulator.oauthClientId}, '/revoke'), 400, 'invalid_request', 'no token')
-    assertOAuthError(await tokenCall(emulator, {token: 'x', client_id: 'someone-else'}, '/revoke'), 401, 'invalid_client', 'an unknown client')
   })
 
   it('the request log shows OAuth requests with their secrets redacted', async () => {

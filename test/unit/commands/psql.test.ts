@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import DbPsql from '../../../src/commands/db/psql.js'
-import {connection, createdConnection, page} from '../fixtures.js'
+import {connection, createdConnection, database, page} from '../fixtures.js'
 import {apiError, reply, runCommand} from '../run-command.js'
 
 type Api = Parameters<typeof reply>[0]
@@ -96,6 +96,7 @@ describe('db psql in process', () => {
     const result = await runCommand(DbPsql, ['db_1', '-o', 'json'], {env: withFake()})
     assert.equal(result.code, 2, `exit code: ${result.stderr}`)
     assert.match(result.stderr, /-o json is not available/, 'the error says why')
+    assert.ok(result.stderr.includes("Pass psql's options after -- instead, e.g. `-- --csv -c 'select ...'` or `-- -A -t -c 'select ...'`."), `what to do instead:\n${result.stderr}`)
   })
 
   it('runs psql with the password only in PGPASSWORD, forwards the extra arguments and the exit code, then deletes the connection', async () => {
@@ -161,6 +162,46 @@ describe('db psql in process', () => {
     const result = await runCommand(DbPsql, ['db_1'], {stub, env: withFake({PSQL: broken})})
     assert.equal(result.code, 1, `exit code: ${result.stderr}`)
     assert.match(result.stderr, /psql \(.*broken-psql\) could not be started/, 'the error names the psql it tried')
+    assert.ok(result.stderr.includes('Check that it runs, or set PSQL to another psql.'), `what to do:\n${result.stderr}`)
     assert.equal(seen.deletes.length, 1, 'the connection was deleted')
+  })
+
+  it('--project without a database id: its default database, then psql as usual; no signal listener is left', async () => {
+    const listeners = () => ['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => process.listenerCount(signal))
+    const before = listeners()
+    const {stub, seen} = session()
+    const result = await runCommand(DbPsql, ['--project', 'proj_1'], {
+      stub: (api) => {
+        reply(api, 'GET', '/v1/projects/proj_1/databases?limit=100', page([database(2), database(1)]))
+        stub(api)
+      },
+      env: withFake(),
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /Connecting to database db_1 as /)
+    assert.equal(seen.deletes.length, 1)
+    assert.deepEqual(listeners(), before)
+  })
+
+  it('a signal before psql starts: psql never runs, the connection is deleted, exit 143', async () => {
+    await rm(log, {force: true})
+    const seen: {deletes: ReturnType<typeof reply>} = {deletes: []}
+    const result = await runCommand(DbPsql, ['db_1'], {
+      stub: (api) => {
+        reply(api, 'GET', LIST, page([]))
+        api
+          .intercept({method: 'POST', path: POST})
+          .reply(200, () => {
+            process.emit('SIGTERM', 'SIGTERM')
+            return {data: createdConnection(NAME, PASSWORD)}
+          })
+        seen.deletes = reply(api, 'DELETE', DELETE, undefined, {status: 204})
+      },
+      env: withFake(),
+    })
+    assert.equal(result.code, 143, result.stderr)
+    assert.match(result.stderr, /Terminated before psql started\./)
+    assert.equal(seen.deletes.length, 1, 'the connection was deleted')
+    await assert.rejects(readFile(log), {code: 'ENOENT'}, 'psql never ran')
   })
 })
