@@ -16,7 +16,7 @@ export const OUT = join(ROOT, '.test-build')
 const SOURCES = ['src', 'test', 'scripts']
 // Folders kept whole, as links: installed packages of the fixtures are not ours to transpile.
 const LINKED_DIRS = new Set(['node_modules', 'fixtures'])
-const ROOT_FILES = ['package.json', 'oclif.manifest.json', 'README.md', 'CHANGELOG.md', 'tsconfig.json', 'docs', 'dist', 'bin']
+const ROOT_FILES = ['package.json', 'oclif.manifest.json', 'README.md', 'CHANGELOG.md', 'tsconfig.json', 'docs', 'dist', 'bin', '.ci']
 
 function link(target, path) {
   mkdirSync(dirname(path), {recursive: true})

@@ -74,13 +74,15 @@ describe('saving and removing', () => {
     assert.equal((await s.read()).currentProfile, 'work')
   })
 
-  it('removeProfile: gone, and no profile current when it was; another profile leaves the current one alone', async () => {
-    const s = await store({currentProfile: 'work', profiles: {work: token('work'), ci: token('ci')}})
-    assert.deepEqual(await s.removeProfile('ci'), {profile: token('ci'), wasCurrent: false})
-    assert.deepEqual(await s.read(), {currentProfile: 'work', profiles: {work: token('work')}})
-    assert.deepEqual(await s.removeProfile('work'), {profile: token('work'), wasCurrent: true})
+  it('removeProfile: gone; the current one is succeeded by the most recently saved logged-in profile, or by none; another profile leaves the current one alone', async () => {
+    const s = await store({currentProfile: 'work', profiles: {work: token('work'), ci: token('ci'), old: token('old', '2026-01-01T00:00:00.000Z')}})
+    assert.deepEqual(await s.removeProfile('old'), {profile: token('old', '2026-01-01T00:00:00.000Z'), before: 'work', after: 'work', next: undefined})
+    assert.deepEqual(await s.read(), {currentProfile: 'work', profiles: {work: token('work'), ci: token('ci')}})
+    assert.deepEqual(await s.removeProfile('work'), {profile: token('work'), before: 'work', after: 'ci', next: 'ci'})
+    assert.deepEqual(await s.read(), {currentProfile: 'ci', profiles: {ci: token('ci')}})
+    assert.deepEqual(await s.removeProfile('ci', {fallback: 'default'}), {profile: token('ci'), before: 'ci', after: 'default', next: undefined})
     assert.deepEqual(await s.read(), {profiles: {}})
-    assert.equal(await s.removeProfile('work'), undefined)
+    assert.equal(await s.removeProfile('ci'), undefined)
     assert.equal(await (await store()).removeProfile('work'), undefined, 'no file at all')
   })
 })
