@@ -5,7 +5,7 @@
 // The file's name holds the bundle's content hash, Node's version and the architecture, and V8
 // refuses a cache made for other source or flags (the bundle is then compiled and the cache
 // written anew). A cache that cannot be read or written only costs the time it would have saved.
-import {closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs'
+import {closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {basename, dirname, join} from 'node:path'
@@ -35,7 +35,8 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
-function writeCache(file: string, data: Buffer): void {
+/** Writes the cache `file` and removes the other caches whose names start with `prefix`. */
+function writeCache(file: string, prefix: string, data: Buffer): void {
   const partial = `${file}.${process.pid}.tmp`
   try {
     const fd = openSync(partial, 'wx', 0o600)
@@ -46,6 +47,10 @@ function writeCache(file: string, data: Buffer): void {
     }
     // Whole or not at all: a reader never sees half a cache.
     renameSync(partial, file)
+    // The caches of this bundle's earlier builds (or Node versions) are of no more use.
+    for (const name of readdirSync(dirname(file))) {
+      if (name !== basename(file) && name.startsWith(prefix) && name.endsWith('.bin')) rmSync(join(dirname(file), name), {force: true})
+    }
   } catch {
     // Only the next start's time is at stake.
   }
@@ -56,12 +61,13 @@ export function requireCached(url: URL, hash: string): unknown {
   const file = fileURLToPath(url)
   const source = readFileSync(file, 'utf8')
   const folder = cacheFolder()
-  const cacheFile = folder && join(folder, `${basename(file)}-${hash}-${process.version}-${process.arch}.bin`)
+  const prefix = `${basename(file)}-`
+  const cacheFile = folder && join(folder, `${prefix}${hash}-${process.version}-${process.arch}.bin`)
   const cachedData = cacheFile ? readCache(cacheFile) : undefined
   // The same wrapper Node puts around a CommonJS module.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: file, cachedData})
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
-    process.once('exit', () => writeCache(cacheFile, script.createCachedData()))
+    process.once('exit', () => writeCache(cacheFile, prefix, script.createCachedData()))
   }
   const module = {exports: {}}
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: {exports: unknown}, filename: string, dirname: string) => void
