@@ -13,6 +13,7 @@
 // 3. Writes dist/root-help.json: the root `--help` exactly as oclif prints it off a terminal, for
 //    bin/run.js to print without loading oclif (test/bench-fast-path.test.ts holds them equal).
 import {spawnSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -57,6 +58,26 @@ const shared = {
   logLevel: 'warning',
 }
 
+// The MCP server's SDK and zod, one CommonJS file that the fast bundle loads with V8's code cache
+// (src/fast/code-cache.ts): parsing and compiling them anew was most of the server's start.
+const mcpSdk = join(fastDir, 'chunks', 'mcp-sdk.cjs')
+// The SDK's ajv provider loads ajv and ajv-formats as it is loaded; here they are required when the
+// first validator is made (elicitation alone needs one), so a start neither runs nor keeps them.
+const lazyAjv = {
+  name: 'lazy-ajv',
+  setup(bundler) {
+    bundler.onLoad({filter: /@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js$/}, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      const eager = "import Ajv from 'ajv';\nimport _addFormats from 'ajv-formats';\n"
+      if (!source.includes(eager)) throw new Error(`${args.path} no longer starts as scripts/bundle.js expects: look again at how it loads ajv`)
+      const lazy = "const Ajv = (...args) => new (require('ajv').default)(...args);\nconst _addFormats = (...args) => require('ajv-formats').default(...args);\n"
+      return {contents: source.replace(eager, lazy).replace('const ajv = new Ajv(', 'const ajv = Ajv('), loader: 'js'}
+    })
+  },
+}
+await build({...shared, splitting: false, format: 'cjs', banner: undefined, entryPoints: [join(dist, 'mcp/sdk.js')], outfile: mcpSdk, minifyWhitespace: true, minifySyntax: true, plugins: [lazyAjv]})
+const mcpSdkHash = createHash('sha256').update(readFileSync(mcpSdk)).digest('hex').slice(0, 16)
+
 function plugin({fast}) {
   return {
       name: 'prisma-mgmt',
@@ -64,6 +85,18 @@ function plugin({fast}) {
         if (fast) {
           // The fast bundle's @oclif/core: Command, Flags, Args and Errors, and nothing else of oclif.
           bundler.onResolve({filter: /^@oclif\/core$/}, () => ({path: join(fastDir, 'oclif-core.js')}))
+          // The server's one way to the SDK and zod (src/mcp/sdk.ts) takes them from mcp-sdk.cjs, beside the server's chunk.
+          bundler.onResolve({filter: /^\.\/sdk\.js$/}, (args) => (join(args.resolveDir, args.path) === join(dist, 'mcp/sdk.js') ? {path: 'mcp-sdk', namespace: 'mcp-sdk'} : undefined))
+          bundler.onLoad({filter: /.*/, namespace: 'mcp-sdk'}, () => ({
+            resolveDir: fastDir,
+            loader: 'js',
+            contents: [
+              "import {requireCached} from './code-cache.js'",
+              `const sdk = requireCached(new URL('./mcp-sdk.cjs', import.meta.url), ${JSON.stringify(mcpSdkHash)})`,
+              'export const {AjvJsonSchemaValidator, McpServer, JSONRPCMessageSchema, z} = sdk',
+              '',
+            ].join('\n'),
+          }))
           // Our own modules that the code imports lazily are small (their npm packages stay lazy):
           // imported at once here, they join the one file of the fast bundle instead of splitting it
           // into dozens of small chunks, each a file to find, read and link at every start. The MCP
@@ -125,7 +158,7 @@ writeFileSync(
 // Without blanks and comments, and with simpler syntax, V8 has less to scan at every start; names stay.
 await build({...shared, entryPoints: {index: fastEntry}, outdir: fastDir, minifyWhitespace: true, minifySyntax: true, plugins: [plugin({fast: true})]})
 // tsc's modules of the fast path are in index.js now.
-for (const file of [fastEntry, join(fastDir, 'run.js'), join(fastDir, 'oclif-core.js')]) rmSync(file)
+for (const file of [fastEntry, join(fastDir, 'run.js'), join(fastDir, 'oclif-core.js'), join(fastDir, 'code-cache.js')]) rmSync(file)
 
 await build({
   ...shared,

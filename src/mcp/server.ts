@@ -2,14 +2,13 @@
 // outcome into a result and every failure into a tool error (results.ts), and ends when stdin ends.
 // stdout carries the protocol alone (stdio.ts: every line answered, none closes it); the few log
 // lines go to stderr. Loaded only when `mcp` serves.
-import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js'
 import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js'
-import {z} from 'zod'
 
 import type {ManagementApi} from '../api/management-api.js'
 import {describeFailure} from '../errors.js'
 import {terminalSafe} from '../output/safe-text.js'
 import {errorResult, successResult, type Scrub, type ToolResult} from './results.js'
+import {AjvJsonSchemaValidator, McpServer, z} from './sdk.js'
 import {LineTransport} from './stdio.js'
 import type {ToolDeclaration} from './tools.js'
 
@@ -36,7 +35,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   const {scrub, log} = options
   const say = (line: string) => log(terminalSafe(scrub(line)))
   const closing = new AbortController()
-  const server = new McpServer({name: 'prisma-mgmt', version: options.version}, {instructions: INSTRUCTIONS})
+  // The SDK's JSON Schema validator (ajv) serves elicitation alone, which no tool uses: it is made on first use, not at every start.
+  let ajv: AjvJsonSchemaValidator | undefined
+  const jsonSchemaValidator = {getValidator: <T>(schema: Parameters<AjvJsonSchemaValidator['getValidator']>[0]) => (ajv ??= new AjvJsonSchemaValidator()).getValidator<T>(schema)}
+  const server = new McpServer({name: 'prisma-mgmt', version: options.version}, {instructions: INSTRUCTIONS, jsonSchemaValidator})
 
   const transport = new LineTransport(options.stdin, options.stdout)
   const requests = trackRequests(transport)

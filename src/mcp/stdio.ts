@@ -6,9 +6,10 @@
 // the request's id when it can be read. Nothing a client sends closes the transport; only the end
 // of stdin does. Every message written escapes C1 and bidi controls as `--json` does.
 import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js'
-import {JSONRPCMessageSchema, type JSONRPCMessage} from '@modelcontextprotocol/sdk/types.js'
+import type {JSONRPCMessage} from '@modelcontextprotocol/sdk/types.js'
 
 import {stringifyJson} from '../output/json.js'
+import {JSONRPCMessageSchema} from './sdk.js'
 
 /** The largest message read, as the SDK's transport allows. */
 export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024

@@ -2,8 +2,6 @@
 // annotations and handler. The server (server.ts), the tool table of docs/mcp.md and the tests all read
 // this one list. Handlers call the same api/ and flows/ the commands use and return the API
 // objects as `--json` prints them; a throw becomes a tool error (results.ts).
-import {z} from 'zod'
-
 import {ApiError} from '../api/errors.js'
 import type {AnyDatabase} from '../api/connection-details.js'
 import type {
@@ -40,6 +38,7 @@ import {
   workspaceFields,
 } from '../output/resources.js'
 import {safe} from '../output/safe-text.js'
+import {z} from './sdk.js'
 
 /** What a handler works with. */
 export interface ToolContext {
