@@ -119,7 +119,7 @@ export default {
   coverageAnalysis: 'perTest',
   mutate: chosen.mutate,
   // Log lines and debug output say things; they promise nothing (see docs/mutation.md).
-  ignorePatterns: ['reports', 'dist', '.stryker-tmp', 'tmp'],
+  ignorePatterns: ['reports', 'dist', '.stryker-tmp', 'tmp', '.test-build'],
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   timeoutMS: 20_000,
   incremental: true,
