@@ -32,12 +32,6 @@ interface KeyJson {
   bucketName?: string
 }
 
-interface Received {
-  method: string
-  path: string
-  body: unknown
-}
-
 const BUCKET_COLUMNS = ['ID', 'NAME', 'PROVIDER NAME', 'PROJECT', 'BRANCH', 'STATUS', 'CREATED']
 const KEY_COLUMNS = ['ID', 'NAME', 'ROLE', 'HINT', 'CREATED']
 
@@ -49,7 +43,7 @@ describe('buckets', () => {
   const terminals: Terminal[] = []
   const cli = (args: string[], secrets: string[] = []) => run(args, {env: emulator.env(home), emulator, secrets})
   const received = async (method: string, path: string) =>
-    (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data.filter((r) => r.method === method && r.path.split('?')[0] === path)
+    (await emulator.requests()).filter((r) => r.method === method && r.path.split('?')[0] === path)
   const createBucket = async (name: string): Promise<BucketJson> => {
     const created = await cli(['buckets', 'create', '--project', projectId, '--name', name, '--json'])
     assert.equal(created.code, 0, created.stderr)

@@ -10,6 +10,8 @@ import {join, resolve} from 'node:path'
 import {createInterface} from 'node:readline'
 import {after, before} from 'node:test'
 
+import type {ReceivedRequest} from '../../src/emulator/request-log.js'
+
 export const ROOT = resolve(import.meta.dirname, '../..')
 /** A GitHub Actions job's OIDC variables: inherited, they would make every command without a token exchange one. */
 const GITHUB_ACTIONS_RUNNER_ENV = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'PRISMA_MGMT_OIDC']
@@ -94,6 +96,11 @@ export class Emulator {
     })
     const text = await response.text()
     return {status: response.status, body: (text ? JSON.parse(text) : undefined) as T}
+  }
+
+  /** What the emulator received, oldest first (its request log, secrets redacted). */
+  async requests(): Promise<ReceivedRequest[]> {
+    return (await this.call<{data: ReceivedRequest[]}>('GET', '/__emulator/requests')).body.data
   }
 
   async stop(): Promise<number | null> {

@@ -6,13 +6,6 @@ import {after, afterEach, before, beforeEach, describe, it} from 'node:test'
 import {assertEndpointRow, CREATED_ENDPOINT_COLUMNS, Emulator, eventually, parseJson, removeDir, run, start, tempDir, tsv, tsvHeader, type Started} from './harness.js'
 import {Terminal} from './terminal.js'
 
-interface Received {
-  method: string
-  path: string
-  at: string
-  status?: number
-}
-
 interface CreatedProjectJson {
   id: string
   name: string
@@ -25,7 +18,7 @@ describe('creates that are interrupted or fail after the API accepted them', () 
   let home: string
   const running: Started[] = []
   const env = () => emulator.env(home)
-  const requests = async () => (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data
+  const requests = () => emulator.requests()
   const faults = (rules: unknown[]) => emulator.call('POST', '/__emulator/faults', rules)
   const polled = async (databaseId?: string) =>
     (await requests()).some((r) => r.method === 'GET' && r.path.startsWith(`/v1/databases/${databaseId ?? ''}`) && r.status !== undefined)
@@ -223,7 +216,7 @@ describe('a create interrupted when nothing was left to wait for', () => {
     const started = start(['projects', 'create', '--name', 'ready-anyway'], {env: emulator.env(home), emulator})
     running.push(started)
     await eventually('the POST to reach the emulator', async () =>
-      (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data.some((r) => r.method === 'POST'),
+      (await emulator.requests()).some((r) => r.method === 'POST'),
     )
     started.child.kill('SIGINT')
     const result = await started.done
@@ -249,7 +242,7 @@ describe('a create interrupted when nothing was left to wait for', () => {
     const terminal = await Terminal.start(['projects', 'create', '--name', 'ready-on-a-terminal', '--region', 'eu-west-3'], {...(emulator.env(home) as Record<string, string>), NO_COLOR: '1'}, 80)
     try {
       await eventually('the POST to reach the emulator', async () =>
-        (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data.some((r) => r.method === 'POST'),
+        (await emulator.requests()).some((r) => r.method === 'POST'),
       )
       await terminal.press('C-c')
       assert.equal(await terminal.exitCode(), 0, await terminal.screen())

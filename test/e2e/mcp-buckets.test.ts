@@ -25,12 +25,6 @@ interface KeyJson {
   bucketName?: string
 }
 
-interface Received {
-  method: string
-  path: string
-  body: unknown
-}
-
 describe('prisma-mgmt mcp: buckets', () => {
   let emulator: Emulator
   let home: string
@@ -45,7 +39,7 @@ describe('prisma-mgmt mcp: buckets', () => {
     sessions.splice(sessions.indexOf(session), 1)
     assert.deepEqual(await session.close(), {code: 0, signal: null}, session.stderr())
   }
-  const changes = async () => (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data.filter((r) => r.method !== 'GET')
+  const changes = async () => (await emulator.requests()).filter((r) => r.method !== 'GET')
 
   before(async () => {
     emulator = await Emulator.start()

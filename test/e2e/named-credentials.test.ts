@@ -12,11 +12,6 @@ import {parse as parseYaml} from 'yaml'
 import {ENDPOINT_COLUMNS, Emulator, parseJson, removeDir, run, tempDir, tsv, tsvHeader} from './harness.js'
 import {Terminal} from './terminal.js'
 
-interface Received {
-  method: string
-  path: string
-}
-
 interface ConnectionJson {
   id: string
   name: string
@@ -29,7 +24,7 @@ describe('named credentials and confirmed rotations (built binary)', () => {
   let databaseId: string
   const terminals: Terminal[] = []
   const cli = (args: string[]) => run(args, {env: emulator.env(home), emulator})
-  const requests = async () => (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data
+  const requests = () => emulator.requests()
   const changes = async () => (await requests()).filter((r) => r.method !== 'GET')
   const connections = async () => (await emulator.call<{data: {id: string; name: string}[]}>('GET', `/v1/databases/${databaseId}/connections`)).body.data
   const directOf = (connection: ConnectionJson) => connection.endpoints.direct?.connectionString ?? ''

@@ -6,12 +6,6 @@ import {after, before, beforeEach, describe, it} from 'node:test'
 
 import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
 
-interface Received {
-  method: string
-  path: string
-  headers: Record<string, string>
-}
-
 async function listen(server: Server, host = '127.0.0.1'): Promise<number> {
   await new Promise<void>((ok) => server.listen(0, host, ok))
   return (server.address() as AddressInfo).port
@@ -34,7 +28,7 @@ describe('network behaviour through the real binary', () => {
   const env = (extra: Record<string, string | undefined> = {}) => emulator.env(home, extra)
   const faults = (rules: unknown[]) => emulator.call('POST', '/__emulator/faults', rules)
   const received = async (prefix: string) =>
-    (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data.filter((r) => r.path.startsWith(prefix))
+    (await emulator.requests()).filter((r) => r.path.startsWith(prefix))
 
   before(async () => {
     emulator = await Emulator.start()

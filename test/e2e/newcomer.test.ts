@@ -9,12 +9,6 @@ import {after, before, describe, it} from 'node:test'
 import {Emulator, parseJson, removeDir, run, tempDir} from './harness.js'
 import {Terminal} from './terminal.js'
 
-interface Received {
-  method: string
-  path: string
-  body: unknown
-}
-
 describe('newcomer fixes', () => {
   let emulator: Emulator
   let home: string
@@ -23,7 +17,7 @@ describe('newcomer fixes', () => {
   const env = (extra: Record<string, string | undefined> = {}) => emulator.env(home, extra)
   const cli = (args: string[], extra: Record<string, string | undefined> = {}) => run(args, {env: env(extra), emulator})
   const terminalEnv = () => ({XDG_CONFIG_HOME: home, PRISMA_MANAGEMENT_API_URL: emulator.url, PRISMA_SERVICE_TOKEN: emulator.token})
-  const requests = async () => (await emulator.call<{data: Received[]}>('GET', '/__emulator/requests')).body.data
+  const requests = () => emulator.requests()
   const forgetRequests = () => emulator.call('DELETE', '/__emulator/requests')
 
   async function createProject(name: string): Promise<{id: string; databaseId: string}> {

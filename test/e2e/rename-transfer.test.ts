@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import {after, before, beforeEach, describe, it} from 'node:test'
 
+import type {ReceivedRequest} from '../../src/emulator/request-log.js'
 import {Emulator, parseJson, removeDir, run, tempDir, tsv} from './harness.js'
 
 type Data<T> = {data: T}
@@ -11,12 +12,6 @@ interface Project {
   id: string
   name: string
   workspace: {id: string; name: string}
-}
-interface Received {
-  method: string
-  path: string
-  body: unknown
-  status?: number
 }
 
 describe('db rename, projects transfer and blocked creates (built binary)', () => {
@@ -41,8 +36,8 @@ describe('db rename, projects transfer and blocked creates (built binary)', () =
     assert.equal(listed.code, 0, listed.stderr)
     return parseJson<Project[]>(listed).map((p) => p.id)
   }
-  const transfers = async (): Promise<Received[]> =>
-    (await emulator.call<Data<Received[]>>('GET', '/__emulator/requests')).body.data.filter((r) => r.method === 'POST' && r.path.endsWith('/transfer'))
+  const transfers = async (): Promise<ReceivedRequest[]> =>
+    (await emulator.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/transfer'))
 
   before(async () => {
     emulator = await Emulator.start(['--databases', 'none'])
@@ -79,7 +74,7 @@ describe('db rename, projects transfer and blocked creates (built binary)', () =
       assert.equal(parseJson<{id: string; name: string}>(json).name, 'reporting')
       assert.equal(json.stderr, '')
       assert.equal((await emulator.call<Data<{name: string}>>('GET', `/v1/databases/${databaseId}`)).body.data.name, 'reporting')
-      const patches = (await emulator.call<Data<Received[]>>('GET', '/__emulator/requests')).body.data.filter((r) => r.method === 'PATCH')
+      const patches = (await emulator.requests()).filter((r) => r.method === 'PATCH')
       assert.deepEqual(patches.map((r) => r.body), [{name: 'analytics'}, {name: 'reporting'}])
     })
 
@@ -220,7 +215,7 @@ describe('db rename, projects transfer and blocked creates (built binary)', () =
         assert.equal(error.planName, 'Starter')
         assert.equal(error.code, 'usage-blocked')
         // The CLI asked the subscription after each refusal.
-        const asked = (await emulator.call<Data<Received[]>>('GET', '/__emulator/requests')).body.data.filter((r) => r.path.endsWith('/subscription'))
+        const asked = (await emulator.requests()).filter((r) => r.path.endsWith('/subscription'))
         assert.equal(asked.length, 4)
         const names = (await emulator.call<Data<Project[]>>('GET', '/v1/projects')).body.data.map((p) => p.name)
         assert.ok(!names.includes('refused'), 'nothing was created')
