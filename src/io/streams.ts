@@ -78,12 +78,15 @@ export function canPrompt(io: IOStreams): boolean {
   return isTerminal(io.stdin) && isTerminal(io.stderr) && !inCi
 }
 
+/** The width assumed for a terminal that reports none (0 columns: a pseudo-terminal nobody sized). */
+export const UNSIZED_TERMINAL_COLUMNS = 80
+
 /** Columns available on stdout when it is a terminal (COLUMNS overrides, as shells set it); undefined off a terminal. */
 export function terminalWidth(io: IOStreams): number | undefined {
   if (!isTerminal(io.stdout)) return undefined
   const fromEnv = Number(io.env.COLUMNS)
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv
-  return io.stdout.columns && io.stdout.columns > 0 ? io.stdout.columns : 80
+  return io.stdout.columns && io.stdout.columns > 0 ? io.stdout.columns : UNSIZED_TERMINAL_COLUMNS
 }
 
 let exitWatched = false

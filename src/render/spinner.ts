@@ -1,7 +1,7 @@
 // Spinners write to stderr, only on a terminal, never with a machine format (json, yaml).
 import type {Ora} from 'ora'
 
-import type {IOStreams} from '../io/streams.js'
+import {UNSIZED_TERMINAL_COLUMNS, type IOStreams} from '../io/streams.js'
 import {terminalSafe} from '../output/safe-text.js'
 
 export interface Spinner {
@@ -29,14 +29,14 @@ export async function startSpinner(io: IOStreams, text: string, {enabled}: {enab
 
 /**
  * A terminal that reports 0 columns (a pseudo-terminal nobody sized, as `script` or `docker exec
- * -t` make) is drawn on as 80 wide, as tables are: ora divides by the width to count the lines it
+ * -t` make) is drawn on as wide as tables assume (terminalWidth): ora divides by the width to count the lines it
  * clears, and 0 would have it clear lines without end.
  */
 function withKnownWidth(stream: NodeJS.WriteStream): NodeJS.WriteStream {
   if (typeof stream.columns === 'number' && stream.columns > 0) return stream
   return new Proxy(stream, {
     get(target, property) {
-      if (property === 'columns') return 80
+      if (property === 'columns') return UNSIZED_TERMINAL_COLUMNS
       const value: unknown = Reflect.get(target, property, target)
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
     },
